@@ -1,0 +1,150 @@
+
+/*
+ * authgw core: JWS verification, key sets and claim checks with no nginx
+ * dependency, so that it can be unit-tested and fuzzed on its own.
+ */
+
+
+#ifndef _AUTHGW_H_INCLUDED_
+#define _AUTHGW_H_INCLUDED_
+
+
+#include <stddef.h>
+#include <stdint.h>
+#include <jansson.h>
+#include <openssl/evp.h>
+
+
+#define AUTHGW_TOKEN_MAX        16384     /* bytes of a compact token */
+#define AUTHGW_JSON_MAX_DEPTH   32
+#define AUTHGW_KID_MAX          256
+#define AUTHGW_KEY_FILE_MAX     (4 * 1024 * 1024)
+
+
+typedef enum {
+    AUTHGW_OK = 0,
+    AUTHGW_MISSING_TOKEN,
+    AUTHGW_MALFORMED_TOKEN,
+    AUTHGW_ALG_NOT_ALLOWED,
+    AUTHGW_UNKNOWN_KID,
+    AUTHGW_BAD_SIGNATURE,
+    AUTHGW_EXPIRED,
+    AUTHGW_NOT_YET_VALID,
+    AUTHGW_BAD_ISSUER,
+    AUTHGW_BAD_AUDIENCE,
+    AUTHGW_MISSING_CLAIM,
+    AUTHGW_CLAIM_MISMATCH,
+    AUTHGW_INSUFFICIENT_SCOPE,
+    AUTHGW_BAD_USER_ID,
+    AUTHGW_INTERNAL_ERROR
+} authgw_status_t;
+
+
+typedef enum {
+    AUTHGW_HS256 = 0,
+    AUTHGW_HS384,
+    AUTHGW_HS512,
+    AUTHGW_RS256,
+    AUTHGW_RS384,
+    AUTHGW_RS512,
+    AUTHGW_PS256,
+    AUTHGW_PS384,
+    AUTHGW_PS512,
+    AUTHGW_ES256,
+    AUTHGW_ES384,
+    AUTHGW_ES512,
+    AUTHGW_EDDSA,
+    AUTHGW_ALG_COUNT
+} authgw_alg_t;
+
+
+#define AUTHGW_ALG_BIT(alg)  (1u << (alg))
+#define AUTHGW_ALGS_HS       0x0007u
+#define AUTHGW_ALGS_RSA      0x01f8u
+#define AUTHGW_ALGS_ALL      ((1u << AUTHGW_ALG_COUNT) - 1)
+
+
+typedef enum {
+    AUTHGW_KTY_OCT = 1,
+    AUTHGW_KTY_RSA,
+    AUTHGW_KTY_EC,
+    AUTHGW_KTY_OKP
+} authgw_kty_t;
+
+
+/* the glue binds this to a request pool; memory is never freed one by one */
+typedef struct {
+    void                *(*alloc)(void *data, size_t size);
+    void                 *data;
+} authgw_alloc_t;
+
+
+typedef struct {
+    const unsigned char  *data;
+    size_t                len;
+} authgw_str_t;
+
+
+typedef struct {
+    unsigned char        *kid;          /* NULL: the key has no kid */
+    size_t                kid_len;
+    authgw_kty_t          kty;
+    unsigned              algs;         /* AUTHGW_ALG_BIT() set it verifies */
+    size_t                size;         /* RSA modulus, EC field, secret */
+    EVP_PKEY             *pkey;         /* RSA, EC, OKP */
+    EVP_MAC_CTX          *hmac[3];      /* oct: HS256/384/512 templates */
+    unsigned char         order[66];    /* EC: group order, big-endian */
+} authgw_key_t;
+
+
+typedef struct {
+    json_t               *header;
+    json_t               *payload;
+    authgw_alg_t          alg;
+    const authgw_key_t   *key;
+} authgw_jws_t;
+
+
+typedef struct {
+    const authgw_str_t   *issuers;
+    size_t                nissuers;
+    const authgw_str_t   *audiences;
+    size_t                naudiences;
+    int64_t               leeway;
+    int                   require_exp;
+} authgw_claims_policy_t;
+
+
+const char *authgw_status_str(authgw_status_t status);
+int authgw_alg_from_name(const char *name, size_t len);
+const char *authgw_alg_name(authgw_alg_t alg);
+
+size_t authgw_b64url_decoded_len(size_t len);
+int authgw_b64url_decode(unsigned char *dst, size_t *dlen,
+    const unsigned char *src, size_t len);
+size_t authgw_b64url_encode(char *dst, const unsigned char *src, size_t len);
+
+json_t *authgw_json_parse(const unsigned char *buf, size_t len, int flags);
+int authgw_json_text(json_t *value, const authgw_alloc_t *a,
+    unsigned char **out, size_t *len);
+int authgw_str_eq(const authgw_str_t *s, json_t *value);
+
+int authgw_key_load_file(const char *path, const unsigned char *kid,
+    size_t kid_len, int alg, authgw_key_t ***keys, size_t *nkeys,
+    char *err, size_t errlen);
+int authgw_key_load_buf(const unsigned char *buf, size_t len,
+    const unsigned char *kid, size_t kid_len, int alg, authgw_key_t ***keys,
+    size_t *nkeys, char *err, size_t errlen);
+void authgw_key_free(authgw_key_t *key);
+void authgw_keys_free(authgw_key_t **keys, size_t nkeys);
+
+authgw_status_t authgw_jws_verify(const unsigned char *token, size_t len,
+    authgw_key_t *const *keys, size_t nkeys, unsigned algs,
+    const authgw_alloc_t *a, authgw_jws_t *jws);
+void authgw_jws_free(authgw_jws_t *jws);
+
+authgw_status_t authgw_claims_check(json_t *payload,
+    const authgw_claims_policy_t *policy, int64_t now);
+
+
+#endif /* _AUTHGW_H_INCLUDED_ */

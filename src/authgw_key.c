@@ -1,0 +1,1049 @@
+
+/*
+ * Key sets: JWKS, a single JWK, a PEM public key (SPKI or PKCS#1), an X.509
+ * certificate, or a raw HMAC secret. Everything is parsed here, once, into
+ * EVP_PKEY objects and HMAC templates; the request path only uses them.
+ */
+
+
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE             /* memmem() */
+#endif
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/core_names.h>
+#include <openssl/decoder.h>
+#include <openssl/ec.h>
+#include <openssl/err.h>
+#include <openssl/param_build.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
+#include "authgw.h"
+
+
+#define AUTHGW_RSA_MIN_BITS  2048
+
+
+typedef struct {
+    authgw_key_t   **keys;
+    size_t           nkeys;
+    size_t           nalloc;
+    char            *err;
+    size_t           errlen;
+} authgw_key_list_t;
+
+
+static int authgw_key_fail(authgw_key_list_t *l, const char *fmt, ...);
+static int authgw_key_add(authgw_key_list_t *l, authgw_key_t *key);
+static authgw_key_t *authgw_key_new(authgw_kty_t kty);
+static int authgw_key_set_kid(authgw_key_t *key, const unsigned char *kid,
+    size_t len);
+static int authgw_key_hmac(authgw_key_list_t *l, authgw_key_t *key,
+    const unsigned char *secret, size_t len, unsigned algs);
+static int authgw_key_from_pkey(authgw_key_list_t *l, authgw_key_t **out,
+    EVP_PKEY *pkey);
+static int authgw_key_ec_order(authgw_key_t *key, const char *group);
+static int authgw_key_pem(authgw_key_list_t *l, const unsigned char *buf,
+    size_t len, const unsigned char *kid, size_t kid_len, int alg);
+static int authgw_key_json(authgw_key_list_t *l, const unsigned char *buf,
+    size_t len, const unsigned char *kid, size_t kid_len, int alg);
+static int authgw_key_jwk(authgw_key_list_t *l, json_t *jwk, int alg,
+    authgw_key_t **out);
+static int authgw_key_jwk_b64(authgw_key_list_t *l, json_t *jwk,
+    const char *name, unsigned char **out, size_t *len);
+static EVP_PKEY *authgw_key_jwk_rsa(authgw_key_list_t *l, json_t *jwk);
+static EVP_PKEY *authgw_key_jwk_ec(authgw_key_list_t *l, json_t *jwk,
+    size_t *field);
+static EVP_PKEY *authgw_key_jwk_okp(authgw_key_list_t *l, json_t *jwk);
+
+
+static const char  *authgw_hmac_digests[3] = { "SHA256", "SHA384", "SHA512" };
+static const size_t authgw_hmac_sizes[3] = { 32, 48, 64 };
+
+
+static int
+authgw_key_fail(authgw_key_list_t *l, const char *fmt, ...)
+{
+    va_list  args;
+
+    va_start(args, fmt);
+    vsnprintf(l->err, l->errlen, fmt, args);
+    va_end(args);
+
+    ERR_clear_error();
+
+    return -1;
+}
+
+
+static int
+authgw_key_add(authgw_key_list_t *l, authgw_key_t *key)
+{
+    size_t          i;
+    authgw_key_t  **keys;
+
+    if (key->kid != NULL) {
+        for (i = 0; i < l->nkeys; i++) {
+            if (l->keys[i]->kid != NULL
+                && l->keys[i]->kid_len == key->kid_len
+                && memcmp(l->keys[i]->kid, key->kid, key->kid_len) == 0)
+            {
+                authgw_key_free(key);
+                return authgw_key_fail(l, "duplicate kid \"%.*s\"",
+                                       (int) l->keys[i]->kid_len,
+                                       l->keys[i]->kid);
+            }
+        }
+    }
+
+    if (l->nkeys == l->nalloc) {
+        l->nalloc = l->nalloc ? l->nalloc * 2 : 4;
+
+        keys = realloc(l->keys, l->nalloc * sizeof(authgw_key_t *));
+        if (keys == NULL) {
+            authgw_key_free(key);
+            return authgw_key_fail(l, "out of memory");
+        }
+
+        l->keys = keys;
+    }
+
+    l->keys[l->nkeys++] = key;
+
+    return 0;
+}
+
+
+static authgw_key_t *
+authgw_key_new(authgw_kty_t kty)
+{
+    authgw_key_t  *key;
+
+    key = calloc(1, sizeof(authgw_key_t));
+    if (key == NULL) {
+        return NULL;
+    }
+
+    key->kty = kty;
+
+    return key;
+}
+
+
+static int
+authgw_key_set_kid(authgw_key_t *key, const unsigned char *kid, size_t len)
+{
+    free(key->kid);
+
+    key->kid = malloc(len + 1);
+    if (key->kid == NULL) {
+        return -1;
+    }
+
+    memcpy(key->kid, kid, len);
+    key->kid[len] = '\0';
+    key->kid_len = len;
+
+    return 0;
+}
+
+
+void
+authgw_key_free(authgw_key_t *key)
+{
+    int  i;
+
+    if (key == NULL) {
+        return;
+    }
+
+    for (i = 0; i < 3; i++) {
+        EVP_MAC_CTX_free(key->hmac[i]);
+    }
+
+    EVP_PKEY_free(key->pkey);
+    free(key->kid);
+    free(key);
+}
+
+
+void
+authgw_keys_free(authgw_key_t **keys, size_t nkeys)
+{
+    size_t  i;
+
+    for (i = 0; i < nkeys; i++) {
+        authgw_key_free(keys[i]);
+    }
+
+    free(keys);
+}
+
+
+/* HMAC: one initialised template per allowed hash, duplicated per request */
+
+static int
+authgw_key_hmac(authgw_key_list_t *l, authgw_key_t *key,
+    const unsigned char *secret, size_t len, unsigned algs)
+{
+    int          i;
+    EVP_MAC     *mac;
+    OSSL_PARAM   params[2];
+
+    for (i = 0; i < 3; i++) {
+        if (len < authgw_hmac_sizes[i]) {
+            algs &= ~AUTHGW_ALG_BIT(AUTHGW_HS256 + i);
+        }
+    }
+
+    if (algs == 0) {
+        return authgw_key_fail(l, "HMAC secret of %zu bytes is shorter than "
+                               "the hash output of its algorithm", len);
+    }
+
+    mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+    if (mac == NULL) {
+        return authgw_key_fail(l, "EVP_MAC_fetch(HMAC) failed");
+    }
+
+    for (i = 0; i < 3; i++) {
+        if (!(algs & AUTHGW_ALG_BIT(AUTHGW_HS256 + i))) {
+            continue;
+        }
+
+        key->hmac[i] = EVP_MAC_CTX_new(mac);
+        if (key->hmac[i] == NULL) {
+            EVP_MAC_free(mac);
+            return authgw_key_fail(l, "EVP_MAC_CTX_new() failed");
+        }
+
+        params[0] = OSSL_PARAM_construct_utf8_string(
+                        OSSL_MAC_PARAM_DIGEST,
+                        (char *) authgw_hmac_digests[i], 0);
+        params[1] = OSSL_PARAM_construct_end();
+
+        if (EVP_MAC_init(key->hmac[i], secret, len, params) != 1) {
+            EVP_MAC_free(mac);
+            return authgw_key_fail(l, "EVP_MAC_init() failed");
+        }
+    }
+
+    EVP_MAC_free(mac);
+
+    key->algs = algs;
+    key->size = len;
+
+    return 0;
+}
+
+
+static int
+authgw_key_ec_order(authgw_key_t *key, const char *group)
+{
+    int             nid, rc;
+    EC_GROUP       *g;
+    const BIGNUM   *order;
+
+    nid = OBJ_txt2nid(group);
+    if (nid == NID_undef) {
+        return -1;
+    }
+
+    g = EC_GROUP_new_by_curve_name(nid);
+    if (g == NULL) {
+        return -1;
+    }
+
+    order = EC_GROUP_get0_order(g);
+    rc = BN_bn2binpad(order, key->order, (int) key->size);
+
+    EC_GROUP_free(g);
+
+    return rc == (int) key->size ? 0 : -1;
+}
+
+
+/* binds a parsed public key to its algorithms; takes ownership of pkey */
+
+static int
+authgw_key_from_pkey(authgw_key_list_t *l, authgw_key_t **out,
+    EVP_PKEY *pkey)
+{
+    int            bits;
+    char           group[64];
+    size_t         glen;
+    authgw_key_t  *key;
+
+    if (EVP_PKEY_is_a(pkey, "RSA")) {
+        bits = EVP_PKEY_get_bits(pkey);
+
+        if (bits < AUTHGW_RSA_MIN_BITS) {
+            EVP_PKEY_free(pkey);
+            return authgw_key_fail(l, "RSA key of %d bits, at least %d "
+                                   "required", bits, AUTHGW_RSA_MIN_BITS);
+        }
+
+        key = authgw_key_new(AUTHGW_KTY_RSA);
+        if (key == NULL) {
+            EVP_PKEY_free(pkey);
+            return authgw_key_fail(l, "out of memory");
+        }
+
+        key->algs = AUTHGW_ALGS_RSA;
+        key->size = (size_t) EVP_PKEY_get_size(pkey);
+
+    } else if (EVP_PKEY_is_a(pkey, "EC")) {
+        if (EVP_PKEY_get_utf8_string_param(pkey, OSSL_PKEY_PARAM_GROUP_NAME,
+                                           group, sizeof(group), &glen)
+            != 1)
+        {
+            EVP_PKEY_free(pkey);
+            return authgw_key_fail(l, "EC key without a named curve");
+        }
+
+        key = authgw_key_new(AUTHGW_KTY_EC);
+        if (key == NULL) {
+            EVP_PKEY_free(pkey);
+            return authgw_key_fail(l, "out of memory");
+        }
+
+        if (strcmp(group, "prime256v1") == 0 || strcmp(group, "P-256") == 0) {
+            key->algs = AUTHGW_ALG_BIT(AUTHGW_ES256);
+            key->size = 32;
+
+        } else if (strcmp(group, "secp384r1") == 0
+                   || strcmp(group, "P-384") == 0)
+        {
+            key->algs = AUTHGW_ALG_BIT(AUTHGW_ES384);
+            key->size = 48;
+
+        } else if (strcmp(group, "secp521r1") == 0
+                   || strcmp(group, "P-521") == 0)
+        {
+            key->algs = AUTHGW_ALG_BIT(AUTHGW_ES512);
+            key->size = 66;
+
+        } else {
+            authgw_key_free(key);
+            EVP_PKEY_free(pkey);
+            return authgw_key_fail(l, "EC curve \"%s\" is not supported",
+                                   group);
+        }
+
+        if (authgw_key_ec_order(key, group) != 0) {
+            authgw_key_free(key);
+            EVP_PKEY_free(pkey);
+            return authgw_key_fail(l, "cannot read the order of \"%s\"",
+                                   group);
+        }
+
+    } else if (EVP_PKEY_is_a(pkey, "ED25519")) {
+        key = authgw_key_new(AUTHGW_KTY_OKP);
+        if (key == NULL) {
+            EVP_PKEY_free(pkey);
+            return authgw_key_fail(l, "out of memory");
+        }
+
+        key->algs = AUTHGW_ALG_BIT(AUTHGW_EDDSA);
+        key->size = 32;
+
+    } else {
+        EVP_PKEY_free(pkey);
+        return authgw_key_fail(l, "key type \"%s\" is not supported",
+                               EVP_PKEY_get0_type_name(pkey));
+    }
+
+    key->pkey = pkey;
+    *out = key;
+
+    return 0;
+}
+
+
+static int
+authgw_key_pem(authgw_key_list_t *l, const unsigned char *buf, size_t len,
+    const unsigned char *kid, size_t kid_len, int alg)
+{
+    BIO                *bio;
+    X509               *x509;
+    EVP_PKEY           *pkey;
+    authgw_key_t       *key;
+    OSSL_DECODER_CTX   *dctx;
+
+    if (memmem(buf, len, "PRIVATE KEY-----", 16) != NULL) {
+        return authgw_key_fail(l, "is a private key; give the public key");
+    }
+
+    pkey = NULL;
+
+    if (memmem(buf, len, "-----BEGIN CERTIFICATE-----", 27) != NULL) {
+        bio = BIO_new_mem_buf(buf, (int) len);
+        if (bio == NULL) {
+            return authgw_key_fail(l, "out of memory");
+        }
+
+        x509 = PEM_read_bio_X509(bio, NULL, NULL, NULL);
+        BIO_free(bio);
+
+        if (x509 == NULL) {
+            return authgw_key_fail(l, "cannot parse the X.509 certificate");
+        }
+
+        pkey = X509_get_pubkey(x509);
+        X509_free(x509);
+
+        if (pkey == NULL) {
+            return authgw_key_fail(l, "cannot read the certificate's key");
+        }
+
+    } else {
+        dctx = OSSL_DECODER_CTX_new_for_pkey(&pkey, "PEM", NULL, NULL,
+                                             OSSL_KEYMGMT_SELECT_PUBLIC_KEY,
+                                             NULL, NULL);
+        if (dctx == NULL) {
+            return authgw_key_fail(l, "OSSL_DECODER_CTX_new_for_pkey() "
+                                   "failed");
+        }
+
+        if (OSSL_DECODER_from_data(dctx, &buf, &len) != 1 || pkey == NULL) {
+            OSSL_DECODER_CTX_free(dctx);
+            EVP_PKEY_free(pkey);
+            return authgw_key_fail(l, "not a PEM public key");
+        }
+
+        OSSL_DECODER_CTX_free(dctx);
+    }
+
+    if (authgw_key_from_pkey(l, &key, pkey) != 0) {
+        return -1;
+    }
+
+    if (alg >= 0) {
+        if (!(key->algs & AUTHGW_ALG_BIT(alg))) {
+            authgw_key_free(key);
+            return authgw_key_fail(l, "alg=%s does not fit the key type",
+                                   authgw_alg_name(alg));
+        }
+
+        key->algs = AUTHGW_ALG_BIT(alg);
+    }
+
+    if (kid != NULL && authgw_key_set_kid(key, kid, kid_len) != 0) {
+        authgw_key_free(key);
+        return authgw_key_fail(l, "out of memory");
+    }
+
+    return authgw_key_add(l, key);
+}
+
+
+static int
+authgw_key_jwk_b64(authgw_key_list_t *l, json_t *jwk, const char *name,
+    unsigned char **out, size_t *len)
+{
+    json_t      *v;
+    const char  *s;
+    size_t       slen;
+
+    v = json_object_get(jwk, name);
+    if (!json_is_string(v) || json_string_length(v) == 0) {
+        return authgw_key_fail(l, "member \"%s\" missing or not a string",
+                               name);
+    }
+
+    s = json_string_value(v);
+    slen = json_string_length(v);
+
+    *out = malloc(authgw_b64url_decoded_len(slen) + 1);
+    if (*out == NULL) {
+        return authgw_key_fail(l, "out of memory");
+    }
+
+    if (authgw_b64url_decode(*out, len, (const unsigned char *) s, slen)
+        != 0)
+    {
+        free(*out);
+        *out = NULL;
+        return authgw_key_fail(l, "member \"%s\" is not base64url", name);
+    }
+
+    return 0;
+}
+
+
+static EVP_PKEY *
+authgw_key_jwk_rsa(authgw_key_list_t *l, json_t *jwk)
+{
+    size_t           nlen, elen;
+    BIGNUM          *n, *e;
+    EVP_PKEY        *pkey;
+    OSSL_PARAM      *params;
+    EVP_PKEY_CTX    *pctx;
+    unsigned char   *nb, *eb;
+    OSSL_PARAM_BLD  *bld;
+
+    nb = NULL;
+    eb = NULL;
+    n = NULL;
+    e = NULL;
+    bld = NULL;
+    params = NULL;
+    pctx = NULL;
+    pkey = NULL;
+
+    if (authgw_key_jwk_b64(l, jwk, "n", &nb, &nlen) != 0
+        || authgw_key_jwk_b64(l, jwk, "e", &eb, &elen) != 0)
+    {
+        goto done;
+    }
+
+    n = BN_bin2bn(nb, (int) nlen, NULL);
+    e = BN_bin2bn(eb, (int) elen, NULL);
+    bld = OSSL_PARAM_BLD_new();
+
+    if (n == NULL || e == NULL || bld == NULL
+        || OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, n) != 1
+        || OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, e) != 1
+        || (params = OSSL_PARAM_BLD_to_param(bld)) == NULL
+        || (pctx = EVP_PKEY_CTX_new_from_name(NULL, "RSA", NULL)) == NULL
+        || EVP_PKEY_fromdata_init(pctx) != 1
+        || EVP_PKEY_fromdata(pctx, &pkey, EVP_PKEY_PUBLIC_KEY, params) != 1)
+    {
+        EVP_PKEY_free(pkey);
+        pkey = NULL;
+        authgw_key_fail(l, "invalid RSA key");
+    }
+
+done:
+
+    EVP_PKEY_CTX_free(pctx);
+    OSSL_PARAM_free(params);
+    OSSL_PARAM_BLD_free(bld);
+    BN_free(n);
+    BN_free(e);
+    free(nb);
+    free(eb);
+
+    return pkey;
+}
+
+
+static EVP_PKEY *
+authgw_key_jwk_ec(authgw_key_list_t *l, json_t *jwk, size_t *field)
+{
+    size_t          xlen, ylen, fl;
+    json_t         *crv;
+    EVP_PKEY       *pkey;
+    const char     *cs, *group;
+    OSSL_PARAM      params[3];
+    EVP_PKEY_CTX   *pctx;
+    unsigned char  *x, *y, point[1 + 2 * 66];
+
+    crv = json_object_get(jwk, "crv");
+    cs = json_is_string(crv) ? json_string_value(crv) : "";
+
+    if (strcmp(cs, "P-256") == 0) {
+        group = "prime256v1";
+        fl = 32;
+
+    } else if (strcmp(cs, "P-384") == 0) {
+        group = "secp384r1";
+        fl = 48;
+
+    } else if (strcmp(cs, "P-521") == 0) {
+        group = "secp521r1";
+        fl = 66;
+
+    } else {
+        authgw_key_fail(l, "EC curve \"%s\" is not supported", cs);
+        return NULL;
+    }
+
+    x = NULL;
+    y = NULL;
+    pkey = NULL;
+    pctx = NULL;
+
+    if (authgw_key_jwk_b64(l, jwk, "x", &x, &xlen) != 0
+        || authgw_key_jwk_b64(l, jwk, "y", &y, &ylen) != 0)
+    {
+        goto done;
+    }
+
+    if (xlen != fl || ylen != fl) {
+        authgw_key_fail(l, "EC coordinates must be %zu bytes", fl);
+        goto done;
+    }
+
+    point[0] = 0x04;
+    memcpy(point + 1, x, fl);
+    memcpy(point + 1 + fl, y, fl);
+
+    params[0] = OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME,
+                                                 (char *) group, 0);
+    params[1] = OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY,
+                                                  point, 1 + 2 * fl);
+    params[2] = OSSL_PARAM_construct_end();
+
+    pctx = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL);
+
+    if (pctx == NULL
+        || EVP_PKEY_fromdata_init(pctx) != 1
+        || EVP_PKEY_fromdata(pctx, &pkey, EVP_PKEY_PUBLIC_KEY, params) != 1)
+    {
+        EVP_PKEY_free(pkey);
+        pkey = NULL;
+        authgw_key_fail(l, "EC point is not on the curve");
+        goto done;
+    }
+
+    EVP_PKEY_CTX_free(pctx);
+
+    /* the point must be on the curve: fromdata alone does not check it */
+
+    pctx = EVP_PKEY_CTX_new_from_pkey(NULL, pkey, NULL);
+
+    if (pctx == NULL || EVP_PKEY_public_check(pctx) != 1) {
+        EVP_PKEY_free(pkey);
+        pkey = NULL;
+        authgw_key_fail(l, "EC point is not on the curve");
+        goto done;
+    }
+
+    *field = fl;
+
+done:
+
+    EVP_PKEY_CTX_free(pctx);
+    free(x);
+    free(y);
+
+    return pkey;
+}
+
+
+static EVP_PKEY *
+authgw_key_jwk_okp(authgw_key_list_t *l, json_t *jwk)
+{
+    size_t          xlen;
+    json_t         *crv;
+    EVP_PKEY       *pkey;
+    unsigned char  *x;
+
+    crv = json_object_get(jwk, "crv");
+
+    if (!json_is_string(crv)
+        || strcmp(json_string_value(crv), "Ed25519") != 0)
+    {
+        authgw_key_fail(l, "OKP curve \"%s\" is not supported",
+                        json_is_string(crv) ? json_string_value(crv) : "");
+        return NULL;
+    }
+
+    if (authgw_key_jwk_b64(l, jwk, "x", &x, &xlen) != 0) {
+        return NULL;
+    }
+
+    if (xlen != 32) {
+        free(x);
+        authgw_key_fail(l, "Ed25519 key must be 32 bytes");
+        return NULL;
+    }
+
+    pkey = EVP_PKEY_new_raw_public_key_ex(NULL, "ED25519", NULL, x, xlen);
+    free(x);
+
+    if (pkey == NULL) {
+        authgw_key_fail(l, "invalid Ed25519 key");
+    }
+
+    return pkey;
+}
+
+
+/*
+ * Returns 0 with *out set, 0 with *out NULL when the JWK is not meant to
+ * verify signatures (use, key_ops, alg say so), or -1 on an error.
+ */
+
+static int
+authgw_key_jwk(authgw_key_list_t *l, json_t *jwk, int alg,
+    authgw_key_t **out)
+{
+    int             jalg;
+    size_t          i, slen, field;
+    json_t         *kty, *use, *ops, *op, *ja, *kid;
+    EVP_PKEY       *pkey;
+    const char     *ks;
+    authgw_key_t   *key;
+    unsigned char  *secret;
+
+    *out = NULL;
+
+    if (!json_is_object(jwk)) {
+        return authgw_key_fail(l, "a JWK is not a JSON object");
+    }
+
+    use = json_object_get(jwk, "use");
+    if (use != NULL) {
+        if (!json_is_string(use)) {
+            return authgw_key_fail(l, "JWK \"use\" is not a string");
+        }
+
+        if (strcmp(json_string_value(use), "sig") != 0) {
+            return 0;
+        }
+    }
+
+    ops = json_object_get(jwk, "key_ops");
+    if (ops != NULL) {
+        if (!json_is_array(ops)) {
+            return authgw_key_fail(l, "JWK \"key_ops\" is not an array");
+        }
+
+        json_array_foreach(ops, i, op) {
+            if (json_is_string(op)
+                && strcmp(json_string_value(op), "verify") == 0)
+            {
+                break;
+            }
+        }
+
+        if (i == json_array_size(ops)) {
+            return 0;
+        }
+    }
+
+    jalg = -1;
+    ja = json_object_get(jwk, "alg");
+    if (ja != NULL) {
+        if (!json_is_string(ja)) {
+            return authgw_key_fail(l, "JWK \"alg\" is not a string");
+        }
+
+        jalg = authgw_alg_from_name(json_string_value(ja),
+                                    json_string_length(ja));
+        if (jalg < 0) {
+            /* an encryption or unknown algorithm: not a verification key */
+            return 0;
+        }
+    }
+
+    kid = json_object_get(jwk, "kid");
+    if (kid != NULL
+        && (!json_is_string(kid) || json_string_length(kid) == 0
+            || json_string_length(kid) > AUTHGW_KID_MAX))
+    {
+        return authgw_key_fail(l, "JWK \"kid\" is not a non-empty string");
+    }
+
+    kty = json_object_get(jwk, "kty");
+    if (!json_is_string(kty)) {
+        return authgw_key_fail(l, "JWK \"kty\" missing or not a string");
+    }
+
+    ks = json_string_value(kty);
+
+    if (strcmp(ks, "oct") == 0) {
+        if (authgw_key_jwk_b64(l, jwk, "k", &secret, &slen) != 0) {
+            return -1;
+        }
+
+        key = authgw_key_new(AUTHGW_KTY_OCT);
+        if (key == NULL) {
+            OPENSSL_clear_free(secret, slen);
+            return authgw_key_fail(l, "out of memory");
+        }
+
+        if (authgw_key_hmac(l, key, secret, slen,
+                            jalg >= 0 ? AUTHGW_ALG_BIT(jalg) & AUTHGW_ALGS_HS
+                                      : AUTHGW_ALGS_HS)
+            != 0)
+        {
+            OPENSSL_clear_free(secret, slen);
+            authgw_key_free(key);
+            return -1;
+        }
+
+        OPENSSL_clear_free(secret, slen);
+
+    } else {
+        field = 0;
+
+        if (strcmp(ks, "RSA") == 0) {
+            pkey = authgw_key_jwk_rsa(l, jwk);
+
+        } else if (strcmp(ks, "EC") == 0) {
+            pkey = authgw_key_jwk_ec(l, jwk, &field);
+
+        } else if (strcmp(ks, "OKP") == 0) {
+            pkey = authgw_key_jwk_okp(l, jwk);
+
+        } else {
+            return authgw_key_fail(l, "JWK kty \"%s\" is not supported", ks);
+        }
+
+        if (pkey == NULL) {
+            return -1;
+        }
+
+        if (authgw_key_from_pkey(l, &key, pkey) != 0) {
+            return -1;
+        }
+    }
+
+    if (jalg >= 0) {
+        if (!(key->algs & AUTHGW_ALG_BIT(jalg))) {
+            authgw_key_free(key);
+            return authgw_key_fail(l, "JWK alg \"%s\" does not fit kty "
+                                   "\"%s\"", authgw_alg_name(jalg), ks);
+        }
+
+        key->algs = AUTHGW_ALG_BIT(jalg);
+    }
+
+    if (alg >= 0) {
+        if (!(key->algs & AUTHGW_ALG_BIT(alg))) {
+            authgw_key_free(key);
+            return 0;
+        }
+
+        key->algs = AUTHGW_ALG_BIT(alg);
+    }
+
+    if (kid != NULL
+        && authgw_key_set_kid(key, (const unsigned char *)
+                              json_string_value(kid),
+                              json_string_length(kid))
+           != 0)
+    {
+        authgw_key_free(key);
+        return authgw_key_fail(l, "out of memory");
+    }
+
+    *out = key;
+
+    return 0;
+}
+
+
+static int
+authgw_key_json(authgw_key_list_t *l, const unsigned char *buf, size_t len,
+    const unsigned char *kid, size_t kid_len, int alg)
+{
+    char           reason[256];
+    size_t         i, skipped;
+    json_t        *json, *keys, *jwk;
+    json_error_t   error;
+    authgw_key_t  *key;
+
+    json = json_loadb((const char *) buf, len, JSON_REJECT_DUPLICATES, &error);
+    if (json == NULL) {
+        return authgw_key_fail(l, "invalid JSON at line %d: %s",
+                               error.line, error.text);
+    }
+
+    if (!json_is_object(json)) {
+        json_decref(json);
+        return authgw_key_fail(l, "not a JWK or JWKS object");
+    }
+
+    keys = json_object_get(json, "keys");
+
+    if (keys == NULL) {
+
+        /* a single JWK */
+
+        if (authgw_key_jwk(l, json, alg, &key) != 0) {
+            json_decref(json);
+            return -1;
+        }
+
+        json_decref(json);
+
+        if (key == NULL) {
+            return authgw_key_fail(l, "the JWK is not a signature "
+                                   "verification key (use, key_ops or alg)");
+        }
+
+        if (kid != NULL && authgw_key_set_kid(key, kid, kid_len) != 0) {
+            authgw_key_free(key);
+            return authgw_key_fail(l, "out of memory");
+        }
+
+        return authgw_key_add(l, key);
+    }
+
+    if (kid != NULL) {
+        json_decref(json);
+        return authgw_key_fail(l, "kid= cannot be used with a JWKS");
+    }
+
+    if (!json_is_array(keys)) {
+        json_decref(json);
+        return authgw_key_fail(l, "JWKS \"keys\" is not an array");
+    }
+
+    skipped = 0;
+
+    json_array_foreach(keys, i, jwk) {
+        if (authgw_key_jwk(l, jwk, alg, &key) != 0) {
+            json_decref(json);
+            snprintf(reason, sizeof(reason), "%s", l->err);
+            return authgw_key_fail(l, "JWKS key #%zu: %s", i + 1, reason);
+        }
+
+        if (key == NULL) {
+            skipped++;
+            continue;
+        }
+
+        if (authgw_key_add(l, key) != 0) {
+            json_decref(json);
+            return -1;
+        }
+    }
+
+    json_decref(json);
+
+    if (l->nkeys == 0) {
+        return authgw_key_fail(l, "JWKS has no usable signature key "
+                               "(%zu skipped)", skipped);
+    }
+
+    return 0;
+}
+
+
+int
+authgw_key_load_buf(const unsigned char *buf, size_t len,
+    const unsigned char *kid, size_t kid_len, int alg, authgw_key_t ***keys,
+    size_t *nkeys, char *err, size_t errlen)
+{
+    int                 rc;
+    size_t              i;
+    authgw_key_t       *key;
+    authgw_key_list_t   l;
+
+    memset(&l, 0, sizeof(l));
+    l.err = err;
+    l.errlen = errlen;
+    err[0] = '\0';
+
+    ERR_clear_error();
+
+    if (kid != NULL && (kid_len == 0 || kid_len > AUTHGW_KID_MAX)) {
+        return authgw_key_fail(&l, "kid must be 1 to %d bytes",
+                               AUTHGW_KID_MAX);
+    }
+
+    if (alg >= 0 && (AUTHGW_ALG_BIT(alg) & AUTHGW_ALGS_HS)) {
+
+        /* a raw secret: the file's bytes as they are */
+
+        key = authgw_key_new(AUTHGW_KTY_OCT);
+        if (key == NULL) {
+            return authgw_key_fail(&l, "out of memory");
+        }
+
+        if (authgw_key_hmac(&l, key, buf, len, AUTHGW_ALG_BIT(alg)) != 0) {
+            authgw_key_free(key);
+            return -1;
+        }
+
+        if (kid != NULL && authgw_key_set_kid(key, kid, kid_len) != 0) {
+            authgw_key_free(key);
+            return authgw_key_fail(&l, "out of memory");
+        }
+
+        rc = authgw_key_add(&l, key);
+        goto done;
+    }
+
+    for (i = 0; i < len && (buf[i] == ' ' || buf[i] == '\t'
+                            || buf[i] == '\r' || buf[i] == '\n');
+         i++)
+    {
+        /* void */
+    }
+
+    if (i < len && buf[i] == '{') {
+        rc = authgw_key_json(&l, buf, len, kid, kid_len, alg);
+
+    } else if (memmem(buf, len, "-----BEGIN ", 11) != NULL) {
+        rc = authgw_key_pem(&l, buf, len, kid, kid_len, alg);
+
+    } else {
+        rc = authgw_key_fail(&l, "not a JWK, JWKS, PEM public key or "
+                             "certificate (a raw HMAC secret needs "
+                             "alg=HS256, HS384 or HS512)");
+    }
+
+done:
+
+    if (rc != 0) {
+        authgw_keys_free(l.keys, l.nkeys);
+        return -1;
+    }
+
+    *keys = l.keys;
+    *nkeys = l.nkeys;
+
+    return 0;
+}
+
+
+int
+authgw_key_load_file(const char *path, const unsigned char *kid,
+    size_t kid_len, int alg, authgw_key_t ***keys, size_t *nkeys, char *err,
+    size_t errlen)
+{
+    int             rc;
+    FILE           *f;
+    size_t          n;
+    unsigned char  *buf;
+
+    f = fopen(path, "rb");
+    if (f == NULL) {
+        snprintf(err, errlen, "cannot open: %s", strerror(errno));
+        return -1;
+    }
+
+    buf = malloc(AUTHGW_KEY_FILE_MAX + 1);
+    if (buf == NULL) {
+        fclose(f);
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+
+    n = fread(buf, 1, AUTHGW_KEY_FILE_MAX + 1, f);
+
+    if (ferror(f)) {
+        snprintf(err, errlen, "cannot read: %s", strerror(errno));
+        rc = -1;
+
+    } else if (n > AUTHGW_KEY_FILE_MAX) {
+        snprintf(err, errlen, "larger than %d bytes", AUTHGW_KEY_FILE_MAX);
+        rc = -1;
+
+    } else if (n == 0) {
+        snprintf(err, errlen, "is empty");
+        rc = -1;
+
+    } else {
+        rc = authgw_key_load_buf(buf, n, kid, kid_len, alg, keys, nkeys, err,
+                                 errlen);
+    }
+
+    OPENSSL_cleanse(buf, n);
+    free(buf);
+    fclose(f);
+
+    return rc;
+}

@@ -1,0 +1,891 @@
+
+/*
+ * Unit tests of the authgw core (src/), with the RFC 7515 appendix A,
+ * RFC 7520 section 4 and RFC 8037 appendix A.4 examples as known answers.
+ */
+
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <openssl/pem.h>
+
+#include "../../src/authgw.h"
+
+
+#define RFC7515_NOW  1300819379    /* one second before the examples expire */
+
+
+typedef struct {
+    char    buf[65536];
+    size_t  used;
+} test_pool_t;
+
+
+static test_pool_t  pool;
+
+
+static void *
+test_alloc(void *data, size_t size)
+{
+    test_pool_t  *p = data;
+    void         *m;
+
+    size = (size + 15) & ~(size_t) 15;
+
+    if (p->used + size > sizeof(p->buf)) {
+        return NULL;
+    }
+
+    m = p->buf + p->used;
+    p->used += size;
+
+    return m;
+}
+
+
+static const authgw_alloc_t  alloc = { test_alloc, &pool };
+
+
+/* RFC 7515 A.1-A.3 payload, shared by the tokens */
+#define RFC7515_PAYLOAD                                                       \
+    "eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxl"   \
+    "LmNvbS9pc19yb290Ijp0cnVlfQ"
+
+static const char  *rfc7515_a1_key =
+    "{\"kty\":\"oct\",\"k\":\"AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1q"
+    "S0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow\"}";
+
+static const char  *rfc7515_a1 =
+    "eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9." RFC7515_PAYLOAD
+    ".dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+
+static const char  *rfc7515_a2_key =
+    "{\"kty\":\"RSA\",\"e\":\"AQAB\",\"n\":\"ofgWCuLjybRlzo0tZWJjNiuSfb4p4fAk"
+    "d_wWJcyQoTbji9k0l8W26mPddxHmfHQp-Vaw-4qPCJrcS2mJPMEzP1Pt0Bm4d4QlL-yRT-"
+    "SFd2lZS-pCgNMsD1W_YpRPEwOWvG6b32690r2jZ47soMZo9wGzjb_7OMg0LOL-bSf63kpa"
+    "SHSXndS5z5rexMdbBYUsLA9e-KXBdQOS-UTo7WTBEMa2R2CapHg665xsmtdVMTBQY4uDZl"
+    "xvb3qCo5ZwKh9kG4LT6_I5IhlJH7aGhyxXFvUK-DWNmoudF8NAco9_h9iaGNj8q2ethFkM"
+    "Ls91kzk2PAcDTW9gb54h4FRWyuXpoQ\"}";
+
+static const char  *rfc7515_a2 =
+    "eyJhbGciOiJSUzI1NiJ9." RFC7515_PAYLOAD
+    ".cC4hiUPoj9Eetdgtv3hF80EGrhuB__dzERat0XF9g2VtQgr9PJbu3XOiZj5RZmh7AAuH"
+    "Im4Bh-0Qc_lF5YKt_O8W2Fp5jujGbds9uJdbF9CUAr7t1dnZcAcQjbKBYNX4BAynRFdiuB"
+    "--f_nZLgrnbyTyWzO75vRK5h6xBArLIARNPvkSjtQBMHlb1L07Qe7K0GarZRmB_eSN9383"
+    "LcOLn6_dO--xi12jzDwusC-eOkHWEsqtFZESc6BfI7noOPqvhJ1phCnvWh6IeYI2w9QOYE"
+    "UipUTI8np6LbgGY9Fs98rqVt5AXLIhWkWywlVmtVrBp0igcN_IoypGlUPQGe77Rw";
+
+static const char  *rfc7515_a3_key =
+    "{\"kty\":\"EC\",\"crv\":\"P-256\",\"x\":\"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e"
+    "8Tus9uPHvRVEU\",\"y\":\"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0\"}";
+
+static const char  *rfc7515_a3 =
+    "eyJhbGciOiJFUzI1NiJ9." RFC7515_PAYLOAD
+    ".DtEhU3ljbEg8L38VWAfUAqOyKAM6-Xx-F4GawxaepmXFCgfTjDxw5djxLa8ISlSApmWQ"
+    "xfKTUJqPP3-Kg6NU1Q";
+
+static const char  *rfc7515_a4_key =
+    "{\"kty\":\"EC\",\"crv\":\"P-521\",\"x\":\"AekpBQ8ST8a8VcfVOTNl353vSrDCLL"
+    "JXmPk06wTjxrrjcBpXp5EOnYG_NjFZ6OvLFV1jSfS9tsz4qUxcWceqwQGk\",\"y\":\"A"
+    "DSmRA43Z1DSNx_RvcLI87cdL07l6jQyyBXMoxVg_l2Th-x3S1WDhjDly79ajL4Kkd0AZMa"
+    "Zmh9ubmf63e3kyMj2\"}";
+
+static const char  *rfc7515_a4 =
+    "eyJhbGciOiJFUzUxMiJ9.UGF5bG9hZA.AdwMgeerwtHoh-l192l60hp9wAHZFVJbLfD_Ux"
+    "Mi70cwnZOYaRI1bKPWROc-mZZqwqT2SI-KGDKB34XO0aw_7XdtAG8GaSwFKdCAPZgoXD2Y"
+    "BJZCPEX3xKpRwcdOO8KpEHwJjyqOgzDO7iKvU8vcnwNrmxYbSW9ERBXukOXolLzeO_Jn";
+
+static const char  *rfc7515_a5 =
+    "eyJhbGciOiJub25lIn0." RFC7515_PAYLOAD ".";
+
+static const char  *rfc7520_hs_key =
+    "{\"kty\":\"oct\",\"kid\":\"018c0ae5-4d9b-471b-bfd6-eef314bc7037\",\"use"
+    "\":\"sig\",\"alg\":\"HS256\",\"k\":\"hJtXIZ2uSN5kbQfbtTNWbpdmhkV8FJG-On"
+    "bc6mxCcYg\"}";
+
+static const char  *rfc7520_hs =
+    "eyJhbGciOiJIUzI1NiIsImtpZCI6IjAxOGMwYWU1LTRkOWItNDcxYi1iZmQ2LWVlZjMxNG"
+    "JjNzAzNyJ9.SXTigJlzIGEgZGFuZ2Vyb3VzIGJ1c2luZXNzLCBGcm9kbywgZ29pbmcgb3V"
+    "0IHlvdXIgZG9vci4gWW91IHN0ZXAgb250byB0aGUgcm9hZCwgYW5kIGlmIHlvdSBkb24nd"
+    "CBrZWVwIHlvdXIgZmVldCwgdGhlcmXigJlzIG5vIGtub3dpbmcgd2hlcmUgeW91IG1pZ2h"
+    "0IGJlIHN3ZXB0IG9mZiB0by4.s0h6KThzkfBBBkLspW1h84VsJZFTsPPqMDA7g1Md7p0";
+
+static const char  *rfc8037_key =
+    "{\"kty\":\"OKP\",\"crv\":\"Ed25519\",\"x\":\"11qYAYKxCrfVS_7TyWQHOg7hcvP"
+    "apiMlrwIaaPcHURo\"}";
+
+static const char  *rfc8037_a4 =
+    "eyJhbGciOiJFZERTQSJ9.RXhhbXBsZSBvZiBFZDI1NTE5IHNpZ25pbmc.hgyY0il_MGCjP"
+    "0JzlnLWG1PPOt7-09PGcvMg3AIbQR6dWbhijcNR4ki4iylGjg5BhVsPt9g7sVvpAr_MuM0"
+    "KAg";
+
+
+typedef struct {
+    authgw_key_t  **keys;
+    size_t          nkeys;
+} test_keys_t;
+
+
+static test_keys_t
+load(const char *text, int alg)
+{
+    char         err[256];
+    test_keys_t  k;
+
+    if (authgw_key_load_buf((const unsigned char *) text, strlen(text), NULL,
+                            0, alg, &k.keys, &k.nkeys, err, sizeof(err))
+        != 0)
+    {
+        fail_msg("key did not load: %s", err);
+    }
+
+    return k;
+}
+
+
+static const char *
+load_error(const char *text, int alg)
+{
+    static char    err[256];
+    size_t         n;
+    authgw_key_t **keys;
+
+    if (authgw_key_load_buf((const unsigned char *) text, strlen(text), NULL,
+                            0, alg, &keys, &n, err, sizeof(err))
+        == 0)
+    {
+        authgw_keys_free(keys, n);
+        fail_msg("key loaded but should not");
+    }
+
+    return err;
+}
+
+
+static authgw_status_t
+verify(const char *token, test_keys_t k, unsigned algs, authgw_jws_t *jws)
+{
+    authgw_status_t  rc;
+
+    pool.used = 0;
+
+    rc = authgw_jws_verify((const unsigned char *) token, strlen(token),
+                           k.keys, k.nkeys, algs, &alloc, jws);
+
+    return rc;
+}
+
+
+static authgw_status_t
+verify_now(const char *token, test_keys_t k, int64_t now)
+{
+    authgw_jws_t            jws;
+    authgw_status_t         rc;
+    authgw_claims_policy_t  policy;
+
+    memset(&policy, 0, sizeof(policy));
+    policy.require_exp = 1;
+
+    rc = verify(token, k, AUTHGW_ALGS_ALL, &jws);
+    if (rc != AUTHGW_OK) {
+        return rc;
+    }
+
+    rc = authgw_claims_check(jws.payload, &policy, now);
+    authgw_jws_free(&jws);
+
+    return rc;
+}
+
+
+/* a copy of token with one bit of its last signature character flipped */
+
+static char *
+flip_sig(const char *token)
+{
+    char    *t;
+    size_t   n;
+
+    t = strdup(token);
+    n = strlen(t);
+
+    /* flip a bit that decodes into the signature, not the unused bits */
+    t[n - 3] = t[n - 3] == 'A' ? 'B' : 'A';
+
+    return t;
+}
+
+
+static void
+test_b64url_strict(void **state)
+{
+    size_t          n;
+    unsigned char   out[16];
+
+    (void) state;
+
+    assert_int_equal(authgw_b64url_decode(out, &n,
+                                          (const unsigned char *) "QUJD", 4),
+                     0);
+    assert_int_equal(n, 3);
+    assert_memory_equal(out, "ABC", 3);
+
+    assert_int_equal(authgw_b64url_decode(out, &n,
+                                          (const unsigned char *) "QQ", 2), 0);
+    assert_int_equal(n, 1);
+
+    /* padding, the standard alphabet, whitespace, a length of 1 mod 4 */
+    assert_int_equal(authgw_b64url_decode(out, &n,
+                                          (const unsigned char *) "QQ==", 4),
+                     -1);
+    assert_int_equal(authgw_b64url_decode(out, &n,
+                                          (const unsigned char *) "a+b/", 4),
+                     -1);
+    assert_int_equal(authgw_b64url_decode(out, &n,
+                                          (const unsigned char *) "QU D", 4),
+                     -1);
+    assert_int_equal(authgw_b64url_decode(out, &n,
+                                          (const unsigned char *) "QUJDR", 5),
+                     -1);
+
+    /* unused trailing bits must be zero: "QR" and "QUE" carry stray bits */
+    assert_int_equal(authgw_b64url_decode(out, &n,
+                                          (const unsigned char *) "QR", 2),
+                     -1);
+    assert_int_equal(authgw_b64url_decode(out, &n,
+                                          (const unsigned char *) "QUF", 3),
+                     -1);
+    assert_int_equal(authgw_b64url_decode(out, &n,
+                                          (const unsigned char *) "QUE", 3),
+                     0);
+    assert_int_equal(authgw_b64url_decode(out, &n,
+                                          (const unsigned char *) "-_", 2),
+                     -1);
+    assert_int_equal(authgw_b64url_decode(out, &n,
+                                          (const unsigned char *) "-w", 2),
+                     0);
+    assert_int_equal(out[0], 0xfb);
+}
+
+
+static void
+test_b64url_roundtrip(void **state)
+{
+    char            enc[64];
+    size_t          i, n, m;
+    unsigned char   in[40], out[40];
+
+    (void) state;
+
+    for (i = 0; i < sizeof(in); i++) {
+        in[i] = (unsigned char) (i * 37 + 11);
+    }
+
+    for (i = 0; i <= sizeof(in); i++) {
+        n = authgw_b64url_encode(enc, in, i);
+        assert_int_equal(authgw_b64url_decode(out, &m,
+                                              (unsigned char *) enc, n), 0);
+        assert_int_equal(m, i);
+        assert_memory_equal(out, in, i);
+    }
+}
+
+
+static void
+test_rfc7515_kats(void **state)
+{
+    char         *bad;
+    test_keys_t   hs, rs, es, es512;
+    authgw_jws_t  jws;
+
+    (void) state;
+
+    hs = load(rfc7515_a1_key, -1);
+    rs = load(rfc7515_a2_key, -1);
+    es = load(rfc7515_a3_key, -1);
+    es512 = load(rfc7515_a4_key, -1);
+
+    assert_int_equal(verify_now(rfc7515_a1, hs, RFC7515_NOW), AUTHGW_OK);
+    assert_int_equal(verify_now(rfc7515_a2, rs, RFC7515_NOW), AUTHGW_OK);
+    assert_int_equal(verify_now(rfc7515_a3, es, RFC7515_NOW), AUTHGW_OK);
+
+    /* exp == now is expired (RFC 7519 4.1.4) */
+    assert_int_equal(verify_now(rfc7515_a1, hs, RFC7515_NOW + 1),
+                     AUTHGW_EXPIRED);
+
+    /* A.4 signs the text "Payload": the signature verifies, the JWT not */
+    assert_int_equal(verify(rfc7515_a4, es512, AUTHGW_ALGS_ALL, &jws),
+                     AUTHGW_MALFORMED_TOKEN);
+    bad = flip_sig(rfc7515_a4);
+    assert_int_equal(verify(bad, es512, AUTHGW_ALGS_ALL, &jws),
+                     AUTHGW_BAD_SIGNATURE);
+    free(bad);
+
+    /* A.5 unsecured: its empty signature segment is refused as a shape */
+    assert_int_equal(verify(rfc7515_a5, hs, AUTHGW_ALGS_ALL, &jws),
+                     AUTHGW_MALFORMED_TOKEN);
+
+    bad = flip_sig(rfc7515_a1);
+    assert_int_equal(verify(bad, hs, AUTHGW_ALGS_ALL, &jws),
+                     AUTHGW_BAD_SIGNATURE);
+    free(bad);
+
+    bad = flip_sig(rfc7515_a2);
+    assert_int_equal(verify(bad, rs, AUTHGW_ALGS_ALL, &jws),
+                     AUTHGW_BAD_SIGNATURE);
+    free(bad);
+
+    bad = flip_sig(rfc7515_a3);
+    assert_int_equal(verify(bad, es, AUTHGW_ALGS_ALL, &jws),
+                     AUTHGW_BAD_SIGNATURE);
+    free(bad);
+
+    /* the key type binds the algorithm: an RS256 token to an EC key */
+    assert_int_equal(verify(rfc7515_a2, es, AUTHGW_ALGS_ALL, &jws),
+                     AUTHGW_ALG_NOT_ALLOWED);
+
+    /* the allow-list */
+    assert_int_equal(verify(rfc7515_a2, rs, AUTHGW_ALG_BIT(AUTHGW_PS256),
+                            &jws),
+                     AUTHGW_ALG_NOT_ALLOWED);
+
+    authgw_keys_free(hs.keys, hs.nkeys);
+    authgw_keys_free(rs.keys, rs.nkeys);
+    authgw_keys_free(es.keys, es.nkeys);
+    authgw_keys_free(es512.keys, es512.nkeys);
+}
+
+
+static void
+test_rfc7520_rfc8037_kats(void **state)
+{
+    char         *bad;
+    test_keys_t   hs, ed;
+    authgw_jws_t  jws;
+
+    (void) state;
+
+    hs = load(rfc7520_hs_key, -1);
+    ed = load(rfc8037_key, -1);
+
+    assert_int_equal(hs.nkeys, 1);
+    assert_int_equal(hs.keys[0]->algs, AUTHGW_ALG_BIT(AUTHGW_HS256));
+
+    /* both sign English text: signature good, payload not a JWT */
+    assert_int_equal(verify(rfc7520_hs, hs, AUTHGW_ALGS_ALL, &jws),
+                     AUTHGW_MALFORMED_TOKEN);
+    assert_int_equal(verify(rfc8037_a4, ed, AUTHGW_ALGS_ALL, &jws),
+                     AUTHGW_MALFORMED_TOKEN);
+
+    bad = flip_sig(rfc7520_hs);
+    assert_int_equal(verify(bad, hs, AUTHGW_ALGS_ALL, &jws),
+                     AUTHGW_BAD_SIGNATURE);
+    free(bad);
+
+    bad = flip_sig(rfc8037_a4);
+    assert_int_equal(verify(bad, ed, AUTHGW_ALGS_ALL, &jws),
+                     AUTHGW_BAD_SIGNATURE);
+    free(bad);
+
+    authgw_keys_free(hs.keys, hs.nkeys);
+    authgw_keys_free(ed.keys, ed.nkeys);
+}
+
+
+/* builds header.payload.signature from JSON texts and raw signature bytes */
+
+static char *
+make_token(const char *header, const char *payload, const unsigned char *sig,
+    size_t slen)
+{
+    char    *t, *p;
+
+    t = malloc(strlen(header) * 2 + strlen(payload) * 2 + slen * 2 + 128);
+    p = t;
+    p += authgw_b64url_encode(p, (const unsigned char *) header,
+                              strlen(header));
+    *p++ = '.';
+    p += authgw_b64url_encode(p, (const unsigned char *) payload,
+                              strlen(payload));
+    *p++ = '.';
+    p += authgw_b64url_encode(p, sig, slen);
+    *p = '\0';
+
+    return t;
+}
+
+
+static char *
+hs256_token(const char *header, const char *payload, const unsigned char *key,
+    size_t klen)
+{
+    char           *t, *dot;
+    size_t          n;
+    unsigned char   mac[32];
+
+    t = make_token(header, payload, (const unsigned char *) "x", 1);
+    dot = strrchr(t, '.');
+
+    EVP_Q_mac(NULL, "HMAC", NULL, "SHA256", NULL, key, klen,
+              (unsigned char *) t, (size_t) (dot - t), mac, sizeof(mac), &n);
+
+    n = authgw_b64url_encode(dot + 1, mac, 32);
+    dot[1 + n] = '\0';
+
+    return t;
+}
+
+
+static const unsigned char  secret[32] = "0123456789abcdef0123456789abcdef";
+
+
+static void
+test_header_rules(void **state)
+{
+    size_t         i;
+    char          *t, jwk[256], ssecret[64];
+    test_keys_t    k;
+    authgw_jws_t   jws;
+    const char    *p = "{\"sub\":\"a\"}";
+
+    static const struct {
+        const char       *header;
+        authgw_status_t   expect;
+    } cases[] = {
+        { "{\"alg\":\"HS256\"}", AUTHGW_OK },
+        { "{\"alg\":\"HS256\",\"kid\":\"k1\"}", AUTHGW_OK },
+        { "{\"alg\":\"none\"}", AUTHGW_ALG_NOT_ALLOWED },
+        { "{\"alg\":\"None\"}", AUTHGW_ALG_NOT_ALLOWED },
+        { "{\"alg\":\"nOnE\"}", AUTHGW_ALG_NOT_ALLOWED },
+        { "{\"alg\":\"hs256\"}", AUTHGW_ALG_NOT_ALLOWED },
+        { "{\"alg\":\"HS256 \"}", AUTHGW_ALG_NOT_ALLOWED },
+        { "{\"alg\":\"\"}", AUTHGW_ALG_NOT_ALLOWED },
+        { "{\"typ\":\"JWT\"}", AUTHGW_MALFORMED_TOKEN },
+        { "{\"alg\":null}", AUTHGW_MALFORMED_TOKEN },
+        { "{\"alg\":[\"HS256\"]}", AUTHGW_MALFORMED_TOKEN },
+        { "{\"alg\":256}", AUTHGW_MALFORMED_TOKEN },
+        { "{\"alg\":\"HS256\",\"alg\":\"HS256\"}", AUTHGW_MALFORMED_TOKEN },
+        { "{\"alg\":\"HS256\",\"crit\":[\"b64\"],\"b64\":true}",
+          AUTHGW_MALFORMED_TOKEN },
+        { "{\"alg\":\"HS256\",\"crit\":[]}", AUTHGW_MALFORMED_TOKEN },
+        { "{\"alg\":\"HS256\",\"kid\":\"k2\"}", AUTHGW_UNKNOWN_KID },
+        { "{\"alg\":\"HS256\",\"kid\":\"\"}", AUTHGW_UNKNOWN_KID },
+        { "{\"alg\":\"HS256\",\"kid\":\"k1\\u0000x\"}", AUTHGW_UNKNOWN_KID },
+        { "{\"alg\":\"HS256\",\"kid\":1}", AUTHGW_MALFORMED_TOKEN },
+        { "{\"alg\":\"HS256\",\"kid\":null}", AUTHGW_MALFORMED_TOKEN },
+        { "{\"alg\":\"HS256\",\"jku\":\"http://evil/\",\"x5u\":\"x\"}",
+          AUTHGW_OK },
+        { "[\"alg\",\"HS256\"]", AUTHGW_MALFORMED_TOKEN },
+        { "\xef\xbb\xbf{\"alg\":\"HS256\"}", AUTHGW_MALFORMED_TOKEN },
+        { "{\"alg\":\"HS256\"} x", AUTHGW_MALFORMED_TOKEN },
+        { "{\"alg\":\"HS256\",\"x\":\"\\ud800\"}", AUTHGW_MALFORMED_TOKEN },
+        { "{\"alg\":\"HS256\",\"x\":\"\xff\"}", AUTHGW_MALFORMED_TOKEN },
+    };
+
+    (void) state;
+
+    authgw_b64url_encode(ssecret, secret, 32);
+    ssecret[43] = '\0';
+    snprintf(jwk, sizeof(jwk), "{\"kty\":\"oct\",\"kid\":\"k1\",\"k\":\"%s\"}",
+             ssecret);
+    k = load(jwk, -1);
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        t = hs256_token(cases[i].header, p, secret, 32);
+
+        if (verify(t, k, AUTHGW_ALGS_ALL, &jws) != cases[i].expect) {
+            fail_msg("header %s: got %s, expected %s", cases[i].header,
+                     authgw_status_str(verify(t, k, AUTHGW_ALGS_ALL, &jws)),
+                     authgw_status_str(cases[i].expect));
+        }
+
+        authgw_jws_free(&jws);
+        free(t);
+    }
+
+    authgw_keys_free(k.keys, k.nkeys);
+}
+
+
+static void
+test_shape_rules(void **state)
+{
+    size_t         i;
+    char          *good, *t, big[AUTHGW_TOKEN_MAX + 64];
+    test_keys_t    k;
+    authgw_jws_t   jws;
+
+    static const char  *bad[] = {
+        "", ".", "..", "...", "abc", "a.b", "a.b.c.d", "a.b.c.d.e", ".a.b",
+        "a.b.", "a..b"
+    };
+
+    (void) state;
+
+    k = load("0123456789abcdef0123456789abcdef", AUTHGW_HS256);
+
+    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        assert_int_not_equal(verify(bad[i], k, AUTHGW_ALGS_ALL, &jws),
+                             AUTHGW_OK);
+    }
+
+    assert_int_equal(verify("", k, AUTHGW_ALGS_ALL, &jws),
+                     AUTHGW_MISSING_TOKEN);
+
+    good = hs256_token("{\"alg\":\"HS256\"}", "{\"a\":1}", secret, 32);
+    assert_int_equal(verify(good, k, AUTHGW_ALGS_ALL, &jws), AUTHGW_OK);
+    authgw_jws_free(&jws);
+
+    /* padding added to the signature */
+    t = malloc(strlen(good) + 3);
+    sprintf(t, "%s=", good);
+    assert_int_equal(verify(t, k, AUTHGW_ALGS_ALL, &jws),
+                     AUTHGW_MALFORMED_TOKEN);
+    free(t);
+
+    /* payloads that are not one JSON object */
+    t = hs256_token("{\"alg\":\"HS256\"}", "[1]", secret, 32);
+    assert_int_equal(verify(t, k, AUTHGW_ALGS_ALL, &jws),
+                     AUTHGW_MALFORMED_TOKEN);
+    free(t);
+    t = hs256_token("{\"alg\":\"HS256\"}", "{\"a\":1,\"a\":2}", secret, 32);
+    assert_int_equal(verify(t, k, AUTHGW_ALGS_ALL, &jws),
+                     AUTHGW_MALFORMED_TOKEN);
+    free(t);
+    t = hs256_token("{\"alg\":\"HS256\"}", "\"text\"", secret, 32);
+    assert_int_equal(verify(t, k, AUTHGW_ALGS_ALL, &jws),
+                     AUTHGW_MALFORMED_TOKEN);
+    free(t);
+
+    /* nesting beyond the bound, inside an otherwise valid object */
+    memset(big, 0, sizeof(big));
+    strcpy(big, "{\"a\":");
+    for (i = 0; i < AUTHGW_JSON_MAX_DEPTH; i++) {
+        strcat(big, "[");
+    }
+    for (i = 0; i < AUTHGW_JSON_MAX_DEPTH; i++) {
+        strcat(big, "]");
+    }
+    strcat(big, "}");
+    t = hs256_token("{\"alg\":\"HS256\"}", big, secret, 32);
+    assert_int_equal(verify(t, k, AUTHGW_ALGS_ALL, &jws),
+                     AUTHGW_MALFORMED_TOKEN);
+    free(t);
+
+    /* over the size cap, refused before decoding */
+    memset(big, 'A', sizeof(big) - 1);
+    big[sizeof(big) - 1] = '\0';
+    big[10] = '.';
+    big[20] = '.';
+    assert_int_equal(verify(big, k, AUTHGW_ALGS_ALL, &jws),
+                     AUTHGW_MALFORMED_TOKEN);
+
+    free(good);
+    authgw_keys_free(k.keys, k.nkeys);
+}
+
+
+static void
+test_ecdsa_ranges(void **state)
+{
+    char           *t;
+    const char     *dot;
+    size_t          n;
+    test_keys_t     es;
+    authgw_jws_t    jws;
+    unsigned char   sig[64];
+
+    (void) state;
+
+    es = load(rfc7515_a3_key, -1);
+
+    /* r = s = 0 ("psychic signatures", CVE-2022-21449) */
+    memset(sig, 0, sizeof(sig));
+    t = make_token("{\"alg\":\"ES256\"}", "{}", sig, 64);
+    assert_int_equal(verify(t, es, AUTHGW_ALGS_ALL, &jws),
+                     AUTHGW_BAD_SIGNATURE);
+    free(t);
+
+    /* r = s = n */
+    memcpy(sig, es.keys[0]->order, 32);
+    memcpy(sig + 32, es.keys[0]->order, 32);
+    t = make_token("{\"alg\":\"ES256\"}", "{}", sig, 64);
+    assert_int_equal(verify(t, es, AUTHGW_ALGS_ALL, &jws),
+                     AUTHGW_BAD_SIGNATURE);
+    free(t);
+
+    /* the RFC signature with one byte more or less, or DER-encoded */
+    dot = strrchr(rfc7515_a3, '.');
+    assert_int_equal(authgw_b64url_decode(sig, &n,
+                                          (const unsigned char *) dot + 1,
+                                          strlen(dot + 1)), 0);
+    assert_int_equal(n, 64);
+
+    t = make_token("{\"alg\":\"ES256\"}", "{}", sig, 63);
+    assert_int_equal(verify(t, es, AUTHGW_ALGS_ALL, &jws),
+                     AUTHGW_BAD_SIGNATURE);
+    free(t);
+
+    authgw_keys_free(es.keys, es.nkeys);
+}
+
+
+static void
+test_key_loading(void **state)
+{
+    BIO          *bio;
+    char         *pem;
+    long          len;
+    EVP_PKEY     *pkey;
+    test_keys_t   k;
+
+    (void) state;
+
+    /* an RSA key under 2048 bits is refused at load */
+    pkey = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t) 1024);
+    assert_non_null(pkey);
+    bio = BIO_new(BIO_s_mem());
+    PEM_write_bio_PUBKEY(bio, pkey);
+    len = BIO_get_mem_data(bio, &pem);
+    pem[len] = '\0';
+    assert_non_null(strstr(load_error(pem, -1), "at least 2048"));
+    BIO_free(bio);
+
+    /* a private key is refused: the gateway holds public keys only */
+    bio = BIO_new(BIO_s_mem());
+    PEM_write_bio_PrivateKey(bio, pkey, NULL, NULL, 0, NULL, NULL);
+    len = BIO_get_mem_data(bio, &pem);
+    pem[len - 1] = '\0';
+    assert_non_null(strstr(load_error(pem, -1), "private key"));
+    BIO_free(bio);
+    EVP_PKEY_free(pkey);
+
+    /* HMAC secrets shorter than the hash */
+    assert_non_null(strstr(load_error("0123456789abcdef", AUTHGW_HS256),
+                           "shorter"));
+    assert_non_null(strstr(load_error("0123456789abcdef0123456789abcdef",
+                                      AUTHGW_HS384), "shorter"));
+
+    /* an oct JWK of 32 bytes verifies HS256 only */
+    k = load("{\"kty\":\"oct\",\"k\":\"MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmN"
+             "kZWY\"}", -1);
+    assert_int_equal(k.keys[0]->algs, AUTHGW_ALG_BIT(AUTHGW_HS256));
+    authgw_keys_free(k.keys, k.nkeys);
+
+    /* JWKS: enc keys and foreign algorithms are skipped, kids kept */
+    k = load("{\"keys\":[{\"kty\":\"oct\",\"use\":\"enc\",\"k\":\"AAAA\"},"
+             "{\"kty\":\"RSA\",\"alg\":\"RSA-OAEP\",\"n\":\"AQAB\",\"e\":\"AQA"
+             "B\"},{\"kty\":\"oct\",\"kid\":\"a\",\"key_ops\":[\"sign\"],\"k\":"
+             "\"AAAA\"}, {\"kty\":\"EC\",\"kid\":\"e\",\"crv\":\"P-256\",\"x\":"
+             "\"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU\",\"y\":\"x_FEzRu9"
+             "m36HLN_tue659LNpXW6pCyStikYjKIWI5a0\"}]}", -1);
+    assert_int_equal(k.nkeys, 1);
+    assert_int_equal(k.keys[0]->kid_len, 1);
+    authgw_keys_free(k.keys, k.nkeys);
+
+    assert_non_null(strstr(load_error("{\"keys\":[{\"kty\":\"oct\",\"use\":"
+                                      "\"enc\",\"k\":\"AAAA\"}]}", -1),
+                           "no usable"));
+    assert_non_null(strstr(load_error("{\"kty\":\"oct\",\"use\":\"enc\","
+                                      "\"k\":\"AAAA\"}", -1),
+                           "not a signature"));
+    assert_non_null(strstr(load_error("{\"keys\":[{\"kty\":\"OKP\",\"kid\":"
+                                      "\"a\",\"crv\":\"Ed25519\",\"x\":\"11q"
+                                      "YAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcH"
+                                      "URo\"},{\"kty\":\"OKP\",\"kid\":\"a\","
+                                      "\"crv\":\"Ed25519\",\"x\":\"11qYAYKxC"
+                                      "rfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo\"}"
+                                      "]}", -1),
+                           "duplicate kid"));
+    assert_non_null(strstr(load_error("{\"kty\":\"oct\",\"k\":\"AAAA\","
+                                      "\"k\":\"AAAA\"}", -1),
+                           "duplicate"));
+    assert_non_null(strstr(load_error("{\"kty\":\"EC\",\"crv\":\"P-256\","
+                                      "\"x\":\"f83OJ3D2xF1Bg8vub9tLe1gHMzV76"
+                                      "e8Tus9uPHvRVEU\",\"y\":\"x_FEzRu8m36H"
+                                      "LN_tue659LNpXW6pCyStikYjKIWI5a0\"}",
+                                      -1),
+                           "not on the curve"));
+    assert_non_null(strstr(load_error("{\"kty\":\"RSA\",\"alg\":\"ES256\","
+                                      "\"n\":\"AQAB\",\"e\":\"AQAB\"}", -1),
+                           "at least 2048"));
+    assert_non_null(strstr(load_error("just some text", -1), "not a JWK"));
+    assert_non_null(strstr(load_error("{\"keys\":{}}", -1), "not an array"));
+}
+
+
+static void
+test_claims(void **state)
+{
+    size_t                  i;
+    json_t                 *p;
+    authgw_str_t            iss[1], aud[2];
+    authgw_claims_policy_t  pol;
+
+    static const struct {
+        const char       *payload;
+        int64_t           now;
+        int64_t           leeway;
+        authgw_status_t   expect;
+    } cases[] = {
+        { "{\"exp\":1000}", 999, 0, AUTHGW_OK },
+        { "{\"exp\":1000}", 1000, 0, AUTHGW_EXPIRED },
+        { "{\"exp\":1000}", 1009, 10, AUTHGW_OK },
+        { "{\"exp\":1000}", 1010, 10, AUTHGW_EXPIRED },
+        { "{\"exp\":1000.5}", 1000, 0, AUTHGW_OK },
+        { "{\"exp\":1000.5}", 1001, 0, AUTHGW_EXPIRED },
+        { "{\"exp\":4.1024448E9}", 1000, 0, AUTHGW_OK },
+        { "{\"exp\":\"4102444800\"}", 1000, 0, AUTHGW_MALFORMED_TOKEN },
+        { "{\"exp\":true}", 1000, 0, AUTHGW_MALFORMED_TOKEN },
+        { "{\"exp\":null}", 1000, 0, AUTHGW_MALFORMED_TOKEN },
+        { "{\"exp\":1e300}", 1000, 0, AUTHGW_MALFORMED_TOKEN },
+        { "{\"exp\":9223372036854775807}", 1000, 0, AUTHGW_MALFORMED_TOKEN },
+        { "{\"exp\":-1}", 1000, 0, AUTHGW_MALFORMED_TOKEN },
+        { "{}", 1000, 0, AUTHGW_MISSING_CLAIM },
+        { "{\"exp\":2000,\"nbf\":1000}", 1000, 0, AUTHGW_OK },
+        { "{\"exp\":2000,\"nbf\":1000}", 999, 0, AUTHGW_NOT_YET_VALID },
+        { "{\"exp\":2000,\"nbf\":1000}", 990, 10, AUTHGW_OK },
+        { "{\"exp\":2000,\"nbf\":1000}", 989, 10, AUTHGW_NOT_YET_VALID },
+        { "{\"exp\":2000,\"nbf\":\"0\"}", 1000, 0, AUTHGW_MALFORMED_TOKEN },
+        { "{\"exp\":2000,\"nbf\":999.5}", 999, 0, AUTHGW_NOT_YET_VALID },
+    };
+
+    (void) state;
+
+    memset(&pol, 0, sizeof(pol));
+    pol.require_exp = 1;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        p = json_loads(cases[i].payload, 0, NULL);
+        assert_non_null(p);
+        pol.leeway = cases[i].leeway;
+
+        if (authgw_claims_check(p, &pol, cases[i].now) != cases[i].expect) {
+            fail_msg("%s at %lld: got %s", cases[i].payload,
+                     (long long) cases[i].now,
+                     authgw_status_str(authgw_claims_check(p, &pol,
+                                                           cases[i].now)));
+        }
+
+        json_decref(p);
+    }
+
+    /* issuer and audience: exact length and bytes */
+
+    iss[0].data = (const unsigned char *) "https://idp.example";
+    iss[0].len = strlen("https://idp.example");
+    aud[0].data = (const unsigned char *) "api";
+    aud[0].len = 3;
+    aud[1].data = (const unsigned char *) "web";
+    aud[1].len = 3;
+
+    pol.require_exp = 0;
+    pol.leeway = 0;
+    pol.issuers = iss;
+    pol.nissuers = 1;
+    pol.audiences = aud;
+    pol.naudiences = 2;
+
+#define CLAIMS(text, expect)                                                  \
+    p = json_loads(text, JSON_ALLOW_NUL, NULL);                               \
+    assert_non_null(p);                                                       \
+    assert_int_equal(authgw_claims_check(p, &pol, 0), expect);                \
+    json_decref(p)
+
+    CLAIMS("{\"iss\":\"https://idp.example\",\"aud\":\"api\"}", AUTHGW_OK);
+    CLAIMS("{\"iss\":\"https://idp.example\",\"aud\":[\"x\",\"web\"]}",
+           AUTHGW_OK);
+    CLAIMS("{\"iss\":\"https://idp.example.evil\",\"aud\":\"api\"}",
+           AUTHGW_BAD_ISSUER);
+    CLAIMS("{\"iss\":\"https://idp.exampl\",\"aud\":\"api\"}",
+           AUTHGW_BAD_ISSUER);
+    CLAIMS("{\"iss\":\"https://idp.example\\u0000x\",\"aud\":\"api\"}",
+           AUTHGW_BAD_ISSUER);
+    CLAIMS("{\"iss\":\"HTTPS://idp.example\",\"aud\":\"api\"}",
+           AUTHGW_BAD_ISSUER);
+    CLAIMS("{\"aud\":\"api\"}", AUTHGW_BAD_ISSUER);
+    CLAIMS("{\"iss\":[\"https://idp.example\"],\"aud\":\"api\"}",
+           AUTHGW_BAD_ISSUER);
+    CLAIMS("{\"iss\":\"https://idp.example\"}", AUTHGW_BAD_AUDIENCE);
+    CLAIMS("{\"iss\":\"https://idp.example\",\"aud\":\"api2\"}",
+           AUTHGW_BAD_AUDIENCE);
+    CLAIMS("{\"iss\":\"https://idp.example\",\"aud\":\"ap\"}",
+           AUTHGW_BAD_AUDIENCE);
+    CLAIMS("{\"iss\":\"https://idp.example\",\"aud\":[]}",
+           AUTHGW_BAD_AUDIENCE);
+    CLAIMS("{\"iss\":\"https://idp.example\",\"aud\":[\"api\",1]}",
+           AUTHGW_BAD_AUDIENCE);
+    CLAIMS("{\"iss\":\"https://idp.example\",\"aud\":{\"api\":1}}",
+           AUTHGW_BAD_AUDIENCE);
+}
+
+
+static void
+test_json_text(void **state)
+{
+    size_t          i, len;
+    json_t         *v;
+    unsigned char  *out;
+
+    static const struct {
+        const char  *json;
+        const char  *text;
+    } cases[] = {
+        { "\"alice\"", "alice" },
+        { "42", "42" },
+        { "-7", "-7" },
+        { "1.5", "1.5" },
+        { "0.1", "0.1" },
+        { "true", "true" },
+        { "false", "false" },
+        { "null", "null" },
+        { "[\"a\",\"b\",3,true]", "a,b,3,true" },
+        { "[]", "" },
+        { "[[1],2]", "[[1],2]" },
+        { "{\"a\":[1,2]}", "{\"a\":[1,2]}" },
+    };
+
+    (void) state;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        pool.used = 0;
+        v = json_loads(cases[i].json, JSON_DECODE_ANY, NULL);
+        assert_non_null(v);
+        assert_int_equal(authgw_json_text(v, &alloc, &out, &len), 0);
+
+        if (len != strlen(cases[i].text)
+            || memcmp(out, cases[i].text, len) != 0)
+        {
+            fail_msg("%s gave \"%.*s\"", cases[i].json, (int) len, out);
+        }
+
+        json_decref(v);
+    }
+}
+
+
+int
+main(void)
+{
+    const struct CMUnitTest  tests[] = {
+        cmocka_unit_test(test_b64url_strict),
+        cmocka_unit_test(test_b64url_roundtrip),
+        cmocka_unit_test(test_rfc7515_kats),
+        cmocka_unit_test(test_rfc7520_rfc8037_kats),
+        cmocka_unit_test(test_header_rules),
+        cmocka_unit_test(test_shape_rules),
+        cmocka_unit_test(test_ecdsa_ranges),
+        cmocka_unit_test(test_key_loading),
+        cmocka_unit_test(test_claims),
+        cmocka_unit_test(test_json_text),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
