@@ -1,0 +1,107 @@
+# authgw: the nginx module, its core, its token tool and its tests.
+#
+#   make            build build/ngx_http_authgw_module.so and the tool
+#   make deps       install the Debian packages it needs (as root)
+#   make test       deps, build, unit tests of src/, then prove -r t/
+#   make style      the mechanical part of the house style
+#
+# NGINX_SRC is the nginx source tree to build against (Debian's nginx-dev by
+# default: its conf_flags are used, so the module fits the packaged nginx).
+
+NGINX_SRC  ?= /usr/share/nginx/src
+NGINX_BIN  ?= /usr/sbin/nginx
+CC         ?= cc
+
+B          := $(CURDIR)/build
+NGX_BUILD  := $(B)/nginx
+MODULE     := $(B)/ngx_http_authgw_module.so
+TOOL       := $(B)/authgw-token
+UNIT       := $(B)/test_core
+
+CORE_SRCS  := $(wildcard src/*.c)
+CORE_HDRS  := src/authgw.h
+GLUE_SRCS  := ngx_http_authgw_module.c
+
+STRICT     := -Wall -Wextra -Werror
+LIBS       := -ljansson -lcrypto
+
+NGX_INCS    = $(addprefix -I$(NGX_BUILD)/, objs src/core src/event \
+              src/event/modules src/os/unix src/http src/http/modules \
+              src/http/v2)
+
+.PHONY: all deps module tool unit test prove keys style clean
+
+all: module tool
+
+deps:
+	@sh tools/deps.sh
+
+module: $(MODULE)
+
+tool: $(TOOL)
+
+$(NGX_BUILD)/objs/Makefile: config
+	rm -rf $(NGX_BUILD)
+	mkdir -p $(B)
+	cp -a $(NGINX_SRC) $(NGX_BUILD)
+	cd $(NGX_BUILD) && bash -c ' \
+	    if [ -f conf_flags ]; then . ./conf_flags; \
+	    else NGX_CONF_FLAGS=(--with-compat); fi; \
+	    ./configure "$${NGX_CONF_FLAGS[@]}" \
+	        --add-dynamic-module=$(CURDIR)' > $(B)/configure.log 2>&1 \
+	    || { tail -20 $(B)/configure.log; exit 1; }
+
+# nginx builds the module with its own flags (-Wall -Werror); the glue is
+# also checked with -Wextra (nginx's handlers leave parameters unused)
+$(MODULE): $(NGX_BUILD)/objs/Makefile $(GLUE_SRCS) $(CORE_SRCS) $(CORE_HDRS)
+	$(CC) $(STRICT) -Wno-unused-parameter -fsyntax-only $(NGX_INCS) -Isrc \
+	    $(GLUE_SRCS)
+	$(CC) $(STRICT) -fsyntax-only $(CORE_SRCS)
+	$(MAKE) -C $(NGX_BUILD) -f objs/Makefile modules
+	cp $(NGX_BUILD)/objs/ngx_http_authgw_module.so $@
+
+$(TOOL): tools/authgw-token.c src/authgw_b64.c src/authgw_alg.c $(CORE_HDRS)
+	@mkdir -p $(B)
+	$(CC) $(STRICT) -O2 -o $@ tools/authgw-token.c src/authgw_b64.c \
+	    src/authgw_alg.c -ljwt $(LIBS)
+
+$(UNIT): t/unit/test_core.c $(CORE_SRCS) $(CORE_HDRS)
+	@mkdir -p $(B)
+	$(CC) $(STRICT) -g -O1 -fsanitize=address,undefined \
+	    -fno-sanitize-recover=all -o $@ t/unit/test_core.c $(CORE_SRCS) \
+	    $(LIBS) -lcmocka
+
+unit: $(UNIT)
+	$(UNIT)
+
+keys: $(TOOL)
+	sh t/gen-keys.sh $(TOOL) $(B)/keys
+
+# the real Test::Nginx is used where it is installed, t/lib/ elsewhere
+prove: module keys
+	cd $(CURDIR) && \
+	TEST_NGINX_BINARY=$(NGINX_BIN) \
+	TEST_NGINX_LOAD_MODULES=$(MODULE) \
+	TEST_NGINX_KEYS=$(B)/keys \
+	AUTHGW_TOKEN=$(TOOL) \
+	PERL5LIB=$$(perl -MTest::Nginx::Socket -e1 2>/dev/null \
+	            || echo $(CURDIR)/t/lib) \
+	prove -r t/
+
+test: deps
+	$(MAKE) all
+	$(MAKE) unit
+	$(MAKE) prove
+
+style:
+	@files=$$(git ls-files '*.c' '*.h'); \
+	bad=0; \
+	awk 'length > 80 { print FILENAME ":" FNR ": over 80 columns"; b=1 } \
+	     END { exit b }' $$files || bad=1; \
+	grep -n "$$(printf '\t')" $$files && bad=1; \
+	grep -n ' $$' $$files && bad=1; \
+	grep -n '//' $$files | grep -v '://' | grep -v '"[^"]*//' && bad=1; \
+	exit $$bad
+
+clean:
+	rm -rf $(B) t/servroot

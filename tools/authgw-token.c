@@ -1,0 +1,922 @@
+
+/*
+ * authgw-token: make keys and tokens for authgw and its tests.
+ *
+ *   authgw-token keygen --type oct|rsa|ec|ed25519 [--bits N] [--crv CRV]
+ *                [--size N] --out PRIVATE [--pub FILE] [--format F]
+ *                [--kid K] [--alg A] [--use U]
+ *   authgw-token pubkey --key PRIVATE [--oct] [--format F] [--kid K]
+ *                [--alg A] [--use U]
+ *   authgw-token jwks JWK_FILE ...
+ *   authgw-token sign --alg A --key PRIVATE [--kid K] [--exp-in S]
+ *                [--nbf-in S] [--iat] [--claim k=v] [--claim-json k=JSON]
+ *                [--claims JSON] [--header-json JSON] [--raw-header TEXT]
+ *                [--raw-payload TEXT] [--openssl]
+ *   authgw-token decode TOKEN
+ *
+ * Formats of a public key: pem (SPKI), rsapem (PKCS#1), der, jwk, jwks.
+ * HS*, RS* and ES* tokens are signed by libjwt, an implementation
+ * independent of the module; PS*, EdDSA and hand-made headers by OpenSSL.
+ */
+
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+#include <jwt.h>
+#include <openssl/core_names.h>
+#include <openssl/ecdsa.h>
+#include <openssl/encoder.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/rand.h>
+#include <openssl/rsa.h>
+
+#include "../src/authgw.h"
+
+
+static void die(const char *msg, const char *arg);
+static unsigned char *read_file(const char *path, size_t *len);
+static void write_file(const char *path, const void *data, size_t len);
+static const char *opt(int argc, char **argv, const char *name);
+static int flag(int argc, char **argv, const char *name);
+static char *b64(const unsigned char *data, size_t len);
+static unsigned char *unb64(const char *s, size_t *len);
+static EVP_PKEY *load_private(const char *path);
+static json_t *public_jwk(EVP_PKEY *pkey, const unsigned char *secret,
+    size_t slen, int argc, char **argv);
+static void emit_public(EVP_PKEY *pkey, const unsigned char *secret,
+    size_t slen, const char *format, const char *path, int argc,
+    char **argv);
+static int cmd_keygen(int argc, char **argv);
+static int cmd_pubkey(int argc, char **argv);
+static int cmd_jwks(int argc, char **argv);
+static int cmd_sign(int argc, char **argv);
+static int cmd_decode(int argc, char **argv);
+static unsigned char *sign_openssl(int alg, const unsigned char *key,
+    size_t klen, const char *input, size_t *slen);
+
+
+static void
+die(const char *msg, const char *arg)
+{
+    unsigned long  e;
+
+    fprintf(stderr, "authgw-token: %s%s%s\n", msg, arg ? ": " : "",
+            arg ? arg : "");
+
+    while ((e = ERR_get_error()) != 0) {
+        fprintf(stderr, "  %s\n", ERR_error_string(e, NULL));
+    }
+
+    exit(1);
+}
+
+
+static unsigned char *
+read_file(const char *path, size_t *len)
+{
+    FILE           *f;
+    size_t          n, size;
+    unsigned char  *buf;
+
+    f = fopen(path, "rb");
+    if (f == NULL) {
+        die("cannot open", path);
+    }
+
+    size = 4096;
+    n = 0;
+    buf = malloc(size + 1);
+
+    while (buf != NULL) {
+        n += fread(buf + n, 1, size - n, f);
+
+        if (n < size) {
+            break;
+        }
+
+        size *= 2;
+        buf = realloc(buf, size + 1);
+    }
+
+    if (buf == NULL || ferror(f)) {
+        die("cannot read", path);
+    }
+
+    fclose(f);
+    buf[n] = '\0';
+    *len = n;
+
+    return buf;
+}
+
+
+static void
+write_file(const char *path, const void *data, size_t len)
+{
+    FILE  *f;
+
+    f = (path == NULL || strcmp(path, "-") == 0) ? stdout : fopen(path, "wb");
+    if (f == NULL) {
+        die("cannot create", path);
+    }
+
+    if (fwrite(data, 1, len, f) != len) {
+        die("cannot write", path);
+    }
+
+    if (f != stdout) {
+        fclose(f);
+
+    } else {
+        fflush(f);
+    }
+}
+
+
+static const char *
+opt(int argc, char **argv, const char *name)
+{
+    int  i;
+
+    for (i = 0; i < argc - 1; i++) {
+        if (strcmp(argv[i], name) == 0) {
+            return argv[i + 1];
+        }
+    }
+
+    return NULL;
+}
+
+
+static int
+flag(int argc, char **argv, const char *name)
+{
+    int  i;
+
+    for (i = 0; i < argc; i++) {
+        if (strcmp(argv[i], name) == 0) {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+static char *
+b64(const unsigned char *data, size_t len)
+{
+    char    *s;
+    size_t   n;
+
+    s = malloc(len / 3 * 4 + 5);
+    if (s == NULL) {
+        die("out of memory", NULL);
+    }
+
+    n = authgw_b64url_encode(s, data, len);
+    s[n] = '\0';
+
+    return s;
+}
+
+
+static unsigned char *
+unb64(const char *s, size_t *len)
+{
+    unsigned char  *d;
+
+    d = malloc(authgw_b64url_decoded_len(strlen(s)) + 1);
+
+    if (d == NULL
+        || authgw_b64url_decode(d, len, (const unsigned char *) s, strlen(s))
+           != 0)
+    {
+        free(d);
+        return NULL;
+    }
+
+    d[*len] = '\0';
+
+    return d;
+}
+
+
+static EVP_PKEY *
+load_private(const char *path)
+{
+    BIO       *bio;
+    EVP_PKEY  *pkey;
+
+    bio = BIO_new_file(path, "r");
+    if (bio == NULL) {
+        die("cannot open", path);
+    }
+
+    pkey = PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL);
+    BIO_free(bio);
+
+    if (pkey == NULL) {
+        die("not a PEM private key", path);
+    }
+
+    return pkey;
+}
+
+
+static json_t *
+bn_member(EVP_PKEY *pkey, const char *param, size_t pad)
+{
+    int             n;
+    char           *s;
+    json_t         *j;
+    BIGNUM         *bn;
+    unsigned char   buf[1024];
+
+    bn = NULL;
+
+    if (EVP_PKEY_get_bn_param(pkey, param, &bn) != 1) {
+        die("cannot read key parameter", param);
+    }
+
+    n = pad ? BN_bn2binpad(bn, buf, (int) pad) : BN_bn2bin(bn, buf);
+    BN_free(bn);
+
+    if (n <= 0) {
+        die("cannot encode key parameter", param);
+    }
+
+    s = b64(buf, (size_t) n);
+    j = json_string(s);
+    free(s);
+
+    return j;
+}
+
+
+static json_t *
+public_jwk(EVP_PKEY *pkey, const unsigned char *secret, size_t slen,
+    int argc, char **argv)
+{
+    char           *s, group[64];
+    size_t          len, field;
+    json_t         *jwk;
+    const char     *v;
+    unsigned char   raw[32];
+
+    jwk = json_object();
+
+    if (pkey == NULL) {
+        s = b64(secret, slen);
+        json_object_set_new(jwk, "kty", json_string("oct"));
+        json_object_set_new(jwk, "k", json_string(s));
+        free(s);
+
+    } else if (EVP_PKEY_is_a(pkey, "RSA")) {
+        json_object_set_new(jwk, "kty", json_string("RSA"));
+        json_object_set_new(jwk, "n", bn_member(pkey, OSSL_PKEY_PARAM_RSA_N,
+                                                0));
+        json_object_set_new(jwk, "e", bn_member(pkey, OSSL_PKEY_PARAM_RSA_E,
+                                                0));
+
+    } else if (EVP_PKEY_is_a(pkey, "EC")) {
+        if (EVP_PKEY_get_utf8_string_param(pkey, OSSL_PKEY_PARAM_GROUP_NAME,
+                                           group, sizeof(group), &len)
+            != 1)
+        {
+            die("EC key without a named curve", NULL);
+        }
+
+        if (strcmp(group, "prime256v1") == 0) {
+            v = "P-256";
+            field = 32;
+
+        } else if (strcmp(group, "secp384r1") == 0) {
+            v = "P-384";
+            field = 48;
+
+        } else {
+            v = "P-521";
+            field = 66;
+        }
+
+        json_object_set_new(jwk, "kty", json_string("EC"));
+        json_object_set_new(jwk, "crv", json_string(v));
+        json_object_set_new(jwk, "x", bn_member(pkey,
+                                                OSSL_PKEY_PARAM_EC_PUB_X,
+                                                field));
+        json_object_set_new(jwk, "y", bn_member(pkey,
+                                                OSSL_PKEY_PARAM_EC_PUB_Y,
+                                                field));
+
+    } else {
+        len = sizeof(raw);
+
+        if (EVP_PKEY_get_raw_public_key(pkey, raw, &len) != 1) {
+            die("cannot read the Ed25519 key", NULL);
+        }
+
+        s = b64(raw, len);
+        json_object_set_new(jwk, "kty", json_string("OKP"));
+        json_object_set_new(jwk, "crv", json_string("Ed25519"));
+        json_object_set_new(jwk, "x", json_string(s));
+        free(s);
+    }
+
+    if ((v = opt(argc, argv, "--kid")) != NULL) {
+        json_object_set_new(jwk, "kid", json_string(v));
+    }
+
+    if ((v = opt(argc, argv, "--alg")) != NULL) {
+        json_object_set_new(jwk, "alg", json_string(v));
+    }
+
+    if ((v = opt(argc, argv, "--use")) != NULL) {
+        json_object_set_new(jwk, "use", json_string(v));
+    }
+
+    return jwk;
+}
+
+
+static void
+emit_public(EVP_PKEY *pkey, const unsigned char *secret, size_t slen,
+    const char *format, const char *path, int argc, char **argv)
+{
+    char              *s;
+    size_t             len;
+    json_t            *jwk, *set;
+    unsigned char     *der;
+    OSSL_ENCODER_CTX  *ectx;
+
+    if (strcmp(format, "jwk") == 0 || strcmp(format, "jwks") == 0) {
+        jwk = public_jwk(pkey, secret, slen, argc, argv);
+
+        if (strcmp(format, "jwks") == 0) {
+            set = json_object();
+            json_object_set_new(set, "keys", json_array());
+            json_array_append_new(json_object_get(set, "keys"), jwk);
+            jwk = set;
+        }
+
+        s = json_dumps(jwk, JSON_COMPACT | JSON_SORT_KEYS);
+        json_decref(jwk);
+        write_file(path, s, strlen(s));
+        free(s);
+        return;
+    }
+
+    if (pkey == NULL) {
+        die("an oct key has only the jwk and jwks formats", NULL);
+    }
+
+    ectx = OSSL_ENCODER_CTX_new_for_pkey(pkey, EVP_PKEY_PUBLIC_KEY,
+                                         strcmp(format, "der") == 0
+                                         ? "DER" : "PEM",
+                                         strcmp(format, "rsapem") == 0
+                                         ? "type-specific"
+                                         : "SubjectPublicKeyInfo", NULL);
+    der = NULL;
+    len = 0;
+
+    if (ectx == NULL
+        || OSSL_ENCODER_to_data(ectx, &der, &len) != 1)
+    {
+        die("cannot encode the public key as", format);
+    }
+
+    OSSL_ENCODER_CTX_free(ectx);
+    write_file(path, der, len);
+    OPENSSL_free(der);
+}
+
+
+static int
+cmd_keygen(int argc, char **argv)
+{
+    int             bits;
+    BIO            *bio;
+    size_t          size;
+    EVP_PKEY       *pkey;
+    const char     *type, *out, *pub, *format, *v;
+    unsigned char   secret[128];
+
+    type = opt(argc, argv, "--type");
+    out = opt(argc, argv, "--out");
+    pub = opt(argc, argv, "--pub");
+    format = opt(argc, argv, "--format");
+
+    if (type == NULL || out == NULL) {
+        die("keygen needs --type and --out", NULL);
+    }
+
+    if (format == NULL) {
+        format = "pem";
+    }
+
+    if (strcmp(type, "oct") == 0) {
+        v = opt(argc, argv, "--size");
+        size = v ? (size_t) atoi(v) : 32;
+
+        if (size == 0 || size > sizeof(secret)
+            || RAND_bytes(secret, (int) size) != 1)
+        {
+            die("bad --size", v);
+        }
+
+        write_file(out, secret, size);
+
+        if (pub != NULL) {
+            emit_public(NULL, secret, size,
+                        strcmp(format, "pem") == 0 ? "jwk" : format, pub,
+                        argc, argv);
+        }
+
+        return 0;
+    }
+
+    if (strcmp(type, "rsa") == 0) {
+        v = opt(argc, argv, "--bits");
+        bits = v ? atoi(v) : 2048;
+        pkey = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t) bits);
+
+    } else if (strcmp(type, "ec") == 0) {
+        v = opt(argc, argv, "--crv");
+
+        if (v == NULL || strcmp(v, "P-256") == 0) {
+            v = "P-256";
+
+        } else if (strcmp(v, "P-384") != 0 && strcmp(v, "P-521") != 0) {
+            die("unknown --crv", v);
+        }
+
+        pkey = EVP_PKEY_Q_keygen(NULL, NULL, "EC", v);
+
+    } else if (strcmp(type, "ed25519") == 0) {
+        pkey = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
+
+    } else {
+        die("unknown --type", type);
+        return 1;
+    }
+
+    if (pkey == NULL) {
+        die("key generation failed", type);
+    }
+
+    bio = BIO_new_file(out, "w");
+    if (bio == NULL
+        || PEM_write_bio_PrivateKey(bio, pkey, NULL, NULL, 0, NULL, NULL)
+           != 1)
+    {
+        die("cannot write", out);
+    }
+
+    BIO_free(bio);
+
+    if (pub != NULL) {
+        emit_public(pkey, NULL, 0, format, pub, argc, argv);
+    }
+
+    EVP_PKEY_free(pkey);
+
+    return 0;
+}
+
+
+static int
+cmd_pubkey(int argc, char **argv)
+{
+    size_t          len;
+    EVP_PKEY       *pkey;
+    const char     *key, *format;
+    unsigned char  *secret;
+
+    key = opt(argc, argv, "--key");
+    format = opt(argc, argv, "--format");
+
+    if (key == NULL) {
+        die("pubkey needs --key", NULL);
+    }
+
+    if (format == NULL) {
+        format = "pem";
+    }
+
+    if (flag(argc, argv, "--oct")) {
+        secret = read_file(key, &len);
+        emit_public(NULL, secret, len, format, NULL, argc, argv);
+        free(secret);
+        return 0;
+    }
+
+    pkey = load_private(key);
+    emit_public(pkey, NULL, 0, format, NULL, argc, argv);
+    EVP_PKEY_free(pkey);
+
+    return 0;
+}
+
+
+static int
+cmd_jwks(int argc, char **argv)
+{
+    int            i;
+    char          *s;
+    json_t        *set, *jwk;
+    json_error_t   error;
+
+    set = json_object();
+    json_object_set_new(set, "keys", json_array());
+
+    for (i = 0; i < argc; i++) {
+        jwk = json_load_file(argv[i], 0, &error);
+        if (jwk == NULL) {
+            die("not JSON", argv[i]);
+        }
+
+        if (json_object_get(jwk, "keys") != NULL) {
+            json_array_extend(json_object_get(set, "keys"),
+                              json_object_get(jwk, "keys"));
+            json_decref(jwk);
+
+        } else {
+            json_array_append_new(json_object_get(set, "keys"), jwk);
+        }
+    }
+
+    s = json_dumps(set, JSON_COMPACT | JSON_SORT_KEYS);
+    printf("%s\n", s);
+    free(s);
+    json_decref(set);
+
+    return 0;
+}
+
+
+static unsigned char *
+sign_openssl(int alg, const unsigned char *key, size_t klen,
+    const char *input, size_t *slen)
+{
+    int              pad, field;
+    BIO             *bio;
+    size_t           len;
+    EVP_PKEY        *pkey;
+    ECDSA_SIG       *es;
+    const char      *md;
+    EVP_MD_CTX      *mctx;
+    EVP_PKEY_CTX    *pctx;
+    unsigned char   *sig, *raw;
+    const BIGNUM    *r, *s;
+    const unsigned char  *p;
+    static const char  *mds[3] = { "SHA256", "SHA384", "SHA512" };
+
+    if (alg <= AUTHGW_HS512) {
+        sig = malloc(EVP_MAX_MD_SIZE);
+
+        if (sig == NULL
+            || EVP_Q_mac(NULL, "HMAC", NULL, mds[alg], NULL, key, klen,
+                         (const unsigned char *) input, strlen(input), sig,
+                         EVP_MAX_MD_SIZE, slen)
+               == NULL)
+        {
+            die("HMAC failed", NULL);
+        }
+
+        return sig;
+    }
+
+    bio = BIO_new_mem_buf(key, (int) klen);
+    pkey = bio ? PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL) : NULL;
+    BIO_free(bio);
+
+    if (pkey == NULL) {
+        die("the key is not a PEM private key", NULL);
+    }
+
+    md = alg == AUTHGW_EDDSA ? NULL : mds[(alg - AUTHGW_RS256) % 3];
+    mctx = EVP_MD_CTX_new();
+    pctx = NULL;
+
+    if (mctx == NULL
+        || EVP_DigestSignInit_ex(mctx, &pctx, md, NULL, NULL, pkey, NULL)
+           != 1)
+    {
+        die("EVP_DigestSignInit_ex() failed", NULL);
+    }
+
+    if (alg >= AUTHGW_PS256 && alg <= AUTHGW_PS512) {
+        if (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) != 1
+            || EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST)
+               != 1)
+        {
+            die("cannot set PSS parameters", NULL);
+        }
+    }
+
+    len = 0;
+
+    if (EVP_DigestSign(mctx, NULL, &len, (const unsigned char *) input,
+                       strlen(input)) != 1
+        || (sig = malloc(len)) == NULL
+        || EVP_DigestSign(mctx, sig, &len, (const unsigned char *) input,
+                          strlen(input)) != 1)
+    {
+        die("signing failed", NULL);
+    }
+
+    EVP_MD_CTX_free(mctx);
+
+    if (alg >= AUTHGW_ES256 && alg <= AUTHGW_ES512) {
+        field = alg == AUTHGW_ES256 ? 32 : alg == AUTHGW_ES384 ? 48 : 66;
+        p = sig;
+        es = d2i_ECDSA_SIG(NULL, &p, (long) len);
+        raw = malloc(2 * field);
+
+        if (es == NULL || raw == NULL) {
+            die("bad ECDSA signature", NULL);
+        }
+
+        ECDSA_SIG_get0(es, &r, &s);
+        pad = BN_bn2binpad(r, raw, field) == field
+              && BN_bn2binpad(s, raw + field, field) == field;
+        ECDSA_SIG_free(es);
+        free(sig);
+
+        if (!pad) {
+            die("bad ECDSA signature", NULL);
+        }
+
+        sig = raw;
+        len = 2 * field;
+    }
+
+    EVP_PKEY_free(pkey);
+    *slen = len;
+
+    return sig;
+}
+
+
+static int
+cmd_sign(int argc, char **argv)
+{
+    int             i, alg, use_openssl;
+    char           *h, *p, *s, *input, *out, *eq;
+    jwt_t          *jwt;
+    size_t          klen, slen;
+    json_t         *claims, *header, *v;
+    time_t          now;
+    const char     *a, *keyfile, *kid, *rawh, *rawp;
+    json_error_t    error;
+    unsigned char  *key, *sig;
+
+    a = opt(argc, argv, "--alg");
+    keyfile = opt(argc, argv, "--key");
+    kid = opt(argc, argv, "--kid");
+    rawh = opt(argc, argv, "--raw-header");
+    rawp = opt(argc, argv, "--raw-payload");
+
+    if (a == NULL) {
+        die("sign needs --alg", NULL);
+    }
+
+    if (strcmp(a, "none") == 0) {
+        alg = -1;
+
+    } else {
+        alg = authgw_alg_from_name(a, strlen(a));
+        if (alg < 0) {
+            die("unknown --alg", a);
+        }
+
+        if (keyfile == NULL) {
+            die("sign needs --key", NULL);
+        }
+    }
+
+    key = keyfile ? read_file(keyfile, &klen) : NULL;
+    now = time(NULL);
+
+    v = NULL;
+    claims = json_object();
+
+    if ((a = opt(argc, argv, "--claims")) != NULL) {
+        json_decref(claims);
+        claims = json_loads(a, JSON_DECODE_ANY, &error);
+        if (claims == NULL) {
+            die("--claims is not JSON", error.text);
+        }
+    }
+
+    if ((a = opt(argc, argv, "--exp-in")) != NULL) {
+        json_object_set_new(claims, "exp", json_integer(now + atol(a)));
+    }
+
+    if ((a = opt(argc, argv, "--nbf-in")) != NULL) {
+        json_object_set_new(claims, "nbf", json_integer(now + atol(a)));
+    }
+
+    if (flag(argc, argv, "--iat")) {
+        json_object_set_new(claims, "iat", json_integer(now));
+    }
+
+    for (i = 0; i < argc - 1; i++) {
+        if (strcmp(argv[i], "--claim") != 0
+            && strcmp(argv[i], "--claim-json") != 0)
+        {
+            continue;
+        }
+
+        eq = strchr(argv[i + 1], '=');
+        if (eq == NULL) {
+            die("a claim is k=v", argv[i + 1]);
+        }
+
+        *eq = '\0';
+
+        if (strcmp(argv[i], "--claim") == 0) {
+            v = json_string(eq + 1);
+
+        } else {
+            v = json_loads(eq + 1, JSON_DECODE_ANY, &error);
+            if (v == NULL) {
+                die("--claim-json value is not JSON", eq + 1);
+            }
+        }
+
+        json_object_set_new(claims, argv[i + 1], v);
+        *eq = '=';
+    }
+
+    use_openssl = flag(argc, argv, "--openssl") || rawh != NULL
+                  || rawp != NULL || opt(argc, argv, "--header-json") != NULL
+                  || !json_is_object(claims)
+                  || (alg >= AUTHGW_PS256 && alg <= AUTHGW_PS512)
+                  || alg == AUTHGW_EDDSA;
+
+    if (!use_openssl) {
+        s = json_dumps(claims, JSON_COMPACT);
+
+        if (jwt_new(&jwt) != 0
+            || jwt_set_alg(jwt, alg < 0 ? JWT_ALG_NONE
+                                        : jwt_str_alg(authgw_alg_name(alg)),
+                           alg < 0 ? NULL : key, alg < 0 ? 0 : (int) klen)
+               != 0
+            || (json_object_size(claims) > 0
+                && jwt_add_grants_json(jwt, s) != 0)
+            || (kid != NULL && jwt_add_header(jwt, "kid", kid) != 0))
+        {
+            die("libjwt refused the token", NULL);
+        }
+
+        out = jwt_encode_str(jwt);
+        if (out == NULL) {
+            die("libjwt could not sign", NULL);
+        }
+
+        printf("%s\n", out);
+        free(out);
+        free(s);
+        jwt_free(jwt);
+        json_decref(claims);
+        free(key);
+
+        return 0;
+    }
+
+    if (rawh != NULL) {
+        h = b64((const unsigned char *) rawh, strlen(rawh));
+
+    } else {
+        a = opt(argc, argv, "--header-json");
+        header = a ? json_loads(a, 0, &error) : json_object();
+        if (header == NULL) {
+            die("--header-json is not JSON", error.text);
+        }
+
+        if (json_object_get(header, "alg") == NULL) {
+            json_object_set_new(header, "alg",
+                                json_string(alg < 0 ? "none"
+                                                    : authgw_alg_name(alg)));
+        }
+
+        if (kid != NULL) {
+            json_object_set_new(header, "kid", json_string(kid));
+        }
+
+        s = json_dumps(header, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        h = b64((const unsigned char *) s, strlen(s));
+        free(s);
+        json_decref(header);
+    }
+
+    if (rawp != NULL) {
+        p = b64((const unsigned char *) rawp, strlen(rawp));
+
+    } else {
+        s = json_dumps(claims, JSON_COMPACT | JSON_ENCODE_ANY);
+        p = b64((const unsigned char *) s, strlen(s));
+        free(s);
+    }
+
+    input = malloc(strlen(h) + strlen(p) + 2);
+    sprintf(input, "%s.%s", h, p);
+
+    if (alg < 0) {
+        printf("%s.\n", input);
+
+    } else {
+        sig = sign_openssl(alg, key, klen, input, &slen);
+        s = b64(sig, slen);
+        printf("%s.%s\n", input, s);
+        free(s);
+        free(sig);
+    }
+
+    free(input);
+    free(h);
+    free(p);
+    free(key);
+    json_decref(claims);
+
+    return 0;
+}
+
+
+static int
+cmd_decode(int argc, char **argv)
+{
+    char           *tok, *dot;
+    size_t          len;
+    unsigned char  *d;
+
+    if (argc < 1) {
+        die("decode needs a token", NULL);
+    }
+
+    tok = argv[0];
+    dot = strchr(tok, '.');
+
+    if (dot == NULL) {
+        die("not a compact token", NULL);
+    }
+
+    *dot = '\0';
+    d = unb64(tok, &len);
+    printf("%s\n", d ? (char *) d : "(header is not base64url)");
+    free(d);
+
+    tok = dot + 1;
+    dot = strchr(tok, '.');
+
+    if (dot != NULL) {
+        *dot = '\0';
+    }
+
+    d = unb64(tok, &len);
+    printf("%s\n", d ? (char *) d : "(payload is not base64url)");
+    free(d);
+
+    return 0;
+}
+
+
+int
+main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fprintf(stderr, "usage: authgw-token keygen|pubkey|jwks|sign|decode "
+                "...\n");
+        return 2;
+    }
+
+    if (strcmp(argv[1], "keygen") == 0) {
+        return cmd_keygen(argc - 2, argv + 2);
+    }
+
+    if (strcmp(argv[1], "pubkey") == 0) {
+        return cmd_pubkey(argc - 2, argv + 2);
+    }
+
+    if (strcmp(argv[1], "jwks") == 0) {
+        return cmd_jwks(argc - 2, argv + 2);
+    }
+
+    if (strcmp(argv[1], "sign") == 0) {
+        return cmd_sign(argc - 2, argv + 2);
+    }
+
+    if (strcmp(argv[1], "decode") == 0) {
+        return cmd_decode(argc - 2, argv + 2);
+    }
+
+    fprintf(stderr, "authgw-token: unknown command \"%s\"\n", argv[1]);
+
+    return 2;
+}

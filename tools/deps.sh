@@ -1,0 +1,33 @@
+#!/bin/sh
+# Installs the Debian packages that authgw needs to build, test and demo.
+# As root with something missing: apt-get installs it. Otherwise it prints
+# the exact command to run.
+
+set -e
+
+PKGS="build-essential nginx nginx-dev libssl-dev libjansson-dev libjwt-dev
+libcmocka-dev libtest-base-perl libtext-diff-perl liburi-perl
+python3-jwcrypto"
+
+missing=""
+for p in $PKGS; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null \
+         | grep -q "install ok installed"; then
+        missing="$missing $p"
+    fi
+done
+
+if [ -z "$missing" ]; then
+    exit 0
+fi
+
+if [ "$(id -u)" -eq 0 ]; then
+    echo "deps: installing$missing"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends $missing
+else
+    echo "deps: missing Debian packages; run:"
+    echo "  sudo apt-get update && sudo apt-get install -y$missing"
+    exit 1
+fi
