@@ -1,0 +1,76 @@
+package t::Authgw;
+
+# Helpers for the authgw suites: mint tokens with tools/authgw-token from
+# the keys that t/gen-keys.sh made. Used from "--- more_headers eval".
+
+use strict;
+use warnings;
+
+use Exporter 'import';
+
+our @EXPORT = qw(tok bearer b64url flip keyfile);
+
+my $Tool = $ENV{AUTHGW_TOKEN} or die "AUTHGW_TOKEN is not set\n";
+my $Keys = $ENV{TEST_NGINX_KEYS} or die "TEST_NGINX_KEYS is not set\n";
+
+sub keyfile {
+    my $name = shift;
+    return "$Keys/$name";
+}
+
+# tok(alg => 'RS256', key => 'rsa.pem', exp_in => 60, kid => 'k',
+#     claim => { sub => 'alice' }, json => { aud => '["a","b"]' },
+#     header_json => '{...}', raw_header => '...', raw_payload => '...')
+sub tok {
+    my %o = @_;
+    my @args = ('sign', '--alg', $o{alg} // 'RS256');
+
+    push @args, '--key', keyfile($o{key}) if defined $o{key};
+    push @args, '--kid', $o{kid} if defined $o{kid};
+    push @args, '--exp-in', $o{exp_in} // 300 unless $o{no_exp};
+    push @args, '--nbf-in', $o{nbf_in} if defined $o{nbf_in};
+    push @args, '--claims', $o{claims} if defined $o{claims};
+    push @args, '--header-json', $o{header_json} if defined $o{header_json};
+    push @args, '--raw-header', $o{raw_header} if defined $o{raw_header};
+    push @args, '--raw-payload', $o{raw_payload} if defined $o{raw_payload};
+    push @args, '--openssl' if $o{openssl};
+
+    for my $k (sort keys %{ $o{claim} || {} }) {
+        push @args, '--claim', "$k=$o{claim}{$k}";
+    }
+
+    for my $k (sort keys %{ $o{json} || {} }) {
+        push @args, '--claim-json', "$k=$o{json}{$k}";
+    }
+
+    open my $fh, '-|', $Tool, @args or die "cannot run $Tool: $!\n";
+    my $t = <$fh>;
+    close $fh or die "authgw-token @args failed\n";
+    chomp $t;
+
+    return $t;
+}
+
+sub bearer {
+    return "Authorization: Bearer " . tok(@_);
+}
+
+sub b64url {
+    my $s = shift;
+    require MIME::Base64;
+    my $e = MIME::Base64::encode_base64($s, '');
+    $e =~ tr{+/}{-_};
+    $e =~ s/=+$//;
+    return $e;
+}
+
+# flips one bit of the signature's first byte
+sub flip {
+    my $t = shift;
+    my ($h, $p, $s) = split /\./, $t, 3;
+    my $c = substr $s, 0, 1;
+    substr($s, 0, 1) = $c eq 'A' ? 'B' : 'A';
+    return "$h.$p.$s";
+}
+
+1;

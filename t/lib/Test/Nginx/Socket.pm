@@ -1,0 +1,387 @@
+package Test::Nginx::Socket;
+
+# A small runner for the subset of the Test::Nginx::Socket data format that
+# authgw's suites use. It is put on PERL5LIB only where the real
+# Test::Nginx (CPAN) is not installed; see t/README.md for the subset.
+
+use strict;
+use warnings;
+
+use Test::Base -base;
+
+use Cwd qw(cwd);
+use File::Path qw(make_path remove_tree);
+use IO::Select;
+use IO::Socket::INET;
+use POSIX qw(:sys_wait_h);
+use Time::HiRes qw(sleep time);
+
+our $VERSION = '0.1-authgw';
+
+our @EXPORT = qw(run_tests repeat_each no_shuffle no_long_string
+                 log_level workers master_on master_off server_port
+                 html_dir server_root);
+
+my $RepeatEach = 1;
+my $LogLevel   = 'debug';
+my $ServerPort = $ENV{TEST_NGINX_SERVER_PORT} || $ENV{TEST_NGINX_PORT}
+                 || 1984;
+my $ServRoot   = cwd() . '/t/servroot';
+my $Timeout    = $ENV{TEST_NGINX_TIMEOUT} || 5;
+
+$ENV{TEST_NGINX_SERVER_PORT} = $ServerPort;
+$ENV{TEST_NGINX_HTML_DIR}    = "$ServRoot/html";
+$ENV{TEST_NGINX_SERVROOT}    = $ServRoot;
+
+# the sections this runner understands; any other one fails the block
+my %Known = map { $_ => 1 } qw(
+    config http_config main_config request raw_request more_headers
+    error_code response_body response_body_like response_headers
+    response_headers_like error_log no_error_log user_files timeout
+);
+
+sub repeat_each (@) {
+    $RepeatEach = shift if @_;
+    return $RepeatEach;
+}
+
+sub log_level (@)     { $LogLevel = shift if @_; return $LogLevel }
+sub server_port ()    { return $ServerPort }
+sub html_dir ()       { return "$ServRoot/html" }
+sub server_root ()    { return $ServRoot }
+sub no_shuffle ()     { }
+sub no_long_string () { }
+sub workers (@)       { }
+sub master_on ()      { }
+sub master_off ()     { }
+
+sub expand_env ($) {
+    my $s = shift;
+    return $s unless defined $s;
+    $s =~ s/\$(TEST_NGINX_[_A-Z0-9]+)/
+            defined $ENV{$1} ? $ENV{$1}
+                             : die "\$$1 is used but not set\n"/ge;
+    return $s;
+}
+
+sub lines_of ($) {
+    my $v = shift;
+    return () unless defined $v;
+    return @$v if ref $v eq 'ARRAY';
+    return ($v) if ref $v eq 'Regexp';
+    return grep { length } split /\n/, $v;
+}
+
+sub write_file ($$) {
+    my ($path, $data) = @_;
+    open my $fh, '>', $path or die "cannot write $path: $!\n";
+    print $fh $data;
+    close $fh;
+}
+
+sub write_config ($) {
+    my $block = shift;
+
+    remove_tree($ServRoot);
+    make_path(map { "$ServRoot/$_" } qw(conf logs html client_body_temp
+                                         proxy_temp fastcgi_temp uwsgi_temp
+                                         scgi_temp));
+
+    my $modules = '';
+    for my $m (split ' ', $ENV{TEST_NGINX_LOAD_MODULES} || '') {
+        $modules .= "load_module $m;\n";
+    }
+
+    my $main_config = expand_env($block->main_config) // '';
+    my $http_config = expand_env($block->http_config) // '';
+    my $config      = expand_env($block->config) // '';
+
+    if (defined $block->user_files) {
+        my @parts = split /^>>> (\S+)\n/m, expand_env($block->user_files);
+        shift @parts;
+        while (@parts) {
+            my ($name, $body) = splice @parts, 0, 2;
+            write_file("$ServRoot/html/$name", $body);
+        }
+    }
+
+    write_file("$ServRoot/conf/nginx.conf", <<"_EOC_");
+$modules
+daemon off;
+master_process off;
+worker_processes 1;
+error_log logs/error.log $LogLevel;
+pid logs/nginx.pid;
+
+$main_config
+
+events {
+    worker_connections 64;
+}
+
+http {
+    access_log logs/access.log;
+    default_type text/plain;
+    keepalive_timeout 68;
+
+    client_body_temp_path $ServRoot/client_body_temp;
+    proxy_temp_path $ServRoot/proxy_temp;
+    fastcgi_temp_path $ServRoot/fastcgi_temp;
+    uwsgi_temp_path $ServRoot/uwsgi_temp;
+    scgi_temp_path $ServRoot/scgi_temp;
+
+$http_config
+
+    server {
+        listen 127.0.0.1:$ServerPort;
+        server_name localhost;
+        root $ServRoot/html;
+
+$config
+    }
+}
+_EOC_
+}
+
+sub start_nginx () {
+    my $bin = $ENV{TEST_NGINX_BINARY} || 'nginx';
+
+    my $pid = fork();
+    die "fork: $!\n" unless defined $pid;
+
+    if ($pid == 0) {
+        open STDOUT, '>', "$ServRoot/logs/stderr.log";
+        open STDERR, '>&', \*STDOUT;
+        exec $bin, '-p', "$ServRoot/", '-c', 'conf/nginx.conf';
+        exit 127;
+    }
+
+    my $deadline = time + $Timeout;
+
+    while (time < $deadline) {
+        if (waitpid($pid, WNOHANG) == $pid) {
+            return (undef, read_text("$ServRoot/logs/stderr.log")
+                           . read_text("$ServRoot/logs/error.log"));
+        }
+
+        my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1',
+                                      PeerPort => $ServerPort,
+                                      Proto    => 'tcp');
+        if ($s) {
+            close $s;
+            return ($pid, undef);
+        }
+
+        sleep 0.01;
+    }
+
+    kill 'KILL', $pid;
+    waitpid $pid, 0;
+
+    return (undef, "nginx did not listen on port $ServerPort in time");
+}
+
+sub stop_nginx ($) {
+    my $pid = shift;
+
+    kill 'QUIT', $pid;
+
+    my $deadline = time + $Timeout;
+    while (time < $deadline) {
+        return if waitpid($pid, WNOHANG) == $pid;
+        sleep 0.01;
+    }
+
+    kill 'KILL', $pid;
+    waitpid $pid, 0;
+}
+
+sub read_text ($) {
+    my $path = shift;
+    open my $fh, '<', $path or return '';
+    local $/;
+    my $s = <$fh>;
+    close $fh;
+    return $s // '';
+}
+
+sub build_request ($) {
+    my $block = shift;
+
+    if (defined $block->raw_request) {
+        return expand_env($block->raw_request);
+    }
+
+    my $req = expand_env($block->request);
+    die "no --- request\n" unless defined $req;
+
+    $req =~ s/^\s+//;
+    my ($line, $body) = split /\n/, $req, 2;
+    $body //= '';
+    $line =~ s/\s+$//;
+
+    my ($method, $uri, $proto) = split ' ', $line;
+    $uri   //= '/';
+    $proto //= 'HTTP/1.1';
+
+    my $headers = "Host: localhost\r\nConnection: close\r\n";
+
+    for my $h (lines_of(expand_env($block->more_headers))) {
+        $headers .= "$h\r\n";
+    }
+
+    if (length $body) {
+        $headers .= "Content-Length: " . length($body) . "\r\n";
+    }
+
+    return "$method $uri $proto\r\n$headers\r\n$body";
+}
+
+sub send_request ($) {
+    my $raw = shift;
+
+    my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1',
+                                  PeerPort => $ServerPort,
+                                  Proto    => 'tcp',
+                                  Timeout  => $Timeout)
+        or return (undef, "cannot connect: $!");
+
+    binmode $s;
+    print $s $raw;
+
+    my $sel = IO::Select->new($s);
+    my $resp = '';
+    my $deadline = time + $Timeout;
+
+    while (time < $deadline) {
+        last unless $sel->can_read($deadline - time);
+        my $n = sysread $s, my $buf, 65536;
+        last unless $n;
+        $resp .= $buf;
+    }
+
+    close $s;
+
+    return ($resp, undef);
+}
+
+sub parse_response ($) {
+    my $resp = shift;
+
+    my ($head, $body) = split /\r\n\r\n/, $resp, 2;
+    $body //= '';
+
+    my @lines = split /\r\n/, $head // '';
+    my $status = shift @lines // '';
+    my ($code) = $status =~ m{^HTTP/\d\.\d (\d{3})};
+
+    my %headers;
+    for my $l (@lines) {
+        my ($k, $v) = $l =~ /^([^:]+):\s*(.*)$/ or next;
+        push @{ $headers{lc $k} }, $v;
+    }
+
+    if (($headers{'transfer-encoding'}[0] // '') =~ /chunked/i) {
+        my $out = '';
+        while ($body =~ s/^([0-9a-fA-F]+)[^\r]*\r\n//) {
+            my $n = hex $1;
+            last if $n == 0;
+            $out .= substr $body, 0, $n, '';
+            $body =~ s/^\r\n//;
+        }
+        $body = $out;
+    }
+
+    return ($code, \%headers, $body);
+}
+
+sub check_block ($$) {
+    my ($block, $rep) = @_;
+    my $name = $block->name . ($rep ? " (repeat $rep)" : '');
+
+    for my $section (keys %{ $block->_section_map || {} }) {
+        die "$name: section '$section' is not supported by this runner\n"
+            unless $Known{$section};
+    }
+
+    write_config($block);
+
+    my ($pid, $err) = start_nginx();
+
+    if (!$pid) {
+        fail("$name - nginx started");
+        diag($err);
+        return;
+    }
+
+    my ($resp, $serr) = send_request(build_request($block));
+
+    stop_nginx($pid);
+
+    my $log = read_text("$ServRoot/logs/error.log");
+
+    if (!defined $resp) {
+        fail("$name - request sent");
+        diag($serr);
+        return;
+    }
+
+    my ($code, $headers, $body) = parse_response($resp);
+
+    my $expect = $block->error_code // 200;
+    $expect =~ s/^\s+|\s+$//g;
+
+    is($code, $expect, "$name - status code ok");
+
+    for my $h (lines_of($block->response_headers)) {
+        if ($h =~ /^!\s*(.+?)\s*$/) {
+            ok(!exists $headers->{lc $1}, "$name - header $1 absent");
+            next;
+        }
+
+        my ($k, $v) = $h =~ /^([^:]+):\s*(.*?)\s*$/
+            or die "$name: bad response_headers line '$h'\n";
+        my $got = exists $headers->{lc $k}
+                  ? join(', ', @{ $headers->{lc $k} }) : undef;
+        is($got, $v, "$name - header $k ok");
+    }
+
+    for my $h (lines_of($block->response_headers_like)) {
+        my ($k, $v) = $h =~ /^([^:]+):\s*(.*?)\s*$/
+            or die "$name: bad response_headers_like line '$h'\n";
+        my $got = join(', ', @{ $headers->{lc $k} || [] });
+        like($got, qr/$v/s, "$name - header $k like");
+    }
+
+    if (defined $block->response_body) {
+        is($body, $block->response_body, "$name - response_body - ok");
+    }
+
+    if (defined $block->response_body_like) {
+        my $re = $block->response_body_like;
+        like($body, ref $re ? $re : qr/$re/s,
+             "$name - response_body_like - ok");
+    }
+
+    for my $pat (lines_of($block->error_log)) {
+        my $found = ref $pat ? $log =~ $pat : index($log, $pat) >= 0;
+        ok($found, "$name - pattern \"$pat\" should match a line in "
+                   . "error.log");
+    }
+
+    for my $pat (lines_of($block->no_error_log)) {
+        my $found = ref $pat ? $log =~ $pat : index($log, $pat) >= 0;
+        ok(!$found, "$name - pattern \"$pat\" should not match any line "
+                    . "in error.log");
+    }
+}
+
+sub run_tests () {
+    for my $block (blocks()) {
+        for my $rep (0 .. $RepeatEach - 1) {
+            check_block($block, $rep);
+        }
+    }
+}
+
+1;
