@@ -241,7 +241,7 @@ ngx_http_authgw_get_ctx(ngx_http_request_t *r)
 
     ctx = ngx_http_get_module_ctx(r, ngx_http_authgw_module);
 
-    if (ctx == NULL && (r->internal || r->filter_finalize)) {
+    if (ctx == NULL) {
         for (cln = r->pool->cleanup; cln; cln = cln->next) {
             if (cln->handler == ngx_http_authgw_cleanup) {
                 ctx = cln->data;

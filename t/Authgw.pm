@@ -8,7 +8,7 @@ use warnings;
 
 use Exporter 'import';
 
-our @EXPORT = qw(tok bearer b64url flip keyfile);
+our @EXPORT = qw(tok bearer b64url std64 dirty_bits dirty_sig flip keyfile);
 
 my $Tool = $ENV{AUTHGW_TOKEN} or die "AUTHGW_TOKEN is not set\n";
 my $Keys = $ENV{TEST_NGINX_KEYS} or die "TEST_NGINX_KEYS is not set\n";
@@ -27,12 +27,15 @@ sub tok {
 
     push @args, '--key', keyfile($o{key}) if defined $o{key};
     push @args, '--kid', $o{kid} if defined $o{kid};
-    push @args, '--exp-in', $o{exp_in} // 300 unless $o{no_exp};
+    push @args, '--exp-in', $o{exp_in} // 300
+        unless $o{no_exp} || defined $o{claims};
     push @args, '--nbf-in', $o{nbf_in} if defined $o{nbf_in};
     push @args, '--claims', $o{claims} if defined $o{claims};
     push @args, '--header-json', $o{header_json} if defined $o{header_json};
     push @args, '--raw-header', $o{raw_header} if defined $o{raw_header};
     push @args, '--raw-payload', $o{raw_payload} if defined $o{raw_payload};
+    push @args, '--header-seg', $o{header_seg} if defined $o{header_seg};
+    push @args, '--payload-seg', $o{payload_seg} if defined $o{payload_seg};
     push @args, '--openssl' if $o{openssl};
 
     for my $k (sort keys %{ $o{claim} || {} }) {
@@ -62,6 +65,41 @@ sub b64url {
     $e =~ tr{+/}{-_};
     $e =~ s/=+$//;
     return $e;
+}
+
+# the standard alphabet, unpadded: valid base64, invalid base64url
+sub std64 {
+    my $s = shift;
+    require MIME::Base64;
+    my $e = MIME::Base64::encode_base64($s, '');
+    $e =~ s/=+$//;
+    return $e;
+}
+
+# base64url of the JSON text with the unused low bits of its last
+# character set: the same bytes, a non-canonical encoding. Spaces are
+# appended to the JSON (still the same object) until there are such bits.
+sub dirty_bits {
+    my $json = shift;
+    my $abc = join '', 'A' .. 'Z', 'a' .. 'z', 0 .. 9, '-', '_';
+
+    $json .= ' ' while length($json) % 3 == 0;
+
+    my $e = b64url($json);
+    my $i = index $abc, substr($e, -1);
+    substr($e, -1) = substr $abc, $i | 1, 1;
+
+    return $e;
+}
+
+# sets an unused low bit of the signature's last character (HS256: 43
+# characters, two unused bits): the same signature bytes, non-canonical
+sub dirty_sig {
+    my $t = shift;
+    my $abc = join '', 'A' .. 'Z', 'a' .. 'z', 0 .. 9, '-', '_';
+    my $i = index $abc, substr($t, -1);
+    substr($t, -1) = substr $abc, $i | 1, 1;
+    return $t;
 }
 
 # flips one bit of the signature's first byte

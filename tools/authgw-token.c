@@ -11,12 +11,16 @@
  *   authgw-token sign --alg A --key PRIVATE [--kid K] [--exp-in S]
  *                [--nbf-in S] [--iat] [--claim k=v] [--claim-json k=JSON]
  *                [--claims JSON] [--header-json JSON] [--raw-header TEXT]
- *                [--raw-payload TEXT] [--openssl]
+ *                [--raw-payload TEXT] [--header-seg B64] [--payload-seg B64]
+ *                [--openssl]
  *   authgw-token decode TOKEN
  *
  * Formats of a public key: pem (SPKI), rsapem (PKCS#1), der, jwk, jwks.
  * HS*, RS* and ES* tokens are signed by libjwt, an implementation
  * independent of the module; PS*, EdDSA and hand-made headers by OpenSSL.
+ * --raw-header/--raw-payload take JSON text that is encoded as it is;
+ * --header-seg/--payload-seg take a segment that is used byte for byte,
+ * so that a test can sign over a non-canonical encoding.
  */
 
 
@@ -672,7 +676,7 @@ cmd_sign(int argc, char **argv)
     size_t          klen, slen;
     json_t         *claims, *header, *v;
     time_t          now;
-    const char     *a, *keyfile, *kid, *rawh, *rawp;
+    const char     *a, *keyfile, *kid, *rawh, *rawp, *hseg, *pseg;
     json_error_t    error;
     unsigned char  *key, *sig;
 
@@ -681,6 +685,8 @@ cmd_sign(int argc, char **argv)
     kid = opt(argc, argv, "--kid");
     rawh = opt(argc, argv, "--raw-header");
     rawp = opt(argc, argv, "--raw-payload");
+    hseg = opt(argc, argv, "--header-seg");
+    pseg = opt(argc, argv, "--payload-seg");
 
     if (a == NULL) {
         die("sign needs --alg", NULL);
@@ -708,7 +714,7 @@ cmd_sign(int argc, char **argv)
 
     if ((a = opt(argc, argv, "--claims")) != NULL) {
         json_decref(claims);
-        claims = json_loads(a, JSON_DECODE_ANY, &error);
+        claims = json_loads(a, JSON_DECODE_ANY | JSON_ALLOW_NUL, &error);
         if (claims == NULL) {
             die("--claims is not JSON", error.text);
         }
@@ -744,7 +750,7 @@ cmd_sign(int argc, char **argv)
             v = json_string(eq + 1);
 
         } else {
-            v = json_loads(eq + 1, JSON_DECODE_ANY, &error);
+            v = json_loads(eq + 1, JSON_DECODE_ANY | JSON_ALLOW_NUL, &error);
             if (v == NULL) {
                 die("--claim-json value is not JSON", eq + 1);
             }
@@ -755,7 +761,8 @@ cmd_sign(int argc, char **argv)
     }
 
     use_openssl = flag(argc, argv, "--openssl") || rawh != NULL
-                  || rawp != NULL || opt(argc, argv, "--header-json") != NULL
+                  || rawp != NULL || hseg != NULL || pseg != NULL
+                  || opt(argc, argv, "--header-json") != NULL
                   || !json_is_object(claims)
                   || (alg >= AUTHGW_PS256 && alg <= AUTHGW_PS512)
                   || alg == AUTHGW_EDDSA;
@@ -790,7 +797,10 @@ cmd_sign(int argc, char **argv)
         return 0;
     }
 
-    if (rawh != NULL) {
+    if (hseg != NULL) {
+        h = strdup(hseg);
+
+    } else if (rawh != NULL) {
         h = b64((const unsigned char *) rawh, strlen(rawh));
 
     } else {
@@ -816,7 +826,10 @@ cmd_sign(int argc, char **argv)
         json_decref(header);
     }
 
-    if (rawp != NULL) {
+    if (pseg != NULL) {
+        p = strdup(pseg);
+
+    } else if (rawp != NULL) {
         p = b64((const unsigned char *) rawp, strlen(rawp));
 
     } else {
