@@ -1,0 +1,126 @@
+# nginx -t with the module loaded: every kind of bad key file, and every
+# misuse of a directive, fails the test naming the file and the reason;
+# good files pass. Plain Test::More, so it runs with any Test::Nginx.
+
+use strict;
+use warnings;
+
+use File::Path qw(make_path remove_tree);
+use Test::More;
+
+my $nginx  = $ENV{TEST_NGINX_BINARY} || 'nginx';
+my $module = $ENV{TEST_NGINX_LOAD_MODULES} or die "no TEST_NGINX_LOAD_MODULES\n";
+my $keys   = $ENV{TEST_NGINX_KEYS} or die "no TEST_NGINX_KEYS\n";
+my $root   = "$ENV{PWD}/t/servroot-config";
+
+sub nginx_t {
+    my ($location, $http) = @_;
+    $http //= '';
+
+    remove_tree($root);
+    make_path("$root/conf", "$root/logs");
+
+    open my $fh, '>', "$root/conf/nginx.conf" or die $!;
+    print $fh <<"_EOC_";
+load_module $module;
+error_log logs/error.log;
+pid logs/nginx.pid;
+events { worker_connections 16; }
+http {
+    $http
+    server {
+        listen 127.0.0.1:1985;
+        location /api {
+            $location
+        }
+    }
+}
+_EOC_
+    close $fh;
+
+    my $out = `$nginx -t -p $root/ -c conf/nginx.conf 2>&1`;
+    return ($? >> 8, $out);
+}
+
+my @bad = (
+    [ 'a missing file',          "$keys/no-such.key",         'cannot open' ],
+    [ 'an empty file',           "$keys/bad-empty.key",       'is empty' ],
+    [ 'not a key',               "$keys/bad-garbage.key",     'not a JWK, JWKS, PEM' ],
+    [ 'a private key',           "$keys/rsa.pem",             'is a private key' ],
+    [ 'RSA under 2048 bits',     "$keys/bad-rsa1024.pub.pem", 'RSA key of 1024 bits, at least 2048' ],
+    [ 'an HMAC secret shorter than its hash',
+                                 "$keys/bad-short.key alg=HS256", 'shorter than the hash' ],
+    [ 'HS384 with a 32-byte secret',
+                                 "$keys/hs256.key alg=HS384", 'shorter than the hash' ],
+    [ 'a JWKS with a duplicate kid', "$keys/bad-dupkid.json", 'duplicate kid "rsa-1"' ],
+    [ 'a JWKS with no usable key',   "$keys/bad-enc-only.json", 'no usable signature key' ],
+    [ 'a JWK with a duplicate member', "$keys/bad-dupmember.jwk", 'duplicate object key' ],
+    [ 'a truncated JWK',         "$keys/bad-truncated.jwk",   'invalid JSON' ],
+    [ 'alg= that does not fit the key', "$keys/rsa.pub.pem alg=ES256", 'does not fit the key type' ],
+    [ 'kid= on a JWKS',          "$keys/jwks.json kid=x",      'kid= cannot be used with a JWKS' ],
+);
+
+my @good = qw(rsa.pub.pem rsa.pub.pkcs1.pem rsa.crt rsa.jwk jwks.json
+              ec256.pub.pem ec384.jwk ec521.pub.pem ed25519.jwk oct.jwk);
+
+plan tests => 2 * @bad + 16 + @good + 2;
+
+for my $case (@bad) {
+    my ($what, $args, $reason) = @$case;
+    my ($rc, $out) = nginx_t("authgw \"t\";\n authgw_key_file $args;");
+    my ($file) = split ' ', $args;
+
+    isnt($rc, 0, "$what: nginx -t fails");
+    like($out, qr/\[emerg\] .*authgw_key_file "\Q$file\E": .*\Q$reason\E/,
+         "$what: the message names the file and the reason");
+}
+
+my ($rc, $out) = nginx_t("authgw \"t\";\n authgw_key_file $keys/rsa.pub.pem kid=a;\n"
+                         . " authgw_key_file $keys/rsa2.pub.pem kid=a;");
+isnt($rc, 0, 'the same kid in two files of one block fails');
+like($out, qr/duplicate kid "a"/, 'and says which kid');
+
+($rc, $out) = nginx_t("authgw \"t\";");
+isnt($rc, 0, 'authgw without a key file fails');
+like($out, qr/no "authgw_key_file" is given/, 'and says so');
+
+($rc, $out) = nginx_t("authgw \"t\";\n authgw_key_file $keys/rsa.pub.pem;\n"
+                      . " authgw_algorithms RS256 none;");
+isnt($rc, 0, 'authgw_algorithms none fails');
+like($out, qr/"none" can never be allowed/, 'and says so');
+
+($rc, $out) = nginx_t("authgw \"t\";\n authgw_key_file $keys/rsa.pub.pem;\n"
+                      . " authgw_algorithms RS257;");
+isnt($rc, 0, 'an unknown algorithm fails');
+like($out, qr/unknown algorithm "RS257"/, 'and names it');
+
+($rc, $out) = nginx_t("authgw \"t\" token=\$cookie_a oops;\n"
+                      . " authgw_key_file $keys/rsa.pub.pem;");
+isnt($rc, 0, 'an unknown authgw parameter fails');
+like($out, qr/invalid parameter "oops"/, 'and names it');
+
+($rc, $out) = nginx_t("authgw off optional;");
+isnt($rc, 0, 'parameters after off fail');
+like($out, qr/takes no parameters after "off"/, 'and says so');
+
+($rc, $out) = nginx_t("authgw \"t\";\n authgw_key_file $keys/rsa.pub.pem alg=RS1;");
+isnt($rc, 0, 'an unknown alg= fails');
+like($out, qr/unknown algorithm in "alg=RS1"/, 'and names it');
+
+($rc, $out) = nginx_t("authgw_log_level debug;");
+isnt($rc, 0, 'an unknown log level fails');
+like($out, qr/invalid value "debug"/, 'and names it');
+
+# good files of every kind load
+for my $good (@good) {
+    ($rc, $out) = nginx_t("authgw \"t\";\n authgw_key_file $keys/$good;");
+    is($rc, 0, "$good loads") or diag($out);
+}
+
+($rc, $out) = nginx_t("authgw \"t\";\n authgw_key_file $keys/hs512.key alg=HS512 kid=h;");
+is($rc, 0, 'a raw secret with alg= and kid= loads') or diag($out);
+
+($rc, $out) = nginx_t("", "authgw_key_file $keys/rsa.pub.pem;");
+is($rc, 0, 'a key file without authgw loads') or diag($out);
+
+remove_tree($root);
