@@ -1078,3 +1078,64 @@ GET /api
 WWW-Authenticate: Bearer realm="test", error="invalid_token"
 --- error_log
 authgw: refused: malformed_token
+
+
+=== TEST 52: PSS with salt length = hash length is accepted
+--- config
+    location /api {
+        authgw "test";
+        authgw_key_file $TEST_NGINX_KEYS/rsa.pub.pem;
+        proxy_set_header X-Sub $authgw_claim_sub;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/_echo;
+    }
+    location = /_echo { return 200 "sub=$http_x_sub\n"; }
+--- request
+GET /api
+--- more_headers eval
+::bearer(alg => 'PS256', key => 'rsa.pem', pss_saltlen => 32, claim => { sub => 'alice' })
+--- response_body
+sub=alice
+--- no_error_log
+authgw: refused
+
+
+
+=== TEST 53: PSS with the maximum salt length is refused
+--- config
+    location /api {
+        authgw "test";
+        authgw_key_file $TEST_NGINX_KEYS/rsa.pub.pem;
+        proxy_set_header X-Sub $authgw_claim_sub;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/_echo;
+    }
+    location = /_echo { return 200 "sub=$http_x_sub\n"; }
+--- request
+GET /api
+--- more_headers eval
+::bearer(alg => 'PS256', key => 'rsa.pem', pss_saltlen => -3, claim => { sub => 'alice' })
+--- error_code: 401
+--- response_headers
+WWW-Authenticate: Bearer realm="test", error="invalid_token"
+--- error_log
+authgw: refused: bad_signature
+
+
+
+=== TEST 54: PSS with an empty salt is refused
+--- config
+    location /api {
+        authgw "test";
+        authgw_key_file $TEST_NGINX_KEYS/rsa.pub.pem;
+        proxy_set_header X-Sub $authgw_claim_sub;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/_echo;
+    }
+    location = /_echo { return 200 "sub=$http_x_sub\n"; }
+--- request
+GET /api
+--- more_headers eval
+::bearer(alg => 'PS256', key => 'rsa.pem', pss_saltlen => 0, claim => { sub => 'alice' })
+--- error_code: 401
+--- response_headers
+WWW-Authenticate: Bearer realm="test", error="invalid_token"
+--- error_log
+authgw: refused: bad_signature

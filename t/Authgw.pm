@@ -36,6 +36,7 @@ sub tok {
     push @args, '--raw-payload', $o{raw_payload} if defined $o{raw_payload};
     push @args, '--header-seg', $o{header_seg} if defined $o{header_seg};
     push @args, '--payload-seg', $o{payload_seg} if defined $o{payload_seg};
+    push @args, '--pss-saltlen', $o{pss_saltlen} if defined $o{pss_saltlen};
     push @args, '--openssl' if $o{openssl};
 
     for my $k (sort keys %{ $o{claim} || {} }) {

@@ -12,7 +12,7 @@
  *                [--nbf-in S] [--iat] [--claim k=v] [--claim-json k=JSON]
  *                [--claims JSON] [--header-json JSON] [--raw-header TEXT]
  *                [--raw-payload TEXT] [--header-seg B64] [--payload-seg B64]
- *                [--openssl]
+ *                [--pss-saltlen N] [--openssl]
  *   authgw-token decode TOKEN
  *
  * Formats of a public key: pem (SPKI), rsapem (PKCS#1), der, jwk, jwks.
@@ -61,7 +61,7 @@ static int cmd_jwks(int argc, char **argv);
 static int cmd_sign(int argc, char **argv);
 static int cmd_decode(int argc, char **argv);
 static unsigned char *sign_openssl(int alg, const unsigned char *key,
-    size_t klen, const char *input, size_t *slen);
+    size_t klen, const char *input, size_t *slen, int saltlen);
 
 
 static void
@@ -565,7 +565,7 @@ cmd_jwks(int argc, char **argv)
 
 static unsigned char *
 sign_openssl(int alg, const unsigned char *key, size_t klen,
-    const char *input, size_t *slen)
+    const char *input, size_t *slen, int saltlen)
 {
     int              pad, field;
     BIO             *bio;
@@ -616,8 +616,7 @@ sign_openssl(int alg, const unsigned char *key, size_t klen,
 
     if (alg >= AUTHGW_PS256 && alg <= AUTHGW_PS512) {
         if (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) != 1
-            || EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST)
-               != 1)
+            || EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, saltlen) != 1)
         {
             die("cannot set PSS parameters", NULL);
         }
@@ -845,7 +844,9 @@ cmd_sign(int argc, char **argv)
         printf("%s.\n", input);
 
     } else {
-        sig = sign_openssl(alg, key, klen, input, &slen);
+        a = opt(argc, argv, "--pss-saltlen");
+        sig = sign_openssl(alg, key, klen, input, &slen,
+                           a ? atoi(a) : RSA_PSS_SALTLEN_DIGEST);
         s = b64(sig, slen);
         printf("%s.%s\n", input, s);
         free(s);

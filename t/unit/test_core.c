@@ -14,6 +14,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <openssl/ecdsa.h>
 #include <openssl/pem.h>
 
 #include "../../src/authgw.h"
@@ -592,6 +593,50 @@ test_shape_rules(void **state)
 }
 
 
+/* the token's signing input with another signature; the status of it */
+
+static authgw_status_t
+resign(const char *token, test_keys_t k, const unsigned char *sig,
+    size_t slen)
+{
+    char             *t;
+    size_t            n;
+    authgw_jws_t      jws;
+    authgw_status_t   rc;
+
+    n = (size_t) (strrchr(token, '.') - token);
+    t = malloc(n + slen * 2 + 8);
+    memcpy(t, token, n + 1);
+    t[n + 1 + authgw_b64url_encode(t + n + 1, sig, slen)] = '\0';
+
+    rc = verify(t, k, AUTHGW_ALGS_ALL, &jws);
+    authgw_jws_free(&jws);
+    free(t);
+
+    return rc;
+}
+
+
+/* R||S of half bytes each, as a DER ECDSA-Sig-Value */
+
+static unsigned char *
+der_of(const unsigned char *rs, size_t half, size_t *len)
+{
+    static unsigned char   der[160];
+    unsigned char         *p;
+    ECDSA_SIG             *es;
+
+    es = ECDSA_SIG_new();
+    ECDSA_SIG_set0(es, BN_bin2bn(rs, (int) half, NULL),
+                   BN_bin2bn(rs + half, (int) half, NULL));
+    p = der;
+    *len = (size_t) i2d_ECDSA_SIG(es, &p);
+    ECDSA_SIG_free(es);
+
+    return der;
+}
+
+
 static void
 test_ecdsa_ranges(void **state)
 {
@@ -633,7 +678,40 @@ test_ecdsa_ranges(void **state)
                      AUTHGW_BAD_SIGNATURE);
     free(t);
 
+    /* the RFC token itself, with its signature re-encoded as DER */
+    assert_int_equal(resign(rfc7515_a3, es, der_of(sig, 32, &n), n),
+                     AUTHGW_BAD_SIGNATURE);
+
     authgw_keys_free(es.keys, es.nkeys);
+}
+
+
+static void
+test_rsa_lengths(void **state)
+{
+    size_t          n;
+    test_keys_t     rs;
+    const char     *dot;
+    unsigned char   sig[300];
+
+    (void) state;
+
+    rs = load(rfc7515_a2_key, -1);
+
+    dot = strrchr(rfc7515_a2, '.');
+    assert_int_equal(authgw_b64url_decode(sig + 1, &n,
+                                          (const unsigned char *) dot + 1,
+                                          strlen(dot + 1)), 0);
+    assert_int_equal(n, 256);
+
+    /* the same signature value with a leading zero byte, or one byte short */
+    sig[0] = 0;
+    assert_int_equal(resign(rfc7515_a2, rs, sig, 257), AUTHGW_BAD_SIGNATURE);
+    assert_int_equal(resign(rfc7515_a2, rs, sig + 2, 255),
+                     AUTHGW_BAD_SIGNATURE);
+    assert_int_equal(resign(rfc7515_a2, rs, sig + 1, 256), AUTHGW_OK);
+
+    authgw_keys_free(rs.keys, rs.nkeys);
 }
 
 
@@ -882,6 +960,7 @@ main(void)
         cmocka_unit_test(test_header_rules),
         cmocka_unit_test(test_shape_rules),
         cmocka_unit_test(test_ecdsa_ranges),
+        cmocka_unit_test(test_rsa_lengths),
         cmocka_unit_test(test_key_loading),
         cmocka_unit_test(test_claims),
         cmocka_unit_test(test_json_text),
