@@ -341,7 +341,7 @@ authgw_jws_verify(const unsigned char *token, size_t len,
         goto failed;
     }
 
-    /* no extension is implemented, so any "crit" is refused (RFC 7515 4.1.11) */
+    /* no extension is implemented: any "crit" is refused (RFC 7515 4.1.11) */
 
     if (json_object_get(jws->header, "crit") != NULL) {
         goto failed;
