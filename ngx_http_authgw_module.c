@@ -64,7 +64,9 @@ static ngx_int_t ngx_http_authgw_handler(ngx_http_request_t *r);
 static ngx_int_t ngx_http_authgw_refuse(ngx_http_request_t *r,
     ngx_http_authgw_loc_conf_t *alcf, authgw_status_t status);
 
-static ngx_int_t ngx_http_authgw_json_variable(ngx_http_request_t *r,
+static ngx_int_t ngx_http_authgw_value(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, json_t *value);
+static ngx_int_t ngx_http_authgw_member(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, json_t *json, ngx_str_t *name,
     size_t prefix);
 static ngx_int_t ngx_http_authgw_claim_variable(ngx_http_request_t *r,
@@ -582,49 +584,34 @@ ngx_http_authgw_refuse(ngx_http_request_t *r, ngx_http_authgw_loc_conf_t *alcf,
 }
 
 
-/* the ctx of a verification, made on first use in an authgw location */
+/*
+ * In a location where authgw is on, the result for its rules (verified on
+ * first use); elsewhere the last result, if any, e.g. after error_page.
+ */
 
 static ngx_http_authgw_ctx_t *
 ngx_http_authgw_variable_ctx(ngx_http_request_t *r)
 {
-    ngx_http_authgw_ctx_t       *ctx;
     ngx_http_authgw_loc_conf_t  *alcf;
-
-    ctx = ngx_http_authgw_get_ctx(r);
-
-    if (ctx != NULL) {
-        return ctx;
-    }
 
     alcf = ngx_http_get_module_loc_conf(r, ngx_http_authgw_module);
 
-    if (alcf->enable != 1) {
-        return NULL;
+    if (alcf->enable == 1) {
+        return ngx_http_authgw_verify(r, alcf);
     }
 
-    return ngx_http_authgw_verify(r, alcf);
+    return ngx_http_authgw_get_ctx(r);
 }
 
 
 static ngx_int_t
-ngx_http_authgw_json_variable(ngx_http_request_t *r,
-    ngx_http_variable_value_t *v, json_t *json, ngx_str_t *name, size_t prefix)
+ngx_http_authgw_value(ngx_http_request_t *r, ngx_http_variable_value_t *v,
+    json_t *value)
 {
     u_char          *text;
     size_t           len;
-    json_t          *value;
     authgw_alloc_t   alloc;
-    u_char           key[256];
 
-    if (json == NULL || name->len - prefix >= sizeof(key)) {
-        v->not_found = 1;
-        return NGX_OK;
-    }
-
-    ngx_memcpy(key, name->data + prefix, name->len - prefix);
-    key[name->len - prefix] = '\0';
-
-    value = json_object_get(json, (char *) key);
     if (value == NULL) {
         v->not_found = 1;
         return NGX_OK;
@@ -647,6 +634,26 @@ ngx_http_authgw_json_variable(ngx_http_request_t *r,
 }
 
 
+/* a member of the header or payload named by the variable's suffix */
+
+static ngx_int_t
+ngx_http_authgw_member(ngx_http_request_t *r, ngx_http_variable_value_t *v,
+    json_t *json, ngx_str_t *name, size_t prefix)
+{
+    u_char  key[256];
+
+    if (json == NULL || name->len - prefix >= sizeof(key)) {
+        v->not_found = 1;
+        return NGX_OK;
+    }
+
+    ngx_memcpy(key, name->data + prefix, name->len - prefix);
+    key[name->len - prefix] = '\0';
+
+    return ngx_http_authgw_value(r, v, json_object_get(json, (char *) key));
+}
+
+
 static ngx_int_t
 ngx_http_authgw_claim_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data)
@@ -655,9 +662,9 @@ ngx_http_authgw_claim_variable(ngx_http_request_t *r,
 
     ctx = ngx_http_authgw_variable_ctx(r);
 
-    return ngx_http_authgw_json_variable(r, v, ctx ? ctx->payload : NULL,
-                                         (ngx_str_t *) data,
-                                         sizeof("authgw_claim_") - 1);
+    return ngx_http_authgw_member(r, v, ctx ? ctx->payload : NULL,
+                                  (ngx_str_t *) data,
+                                  sizeof("authgw_claim_") - 1);
 }
 
 
@@ -669,9 +676,9 @@ ngx_http_authgw_header_variable(ngx_http_request_t *r,
 
     ctx = ngx_http_authgw_variable_ctx(r);
 
-    return ngx_http_authgw_json_variable(r, v, ctx ? ctx->header : NULL,
-                                         (ngx_str_t *) data,
-                                         sizeof("authgw_header_") - 1);
+    return ngx_http_authgw_member(r, v, ctx ? ctx->header : NULL,
+                                  (ngx_str_t *) data,
+                                  sizeof("authgw_header_") - 1);
 }
 
 
@@ -679,32 +686,11 @@ static ngx_int_t
 ngx_http_authgw_payload_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data)
 {
-    u_char                 *text;
-    size_t                  len;
-    authgw_alloc_t          alloc;
     ngx_http_authgw_ctx_t  *ctx;
 
     ctx = ngx_http_authgw_variable_ctx(r);
 
-    if (ctx == NULL || ctx->payload == NULL) {
-        v->not_found = 1;
-        return NGX_OK;
-    }
-
-    alloc.alloc = ngx_http_authgw_alloc;
-    alloc.data = r->pool;
-
-    if (authgw_json_text(ctx->payload, &alloc, &text, &len) != 0) {
-        return NGX_ERROR;
-    }
-
-    v->data = text;
-    v->len = len;
-    v->valid = 1;
-    v->no_cacheable = 1;
-    v->not_found = 0;
-
-    return NGX_OK;
+    return ngx_http_authgw_value(r, v, ctx ? ctx->payload : NULL);
 }
 
 

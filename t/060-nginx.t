@@ -769,3 +769,28 @@ Authorization: Bearer eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ0b3BzZWNyZXQifQ.c2lnbmF0dX
 authgw: refused: bad_signature
 --- no_error_log eval
 qr/authgw.*(eyJzdWIi|c2lnbmF0dXJl|topsecret)/
+
+
+
+=== TEST 33: after a redirect, variables follow the rules of the new location
+--- config
+    location /first {
+        authgw "test";
+        authgw_key_file $TEST_NGINX_KEYS/rsa.pub.pem;
+        try_files /nonexistent @admin;
+    }
+    location @admin {
+        authgw "admin";
+        authgw_audience admin;
+        authgw_key_file $TEST_NGINX_KEYS/rsa.pub.pem;
+        return 200 "sub=[$authgw_claim_sub] err=[$authgw_error]\n";
+    }
+--- request
+GET /first
+--- more_headers eval
+'Authorization: Bearer ' . ::tok(alg => 'RS256', key => 'rsa.pem', claim => { sub => 'alice' })
+--- response_body
+sub=[] err=[bad_audience]
+--- no_error_log
+authgw: refused
+
