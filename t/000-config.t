@@ -45,6 +45,7 @@ _EOC_
 my @bad = (
     [ 'a missing file',          "$keys/no-such.key",         'cannot open' ],
     [ 'an empty file',           "$keys/bad-empty.key",       'is empty' ],
+    [ 'an unreadable file (a directory)', "$keys",            'cannot read: Is a directory' ],
     [ 'not a key',               "$keys/bad-garbage.key",     'not a JWK, JWKS, PEM' ],
     [ 'a private key',           "$keys/rsa.pem",             'is a private key' ],
     [ 'RSA under 2048 bits',     "$keys/bad-rsa1024.pub.pem", 'RSA key of 1024 bits, at least 2048' ],

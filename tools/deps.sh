@@ -6,7 +6,7 @@
 set -e
 
 PKGS="build-essential nginx nginx-dev libssl-dev libjansson-dev libjwt-dev
-libcmocka-dev libtest-base-perl libtext-diff-perl liburi-perl
+libcmocka-dev libtest-base-perl openssl libtext-diff-perl liburi-perl
 python3-jwcrypto"
 
 missing=""
