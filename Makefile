@@ -46,7 +46,7 @@ $(NGX_BUILD)/objs/Makefile: config
 	cp -a $(NGINX_SRC) $(NGX_BUILD)
 	cd $(NGX_BUILD) && bash -c ' \
 	    if [ -f conf_flags ]; then . ./conf_flags; \
-	    else NGX_CONF_FLAGS=(--with-compat); fi; \
+	    else NGX_CONF_FLAGS=(--with-compat --with-debug); fi; \
 	    ./configure "$${NGX_CONF_FLAGS[@]}" \
 	        --add-dynamic-module=$(CURDIR)' > $(B)/configure.log 2>&1 \
 	    || { tail -20 $(B)/configure.log; exit 1; }
