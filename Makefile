@@ -60,16 +60,17 @@ $(MODULE): $(NGX_BUILD)/objs/Makefile $(GLUE_SRCS) $(CORE_SRCS) $(CORE_HDRS)
 	$(MAKE) -C $(NGX_BUILD) -f objs/Makefile modules
 	cp $(NGX_BUILD)/objs/ngx_http_authgw_module.so $@
 
-$(TOOL): tools/authgw-token.c src/authgw_b64.c src/authgw_alg.c $(CORE_HDRS)
+$(TOOL): tools/authgw-token.c tools/jwe.c tools/jwe.h src/authgw_b64.c \
+	    src/authgw_alg.c $(CORE_HDRS)
 	@mkdir -p $(B)
-	$(CC) $(STRICT) -O2 -o $@ tools/authgw-token.c src/authgw_b64.c \
-	    src/authgw_alg.c -ljwt $(LIBS)
+	$(CC) $(STRICT) -O2 -o $@ tools/authgw-token.c tools/jwe.c \
+	    src/authgw_b64.c src/authgw_alg.c -ljwt $(LIBS)
 
-$(UNIT): t/unit/test_core.c $(CORE_SRCS) $(CORE_HDRS)
+$(UNIT): t/unit/test_core.c $(CORE_SRCS) $(CORE_HDRS) tools/jwe.c tools/jwe.h
 	@mkdir -p $(B)
 	$(CC) $(STRICT) -g -O1 -fsanitize=address,undefined \
 	    -fno-sanitize-recover=all -o $@ t/unit/test_core.c $(CORE_SRCS) \
-	    $(LIBS) -lcmocka
+	    tools/jwe.c $(LIBS) -lcmocka
 
 unit: $(UNIT)
 	$(UNIT)

@@ -19,6 +19,7 @@
 #define AUTHGW_JSON_MAX_DEPTH   32
 #define AUTHGW_KID_MAX          256
 #define AUTHGW_KEY_FILE_MAX     (4 * 1024 * 1024)
+#define AUTHGW_USER_ID_MAX      1024      /* bytes of a decrypted user id */
 
 
 typedef enum {
@@ -94,6 +95,7 @@ typedef struct {
     EVP_PKEY             *pkey;         /* RSA, EC, OKP */
     EVP_MAC_CTX          *hmac[3];      /* oct: HS256/384/512 templates */
     unsigned char         order[66];    /* EC: group order, big-endian */
+    unsigned char        *secret;       /* user-id keys: the key bytes */
 } authgw_key_t;
 
 
@@ -135,6 +137,12 @@ int authgw_key_load_file(const char *path, const unsigned char *kid,
 int authgw_key_load_buf(const unsigned char *buf, size_t len,
     const unsigned char *kid, size_t kid_len, int alg, authgw_key_t ***keys,
     size_t *nkeys, char *err, size_t errlen);
+int authgw_enc_key_load_file(const char *path, const unsigned char *kid,
+    size_t kid_len, authgw_key_t ***keys, size_t *nkeys, char *err,
+    size_t errlen);
+int authgw_enc_key_load_buf(const unsigned char *buf, size_t len,
+    const unsigned char *kid, size_t kid_len, authgw_key_t ***keys,
+    size_t *nkeys, char *err, size_t errlen);
 void authgw_key_free(authgw_key_t *key);
 void authgw_keys_free(authgw_key_t **keys, size_t nkeys);
 
@@ -145,6 +153,13 @@ void authgw_jws_free(authgw_jws_t *jws);
 
 authgw_status_t authgw_claims_check(json_t *payload,
     const authgw_claims_policy_t *policy, int64_t now);
+
+json_t *authgw_claim_get(json_t *payload, const unsigned char *name,
+    size_t len);
+
+authgw_status_t authgw_jwe_decrypt(const unsigned char *jwe, size_t len,
+    authgw_key_t *const *keys, size_t nkeys, const authgw_alloc_t *a,
+    unsigned char **out, size_t *outlen);
 
 
 #endif /* _AUTHGW_H_INCLUDED_ */

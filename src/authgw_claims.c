@@ -130,3 +130,84 @@ authgw_claims_check(json_t *payload, const authgw_claims_policy_t *policy,
 
     return AUTHGW_OK;
 }
+
+
+/*
+ * A claim by name, or, when the name starts with "/", by JSON Pointer
+ * (RFC 6901) into nested claims: "/realm_access/roles", "/a~1b", "/list/0".
+ */
+
+json_t *
+authgw_claim_get(json_t *payload, const unsigned char *name, size_t len)
+{
+    char                  token[256];
+    size_t                i, n, index;
+    json_t               *v;
+    const unsigned char  *p, *end;
+
+    if (len == 0 || name[0] != '/') {
+        return json_object_getn(payload, (const char *) name, len);
+    }
+
+    v = payload;
+    p = name + 1;
+    end = name + len;
+
+    for ( ;; ) {
+
+        /* one reference token, with ~1 as "/" and ~0 as "~" */
+
+        n = 0;
+
+        while (p < end && *p != '/') {
+            if (n == sizeof(token)) {
+                return NULL;
+            }
+
+            if (*p == '~') {
+                if (p + 1 == end || (p[1] != '0' && p[1] != '1')) {
+                    return NULL;
+                }
+
+                token[n++] = (p[1] == '0') ? '~' : '/';
+                p += 2;
+                continue;
+            }
+
+            token[n++] = (char) *p++;
+        }
+
+        if (json_is_object(v)) {
+            v = json_object_getn(v, token, n);
+
+        } else if (json_is_array(v)) {
+
+            /* a decimal index without leading zeros */
+
+            if (n == 0 || (n > 1 && token[0] == '0') || n > 9) {
+                return NULL;
+            }
+
+            index = 0;
+
+            for (i = 0; i < n; i++) {
+                if (token[i] < '0' || token[i] > '9') {
+                    return NULL;
+                }
+
+                index = index * 10 + (size_t) (token[i] - '0');
+            }
+
+            v = json_array_get(v, index);
+
+        } else {
+            return NULL;
+        }
+
+        if (v == NULL || p == end) {
+            return v;
+        }
+
+        p++;
+    }
+}

@@ -61,6 +61,12 @@ static EVP_PKEY *authgw_key_jwk_rsa(authgw_key_list_t *l, json_t *jwk);
 static EVP_PKEY *authgw_key_jwk_ec(authgw_key_list_t *l, json_t *jwk,
     size_t *field);
 static EVP_PKEY *authgw_key_jwk_okp(authgw_key_list_t *l, json_t *jwk);
+static int authgw_enc_key_size_ok(size_t len);
+static int authgw_enc_key_add(authgw_key_list_t *l,
+    const unsigned char *secret, size_t len, const unsigned char *kid,
+    size_t kid_len);
+static int authgw_enc_key_jwk(authgw_key_list_t *l, json_t *jwk,
+    const unsigned char *kid, size_t kid_len);
 
 
 static const char  *authgw_hmac_digests[3] = { "SHA256", "SHA384", "SHA512" };
@@ -165,6 +171,10 @@ authgw_key_free(authgw_key_t *key)
 
     for (i = 0; i < 3; i++) {
         EVP_MAC_CTX_free(key->hmac[i]);
+    }
+
+    if (key->secret != NULL) {
+        OPENSSL_clear_free(key->secret, key->size);
     }
 
     EVP_PKEY_free(key->pkey);
@@ -1043,6 +1053,248 @@ authgw_key_load_file(const char *path, const unsigned char *kid,
 
     OPENSSL_cleanse(buf, n);
     free(buf);
+    fclose(f);
+
+    return rc;
+}
+
+
+/*
+ * User-id keys: symmetric keys for the JWE in a claim. A JWKS or a JWK of
+ * kty "oct" (use "enc" or none), or a raw file of 16, 24, 32, 48 or 64
+ * bytes: the sizes of the key-wrap and content-encryption keys.
+ */
+
+static int
+authgw_enc_key_size_ok(size_t len)
+{
+    return len == 16 || len == 24 || len == 32 || len == 48 || len == 64;
+}
+
+
+static int
+authgw_enc_key_add(authgw_key_list_t *l, const unsigned char *secret,
+    size_t len, const unsigned char *kid, size_t kid_len)
+{
+    authgw_key_t  *key;
+
+    if (!authgw_enc_key_size_ok(len)) {
+        return authgw_key_fail(l, "a user-id key of %zu bytes; it must be "
+                               "16, 24, 32, 48 or 64 bytes", len);
+    }
+
+    key = authgw_key_new(AUTHGW_KTY_OCT);
+    if (key == NULL) {
+        return authgw_key_fail(l, "out of memory");
+    }
+
+    key->secret = malloc(len);
+    if (key->secret == NULL
+        || (kid != NULL && authgw_key_set_kid(key, kid, kid_len) != 0))
+    {
+        authgw_key_free(key);
+        return authgw_key_fail(l, "out of memory");
+    }
+
+    memcpy(key->secret, secret, len);
+    key->size = len;
+
+    return authgw_key_add(l, key);
+}
+
+
+/* 1: added, 0: not a user-id key (skipped in a JWKS), -1: error */
+
+static int
+authgw_enc_key_jwk(authgw_key_list_t *l, json_t *jwk,
+    const unsigned char *kid, size_t kid_len)
+{
+    int             rc;
+    size_t          i, slen;
+    json_t         *v, *op;
+    unsigned char  *secret;
+
+    if (!json_is_object(jwk)) {
+        return authgw_key_fail(l, "a JWK is not a JSON object");
+    }
+
+    v = json_object_get(jwk, "kty");
+    if (!json_is_string(v) || strcmp(json_string_value(v), "oct") != 0) {
+        return 0;
+    }
+
+    v = json_object_get(jwk, "use");
+    if (v != NULL
+        && (!json_is_string(v) || strcmp(json_string_value(v), "enc") != 0))
+    {
+        return 0;
+    }
+
+    v = json_object_get(jwk, "key_ops");
+    if (v != NULL) {
+        if (!json_is_array(v)) {
+            return authgw_key_fail(l, "JWK \"key_ops\" is not an array");
+        }
+
+        json_array_foreach(v, i, op) {
+            if (json_is_string(op)
+                && (strcmp(json_string_value(op), "decrypt") == 0
+                    || strcmp(json_string_value(op), "unwrapKey") == 0))
+            {
+                break;
+            }
+        }
+
+        if (i == json_array_size(v)) {
+            return 0;
+        }
+    }
+
+    if (kid == NULL) {
+        v = json_object_get(jwk, "kid");
+
+        if (v != NULL) {
+            if (!json_is_string(v) || json_string_length(v) == 0
+                || json_string_length(v) > AUTHGW_KID_MAX)
+            {
+                return authgw_key_fail(l, "JWK \"kid\" is not a non-empty "
+                                       "string");
+            }
+
+            kid = (const unsigned char *) json_string_value(v);
+            kid_len = json_string_length(v);
+        }
+    }
+
+    if (authgw_key_jwk_b64(l, jwk, "k", &secret, &slen) != 0) {
+        return -1;
+    }
+
+    rc = authgw_enc_key_add(l, secret, slen, kid, kid_len);
+
+    OPENSSL_clear_free(secret, slen);
+
+    return rc == 0 ? 1 : -1;
+}
+
+
+int
+authgw_enc_key_load_buf(const unsigned char *buf, size_t len,
+    const unsigned char *kid, size_t kid_len, authgw_key_t ***keys,
+    size_t *nkeys, char *err, size_t errlen)
+{
+    int                 rc;
+    char                reason[256];
+    size_t              i;
+    json_t             *json, *set, *jwk;
+    authgw_key_list_t   l;
+
+    memset(&l, 0, sizeof(l));
+    l.err = err;
+    l.errlen = errlen;
+    err[0] = '\0';
+
+    if (kid != NULL && (kid_len == 0 || kid_len > AUTHGW_KID_MAX)) {
+        return authgw_key_fail(&l, "kid must be 1 to %d bytes",
+                               AUTHGW_KID_MAX);
+    }
+
+    json = (len > 0 && buf[0] == '{')
+           ? json_loadb((const char *) buf, len, JSON_REJECT_DUPLICATES, NULL)
+           : NULL;
+
+    if (json == NULL) {
+        rc = authgw_enc_key_add(&l, buf, len, kid, kid_len);
+        goto done;
+    }
+
+    set = json_object_get(json, "keys");
+
+    if (set == NULL) {
+        rc = authgw_enc_key_jwk(&l, json, kid, kid_len);
+
+        if (rc == 0) {
+            authgw_key_fail(&l, "the JWK is not a user-id key (kty \"oct\", "
+                            "use \"enc\")");
+        }
+
+        rc = (rc == 1) ? 0 : -1;
+
+    } else if (kid != NULL) {
+        rc = authgw_key_fail(&l, "kid= cannot be used with a JWKS");
+
+    } else if (!json_is_array(set)) {
+        rc = authgw_key_fail(&l, "JWKS \"keys\" is not an array");
+
+    } else {
+        rc = 0;
+
+        json_array_foreach(set, i, jwk) {
+            if (authgw_enc_key_jwk(&l, jwk, NULL, 0) < 0) {
+                snprintf(reason, sizeof(reason), "%s", l.err);
+                rc = authgw_key_fail(&l, "JWKS key #%zu: %s", i + 1, reason);
+                break;
+            }
+        }
+
+        if (rc == 0 && l.nkeys == 0) {
+            rc = authgw_key_fail(&l, "JWKS has no user-id key (kty \"oct\", "
+                                 "use \"enc\")");
+        }
+    }
+
+    json_decref(json);
+
+done:
+
+    if (rc != 0) {
+        authgw_keys_free(l.keys, l.nkeys);
+        return -1;
+    }
+
+    *keys = l.keys;
+    *nkeys = l.nkeys;
+
+    return 0;
+}
+
+
+int
+authgw_enc_key_load_file(const char *path, const unsigned char *kid,
+    size_t kid_len, authgw_key_t ***keys, size_t *nkeys, char *err,
+    size_t errlen)
+{
+    int             rc;
+    FILE           *f;
+    size_t          n;
+    unsigned char   buf[65536];
+
+    f = fopen(path, "rb");
+    if (f == NULL) {
+        snprintf(err, errlen, "cannot open: %s", strerror(errno));
+        return -1;
+    }
+
+    n = fread(buf, 1, sizeof(buf), f);
+
+    if (ferror(f)) {
+        snprintf(err, errlen, "cannot read: %s", strerror(errno));
+        rc = -1;
+
+    } else if (n == sizeof(buf)) {
+        snprintf(err, errlen, "larger than %zu bytes", sizeof(buf) - 1);
+        rc = -1;
+
+    } else if (n == 0) {
+        snprintf(err, errlen, "is empty");
+        rc = -1;
+
+    } else {
+        rc = authgw_enc_key_load_buf(buf, n, kid, kid_len, keys, nkeys, err,
+                                     errlen);
+    }
+
+    OPENSSL_cleanse(buf, sizeof(buf));
     fclose(f);
 
     return rc;

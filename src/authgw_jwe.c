@@ -1,0 +1,475 @@
+
+/*
+ * The encrypted user id: a compact JWE (RFC 7516) inside one claim, with
+ * alg "dir" or AES key wrap (RFC 3394) and an AES-GCM or AES-CBC-HMAC-SHA2
+ * content encryption (RFC 7518 section 5). Every failure is the one status
+ * AUTHGW_BAD_USER_ID: a bad tag, bad padding and a wrong key look alike.
+ */
+
+
+#include <string.h>
+
+#include <openssl/core_names.h>
+#include <openssl/crypto.h>
+#include <openssl/err.h>
+
+#include "authgw.h"
+
+
+#define AUTHGW_JWE_MAX  8192
+
+
+typedef struct {
+    const char   *name;
+    size_t        key_len;     /* CEK bytes */
+    const char   *cipher;
+    const char   *digest;      /* CBC-HS: the HMAC hash; GCM: NULL */
+    size_t        iv_len;
+    size_t        tag_len;
+} authgw_jwe_enc_t;
+
+
+typedef struct {
+    const char   *name;
+    size_t        key_len;     /* KEK bytes; 0 for dir */
+    const char   *cipher;
+} authgw_jwe_alg_t;
+
+
+static const authgw_jwe_enc_t  authgw_jwe_encs[] = {
+    { "A128GCM", 16, "AES-128-GCM", NULL, 12, 16 },
+    { "A192GCM", 24, "AES-192-GCM", NULL, 12, 16 },
+    { "A256GCM", 32, "AES-256-GCM", NULL, 12, 16 },
+    { "A128CBC-HS256", 32, "AES-128-CBC", "SHA256", 16, 16 },
+    { "A192CBC-HS384", 48, "AES-192-CBC", "SHA384", 16, 24 },
+    { "A256CBC-HS512", 64, "AES-256-CBC", "SHA512", 16, 32 },
+    { NULL, 0, NULL, NULL, 0, 0 }
+};
+
+
+static const authgw_jwe_alg_t  authgw_jwe_algs[] = {
+    { "dir", 0, NULL },
+    { "A128KW", 16, "AES-128-WRAP" },
+    { "A192KW", 24, "AES-192-WRAP" },
+    { "A256KW", 32, "AES-256-WRAP" },
+    { NULL, 0, NULL }
+};
+
+
+typedef struct {
+    const unsigned char   *aad;      /* the protected header segment */
+    size_t                 aad_len;
+    unsigned char         *ek;
+    size_t                 ek_len;
+    unsigned char         *iv;
+    size_t                 iv_len;
+    unsigned char         *ct;
+    size_t                 ct_len;
+    unsigned char         *tag;
+    size_t                 tag_len;
+    unsigned char         *pt;
+    size_t                 pt_len;
+} authgw_jwe_parts_t;
+
+
+static unsigned char *authgw_jwe_segment(const authgw_alloc_t *a,
+    const unsigned char *src, size_t len, size_t *dlen);
+static int authgw_jwe_unwrap(const authgw_jwe_alg_t *alg,
+    const authgw_key_t *key, const authgw_jwe_parts_t *p,
+    unsigned char *cek, size_t cek_len);
+static int authgw_jwe_gcm(const authgw_jwe_enc_t *enc,
+    const unsigned char *cek, authgw_jwe_parts_t *p);
+static int authgw_jwe_cbc_hs(const authgw_jwe_enc_t *enc,
+    const unsigned char *cek, authgw_jwe_parts_t *p);
+static int authgw_jwe_text_ok(const unsigned char *s, size_t len);
+
+
+static unsigned char *
+authgw_jwe_segment(const authgw_alloc_t *a, const unsigned char *src,
+    size_t len, size_t *dlen)
+{
+    unsigned char  *dst;
+
+    dst = a->alloc(a->data, authgw_b64url_decoded_len(len) + 1);
+    if (dst == NULL) {
+        return NULL;
+    }
+
+    if (authgw_b64url_decode(dst, dlen, src, len) != 0) {
+        return NULL;
+    }
+
+    return dst;
+}
+
+
+/* AES key wrap (RFC 3394) through OpenSSL's wrap ciphers */
+
+static int
+authgw_jwe_unwrap(const authgw_jwe_alg_t *alg, const authgw_key_t *key,
+    const authgw_jwe_parts_t *p, unsigned char *cek, size_t cek_len)
+{
+    int                ok, n, m;
+    EVP_CIPHER        *cipher;
+    unsigned char      out[64 + 16];
+    EVP_CIPHER_CTX    *ctx;
+
+    if (p->ek_len != cek_len + 8) {
+        return 0;
+    }
+
+    cipher = EVP_CIPHER_fetch(NULL, alg->cipher, NULL);
+    ctx = EVP_CIPHER_CTX_new();
+
+    ok = cipher != NULL && ctx != NULL
+         && EVP_DecryptInit_ex2(ctx, cipher, key->secret, NULL, NULL) == 1
+         && EVP_DecryptUpdate(ctx, out, &n, p->ek, (int) p->ek_len) == 1
+         && EVP_DecryptFinal_ex(ctx, out + n, &m) == 1
+         && (size_t) (n + m) == cek_len;
+
+    if (ok) {
+        memcpy(cek, out, cek_len);
+    }
+
+    OPENSSL_cleanse(out, sizeof(out));
+    EVP_CIPHER_CTX_free(ctx);
+    EVP_CIPHER_free(cipher);
+
+    return ok;
+}
+
+
+static int
+authgw_jwe_gcm(const authgw_jwe_enc_t *enc, const unsigned char *cek,
+    authgw_jwe_parts_t *p)
+{
+    int                ok, n, m;
+    EVP_CIPHER        *cipher;
+    EVP_CIPHER_CTX    *ctx;
+
+    cipher = EVP_CIPHER_fetch(NULL, enc->cipher, NULL);
+    ctx = EVP_CIPHER_CTX_new();
+
+    /* the tag length is fixed at 16 before this: OpenSSL would accept less */
+
+    ok = cipher != NULL && ctx != NULL
+         && EVP_DecryptInit_ex2(ctx, cipher, cek, p->iv, NULL) == 1
+         && EVP_DecryptUpdate(ctx, NULL, &n, p->aad, (int) p->aad_len) == 1
+         && EVP_DecryptUpdate(ctx, p->pt, &n, p->ct, (int) p->ct_len) == 1
+         && EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, (int) p->tag_len,
+                                p->tag) == 1
+         && EVP_DecryptFinal_ex(ctx, p->pt + n, &m) == 1;
+
+    if (ok) {
+        p->pt_len = (size_t) (n + m);
+    }
+
+    EVP_CIPHER_CTX_free(ctx);
+    EVP_CIPHER_free(cipher);
+
+    return ok;
+}
+
+
+/*
+ * RFC 7518 5.2.2.2: the MAC over AAD || IV || ciphertext || AL is checked
+ * in constant time before any decryption or unpadding.
+ */
+
+static int
+authgw_jwe_cbc_hs(const authgw_jwe_enc_t *enc, const unsigned char *cek,
+    authgw_jwe_parts_t *p)
+{
+    int              ok, n, m, i;
+    size_t           half, mlen;
+    uint64_t         bits;
+    EVP_MAC         *mac;
+    OSSL_PARAM       params[2];
+    EVP_CIPHER      *cipher;
+    EVP_MAC_CTX     *mctx;
+    unsigned char    al[8], tag[EVP_MAX_MD_SIZE];
+    EVP_CIPHER_CTX  *ctx;
+
+    half = enc->key_len / 2;
+
+    /* aad_len is bounded by AUTHGW_JWE_MAX: its bit length cannot overflow */
+
+    bits = (uint64_t) p->aad_len * 8;
+
+    for (i = 7; i >= 0; i--) {
+        al[i] = (unsigned char) (bits & 0xff);
+        bits >>= 8;
+    }
+
+    params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
+                                                 (char *) enc->digest, 0);
+    params[1] = OSSL_PARAM_construct_end();
+
+    mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+    mctx = mac ? EVP_MAC_CTX_new(mac) : NULL;
+
+    ok = mctx != NULL
+         && EVP_MAC_init(mctx, cek, half, params) == 1
+         && EVP_MAC_update(mctx, p->aad, p->aad_len) == 1
+         && EVP_MAC_update(mctx, p->iv, p->iv_len) == 1
+         && EVP_MAC_update(mctx, p->ct, p->ct_len) == 1
+         && EVP_MAC_update(mctx, al, sizeof(al)) == 1
+         && EVP_MAC_final(mctx, tag, &mlen, sizeof(tag)) == 1
+         && mlen >= p->tag_len
+         && CRYPTO_memcmp(tag, p->tag, p->tag_len) == 0;
+
+    EVP_MAC_CTX_free(mctx);
+    EVP_MAC_free(mac);
+
+    if (!ok) {
+        return 0;
+    }
+
+    cipher = EVP_CIPHER_fetch(NULL, enc->cipher, NULL);
+    ctx = EVP_CIPHER_CTX_new();
+
+    ok = cipher != NULL && ctx != NULL
+         && EVP_DecryptInit_ex2(ctx, cipher, cek + half, p->iv, NULL) == 1
+         && EVP_DecryptUpdate(ctx, p->pt, &n, p->ct, (int) p->ct_len) == 1
+         && EVP_DecryptFinal_ex(ctx, p->pt + n, &m) == 1;
+
+    if (ok) {
+        p->pt_len = (size_t) (n + m);
+    }
+
+    EVP_CIPHER_CTX_free(ctx);
+    EVP_CIPHER_free(cipher);
+
+    return ok;
+}
+
+
+/* UTF-8 (no overlongs, surrogates or values past U+10FFFF), no controls */
+
+static int
+authgw_jwe_text_ok(const unsigned char *s, size_t len)
+{
+    size_t    i, n, k;
+    uint32_t  c, min;
+
+    for (i = 0; i < len; i += n) {
+        c = s[i];
+
+        if (c < 0x80) {
+            if (c < 0x20 || c == 0x7f) {
+                return 0;
+            }
+
+            n = 1;
+            continue;
+        }
+
+        if ((c & 0xe0) == 0xc0) {
+            n = 2;
+            c &= 0x1f;
+            min = 0x80;
+
+        } else if ((c & 0xf0) == 0xe0) {
+            n = 3;
+            c &= 0x0f;
+            min = 0x800;
+
+        } else if ((c & 0xf8) == 0xf0) {
+            n = 4;
+            c &= 0x07;
+            min = 0x10000;
+
+        } else {
+            return 0;
+        }
+
+        if (i + n > len) {
+            return 0;
+        }
+
+        for (k = 1; k < n; k++) {
+            if ((s[i + k] & 0xc0) != 0x80) {
+                return 0;
+            }
+
+            c = c << 6 | (s[i + k] & 0x3f);
+        }
+
+        if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff)
+            || (c >= 0x80 && c <= 0x9f))
+        {
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+
+authgw_status_t
+authgw_jwe_decrypt(const unsigned char *jwe, size_t len,
+    authgw_key_t *const *keys, size_t nkeys, const authgw_alloc_t *a,
+    unsigned char **out, size_t *outlen)
+{
+    int                      ok;
+    size_t                   i, n, dots[4], hlen;
+    json_t                  *header, *v, *kid;
+    const char              *s;
+    unsigned char           *buf, cek[64];
+    authgw_jwe_parts_t       p;
+    const authgw_key_t      *key;
+    const authgw_jwe_alg_t  *alg;
+    const authgw_jwe_enc_t  *enc;
+
+    if (len == 0 || len > AUTHGW_JWE_MAX) {
+        return AUTHGW_BAD_USER_ID;
+    }
+
+    /* exactly five segments */
+
+    n = 0;
+
+    for (i = 0; i < len; i++) {
+        if (jwe[i] == '.') {
+            if (n == 4) {
+                return AUTHGW_BAD_USER_ID;
+            }
+
+            dots[n++] = i;
+        }
+    }
+
+    if (n != 4 || dots[0] == 0) {
+        return AUTHGW_BAD_USER_ID;
+    }
+
+    memset(&p, 0, sizeof(p));
+
+    p.aad = jwe;
+    p.aad_len = dots[0];
+
+    buf = authgw_jwe_segment(a, jwe, dots[0], &hlen);
+    if (buf == NULL) {
+        return AUTHGW_BAD_USER_ID;
+    }
+
+    header = authgw_json_parse(buf, hlen, 0);
+    if (header == NULL) {
+        return AUTHGW_BAD_USER_ID;
+    }
+
+    alg = NULL;
+    enc = NULL;
+    ok = 0;
+
+    /* no compression and no extensions are implemented */
+
+    if (json_object_get(header, "zip") != NULL
+        || json_object_get(header, "crit") != NULL)
+    {
+        goto done;
+    }
+
+    v = json_object_get(header, "alg");
+    s = json_is_string(v) ? json_string_value(v) : "";
+
+    for (alg = authgw_jwe_algs; alg->name; alg++) {
+        if (json_string_length(v) == strlen(alg->name)
+            && strcmp(s, alg->name) == 0)
+        {
+            break;
+        }
+    }
+
+    v = json_object_get(header, "enc");
+    s = json_is_string(v) ? json_string_value(v) : "";
+
+    for (enc = authgw_jwe_encs; enc->name; enc++) {
+        if (json_string_length(v) == strlen(enc->name)
+            && strcmp(s, enc->name) == 0)
+        {
+            break;
+        }
+    }
+
+    kid = json_object_get(header, "kid");
+
+    if (alg->name == NULL || enc->name == NULL
+        || (kid != NULL && !json_is_string(kid)))
+    {
+        goto done;
+    }
+
+    p.ek = authgw_jwe_segment(a, jwe + dots[0] + 1, dots[1] - dots[0] - 1,
+                              &p.ek_len);
+    p.iv = authgw_jwe_segment(a, jwe + dots[1] + 1, dots[2] - dots[1] - 1,
+                              &p.iv_len);
+    p.ct = authgw_jwe_segment(a, jwe + dots[2] + 1, dots[3] - dots[2] - 1,
+                              &p.ct_len);
+    p.tag = authgw_jwe_segment(a, jwe + dots[3] + 1, len - dots[3] - 1,
+                               &p.tag_len);
+
+    if (p.ek == NULL || p.iv == NULL || p.ct == NULL || p.tag == NULL
+        || p.iv_len != enc->iv_len || p.tag_len != enc->tag_len
+        || (alg->key_len == 0 && p.ek_len != 0)
+        || p.ct_len == 0 || p.ct_len > AUTHGW_USER_ID_MAX + 16)
+    {
+        goto done;
+    }
+
+    p.pt = a->alloc(a->data, p.ct_len + 16);
+    if (p.pt == NULL) {
+        goto done;
+    }
+
+    for (i = 0; i < nkeys && !ok; i++) {
+        key = keys[i];
+
+        if (kid != NULL
+            && (key->kid == NULL || key->kid_len != json_string_length(kid)
+                || memcmp(key->kid, json_string_value(kid), key->kid_len)
+                   != 0))
+        {
+            continue;
+        }
+
+        if (alg->key_len == 0) {
+            if (key->size != enc->key_len) {
+                continue;
+            }
+
+            memcpy(cek, key->secret, enc->key_len);
+
+        } else if (key->size != alg->key_len
+                   || !authgw_jwe_unwrap(alg, key, &p, cek, enc->key_len))
+        {
+            continue;
+        }
+
+        ok = enc->digest ? authgw_jwe_cbc_hs(enc, cek, &p)
+                         : authgw_jwe_gcm(enc, cek, &p);
+    }
+
+    OPENSSL_cleanse(cek, sizeof(cek));
+
+    ok = ok && p.pt_len > 0 && p.pt_len <= AUTHGW_USER_ID_MAX
+         && authgw_jwe_text_ok(p.pt, p.pt_len);
+
+done:
+
+    json_decref(header);
+    ERR_clear_error();
+
+    if (!ok) {
+        if (p.pt != NULL) {
+            OPENSSL_cleanse(p.pt, p.ct_len + 16);
+        }
+
+        return AUTHGW_BAD_USER_ID;
+    }
+
+    *out = p.pt;
+    *outlen = p.pt_len;
+
+    return AUTHGW_OK;
+}
