@@ -17,7 +17,21 @@
 
 typedef struct {
     ngx_flag_t                  used;
+    ngx_flag_t                  headers;
 } ngx_http_authgw_main_conf_t;
+
+
+typedef struct {
+    ngx_str_t                   name;
+    ngx_http_complex_value_t    value;
+} ngx_http_authgw_header_t;
+
+
+typedef struct {
+    ngx_str_t                   claim;
+    ngx_array_t                *values;       /* of ngx_str_t, or NULL */
+    ngx_uint_t                  error;
+} ngx_http_authgw_rule_t;
 
 
 typedef struct {
@@ -41,6 +55,17 @@ typedef struct {
     ngx_flag_t                  error_detail;
     ngx_uint_t                  log_level;
 
+    ngx_str_t                   uid_claim;
+    ngx_flag_t                  uid_optional;
+    ngx_http_authgw_keys_t     *uid_keys;
+
+    ngx_array_t                *set_headers;  /* of ngx_http_authgw_header_t */
+    ngx_array_t                *rules;        /* of ngx_http_authgw_rule_t */
+    ngx_array_t                *scopes;       /* of ngx_str_t */
+    ngx_str_t                   scope_list;   /* "a b", for the response */
+    ngx_array_t                *requires;     /* of complex values */
+    ngx_uint_t                  require_error;
+
     authgw_claims_policy_t      policy;
 } ngx_http_authgw_loc_conf_t;
 
@@ -50,6 +75,7 @@ typedef struct {
     authgw_status_t             status;
     json_t                     *header;
     json_t                     *payload;
+    ngx_str_t                   user_id;
 } ngx_http_authgw_ctx_t;
 
 
@@ -61,8 +87,16 @@ static authgw_status_t ngx_http_authgw_bearer(ngx_http_request_t *r,
 static void *ngx_http_authgw_alloc(void *data, size_t size);
 static void ngx_http_authgw_cleanup(void *data);
 static ngx_int_t ngx_http_authgw_handler(ngx_http_request_t *r);
+static authgw_status_t ngx_http_authgw_authorize(ngx_http_request_t *r,
+    ngx_http_authgw_loc_conf_t *alcf, json_t *payload, ngx_int_t *code);
+static ngx_int_t ngx_http_authgw_match(ngx_http_request_t *r, json_t *value,
+    ngx_array_t *values);
+static ngx_int_t ngx_http_authgw_has_scope(json_t *payload, ngx_str_t *scope);
 static ngx_int_t ngx_http_authgw_refuse(ngx_http_request_t *r,
-    ngx_http_authgw_loc_conf_t *alcf, authgw_status_t status);
+    ngx_http_authgw_loc_conf_t *alcf, authgw_status_t status,
+    ngx_int_t code);
+static ngx_int_t ngx_http_authgw_header_handler(ngx_http_request_t *r);
+static ngx_uint_t ngx_http_authgw_same_header(ngx_str_t *a, ngx_str_t *b);
 
 static ngx_int_t ngx_http_authgw_value(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, json_t *value);
@@ -77,6 +111,10 @@ static ngx_int_t ngx_http_authgw_payload_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
 static ngx_int_t ngx_http_authgw_error_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
+static ngx_int_t ngx_http_authgw_user_id_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data);
+static ngx_int_t ngx_http_authgw_claim_set_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data);
 static ngx_http_authgw_ctx_t *ngx_http_authgw_variable_ctx(
     ngx_http_request_t *r);
 
@@ -88,6 +126,20 @@ static char *ngx_http_authgw_algorithms(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_http_authgw_strings(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
+static char *ngx_http_authgw_user_id_claim(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf);
+static char *ngx_http_authgw_set_header(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static char *ngx_http_authgw_require_claim(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf);
+static char *ngx_http_authgw_require_scope(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf);
+static char *ngx_http_authgw_require(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static char *ngx_http_authgw_claim_set(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static ngx_int_t ngx_http_authgw_error_param(ngx_conf_t *cf, ngx_str_t *v,
+    ngx_uint_t *error);
 
 static ngx_int_t ngx_http_authgw_add_variables(ngx_conf_t *cf);
 static void *ngx_http_authgw_create_main_conf(ngx_conf_t *cf);
@@ -121,7 +173,7 @@ static ngx_command_t  ngx_http_authgw_commands[] = {
                         |NGX_CONF_TAKE123,
       ngx_http_authgw_key_file,
       NGX_HTTP_LOC_CONF_OFFSET,
-      0,
+      offsetof(ngx_http_authgw_loc_conf_t, keys),
       NULL },
 
     { ngx_string("authgw_algorithms"),
@@ -164,6 +216,55 @@ static ngx_command_t  ngx_http_authgw_commands[] = {
       ngx_conf_set_flag_slot,
       NGX_HTTP_LOC_CONF_OFFSET,
       offsetof(ngx_http_authgw_loc_conf_t, error_detail),
+      NULL },
+
+    { ngx_string("authgw_user_id_claim"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE12,
+      ngx_http_authgw_user_id_claim,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("authgw_user_id_key_file"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE12,
+      ngx_http_authgw_key_file,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_authgw_loc_conf_t, uid_keys),
+      NULL },
+
+    { ngx_string("authgw_set_header"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE2,
+      ngx_http_authgw_set_header,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("authgw_require_claim"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
+      ngx_http_authgw_require_claim,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("authgw_require_scope"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
+      ngx_http_authgw_require_scope,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("authgw_require"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
+      ngx_http_authgw_require,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("authgw_claim_set"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE2,
+      ngx_http_authgw_claim_set,
+      0,
+      0,
       NULL },
 
     { ngx_string("authgw_log_level"),
@@ -220,6 +321,9 @@ static ngx_http_variable_t  ngx_http_authgw_vars[] = {
       0, NGX_HTTP_VAR_NOCACHEABLE, 0 },
 
     { ngx_string("authgw_error"), NULL, ngx_http_authgw_error_variable,
+      0, NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("authgw_user_id"), NULL, ngx_http_authgw_user_id_variable,
       0, NGX_HTTP_VAR_NOCACHEABLE, 0 },
 
       ngx_http_null_variable
@@ -286,6 +390,7 @@ ngx_http_authgw_alloc(void *data, size_t size)
 static ngx_http_authgw_ctx_t *
 ngx_http_authgw_verify(ngx_http_request_t *r, ngx_http_authgw_loc_conf_t *alcf)
 {
+    json_t                  *v;
     ngx_str_t                token;
     authgw_jws_t             jws;
     authgw_alloc_t           alloc;
@@ -317,6 +422,7 @@ ngx_http_authgw_verify(ngx_http_request_t *r, ngx_http_authgw_loc_conf_t *alcf)
     }
 
     ctx->conf = alcf;
+    ngx_str_null(&ctx->user_id);
 
     status = ngx_http_authgw_bearer(r, alcf, &token);
 
@@ -332,6 +438,26 @@ ngx_http_authgw_verify(ngx_http_request_t *r, ngx_http_authgw_loc_conf_t *alcf)
             status = authgw_claims_check(jws.payload, &alcf->policy,
                                          (int64_t) ngx_time());
 
+            if (status == AUTHGW_OK && alcf->uid_claim.len) {
+                v = authgw_claim_get(jws.payload, alcf->uid_claim.data,
+                                     alcf->uid_claim.len);
+
+                if (v == NULL || json_is_null(v)) {
+                    status = alcf->uid_optional ? AUTHGW_OK
+                                                : AUTHGW_MISSING_CLAIM;
+
+                } else if (!json_is_string(v)) {
+                    status = AUTHGW_BAD_USER_ID;
+
+                } else {
+                    status = authgw_jwe_decrypt(
+                                 (const unsigned char *) json_string_value(v),
+                                 json_string_length(v), alcf->uid_keys->keys,
+                                 alcf->uid_keys->nkeys, &alloc,
+                                 &ctx->user_id.data, &ctx->user_id.len);
+                }
+            }
+
             if (status == AUTHGW_OK) {
                 ctx->header = jws.header;
                 ctx->payload = jws.payload;
@@ -344,6 +470,7 @@ ngx_http_authgw_verify(ngx_http_request_t *r, ngx_http_authgw_loc_conf_t *alcf)
             } else {
                 /* claims of a refused token are never exposed */
                 authgw_jws_free(&jws);
+                ngx_str_null(&ctx->user_id);
             }
         }
     }
@@ -456,6 +583,8 @@ ngx_http_authgw_bearer(ngx_http_request_t *r, ngx_http_authgw_loc_conf_t *alcf,
 static ngx_int_t
 ngx_http_authgw_handler(ngx_http_request_t *r)
 {
+    ngx_int_t                    code;
+    authgw_status_t              status;
     ngx_http_authgw_ctx_t       *ctx;
     ngx_http_authgw_loc_conf_t  *alcf;
 
@@ -470,26 +599,208 @@ ngx_http_authgw_handler(ngx_http_request_t *r)
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    if (ctx->status == AUTHGW_OK) {
-        return NGX_OK;
+    code = NGX_HTTP_UNAUTHORIZED;
+    status = ctx->status;
+
+    if (status == AUTHGW_OK) {
+        status = ngx_http_authgw_authorize(r, alcf, ctx->payload, &code);
+
+        if (status == AUTHGW_OK) {
+            return NGX_OK;
+        }
+
+        /* a verified token that the rules refuse: its claims stay */
+        ctx->status = status;
     }
 
-    if (ctx->status == AUTHGW_MISSING_TOKEN && alcf->optional) {
+    if (status == AUTHGW_MISSING_TOKEN && alcf->optional) {
         ngx_log_debug0(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
                        "authgw: no token, anonymous");
         return NGX_OK;
     }
 
-    if (ctx->status == AUTHGW_INTERNAL_ERROR) {
+    if (status == AUTHGW_INTERNAL_ERROR) {
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                       "authgw: internal error while verifying a token");
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
     ngx_log_error(alcf->log_level, r->connection->log, 0,
-                  "authgw: refused: %s", authgw_status_str(ctx->status));
+                  "authgw: refused: %s", authgw_status_str(status));
 
-    return ngx_http_authgw_refuse(r, alcf, ctx->status);
+    return ngx_http_authgw_refuse(r, alcf, status, code);
+}
+
+
+/* authgw_require_claim, authgw_require_scope and authgw_require, in order */
+
+static authgw_status_t
+ngx_http_authgw_authorize(ngx_http_request_t *r,
+    ngx_http_authgw_loc_conf_t *alcf, json_t *payload, ngx_int_t *code)
+{
+    json_t                    *v;
+    ngx_str_t                  value, *scope;
+    ngx_uint_t                 i;
+    ngx_http_authgw_rule_t    *rule;
+    ngx_http_complex_value_t  *cv;
+
+    if (alcf->rules != NULL) {
+        rule = alcf->rules->elts;
+
+        for (i = 0; i < alcf->rules->nelts; i++) {
+            v = authgw_claim_get(payload, rule[i].claim.data,
+                                 rule[i].claim.len);
+
+            *code = rule[i].error;
+
+            if (v == NULL || json_is_null(v)) {
+                return AUTHGW_MISSING_CLAIM;
+            }
+
+            if (rule[i].values != NULL
+                && !ngx_http_authgw_match(r, v, rule[i].values))
+            {
+                return AUTHGW_CLAIM_MISMATCH;
+            }
+        }
+    }
+
+    if (alcf->scopes != NULL) {
+        scope = alcf->scopes->elts;
+
+        for (i = 0; i < alcf->scopes->nelts; i++) {
+            if (!ngx_http_authgw_has_scope(payload, &scope[i])) {
+                *code = NGX_HTTP_FORBIDDEN;
+                return AUTHGW_INSUFFICIENT_SCOPE;
+            }
+        }
+    }
+
+    if (alcf->requires != NULL) {
+        cv = alcf->requires->elts;
+
+        for (i = 0; i < alcf->requires->nelts; i++) {
+            if (ngx_http_complex_value(r, &cv[i], &value) != NGX_OK) {
+                return AUTHGW_INTERNAL_ERROR;
+            }
+
+            if (value.len == 0 || (value.len == 1 && value.data[0] == '0')) {
+                *code = alcf->require_error;
+                return AUTHGW_CLAIM_MISMATCH;
+            }
+        }
+    }
+
+    return AUTHGW_OK;
+}
+
+
+/*
+ * A string claim equals one of the values, an array claim contains one, a
+ * number's or boolean's JSON text equals one.
+ */
+
+static ngx_int_t
+ngx_http_authgw_match(ngx_http_request_t *r, json_t *value,
+    ngx_array_t *values)
+{
+    u_char          *text;
+    size_t           len, k;
+    json_t          *e;
+    ngx_str_t       *want;
+    ngx_uint_t       i;
+    authgw_alloc_t   alloc;
+
+    if (json_is_array(value)) {
+        json_array_foreach(value, k, e) {
+            if (!json_is_array(e) && !json_is_object(e)
+                && ngx_http_authgw_match(r, e, values))
+            {
+                return 1;
+            }
+        }
+
+        return 0;
+    }
+
+    if (json_is_object(value) || json_is_null(value)) {
+        return 0;
+    }
+
+    alloc.alloc = ngx_http_authgw_alloc;
+    alloc.data = r->pool;
+
+    if (authgw_json_text(value, &alloc, &text, &len) != 0) {
+        return 0;
+    }
+
+    want = values->elts;
+
+    for (i = 0; i < values->nelts; i++) {
+        if (want[i].len == len && ngx_memcmp(want[i].data, text, len) == 0) {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+/* "scope" (space-delimited, RFC 8693) or "scp" (an array or a string) */
+
+static ngx_int_t
+ngx_http_authgw_has_scope(json_t *payload, ngx_str_t *scope)
+{
+    u_char      *p, *last, *start;
+    size_t       k;
+    json_t      *v, *e;
+    ngx_uint_t   i;
+
+    static const char  *names[2] = { "scope", "scp" };
+
+    for (i = 0; i < 2; i++) {
+        v = json_object_get(payload, names[i]);
+
+        if (json_is_array(v) && i == 1) {
+            json_array_foreach(v, k, e) {
+                if (json_is_string(e) && json_string_length(e) == scope->len
+                    && ngx_memcmp(json_string_value(e), scope->data,
+                                  scope->len) == 0)
+                {
+                    return 1;
+                }
+            }
+
+            continue;
+        }
+
+        if (!json_is_string(v)) {
+            continue;
+        }
+
+        p = (u_char *) json_string_value(v);
+        last = p + json_string_length(v);
+
+        while (p < last) {
+            while (p < last && *p == ' ') {
+                p++;
+            }
+
+            start = p;
+
+            while (p < last && *p != ' ') {
+                p++;
+            }
+
+            if ((size_t) (p - start) == scope->len
+                && ngx_memcmp(start, scope->data, scope->len) == 0)
+            {
+                return 1;
+            }
+        }
+    }
+
+    return 0;
 }
 
 
@@ -497,12 +808,11 @@ ngx_http_authgw_handler(ngx_http_request_t *r)
 
 static ngx_int_t
 ngx_http_authgw_refuse(ngx_http_request_t *r, ngx_http_authgw_loc_conf_t *alcf,
-    authgw_status_t status)
+    authgw_status_t status, ngx_int_t code)
 {
     u_char           *p;
     size_t            len;
-    ngx_str_t         realm, *error;
-    ngx_int_t         code;
+    ngx_str_t         realm, *error, *scope;
     ngx_uint_t        i;
     const char       *reason;
     ngx_table_elt_t  *h;
@@ -511,21 +821,26 @@ ngx_http_authgw_refuse(ngx_http_request_t *r, ngx_http_authgw_loc_conf_t *alcf,
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    if (status == AUTHGW_INSUFFICIENT_SCOPE
-        || status == AUTHGW_CLAIM_MISMATCH)
-    {
-        code = NGX_HTTP_FORBIDDEN;
+    /* RFC 6750 3.1: invalid_token goes with 401, insufficient_scope 403 */
+
+    if (code == NGX_HTTP_FORBIDDEN) {
         error = &ngx_http_authgw_scope;
 
     } else {
-        code = NGX_HTTP_UNAUTHORIZED;
         error = (status == AUTHGW_MISSING_TOKEN) ? NULL
                                                  : &ngx_http_authgw_invalid;
     }
 
+    scope = (status == AUTHGW_INSUFFICIENT_SCOPE && alcf->scope_list.len)
+            ? &alcf->scope_list : NULL;
+
     reason = authgw_status_str(status);
 
     len = sizeof("Bearer realm=\"\"") - 1 + realm.len * 2;
+
+    if (scope != NULL) {
+        len += sizeof(", scope=\"\"") - 1 + scope->len;
+    }
 
     if (error != NULL) {
         len += sizeof(", error=\"\"") - 1 + error->len;
@@ -574,6 +889,10 @@ ngx_http_authgw_refuse(ngx_http_request_t *r, ngx_http_authgw_loc_conf_t *alcf,
         if (alcf->error_detail) {
             p = ngx_sprintf(p, ", error_description=\"%s\"", reason);
         }
+    }
+
+    if (scope != NULL) {
+        p = ngx_sprintf(p, ", scope=\"%V\"", scope);
     }
 
     h->value.len = p - h->value.data;
@@ -720,6 +1039,183 @@ ngx_http_authgw_error_variable(ngx_http_request_t *r,
 }
 
 
+/*
+ * authgw_set_header, in the precontent phase: whatever the access phase
+ * decided (a token, anonymous, satisfy any), every client-sent header of
+ * that name is removed before the request can reach an upstream, then the
+ * gateway's value is set when it is not empty.
+ */
+
+static ngx_int_t
+ngx_http_authgw_header_handler(ngx_http_request_t *r)
+{
+    ngx_str_t                    value;
+    ngx_uint_t                   i, j, k, n;
+    ngx_list_part_t             *part;
+    ngx_table_elt_t             *h;
+    ngx_http_authgw_header_t    *hs;
+    ngx_http_authgw_loc_conf_t  *alcf;
+
+    alcf = ngx_http_get_module_loc_conf(r, ngx_http_authgw_module);
+
+    if (alcf->set_headers == NULL) {
+        return NGX_DECLINED;
+    }
+
+    hs = alcf->set_headers->elts;
+
+    for (part = &r->headers_in.headers.part; part; part = part->next) {
+        h = part->elts;
+        j = 0;
+
+        for (i = 0; i < part->nelts; i++) {
+            for (k = 0; k < alcf->set_headers->nelts; k++) {
+                if (ngx_http_authgw_same_header(&h[i].key, &hs[k].name)) {
+                    break;
+                }
+            }
+
+            if (k < alcf->set_headers->nelts) {
+                ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                               "authgw: removed client header \"%V\"",
+                               &h[i].key);
+                continue;
+            }
+
+            if (j != i) {
+                h[j] = h[i];
+            }
+
+            j++;
+        }
+
+        part->nelts = j;
+    }
+
+    for (k = 0; k < alcf->set_headers->nelts; k++) {
+        if (ngx_http_complex_value(r, &hs[k].value, &value) != NGX_OK) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        if (value.len == 0) {
+            continue;
+        }
+
+        /* a value that holds CR, LF or NUL is never put into a header */
+
+        for (n = 0; n < value.len; n++) {
+            if (value.data[n] == CR || value.data[n] == LF
+                || value.data[n] == '\0')
+            {
+                break;
+            }
+        }
+
+        if (n < value.len) {
+            ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                          "authgw: header \"%V\" not set: its value holds "
+                          "CR, LF or NUL", &hs[k].name);
+            continue;
+        }
+
+        h = ngx_list_push(&r->headers_in.headers);
+        if (h == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        h->key = hs[k].name;
+        h->value = value;
+        h->lowcase_key = ngx_pnalloc(r->pool, h->key.len);
+        if (h->lowcase_key == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        h->hash = ngx_hash_strlow(h->lowcase_key, h->key.data, h->key.len);
+#if (nginx_version >= 1023000)
+        h->next = NULL;
+#endif
+    }
+
+    return NGX_DECLINED;
+}
+
+
+/* case-insensitive, and "-" and "_" alike: FastCGI and others fold them */
+
+static ngx_uint_t
+ngx_http_authgw_same_header(ngx_str_t *a, ngx_str_t *b)
+{
+    u_char      c1, c2;
+    ngx_uint_t  i;
+
+    if (a->len != b->len) {
+        return 0;
+    }
+
+    for (i = 0; i < a->len; i++) {
+        c1 = ngx_tolower(a->data[i]);
+        c2 = ngx_tolower(b->data[i]);
+
+        if (c1 == '_') {
+            c1 = '-';
+        }
+
+        if (c2 == '_') {
+            c2 = '-';
+        }
+
+        if (c1 != c2) {
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+
+static ngx_int_t
+ngx_http_authgw_user_id_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data)
+{
+    ngx_http_authgw_ctx_t  *ctx;
+
+    ctx = ngx_http_authgw_variable_ctx(r);
+
+    if (ctx == NULL || ctx->user_id.len == 0) {
+        v->not_found = 1;
+        return NGX_OK;
+    }
+
+    v->data = ctx->user_id.data;
+    v->len = ctx->user_id.len;
+    v->valid = 1;
+    v->no_cacheable = 1;
+    v->not_found = 0;
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_authgw_claim_set_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data)
+{
+    ngx_str_t              *claim = (ngx_str_t *) data;
+    ngx_http_authgw_ctx_t  *ctx;
+
+    ctx = ngx_http_authgw_variable_ctx(r);
+
+    if (ctx == NULL || ctx->payload == NULL) {
+        v->not_found = 1;
+        return NGX_OK;
+    }
+
+    return ngx_http_authgw_value(r, v, authgw_claim_get(ctx->payload,
+                                                        claim->data,
+                                                        claim->len));
+}
+
+
 static void
 ngx_http_authgw_free_keys(void *data)
 {
@@ -819,9 +1315,9 @@ ngx_http_authgw(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 static char *
 ngx_http_authgw_key_file(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
-    ngx_http_authgw_loc_conf_t *alcf = conf;
+    char  *p = conf;
 
-    int                      alg;
+    int                      rc, alg, uid;
     char                     err[256];
     size_t                   n, j;
     u_char                  *kid;
@@ -830,7 +1326,10 @@ ngx_http_authgw_key_file(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     ngx_uint_t               i;
     authgw_key_t           **keys, *key;
     ngx_pool_cleanup_t      *cln;
-    ngx_http_authgw_keys_t  *set, *loaded;
+    ngx_http_authgw_keys_t  *set, *loaded, **field;
+
+    field = (ngx_http_authgw_keys_t **) (p + cmd->offset);
+    uid = (cmd->offset == offsetof(ngx_http_authgw_loc_conf_t, uid_keys));
 
     value = cf->args->elts;
 
@@ -846,7 +1345,7 @@ ngx_http_authgw_key_file(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
             continue;
         }
 
-        if (ngx_strncmp(value[i].data, "alg=", 4) == 0 && alg < 0) {
+        if (ngx_strncmp(value[i].data, "alg=", 4) == 0 && alg < 0 && !uid) {
             alg = authgw_alg_from_name((char *) value[i].data + 4,
                                        value[i].len - 4);
             if (alg < 0) {
@@ -869,12 +1368,18 @@ ngx_http_authgw_key_file(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         return NGX_CONF_ERROR;
     }
 
-    if (authgw_key_load_file((char *) path.data, kid, kid_len, alg, &keys,
-                             &n, err, sizeof(err))
-        != 0)
-    {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "authgw_key_file \"%V\": %s", &path, err);
+    if (uid) {
+        rc = authgw_enc_key_load_file((char *) path.data, kid, kid_len, &keys,
+                                      &n, err, sizeof(err));
+
+    } else {
+        rc = authgw_key_load_file((char *) path.data, kid, kid_len, alg,
+                                  &keys, &n, err, sizeof(err));
+    }
+
+    if (rc != 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "%V \"%V\": %s",
+                           &cmd->name, &path, err);
         return NGX_CONF_ERROR;
     }
 
@@ -889,16 +1394,16 @@ ngx_http_authgw_key_file(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     loaded->nkeys = n;
     cln->handler = ngx_http_authgw_free_keys;
 
-    if (alcf->keys == NGX_CONF_UNSET_PTR) {
-        alcf->keys = ngx_pcalloc(cf->pool, sizeof(ngx_http_authgw_keys_t));
-        if (alcf->keys == NULL) {
+    if (*field == NGX_CONF_UNSET_PTR) {
+        *field = ngx_pcalloc(cf->pool, sizeof(ngx_http_authgw_keys_t));
+        if (*field == NULL) {
             return NGX_CONF_ERROR;
         }
     }
 
     /* one flat list per block; a kid names one key across all its files */
 
-    set = alcf->keys;
+    set = *field;
 
     for (j = 0; j < n; j++) {
         key = keys[j];
@@ -909,8 +1414,9 @@ ngx_http_authgw_key_file(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
                 && ngx_memcmp(set->keys[i]->kid, key->kid, key->kid_len) == 0)
             {
                 ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                                   "authgw_key_file \"%V\": duplicate kid "
-                                   "\"%*s\"", &path, key->kid_len, key->kid);
+                                   "%V \"%V\": duplicate kid \"%*s\"",
+                                   &cmd->name, &path, key->kid_len,
+                                   key->kid);
                 return NGX_CONF_ERROR;
             }
         }
@@ -1007,6 +1513,359 @@ ngx_http_authgw_strings(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 }
 
 
+static char *
+ngx_http_authgw_user_id_claim(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_authgw_loc_conf_t *alcf = conf;
+
+    ngx_str_t  *value;
+
+    if (alcf->uid_claim.data != NULL) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    if (value[1].len == 0) {
+        return "takes a claim name";
+    }
+
+    alcf->uid_claim = value[1];
+    alcf->uid_optional = 0;
+
+    if (cf->args->nelts == 3) {
+        if (ngx_strcmp(value[2].data, "optional") != 0) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "invalid parameter \"%V\"", &value[2]);
+            return NGX_CONF_ERROR;
+        }
+
+        alcf->uid_optional = 1;
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+static char *
+ngx_http_authgw_set_header(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_authgw_loc_conf_t *alcf = conf;
+
+    ngx_str_t                         *value;
+    ngx_uint_t                         i;
+    ngx_http_authgw_header_t          *h;
+    ngx_http_authgw_main_conf_t       *amcf;
+    ngx_http_compile_complex_value_t   ccv;
+
+    value = cf->args->elts;
+
+    for (i = 0; i < value[1].len; i++) {
+        if (value[1].data[i] <= ' ' || value[1].data[i] == ':'
+            || value[1].data[i] >= 0x7f)
+        {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "invalid header name \"%V\"", &value[1]);
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    if (value[1].len == 0) {
+        return "takes a header name";
+    }
+
+    if (alcf->set_headers == NGX_CONF_UNSET_PTR) {
+        alcf->set_headers = ngx_array_create(cf->pool, 2,
+                                             sizeof(ngx_http_authgw_header_t));
+        if (alcf->set_headers == NULL) {
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    h = ngx_array_push(alcf->set_headers);
+    if (h == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    h->name = value[1];
+
+    ngx_memzero(&ccv, sizeof(ngx_http_compile_complex_value_t));
+
+    ccv.cf = cf;
+    ccv.value = &value[2];
+    ccv.complex_value = &h->value;
+
+    if (ngx_http_compile_complex_value(&ccv) != NGX_OK) {
+        return NGX_CONF_ERROR;
+    }
+
+    amcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_authgw_module);
+    amcf->headers = 1;
+
+    return NGX_CONF_OK;
+}
+
+
+static ngx_int_t
+ngx_http_authgw_error_param(ngx_conf_t *cf, ngx_str_t *v, ngx_uint_t *error)
+{
+    if (v->len < 6 || ngx_strncmp(v->data, "error=", 6) != 0) {
+        return NGX_DECLINED;
+    }
+
+    if (v->len == 9 && ngx_strncmp(v->data + 6, "401", 3) == 0) {
+        *error = NGX_HTTP_UNAUTHORIZED;
+        return NGX_OK;
+    }
+
+    if (v->len == 9 && ngx_strncmp(v->data + 6, "403", 3) == 0) {
+        *error = NGX_HTTP_FORBIDDEN;
+        return NGX_OK;
+    }
+
+    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                       "\"%V\": error= takes 401 or 403", v);
+
+    return NGX_ERROR;
+}
+
+
+static char *
+ngx_http_authgw_require_claim(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_authgw_loc_conf_t *alcf = conf;
+
+    ngx_int_t                rc;
+    ngx_str_t               *value, *v;
+    ngx_uint_t               i, error;
+    ngx_http_authgw_rule_t  *rule;
+
+    value = cf->args->elts;
+
+    if (alcf->rules == NGX_CONF_UNSET_PTR) {
+        alcf->rules = ngx_array_create(cf->pool, 2,
+                                       sizeof(ngx_http_authgw_rule_t));
+        if (alcf->rules == NULL) {
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    rule = ngx_array_push(alcf->rules);
+    if (rule == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    rule->claim = value[1];
+    rule->values = NULL;
+    error = 0;
+
+    for (i = 2; i < cf->args->nelts; i++) {
+        rc = ngx_http_authgw_error_param(cf, &value[i], &error);
+
+        if (rc == NGX_ERROR) {
+            return NGX_CONF_ERROR;
+        }
+
+        if (rc == NGX_OK) {
+            if (i != cf->args->nelts - 1) {
+                return "takes error= last";
+            }
+
+            break;
+        }
+
+        if (rule->values == NULL) {
+            rule->values = ngx_array_create(cf->pool, 2, sizeof(ngx_str_t));
+            if (rule->values == NULL) {
+                return NGX_CONF_ERROR;
+            }
+        }
+
+        v = ngx_array_push(rule->values);
+        if (v == NULL) {
+            return NGX_CONF_ERROR;
+        }
+
+        *v = value[i];
+    }
+
+    /* a claim that must exist is an invalid token; a mismatch, forbidden */
+
+    if (error == 0) {
+        error = rule->values ? NGX_HTTP_FORBIDDEN : NGX_HTTP_UNAUTHORIZED;
+    }
+
+    rule->error = error;
+
+    return NGX_CONF_OK;
+}
+
+
+static char *
+ngx_http_authgw_require_scope(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_authgw_loc_conf_t *alcf = conf;
+
+    u_char      *p;
+    size_t       len;
+    ngx_str_t   *value, *s;
+    ngx_uint_t   i;
+
+    if (alcf->scopes != NGX_CONF_UNSET_PTR) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    alcf->scopes = ngx_array_create(cf->pool, cf->args->nelts - 1,
+                                    sizeof(ngx_str_t));
+    if (alcf->scopes == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    len = 0;
+
+    for (i = 1; i < cf->args->nelts; i++) {
+        for (p = value[i].data; p < value[i].data + value[i].len; p++) {
+            if (*p <= ' ' || *p == '"' || *p == '\\' || *p >= 0x7f) {
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                   "invalid scope \"%V\"", &value[i]);
+                return NGX_CONF_ERROR;
+            }
+        }
+
+        s = ngx_array_push(alcf->scopes);
+        if (s == NULL) {
+            return NGX_CONF_ERROR;
+        }
+
+        *s = value[i];
+        len += value[i].len + 1;
+    }
+
+    p = ngx_pnalloc(cf->pool, len);
+    if (p == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    alcf->scope_list.data = p;
+
+    for (i = 1; i < cf->args->nelts; i++) {
+        if (i > 1) {
+            *p++ = ' ';
+        }
+
+        p = ngx_cpymem(p, value[i].data, value[i].len);
+    }
+
+    alcf->scope_list.len = p - alcf->scope_list.data;
+
+    return NGX_CONF_OK;
+}
+
+
+static char *
+ngx_http_authgw_require(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_authgw_loc_conf_t *alcf = conf;
+
+    ngx_int_t                          rc;
+    ngx_str_t                         *value;
+    ngx_uint_t                         i;
+    ngx_http_complex_value_t          *cv;
+    ngx_http_compile_complex_value_t   ccv;
+
+    if (alcf->requires != NGX_CONF_UNSET_PTR) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    alcf->requires = ngx_array_create(cf->pool, cf->args->nelts,
+                                      sizeof(ngx_http_complex_value_t));
+    if (alcf->requires == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    alcf->require_error = NGX_HTTP_UNAUTHORIZED;
+
+    for (i = 1; i < cf->args->nelts; i++) {
+        rc = ngx_http_authgw_error_param(cf, &value[i], &alcf->require_error);
+
+        if (rc == NGX_ERROR) {
+            return NGX_CONF_ERROR;
+        }
+
+        if (rc == NGX_OK) {
+            if (i != cf->args->nelts - 1 || i == 1) {
+                return "takes variables, then error= last";
+            }
+
+            break;
+        }
+
+        if (value[i].data[0] != '$') {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "\"%V\" is not a variable", &value[i]);
+            return NGX_CONF_ERROR;
+        }
+
+        cv = ngx_array_push(alcf->requires);
+        if (cv == NULL) {
+            return NGX_CONF_ERROR;
+        }
+
+        ngx_memzero(&ccv, sizeof(ngx_http_compile_complex_value_t));
+
+        ccv.cf = cf;
+        ccv.value = &value[i];
+        ccv.complex_value = cv;
+
+        if (ngx_http_compile_complex_value(&ccv) != NGX_OK) {
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+static char *
+ngx_http_authgw_claim_set(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_str_t            *value, *claim;
+    ngx_http_variable_t  *var;
+
+    value = cf->args->elts;
+
+    if (value[1].len < 2 || value[1].data[0] != '$') {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid variable name \"%V\"", &value[1]);
+        return NGX_CONF_ERROR;
+    }
+
+    value[1].data++;
+    value[1].len--;
+
+    var = ngx_http_add_variable(cf, &value[1], NGX_HTTP_VAR_NOCACHEABLE);
+    if (var == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    claim = ngx_palloc(cf->pool, sizeof(ngx_str_t));
+    if (claim == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    *claim = value[2];
+
+    var->get_handler = ngx_http_authgw_claim_set_variable;
+    var->data = (uintptr_t) claim;
+
+    return NGX_CONF_OK;
+}
+
+
 static ngx_int_t
 ngx_http_authgw_add_variables(ngx_conf_t *cf)
 {
@@ -1048,6 +1907,8 @@ ngx_http_authgw_create_loc_conf(ngx_conf_t *cf)
      *
      *     conf->realm = NULL;
      *     conf->token = NULL;
+     *     conf->uid_claim = { 0, NULL };
+     *     conf->scope_list = { 0, NULL };
      *     conf->policy = { 0 };
      */
 
@@ -1061,6 +1922,13 @@ ngx_http_authgw_create_loc_conf(ngx_conf_t *cf)
     conf->require_exp = NGX_CONF_UNSET;
     conf->error_detail = NGX_CONF_UNSET;
     conf->log_level = NGX_CONF_UNSET_UINT;
+    conf->uid_optional = NGX_CONF_UNSET;
+    conf->uid_keys = NGX_CONF_UNSET_PTR;
+    conf->set_headers = NGX_CONF_UNSET_PTR;
+    conf->rules = NGX_CONF_UNSET_PTR;
+    conf->scopes = NGX_CONF_UNSET_PTR;
+    conf->requires = NGX_CONF_UNSET_PTR;
+    conf->require_error = NGX_CONF_UNSET_UINT;
 
     return conf;
 }
@@ -1090,6 +1958,39 @@ ngx_http_authgw_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_conf_merge_value(conf->error_detail, prev->error_detail, 0);
     ngx_conf_merge_uint_value(conf->log_level, prev->log_level,
                               NGX_LOG_INFO);
+
+    if (conf->uid_claim.data == NULL) {
+        conf->uid_claim = prev->uid_claim;
+        conf->uid_optional = prev->uid_optional;
+    }
+
+    ngx_conf_merge_value(conf->uid_optional, prev->uid_optional, 0);
+    ngx_conf_merge_ptr_value(conf->uid_keys, prev->uid_keys, NULL);
+    ngx_conf_merge_ptr_value(conf->set_headers, prev->set_headers, NULL);
+    ngx_conf_merge_ptr_value(conf->rules, prev->rules, NULL);
+
+    if (conf->scopes == NGX_CONF_UNSET_PTR) {
+        conf->scopes = prev->scopes;
+        conf->scope_list = prev->scope_list;
+    }
+
+    ngx_conf_merge_ptr_value(conf->scopes, prev->scopes, NULL);
+
+    if (conf->requires == NGX_CONF_UNSET_PTR) {
+        conf->requires = prev->requires;
+        conf->require_error = prev->require_error;
+    }
+
+    ngx_conf_merge_ptr_value(conf->requires, prev->requires, NULL);
+    ngx_conf_merge_uint_value(conf->require_error, prev->require_error,
+                              NGX_HTTP_UNAUTHORIZED);
+
+    if (conf->enable == 1 && conf->uid_claim.len && conf->uid_keys == NULL) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"authgw_user_id_claim\" is given but no "
+                           "\"authgw_user_id_key_file\"");
+        return NGX_CONF_ERROR;
+    }
 
     if (conf->enable == 1 && conf->keys == NULL) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
@@ -1123,19 +2024,25 @@ ngx_http_authgw_init(ngx_conf_t *cf)
     ngx_http_authgw_main_conf_t  *amcf;
 
     amcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_authgw_module);
-
-    if (!amcf->used) {
-        return NGX_OK;
-    }
-
     cmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_core_module);
 
-    h = ngx_array_push(&cmcf->phases[NGX_HTTP_ACCESS_PHASE].handlers);
-    if (h == NULL) {
-        return NGX_ERROR;
+    if (amcf->used) {
+        h = ngx_array_push(&cmcf->phases[NGX_HTTP_ACCESS_PHASE].handlers);
+        if (h == NULL) {
+            return NGX_ERROR;
+        }
+
+        *h = ngx_http_authgw_handler;
     }
 
-    *h = ngx_http_authgw_handler;
+    if (amcf->headers) {
+        h = ngx_array_push(&cmcf->phases[NGX_HTTP_PRECONTENT_PHASE].handlers);
+        if (h == NULL) {
+            return NGX_ERROR;
+        }
+
+        *h = ngx_http_authgw_header_handler;
+    }
 
     return NGX_OK;
 }

@@ -47,6 +47,16 @@ $T pubkey --key ec256.pem --format jwk --kid ec-1 > k-ec.jwk
 $T pubkey --key ed25519.pem --format jwk --kid ed-1 > k-ed.jwk
 $T jwks k-rsa.jwk k-rsa2.jwk k-ec.jwk k-ed.jwk oct.jwk > jwks.json
 
+# user-id keys: raw files of each size, and a JWKS with kids
+for n in 16 24 32 48 64; do
+    $T keygen --type oct --size $n --out uid$n.key
+done
+$T keygen --type oct --size 32 --out uid32b.key
+$T pubkey --oct --key uid32.key --format jwk --kid u1 --use enc > k-u1.jwk
+$T pubkey --oct --key uid32b.key --format jwk --kid u2 --use enc > k-u2.jwk
+$T jwks k-u1.jwk k-u2.jwk > uid.jwks
+$T keygen --type oct --size 20 --out bad-uid20.key
+
 # bad key files, each refused by nginx -t with its reason
 : > bad-empty.key
 echo "this is not a key" > bad-garbage.key

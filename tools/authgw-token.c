@@ -13,6 +13,12 @@
  *                [--claims JSON] [--header-json JSON] [--raw-header TEXT]
  *                [--raw-payload TEXT] [--header-seg B64] [--payload-seg B64]
  *                [--pss-saltlen N] [--openssl]
+ *                [--user-id V --user-id-key FILE [--enc ENC]
+ *                 [--user-id-alg dir|A128KW|A192KW|A256KW] [--user-id-kid K]
+ *                 [--user-id-claim NAME]]
+ *   authgw-token encrypt --key FILE [--alg ALG] [--enc ENC] [--kid K]
+ *                [--header-json JSON] [--iv-len N] [--no-pad]
+ *                (--hex HEX | VALUE)
  *   authgw-token decode TOKEN
  *
  * Formats of a public key: pem (SPKI), rsapem (PKCS#1), der, jwk, jwks.
@@ -21,6 +27,10 @@
  * --raw-header/--raw-payload take JSON text that is encoded as it is;
  * --header-seg/--payload-seg take a segment that is used byte for byte,
  * so that a test can sign over a non-canonical encoding.
+ *
+ * --user-id puts an encrypted user id (a compact JWE, by default dir with
+ * A256GCM) into the claim "uid" (or --user-id-claim). A symmetric key file
+ * is raw bytes, or a JWK or JWKS of kty "oct" (its first key).
  */
 
 
@@ -40,6 +50,7 @@
 #include <openssl/rsa.h>
 
 #include "../src/authgw.h"
+#include "jwe.h"
 
 
 static void die(const char *msg, const char *arg);
@@ -60,6 +71,10 @@ static int cmd_pubkey(int argc, char **argv);
 static int cmd_jwks(int argc, char **argv);
 static int cmd_sign(int argc, char **argv);
 static int cmd_decode(int argc, char **argv);
+static int cmd_encrypt(int argc, char **argv);
+static unsigned char *read_sym_key(const char *path, size_t *len);
+static char *encrypt_user_id(int argc, char **argv, const char *value,
+    size_t len, const char *keyfile);
 static unsigned char *sign_openssl(int alg, const unsigned char *key,
     size_t klen, const char *input, size_t *slen, int saltlen);
 
@@ -675,7 +690,7 @@ cmd_sign(int argc, char **argv)
     size_t          klen, slen;
     json_t         *claims, *header, *v;
     time_t          now;
-    const char     *a, *keyfile, *kid, *rawh, *rawp, *hseg, *pseg;
+    const char     *a, *keyfile, *kid, *rawh, *rawp, *hseg, *pseg, *ukey;
     json_error_t    error;
     unsigned char  *key, *sig;
 
@@ -729,6 +744,19 @@ cmd_sign(int argc, char **argv)
 
     if (flag(argc, argv, "--iat")) {
         json_object_set_new(claims, "iat", json_integer(now));
+    }
+
+    if ((a = opt(argc, argv, "--user-id")) != NULL) {
+        ukey = opt(argc, argv, "--user-id-key");
+        if (ukey == NULL) {
+            die("--user-id needs --user-id-key", NULL);
+        }
+
+        s = encrypt_user_id(argc, argv, a, strlen(a), ukey);
+        json_object_set_new(claims, opt(argc, argv, "--user-id-claim")
+                                    ? opt(argc, argv, "--user-id-claim")
+                                    : "uid", json_string(s));
+        free(s);
     }
 
     for (i = 0; i < argc - 1; i++) {
@@ -863,6 +891,142 @@ cmd_sign(int argc, char **argv)
 }
 
 
+static unsigned char *
+read_sym_key(const char *path, size_t *len)
+{
+    size_t          n;
+    json_t         *json, *jwk;
+    unsigned char  *buf, *key;
+
+    buf = read_file(path, &n);
+
+    if (n == 0 || buf[0] != '{') {
+        *len = n;
+        return buf;
+    }
+
+    json = json_loadb((char *) buf, n, 0, NULL);
+    jwk = json_object_get(json, "keys") ? json_array_get(
+              json_object_get(json, "keys"), 0) : json;
+
+    if (!json_is_string(json_object_get(jwk, "k"))) {
+        die("not an oct JWK", path);
+    }
+
+    key = unb64(json_string_value(json_object_get(jwk, "k")), len);
+    if (key == NULL) {
+        die("the JWK's k is not base64url", path);
+    }
+
+    json_decref(json);
+    free(buf);
+
+    return key;
+}
+
+
+static char *
+encrypt_user_id(int argc, char **argv, const char *value, size_t len,
+    const char *keyfile)
+{
+    char           *jwe;
+    size_t          klen;
+    const char     *alg, *enc, *v;
+    unsigned char  *key;
+
+    alg = opt(argc, argv, "--user-id-alg");
+    enc = opt(argc, argv, "--enc");
+    key = read_sym_key(keyfile, &klen);
+
+    v = opt(argc, argv, "--iv-len");
+
+    jwe = tool_jwe_encrypt(alg ? alg : "dir", enc ? enc : "A256GCM", key,
+                           klen, opt(argc, argv, "--user-id-kid"),
+                           opt(argc, argv, "--user-id-header-json"),
+                           (const unsigned char *) value, len,
+                           v ? (size_t) atoi(v) : 0,
+                           flag(argc, argv, "--no-pad") ? TOOL_JWE_NO_PAD : 0);
+    if (jwe == NULL) {
+        die("cannot encrypt the user id (alg, enc and key length must fit)",
+            NULL);
+    }
+
+    OPENSSL_clear_free(key, klen);
+
+    return jwe;
+}
+
+
+static int
+cmd_encrypt(int argc, char **argv)
+{
+    int             i;
+    char           *jwe, *args[24];
+    size_t          len;
+    const char     *key, *hex, *v;
+    unsigned char  *value;
+
+    key = opt(argc, argv, "--key");
+    hex = opt(argc, argv, "--hex");
+
+    if (key == NULL || argc < 1) {
+        die("encrypt needs --key and a value", NULL);
+    }
+
+    if (hex != NULL) {
+        value = OPENSSL_hexstr2buf(hex, (long *) &len);
+        if (value == NULL) {
+            die("--hex is not hex", hex);
+        }
+
+    } else {
+        value = (unsigned char *) strdup(argv[argc - 1]);
+        len = strlen((char *) value);
+    }
+
+    /* the same options as sign --user-id, under their short names */
+
+    i = 0;
+
+    if ((v = opt(argc, argv, "--alg")) != NULL) {
+        args[i++] = "--user-id-alg";
+        args[i++] = (char *) v;
+    }
+
+    if ((v = opt(argc, argv, "--kid")) != NULL) {
+        args[i++] = "--user-id-kid";
+        args[i++] = (char *) v;
+    }
+
+    if ((v = opt(argc, argv, "--header-json")) != NULL) {
+        args[i++] = "--user-id-header-json";
+        args[i++] = (char *) v;
+    }
+
+    if ((v = opt(argc, argv, "--enc")) != NULL) {
+        args[i++] = "--enc";
+        args[i++] = (char *) v;
+    }
+
+    if ((v = opt(argc, argv, "--iv-len")) != NULL) {
+        args[i++] = "--iv-len";
+        args[i++] = (char *) v;
+    }
+
+    if (flag(argc, argv, "--no-pad")) {
+        args[i++] = "--no-pad";
+    }
+
+    jwe = encrypt_user_id(i, args, (char *) value, len, key);
+    printf("%s\n", jwe);
+
+    free(jwe);
+    OPENSSL_free(value);
+
+    return 0;
+}
+
+
 static int
 cmd_decode(int argc, char **argv)
 {
@@ -905,8 +1069,8 @@ int
 main(int argc, char **argv)
 {
     if (argc < 2) {
-        fprintf(stderr, "usage: authgw-token keygen|pubkey|jwks|sign|decode "
-                "...\n");
+        fprintf(stderr, "usage: authgw-token keygen|pubkey|jwks|sign|encrypt|"
+                "decode ...\n");
         return 2;
     }
 
@@ -924,6 +1088,10 @@ main(int argc, char **argv)
 
     if (strcmp(argv[1], "sign") == 0) {
         return cmd_sign(argc - 2, argv + 2);
+    }
+
+    if (strcmp(argv[1], "encrypt") == 0) {
+        return cmd_encrypt(argc - 2, argv + 2);
     }
 
     if (strcmp(argv[1], "decode") == 0) {
