@@ -780,7 +780,7 @@ authgw: refused: expired
 --- request
 GET /api
 --- more_headers eval
-::bearer(alg => 'HS256', key => 'hs256.key', claims => sprintf('{"sub":"alice","exp":%.6e}', int(time()) + 300))
+::bearer(alg => 'HS256', key => 'hs256.key', claims => sprintf('{"sub":"alice","exp":%.9e}', int(time()) + 300))
 --- response_body
 sub=alice
 --- no_error_log

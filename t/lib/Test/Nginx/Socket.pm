@@ -205,14 +205,14 @@ sub read_text ($) {
     return $s // '';
 }
 
-sub build_request ($) {
-    my $block = shift;
+sub build_request ($$) {
+    my ($block, $req) = @_;
 
     if (defined $block->raw_request) {
         return expand_env($block->raw_request);
     }
 
-    my $req = expand_env($block->request);
+    $req = expand_env($req);
     die "no --- request\n" unless defined $req;
 
     $req =~ s/^\s+//;
@@ -295,6 +295,54 @@ sub parse_response ($) {
     return ($code, \%headers, $body);
 }
 
+# an array section gives one value per request, a scalar one for all
+sub pick ($$) {
+    my ($v, $i) = @_;
+    return ref $v eq 'ARRAY' ? $v->[$i] : $v;
+}
+
+sub check_response {
+    my ($block, $name, $i, $code, $headers, $body) = @_;
+
+    my $expect = pick($block->error_code, $i) // 200;
+    $expect =~ s/^\s+|\s+$//g;
+
+    is($code, $expect, "$name - status code ok");
+
+    for my $h (lines_of(pick($block->response_headers, $i))) {
+        if ($h =~ /^!\s*(.+?)\s*$/) {
+            ok(!exists $headers->{lc $1}, "$name - header $1 absent");
+            next;
+        }
+
+        my ($k, $v) = $h =~ /^([^:]+):\s*(.*?)\s*$/
+            or die "$name: bad response_headers line '$h'\n";
+        my $got = exists $headers->{lc $k}
+                  ? join(', ', @{ $headers->{lc $k} }) : undef;
+        is($got, $v, "$name - header $k ok");
+    }
+
+    for my $h (lines_of(pick($block->response_headers_like, $i))) {
+        my ($k, $v) = $h =~ /^([^:]+):\s*(.*?)\s*$/
+            or die "$name: bad response_headers_like line '$h'\n";
+        my $got = join(', ', @{ $headers->{lc $k} || [] });
+        like($got, qr/$v/s, "$name - header $k like");
+    }
+
+    my $rb = pick($block->response_body, $i);
+
+    if (defined $rb) {
+        is($body, $rb, "$name - response_body - ok");
+    }
+
+    my $re = pick($block->response_body_like, $i);
+
+    if (defined $re) {
+        like($body, ref $re ? $re : qr/$re/s,
+             "$name - response_body_like - ok");
+    }
+}
+
 sub check_block ($$) {
     my ($block, $rep) = @_;
     my $name = $block->name . ($rep ? " (repeat $rep)" : '');
@@ -314,53 +362,32 @@ sub check_block ($$) {
         return;
     }
 
-    my ($resp, $serr) = send_request(build_request($block));
+    # "--- request eval" may give several requests: one connection each,
+    # checked in turn against the matching element of array sections
+    my $reqs = $block->request;
+    my @reqs = ref $reqs eq 'ARRAY' ? @$reqs : ($reqs);
+    my @resps;
+
+    for my $req (@reqs) {
+        my ($resp, $serr) = send_request(build_request($block, $req));
+
+        if (!defined $resp) {
+            stop_nginx($pid);
+            fail("$name - request sent");
+            diag($serr);
+            return;
+        }
+
+        push @resps, $resp;
+    }
 
     stop_nginx($pid);
 
     my $log = read_text("$ServRoot/logs/error.log");
 
-    if (!defined $resp) {
-        fail("$name - request sent");
-        diag($serr);
-        return;
-    }
-
-    my ($code, $headers, $body) = parse_response($resp);
-
-    my $expect = $block->error_code // 200;
-    $expect =~ s/^\s+|\s+$//g;
-
-    is($code, $expect, "$name - status code ok");
-
-    for my $h (lines_of($block->response_headers)) {
-        if ($h =~ /^!\s*(.+?)\s*$/) {
-            ok(!exists $headers->{lc $1}, "$name - header $1 absent");
-            next;
-        }
-
-        my ($k, $v) = $h =~ /^([^:]+):\s*(.*?)\s*$/
-            or die "$name: bad response_headers line '$h'\n";
-        my $got = exists $headers->{lc $k}
-                  ? join(', ', @{ $headers->{lc $k} }) : undef;
-        is($got, $v, "$name - header $k ok");
-    }
-
-    for my $h (lines_of($block->response_headers_like)) {
-        my ($k, $v) = $h =~ /^([^:]+):\s*(.*?)\s*$/
-            or die "$name: bad response_headers_like line '$h'\n";
-        my $got = join(', ', @{ $headers->{lc $k} || [] });
-        like($got, qr/$v/s, "$name - header $k like");
-    }
-
-    if (defined $block->response_body) {
-        is($body, $block->response_body, "$name - response_body - ok");
-    }
-
-    if (defined $block->response_body_like) {
-        my $re = $block->response_body_like;
-        like($body, ref $re ? $re : qr/$re/s,
-             "$name - response_body_like - ok");
+    for my $i (0 .. $#resps) {
+        my $n = @resps > 1 ? "$name - req $i" : $name;
+        check_response($block, $n, $i, parse_response($resps[$i]));
     }
 
     for my $pat (lines_of($block->error_log)) {
