@@ -8,7 +8,8 @@ use warnings;
 
 use Exporter 'import';
 
-our @EXPORT = qw(tok bearer b64url std64 dirty_bits dirty_sig flip keyfile);
+our @EXPORT = qw(tok bearer jwe jwe_seg b64url unb64url std64 dirty_bits
+                 dirty_sig flip keyfile);
 
 my $Tool = $ENV{AUTHGW_TOKEN} or die "AUTHGW_TOKEN is not set\n";
 my $Keys = $ENV{TEST_NGINX_KEYS} or die "TEST_NGINX_KEYS is not set\n";
@@ -53,6 +54,45 @@ sub tok {
     chomp $t;
 
     return $t;
+}
+
+# an encrypted user id: jwe(key => 'uid32.key', value => 'alice',
+#     alg => 'dir', enc => 'A256GCM', kid => 'u1', header_json => '{..}',
+#     iv_len => 16, no_pad => 1, hex => '610a62')
+sub jwe {
+    my %o = @_;
+    my @args = ('encrypt', '--key', keyfile($o{key}));
+
+    push @args, '--alg', $o{alg} if defined $o{alg};
+    push @args, '--enc', $o{enc} if defined $o{enc};
+    push @args, '--kid', $o{kid} if defined $o{kid};
+    push @args, '--header-json', $o{header_json} if defined $o{header_json};
+    push @args, '--iv-len', $o{iv_len} if defined $o{iv_len};
+    push @args, '--no-pad' if $o{no_pad};
+    push @args, '--hex', $o{hex} if defined $o{hex};
+    push @args, $o{value} // 'x';
+
+    open my $fh, '-|', $Tool, @args or die "cannot run $Tool: $!\n";
+    my $t = <$fh>;
+    close $fh or die "authgw-token @args failed\n";
+    chomp $t;
+
+    return $t;
+}
+
+# segment $i of a compact JWE or JWS, decoded, passed through $f, encoded
+sub jwe_seg {
+    my ($jwe, $i, $f) = @_;
+    my @s = split /\./, $jwe, -1;
+    $s[$i] = b64url($f->(unb64url($s[$i])));
+    return join '.', @s;
+}
+
+sub unb64url {
+    my $s = shift;
+    require MIME::Base64;
+    $s =~ tr{-_}{+/};
+    return MIME::Base64::decode_base64($s);
 }
 
 sub bearer {

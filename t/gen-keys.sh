@@ -56,6 +56,8 @@ $T pubkey --oct --key uid32.key --format jwk --kid u1 --use enc > k-u1.jwk
 $T pubkey --oct --key uid32b.key --format jwk --kid u2 --use enc > k-u2.jwk
 $T jwks k-u1.jwk k-u2.jwk > uid.jwks
 $T keygen --type oct --size 20 --out bad-uid20.key
+# RFC 7520 section 5.6: the key of its dir + A128GCM example (a known answer)
+printf '%s' '{"kty":"oct","kid":"77c7e2b8-6e13-45cf-8672-617b5b45243a","use":"enc","alg":"A128GCM","k":"XctOhJAkA-pD9Lh7ZgW_2A"}' > rfc7520-jwe.jwk
 
 # bad key files, each refused by nginx -t with its reason
 : > bad-empty.key
