@@ -8,7 +8,7 @@ use warnings;
 
 use Exporter 'import';
 
-our @EXPORT = qw(tok bearer jwe jwe_seg b64url unb64url std64 dirty_bits
+our @EXPORT = qw(tok bearer jwe jwe_seg py b64url unb64url std64 dirty_bits
                  dirty_sig flip keyfile);
 
 my $Tool = $ENV{AUTHGW_TOKEN} or die "AUTHGW_TOKEN is not set\n";
@@ -93,6 +93,17 @@ sub unb64url {
     require MIME::Base64;
     $s =~ tr{-_}{+/};
     return MIME::Base64::decode_base64($s);
+}
+
+# a token or JWE made by jwcrypto through t/interop.py (Debian's python3)
+sub py {
+    my @args = @_;
+    open my $fh, '-|', '/usr/bin/python3', 't/interop.py', @args
+        or die "cannot run t/interop.py: $!\n";
+    my $t = <$fh>;
+    close $fh or die "t/interop.py @args failed\n";
+    chomp $t;
+    return $t;
 }
 
 sub bearer {
