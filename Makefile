@@ -3,6 +3,7 @@
 #   make            build build/ngx_http_authgw_module.so and the tool
 #   make deps       install the Debian packages it needs (as root)
 #   make test       deps, build, unit tests of src/, then prove -r t/
+#   make demo       the API gateway end to end, with a transcript
 #   make style      the mechanical part of the house style
 #
 # NGINX_SRC is the nginx source tree to build against (Debian's nginx-dev by
@@ -29,7 +30,7 @@ NGX_INCS    = $(addprefix -I$(NGX_BUILD)/, objs src/core src/event \
               src/event/modules src/os/unix src/http src/http/modules \
               src/http/v2)
 
-.PHONY: all deps module tool unit test prove keys style clean
+.PHONY: all deps module tool unit test prove keys style clean demo
 
 all: module tool
 
@@ -85,6 +86,7 @@ prove: module keys
 	TEST_NGINX_LOAD_MODULES=$(MODULE) \
 	TEST_NGINX_KEYS=$(B)/keys \
 	AUTHGW_TOKEN=$(TOOL) \
+	AUTHGW_BUILD=$(B) \
 	PERL5LIB=$$(perl -MTest::Nginx::Socket -e1 2>/dev/null \
 	            || echo $(CURDIR)/t/lib) \
 	prove -r t/
@@ -93,6 +95,12 @@ test: deps
 	$(MAKE) all
 	$(MAKE) unit
 	$(MAKE) prove
+
+# the API gateway of docs/examples/gateway.conf, end to end (KEEP=1: leave
+# it running)
+demo: deps
+	$(MAKE) all
+	KEEP=$(KEEP) sh tools/demo.sh $(B) $(NGINX_BIN)
 
 style:
 	@files=$$(git ls-files '*.c' '*.h'); \

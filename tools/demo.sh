@@ -1,0 +1,249 @@
+#!/bin/sh
+# make demo: the API gateway of docs/examples/gateway.conf, end to end, on
+# 127.0.0.1 only. It starts four service instances (stock nginx that echo
+# what they receive) and the gateway (nginx + authgw), mints tokens with
+# authgw-token, runs the scenarios, checks each, prints a transcript, and
+# stops everything (KEEP=1 leaves it running). Exit status 1 if a scenario
+# did not behave as described.
+#
+#   sh tools/demo.sh BUILD_DIR NGINX_BINARY
+#   sh tools/demo.sh --stop BUILD_DIR
+
+set -u
+
+if [ "$1" = --stop ]; then
+    for pid in "$2"/demo/gateway/logs/nginx.pid "$2"/demo/svc-*/nginx.pid; do
+        [ -f "$pid" ] && kill -QUIT "$(cat "$pid")" 2>/dev/null
+    done
+    echo "demo: stopped"
+    exit 0
+fi
+
+B=$1
+NGINX=$2
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+T=$B/authgw-token
+D=$B/demo
+K=$D/keys
+GW=$D/gateway
+FAILED=0
+
+WEB=http://127.0.0.1:18480
+MOBILE=http://127.0.0.1:18481
+
+stop_all() {
+    for pid in "$GW/logs/nginx.pid" "$D"/svc-*/nginx.pid; do
+        [ -f "$pid" ] && kill -QUIT "$(cat "$pid")" 2>/dev/null
+    done
+    sleep 0.3
+}
+
+check() {
+    # check WHAT EXPECTED GOT
+    if [ "$2" = "$3" ]; then
+        printf '   ok: %s\n' "$1"
+    else
+        printf '   UNEXPECTED: %s (expected %s, got %s)\n' "$1" "$2" "$3"
+        FAILED=$((FAILED + 1))
+    fi
+}
+
+# call ENTRY PATH [curl args...]: prints the status; body in $D/body
+call() {
+    url=$1$2
+    shift 2
+    curl -s -o "$D/body" -D "$D/head" -w '%{http_code}' "$@" "$url"
+}
+
+stop_all
+rm -rf "$D"
+mkdir -p "$K" "$GW/conf" "$GW/logs" "$GW/tmp"
+
+# --- keys: the identity provider's signing keys and the user-id key
+
+$T keygen --type rsa --out "$K/idp-rsa.pem" --pub "$K/idp-rsa.jwk" \
+    --format jwk --kid idp-rsa-2026 --alg RS256 --use sig
+$T keygen --type ec --crv P-256 --out "$K/idp-ec.pem" --pub "$K/idp-ec.jwk" \
+    --format jwk --kid idp-ec-2026 --alg ES256 --use sig
+$T jwks "$K/idp-rsa.jwk" "$K/idp-ec.jwk" > "$K/idp-jwks.json"
+$T keygen --type oct --size 32 --out "$K/uid.key" --pub "$K/uid.jwk" \
+    --format jwk --kid uid-1 --use enc
+$T jwks "$K/uid.jwk" > "$K/user-id.jwks"
+$T keygen --type rsa --out "$K/attacker.pem"
+
+# --- four service instances: users 1 and 2, orders 1 and 2
+
+n=0
+for svc in users:1:18491 users:2:18492 orders:1:18493 orders:2:18494; do
+    name=${svc%%:*}
+    rest=${svc#*:}
+    inst=${rest%%:*}
+    port=${rest#*:}
+    dir=$D/svc-$name-$inst
+    mkdir -p "$dir/tmp"
+    cat > "$dir/nginx.conf" <<EOF
+daemon on;
+master_process off;
+error_log $dir/error.log;
+pid $dir/nginx.pid;
+events { worker_connections 64; }
+http {
+    access_log off;
+    client_body_temp_path $dir/tmp;
+    proxy_temp_path $dir/tmp;
+    fastcgi_temp_path $dir/tmp;
+    uwsgi_temp_path $dir/tmp;
+    scgi_temp_path $dir/tmp;
+    server {
+        listen 127.0.0.1:$port;
+        location / {
+            return 200 "service=$name instance=$inst user=\$http_x_user_id consumer=\$http_x_consumer token=[\$http_authorization]\n";
+        }
+    }
+}
+EOF
+    "$NGINX" -p "$dir/" -c "$dir/nginx.conf" || exit 1
+    n=$((n + 1))
+done
+
+# --- the gateway
+
+sed -e "s|@MODULE@|$B/ngx_http_authgw_module.so|" -e "s|@PREFIX@|$GW|g" \
+    -e "s|@KEYS@|$K|g" "$TOP/docs/examples/gateway.conf" \
+    > "$GW/conf/nginx.conf"
+cp "$TOP/docs/examples/routes.conf" "$GW/conf/routes.conf"
+
+"$NGINX" -p "$GW/" -c "$GW/conf/nginx.conf" -t -q || exit 1
+"$NGINX" -p "$GW/" -c "$GW/conf/nginx.conf" || exit 1
+sleep 0.3
+
+# --- tokens, as the identity provider would issue them
+
+idp() {
+    $T sign --claim iss=https://idp.demo --exp-in 600 \
+        --user-id-key "$K/uid.jwk" --user-id-kid uid-1 --enc A256GCM "$@"
+}
+
+ALICE=$(idp --alg RS256 --key "$K/idp-rsa.pem" --kid idp-rsa-2026 \
+        --claim sub=alice --claim aud=web --claim 'scope=profile orders:read' \
+        --user-id u-1001)
+BOB=$(idp --alg ES256 --key "$K/idp-ec.pem" --kid idp-ec-2026 \
+      --claim sub=bob --claim aud=mobile --claim scope=profile \
+      --user-id u-2002)
+EXPIRED=$($T sign --alg RS256 --key "$K/idp-rsa.pem" --kid idp-rsa-2026 \
+          --claim iss=https://idp.demo --claim aud=web --claim sub=alice \
+          --exp-in -120 --user-id u-1001 --user-id-key "$K/uid.jwk" \
+          --user-id-kid uid-1)
+FORGED=$(idp --alg RS256 --key "$K/attacker.pem" --kid idp-rsa-2026 \
+         --claim sub=alice --claim aud=web --user-id u-1)
+
+echo
+echo "authgw demo: gateway on 127.0.0.1:18480 (web) and :18481 (mobile),"
+echo "services users and orders, two instances each on :18491-18494"
+echo
+
+echo "1. alice (web) calls the users service with a valid token"
+s=$(call $WEB /users/me -H "Authorization: Bearer $ALICE")
+printf '   %s  %s\n' "$s" "$(cat "$D/body")"
+check "200" 200 "$s"
+check "the service receives the decrypted user id" "user=u-1001" \
+    "$(grep -o 'user=[^ ]*' "$D/body")"
+check "the service never sees the token" "token=[]" \
+    "$(grep -o 'token=\[[^]]*\]' "$D/body")"
+
+echo
+echo "2. alice sends a spoofed X-User-Id: admin"
+s=$(call $WEB /users/me -H "Authorization: Bearer $ALICE" \
+    -H "X-User-Id: admin" -H "x-user-id: root")
+printf '   %s  %s\n' "$s" "$(cat "$D/body")"
+check "the gateway replaces it" "user=u-1001" \
+    "$(grep -o 'user=[^ ]*' "$D/body")"
+
+echo
+echo "3. refused tokens"
+for case in "no token::401:missing_token" \
+            "expired token:$EXPIRED:401:expired" \
+            "forged signature:$FORGED:401:bad_signature" \
+            "malformed token:abc.def:401:malformed_token"; do
+    what=${case%%:*}
+    rest=${case#*:}
+    tok=${rest%%:*}
+    rest=${rest#*:}
+    want=${rest%%:*}
+    reason=${rest#*:}
+    if [ -n "$tok" ]; then
+        s=$(call $WEB /users/me -H "Authorization: Bearer $tok")
+    else
+        s=$(call $WEB /users/me)
+    fi
+    www=$(grep -i '^WWW-Authenticate:' "$D/head" | tr -d '\r')
+    printf '   %-17s %s  %s\n' "$what" "$s" "$www"
+    check "$what: $want $reason" "$want $reason" \
+        "$s $(tail -1 "$GW/logs/access.log" | grep -o 'outcome=[a-z_]*' \
+              | cut -d= -f2)"
+done
+
+echo
+echo "4. alice's web token at the mobile entry point (wrong audience)"
+s=$(call $MOBILE /users/me -H "Authorization: Bearer $ALICE")
+printf '   %s  %s\n' "$s" "$(grep -i '^WWW-Authenticate:' "$D/head" | tr -d '\r')"
+check "401 bad_audience" "401 bad_audience" \
+    "$s $(tail -1 "$GW/logs/access.log" | grep -o 'outcome=[a-z_]*' | cut -d= -f2)"
+
+echo
+echo "5. scopes: orders needs orders:read"
+s=$(call $WEB /orders/recent -H "Authorization: Bearer $ALICE")
+printf '   alice (has it)  %s  %s\n' "$s" "$(cat "$D/body")"
+check "alice gets 200" 200 "$s"
+s=$(call $MOBILE /orders/recent -H "Authorization: Bearer $BOB")
+printf '   bob (lacks it)  %s  %s\n' "$s" "$(grep -i '^WWW-Authenticate:' "$D/head" | tr -d '\r')"
+check "bob gets 403" 403 "$s"
+
+echo
+echo "6. fault isolation: users instance 1 is stopped"
+kill -QUIT "$(cat "$D/svc-users-1/nginx.pid")"
+sleep 1.5     # and alice's rate-limit allowance refills
+ok=0
+for i in 1 2 3 4 5 6; do
+    s=$(call $WEB /users/me -H "Authorization: Bearer $ALICE")
+    [ "$s" = 200 ] && ok=$((ok + 1))
+    printf '   %s  %s\n' "$s" "$(cut -d' ' -f1-2 "$D/body")"
+    sleep 0.6
+done
+check "all 6 requests served by the other instance" 6 "$ok"
+
+echo
+echo "7. rate limit per user: a burst of 10 from alice, then one from bob"
+codes=""
+for i in 1 2 3 4 5 6 7 8 9 10; do
+    codes="$codes $(call $WEB /users/me -H "Authorization: Bearer $ALICE")"
+done
+echo "   alice:$codes"
+limited=$(echo "$codes" | tr ' ' '\n' | grep -c 429)
+s=$(call $MOBILE /users/me -H "Authorization: Bearer $BOB")
+echo "   bob:   $s"
+check "some of alice's burst is limited" yes \
+    "$([ "$limited" -ge 5 ] && echo yes || echo "no ($limited)")"
+check "bob is not limited by alice's burst" 200 "$s"
+
+echo
+echo "8. the last access-log lines"
+tail -5 "$GW/logs/access.log" | sed 's/^/   /'
+
+echo
+if [ "${KEEP:-0}" = 1 ]; then
+    echo "The gateway keeps running (KEEP=1). Try:"
+    echo "  curl -H \"Authorization: Bearer \$(cat $D/alice.token)\" $WEB/users/me"
+    echo "Stop everything with: sh tools/demo.sh --stop $B"
+    echo "$ALICE" > "$D/alice.token"
+else
+    stop_all
+    echo "Stopped the gateway and the services."
+fi
+
+if [ "$FAILED" -ne 0 ]; then
+    echo "demo: $FAILED scenario(s) did not behave as described"
+    exit 1
+fi
+
+echo "demo: every scenario behaved as described"
