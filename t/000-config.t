@@ -64,7 +64,7 @@ my @bad = (
 my @good = qw(rsa.pub.pem rsa.pub.pkcs1.pem rsa.crt rsa.jwk jwks.json
               ec256.pub.pem ec384.jwk ec521.pub.pem ed25519.jwk oct.jwk);
 
-plan tests => 2 * @bad + 16 + @good + 2;
+plan tests => 2 * @bad + 16 + @good + 2 + 14;
 
 for my $case (@bad) {
     my ($what, $args, $reason) = @$case;
@@ -111,6 +111,46 @@ like($out, qr/unknown algorithm in "alg=RS1"/, 'and names it');
 ($rc, $out) = nginx_t("authgw_log_level debug;");
 isnt($rc, 0, 'an unknown log level fails');
 like($out, qr/invalid value "debug"/, 'and names it');
+
+# the user-id, header and authorization directives
+
+($rc, $out) = nginx_t("authgw \"t\";\n authgw_key_file $keys/rsa.pub.pem;\n"
+                      . " authgw_user_id_claim uid;\n"
+                      . " authgw_user_id_key_file $keys/bad-uid20.key;");
+isnt($rc, 0, 'a user-id key of 20 bytes fails');
+like($out, qr/authgw_user_id_key_file "\Q$keys\E\/bad-uid20.key": a user-id key of 20 bytes; it must be 16, 24, 32, 48 or 64 bytes/,
+     'and names the file and the sizes');
+
+($rc, $out) = nginx_t("authgw \"t\";\n authgw_key_file $keys/rsa.pub.pem;\n"
+                      . " authgw_user_id_key_file $keys/bad-enc-only.json;");
+isnt($rc, 0, 'a JWKS without oct keys as user-id keys fails');
+like($out, qr/JWKS has no user-id key/, 'and says so');
+
+($rc, $out) = nginx_t("authgw \"t\";\n authgw_key_file $keys/rsa.pub.pem;\n"
+                      . " authgw_user_id_claim uid;");
+isnt($rc, 0, 'authgw_user_id_claim without keys fails');
+like($out, qr/no "authgw_user_id_key_file"/, 'and says so');
+
+($rc, $out) = nginx_t("authgw \"t\";\n authgw_key_file $keys/rsa.pub.pem;\n"
+                      . " authgw_require_claim role admin error=404;");
+isnt($rc, 0, 'error=404 fails');
+like($out, qr/error= takes 401 or 403/, 'and says so');
+
+($rc, $out) = nginx_t("authgw \"t\";\n authgw_key_file $keys/rsa.pub.pem;\n"
+                      . " authgw_require role;");
+isnt($rc, 0, 'authgw_require on a non-variable fails');
+like($out, qr/"role" is not a variable/, 'and says so');
+
+($rc, $out) = nginx_t("authgw_set_header \"X User\" v;");
+isnt($rc, 0, 'an invalid header name fails');
+like($out, qr/invalid header name "X User"/, 'and names it');
+
+($rc, $out) = nginx_t("authgw \"t\";\n authgw_key_file $keys/rsa.pub.pem;\n"
+                      . " authgw_user_id_claim uid;\n"
+                      . " authgw_user_id_key_file $keys/uid.jwks;\n"
+                      . " authgw_user_id_key_file $keys/uid16.key kid=u1;");
+isnt($rc, 0, 'a user-id kid given twice fails');
+like($out, qr/authgw_user_id_key_file .*duplicate kid "u1"/, 'and names it');
 
 # good files of every kind load
 for my $good (@good) {
