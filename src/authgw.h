@@ -125,6 +125,8 @@ size_t authgw_b64url_decoded_len(size_t len);
 int authgw_b64url_decode(unsigned char *dst, size_t *dlen,
     const unsigned char *src, size_t len);
 size_t authgw_b64url_encode(char *dst, const unsigned char *src, size_t len);
+unsigned char *authgw_b64url_decode_alloc(const authgw_alloc_t *a,
+    const unsigned char *src, size_t len, size_t *dlen);
 
 json_t *authgw_json_parse(const unsigned char *buf, size_t len, int flags);
 int authgw_json_text(json_t *value, const authgw_alloc_t *a,

@@ -131,3 +131,24 @@ authgw_b64url_encode(char *dst, const unsigned char *src, size_t len)
 
     return (size_t) (p - dst);
 }
+
+
+/* decodes into memory from the allocator; NULL if not strict base64url */
+
+unsigned char *
+authgw_b64url_decode_alloc(const authgw_alloc_t *a, const unsigned char *src,
+    size_t len, size_t *dlen)
+{
+    unsigned char  *dst;
+
+    dst = a->alloc(a->data, authgw_b64url_decoded_len(len) + 1);
+    if (dst == NULL) {
+        return NULL;
+    }
+
+    if (authgw_b64url_decode(dst, dlen, src, len) != 0) {
+        return NULL;
+    }
+
+    return dst;
+}

@@ -72,8 +72,6 @@ typedef struct {
 } authgw_jwe_parts_t;
 
 
-static unsigned char *authgw_jwe_segment(const authgw_alloc_t *a,
-    const unsigned char *src, size_t len, size_t *dlen);
 static int authgw_jwe_unwrap(const authgw_jwe_alg_t *alg,
     const authgw_key_t *key, const authgw_jwe_parts_t *p,
     unsigned char *cek, size_t cek_len);
@@ -83,24 +81,6 @@ static int authgw_jwe_cbc_hs(const authgw_jwe_enc_t *enc,
     const unsigned char *cek, authgw_jwe_parts_t *p);
 static int authgw_jwe_text_ok(const unsigned char *s, size_t len);
 
-
-static unsigned char *
-authgw_jwe_segment(const authgw_alloc_t *a, const unsigned char *src,
-    size_t len, size_t *dlen)
-{
-    unsigned char  *dst;
-
-    dst = a->alloc(a->data, authgw_b64url_decoded_len(len) + 1);
-    if (dst == NULL) {
-        return NULL;
-    }
-
-    if (authgw_b64url_decode(dst, dlen, src, len) != 0) {
-        return NULL;
-    }
-
-    return dst;
-}
 
 
 /* AES key wrap (RFC 3394) through OpenSSL's wrap ciphers */
@@ -348,7 +328,7 @@ authgw_jwe_decrypt(const unsigned char *jwe, size_t len,
     p.aad = jwe;
     p.aad_len = dots[0];
 
-    buf = authgw_jwe_segment(a, jwe, dots[0], &hlen);
+    buf = authgw_b64url_decode_alloc(a, jwe, dots[0], &hlen);
     if (buf == NULL) {
         return AUTHGW_BAD_USER_ID;
     }
@@ -400,14 +380,14 @@ authgw_jwe_decrypt(const unsigned char *jwe, size_t len,
         goto done;
     }
 
-    p.ek = authgw_jwe_segment(a, jwe + dots[0] + 1, dots[1] - dots[0] - 1,
-                              &p.ek_len);
-    p.iv = authgw_jwe_segment(a, jwe + dots[1] + 1, dots[2] - dots[1] - 1,
-                              &p.iv_len);
-    p.ct = authgw_jwe_segment(a, jwe + dots[2] + 1, dots[3] - dots[2] - 1,
-                              &p.ct_len);
-    p.tag = authgw_jwe_segment(a, jwe + dots[3] + 1, len - dots[3] - 1,
-                               &p.tag_len);
+    p.ek = authgw_b64url_decode_alloc(a, jwe + dots[0] + 1,
+                                      dots[1] - dots[0] - 1, &p.ek_len);
+    p.iv = authgw_b64url_decode_alloc(a, jwe + dots[1] + 1,
+                                      dots[2] - dots[1] - 1, &p.iv_len);
+    p.ct = authgw_b64url_decode_alloc(a, jwe + dots[2] + 1,
+                                      dots[3] - dots[2] - 1, &p.ct_len);
+    p.tag = authgw_b64url_decode_alloc(a, jwe + dots[3] + 1,
+                                       len - dots[3] - 1, &p.tag_len);
 
     if (p.ek == NULL || p.iv == NULL || p.ct == NULL || p.tag == NULL
         || p.iv_len != enc->iv_len || p.tag_len != enc->tag_len

@@ -29,8 +29,6 @@ static int authgw_jws_pkey(const authgw_key_t *key, authgw_alg_t alg,
 static int authgw_jws_check(const authgw_key_t *key, authgw_alg_t alg,
     const unsigned char *data, size_t len, const unsigned char *sig,
     size_t slen);
-static unsigned char *authgw_jws_decode(const authgw_alloc_t *a,
-    const unsigned char *src, size_t len, size_t *dlen);
 
 
 static const char  *authgw_jws_digests[3] = { "SHA256", "SHA384", "SHA512" };
@@ -248,24 +246,6 @@ authgw_jws_check(const authgw_key_t *key, authgw_alg_t alg,
 }
 
 
-static unsigned char *
-authgw_jws_decode(const authgw_alloc_t *a, const unsigned char *src,
-    size_t len, size_t *dlen)
-{
-    unsigned char  *dst;
-
-    dst = a->alloc(a->data, authgw_b64url_decoded_len(len) + 1);
-    if (dst == NULL) {
-        return NULL;
-    }
-
-    if (authgw_b64url_decode(dst, dlen, src, len) != 0) {
-        return NULL;
-    }
-
-    return dst;
-}
-
 
 void
 authgw_jws_free(authgw_jws_t *jws)
@@ -324,7 +304,7 @@ authgw_jws_verify(const unsigned char *token, size_t len,
 
     ERR_clear_error();
 
-    buf = authgw_jws_decode(a, token, dot1, &blen);
+    buf = authgw_b64url_decode_alloc(a, token, dot1, &blen);
     if (buf == NULL) {
         return AUTHGW_MALFORMED_TOKEN;
     }
@@ -367,7 +347,7 @@ authgw_jws_verify(const unsigned char *token, size_t len,
     plen = dot2 - dot1 - 1;
     slen = len - dot2 - 1;
 
-    buf = authgw_jws_decode(a, token + dot2 + 1, slen, &blen);
+    buf = authgw_b64url_decode_alloc(a, token + dot2 + 1, slen, &blen);
     if (buf == NULL) {
         status = AUTHGW_MALFORMED_TOKEN;
         goto failed;
@@ -426,7 +406,7 @@ authgw_jws_verify(const unsigned char *token, size_t len,
 
     /* only now the payload: exactly one UTF-8 JSON object */
 
-    buf = authgw_jws_decode(a, token + hlen + 1, plen, &blen);
+    buf = authgw_b64url_decode_alloc(a, token + hlen + 1, plen, &blen);
     if (buf == NULL) {
         status = AUTHGW_MALFORMED_TOKEN;
         goto failed;

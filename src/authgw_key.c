@@ -40,6 +40,9 @@ typedef struct {
 
 
 static int authgw_key_fail(authgw_key_list_t *l, const char *fmt, ...);
+static int authgw_key_file(const char *path, int user_id,
+    const unsigned char *kid, size_t kid_len, int alg, authgw_key_t ***keys,
+    size_t *nkeys, char *err, size_t errlen);
 static int authgw_key_add(authgw_key_list_t *l, authgw_key_t *key);
 static authgw_key_t *authgw_key_new(authgw_kty_t kty);
 static int authgw_key_set_kid(authgw_key_t *key, const unsigned char *kid,
@@ -1009,8 +1012,10 @@ done:
 }
 
 
-int
-authgw_key_load_file(const char *path, const unsigned char *kid,
+/* reads a key file and parses it: signature keys, or user-id keys */
+
+static int
+authgw_key_file(const char *path, int user_id, const unsigned char *kid,
     size_t kid_len, int alg, authgw_key_t ***keys, size_t *nkeys, char *err,
     size_t errlen)
 {
@@ -1046,6 +1051,10 @@ authgw_key_load_file(const char *path, const unsigned char *kid,
         snprintf(err, errlen, "is empty");
         rc = -1;
 
+    } else if (user_id) {
+        rc = authgw_enc_key_load_buf(buf, n, kid, kid_len, keys, nkeys, err,
+                                     errlen);
+
     } else {
         rc = authgw_key_load_buf(buf, n, kid, kid_len, alg, keys, nkeys, err,
                                  errlen);
@@ -1058,6 +1067,15 @@ authgw_key_load_file(const char *path, const unsigned char *kid,
     return rc;
 }
 
+
+int
+authgw_key_load_file(const char *path, const unsigned char *kid,
+    size_t kid_len, int alg, authgw_key_t ***keys, size_t *nkeys, char *err,
+    size_t errlen)
+{
+    return authgw_key_file(path, 0, kid, kid_len, alg, keys, nkeys, err,
+                           errlen);
+}
 
 /*
  * User-id keys: symmetric keys for the JWE in a claim. A JWKS or a JWK of
@@ -1264,38 +1282,6 @@ authgw_enc_key_load_file(const char *path, const unsigned char *kid,
     size_t kid_len, authgw_key_t ***keys, size_t *nkeys, char *err,
     size_t errlen)
 {
-    int             rc;
-    FILE           *f;
-    size_t          n;
-    unsigned char   buf[65536];
-
-    f = fopen(path, "rb");
-    if (f == NULL) {
-        snprintf(err, errlen, "cannot open: %s", strerror(errno));
-        return -1;
-    }
-
-    n = fread(buf, 1, sizeof(buf), f);
-
-    if (ferror(f)) {
-        snprintf(err, errlen, "cannot read: %s", strerror(errno));
-        rc = -1;
-
-    } else if (n == sizeof(buf)) {
-        snprintf(err, errlen, "larger than %zu bytes", sizeof(buf) - 1);
-        rc = -1;
-
-    } else if (n == 0) {
-        snprintf(err, errlen, "is empty");
-        rc = -1;
-
-    } else {
-        rc = authgw_enc_key_load_buf(buf, n, kid, kid_len, keys, nkeys, err,
-                                     errlen);
-    }
-
-    OPENSSL_cleanse(buf, sizeof(buf));
-    fclose(f);
-
-    return rc;
+    return authgw_key_file(path, 1, kid, kid_len, -1, keys, nkeys, err,
+                           errlen);
 }
