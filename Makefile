@@ -4,6 +4,7 @@
 #   make deps       install the Debian packages it needs (as root)
 #   make test       deps, build, unit tests of src/, then prove -r t/
 #   make demo       the API gateway end to end, with a transcript
+#   make fuzz       each libFuzzer target for FUZZ_TIME seconds (120)
 #   make style      the mechanical part of the house style
 #
 # NGINX_SRC is the nginx source tree to build against (Debian's nginx-dev by
@@ -30,7 +31,12 @@ NGX_INCS    = $(addprefix -I$(NGX_BUILD)/, objs src/core src/event \
               src/event/modules src/os/unix src/http src/http/modules \
               src/http/v2)
 
-.PHONY: all deps module tool unit test prove keys style clean demo
+FUZZERS    := token keys jwe b64 diff
+FUZZ_TIME  ?= 120
+FUZZ_BINS  := $(addprefix $(B)/fuzz/fuzz_,$(FUZZERS))
+
+.PHONY: all deps module tool unit test prove keys style clean demo \
+        fuzz fuzz-build fuzz-seeds fuzz-short
 
 all: module tool
 
@@ -76,6 +82,27 @@ $(UNIT): t/unit/test_core.c $(CORE_SRCS) $(CORE_HDRS) tools/jwe.c tools/jwe.h
 unit: $(UNIT)
 	$(UNIT)
 
+# libFuzzer targets for the core, with ASan and UBSan
+$(B)/fuzz/fuzz_%: t/fuzz/fuzz_%.c t/fuzz/fuzz_common.c t/fuzz/fuzz.h \
+	    $(CORE_SRCS) $(CORE_HDRS) tools/jwe.c tools/jwe.h
+	@mkdir -p $(B)/fuzz
+	clang $(STRICT) -g -O1 -fsanitize=fuzzer,address,undefined \
+	    -fno-sanitize-recover=all -o $@ $< t/fuzz/fuzz_common.c \
+	    $(CORE_SRCS) tools/jwe.c $(LIBS) -ljwt
+
+fuzz-build: $(FUZZ_BINS)
+
+fuzz-seeds: keys
+	sh t/fuzz/seeds.sh $(TOOL) $(B)/keys $(B)/fuzz/seeds
+
+# make fuzz FUZZ_TIME=600: each target for that many seconds
+fuzz: deps
+	$(MAKE) tool fuzz-build fuzz-seeds
+	sh t/fuzz/run.sh $(B) $(FUZZ_TIME)
+
+fuzz-short: fuzz-build fuzz-seeds
+	sh t/fuzz/run.sh $(B) 10
+
 keys: $(TOOL)
 	sh t/gen-keys.sh $(TOOL) $(B)/keys
 
@@ -94,6 +121,7 @@ prove: module keys
 test: deps
 	$(MAKE) all
 	$(MAKE) unit
+	$(MAKE) fuzz-short
 	$(MAKE) prove
 
 # the API gateway of docs/examples/gateway.conf, end to end (KEEP=1: leave

@@ -1,0 +1,170 @@
+
+/*
+ * See fuzz.h.
+ */
+
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "fuzz.h"
+
+
+static unsigned char  fuzz_arena[1 << 20];
+static size_t         fuzz_used;
+
+fuzz_keys_t           fuzz_sig_keys;
+fuzz_keys_t           fuzz_uid_keys;
+unsigned char         fuzz_hs256[32];
+
+
+static void *
+fuzz_arena_alloc(void *data, size_t size)
+{
+    void  *p;
+
+    (void) data;
+
+    size = (size + 15) & ~(size_t) 15;
+
+    if (fuzz_used + size > sizeof(fuzz_arena)) {
+        return NULL;
+    }
+
+    p = fuzz_arena + fuzz_used;
+    fuzz_used += size;
+
+    return p;
+}
+
+
+const authgw_alloc_t  fuzz_alloc = { fuzz_arena_alloc, NULL };
+
+
+void
+fuzz_reset(void)
+{
+    fuzz_used = 0;
+}
+
+
+unsigned char *
+fuzz_read(const char *name, size_t *len)
+{
+    FILE           *f;
+    char            path[4096];
+    const char     *dir;
+    unsigned char  *buf;
+
+    dir = getenv("AUTHGW_FUZZ_KEYS");
+    if (dir == NULL) {
+        dir = "build/keys";
+    }
+
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+
+    f = fopen(path, "rb");
+    if (f == NULL) {
+        fprintf(stderr, "fuzz: cannot open %s (set AUTHGW_FUZZ_KEYS)\n",
+                path);
+        exit(1);
+    }
+
+    buf = malloc(1 << 20);
+    *len = fread(buf, 1, 1 << 20, f);
+    fclose(f);
+
+    return buf;
+}
+
+
+static void
+fuzz_add(fuzz_keys_t *set, const char *name, int alg, int uid,
+    const char *kid)
+{
+    char            err[256];
+    size_t          len, n, i;
+    authgw_key_t  **keys;
+    unsigned char  *buf;
+
+    buf = fuzz_read(name, &len);
+
+    if ((uid ? authgw_enc_key_load_buf(buf, len, (unsigned char *) kid,
+                                       kid ? strlen(kid) : 0, &keys, &n,
+                                       err, sizeof(err))
+             : authgw_key_load_buf(buf, len, (unsigned char *) kid,
+                                   kid ? strlen(kid) : 0, alg, &keys, &n,
+                                   err, sizeof(err)))
+        != 0)
+    {
+        fprintf(stderr, "fuzz: %s: %s\n", name, err);
+        exit(1);
+    }
+
+    set->keys = realloc(set->keys,
+                        (set->nkeys + n) * sizeof(authgw_key_t *));
+
+    for (i = 0; i < n; i++) {
+        set->keys[set->nkeys++] = keys[i];
+    }
+
+    free(keys);
+    free(buf);
+}
+
+
+void
+fuzz_init(void)
+{
+    size_t          len;
+    unsigned char  *buf;
+
+    if (fuzz_sig_keys.nkeys) {
+        return;
+    }
+
+    fuzz_add(&fuzz_sig_keys, "jwks.json", -1, 0, NULL);
+    fuzz_add(&fuzz_sig_keys, "hs256.key", AUTHGW_HS256, 0, "hs");
+    fuzz_add(&fuzz_sig_keys, "ec384.pub.pem", -1, 0, NULL);
+    fuzz_add(&fuzz_sig_keys, "ec521.jwk", -1, 0, "ec-521");
+    fuzz_add(&fuzz_sig_keys, "rsa.pub.pkcs1.pem", -1, 0, NULL);
+
+    fuzz_add(&fuzz_uid_keys, "uid.jwks", -1, 1, NULL);
+    fuzz_add(&fuzz_uid_keys, "uid16.key", -1, 1, NULL);
+    fuzz_add(&fuzz_uid_keys, "uid24.key", -1, 1, NULL);
+    fuzz_add(&fuzz_uid_keys, "uid48.key", -1, 1, "u48");
+    fuzz_add(&fuzz_uid_keys, "uid64.key", -1, 1, NULL);
+
+    buf = fuzz_read("hs256.key", &len);
+    memcpy(fuzz_hs256, buf, sizeof(fuzz_hs256));
+    free(buf);
+}
+
+
+/* b64(header).b64(payload).HS256 with the "hs" key: past the signature */
+
+char *
+fuzz_hs256_token(const unsigned char *header, size_t hlen,
+    const unsigned char *payload, size_t plen)
+{
+    char           *t;
+    size_t          n, mlen;
+    unsigned char   mac[32];
+
+    t = malloc(hlen * 2 + plen * 2 + 64);
+    n = authgw_b64url_encode(t, header, hlen);
+    t[n++] = '.';
+    n += authgw_b64url_encode(t + n, payload, plen);
+
+    EVP_Q_mac(NULL, "HMAC", NULL, "SHA256", NULL, fuzz_hs256, 32,
+              (unsigned char *) t, n, mac, sizeof(mac), &mlen);
+
+    t[n++] = '.';
+    n += authgw_b64url_encode(t + n, mac, 32);
+    t[n] = '\0';
+
+    return t;
+}

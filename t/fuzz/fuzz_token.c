@@ -1,0 +1,118 @@
+
+/*
+ * A whole token through verification, claims, user-id decryption and the
+ * variable encodings. The first byte chooses how the rest is used: as the
+ * token itself, or as header and payload JSON (split at the first NUL)
+ * that the harness signs with the HS256 key, so that the fuzzer reaches
+ * everything after the signature check.
+ */
+
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "fuzz.h"
+
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+
+static void
+fuzz_values(json_t *json)
+{
+    size_t          len;
+    json_t         *v;
+    const char     *key;
+    unsigned char  *out;
+
+    json_object_foreach(json, key, v) {
+        (void) key;
+
+        if (authgw_json_text(v, &fuzz_alloc, &out, &len) != 0) {
+            continue;
+        }
+    }
+}
+
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    char                   *token;
+    size_t                  len, ulen;
+    json_t                 *uid, *v;
+    const uint8_t          *nul;
+    authgw_str_t            iss, aud;
+    authgw_jws_t            jws;
+    unsigned char          *user;
+    authgw_status_t         rc;
+    authgw_claims_policy_t  policy;
+
+    fuzz_init();
+    fuzz_reset();
+
+    if (size == 0) {
+        return 0;
+    }
+
+    if (data[0] & 1) {
+        nul = memchr(data + 1, '\0', size - 1);
+
+        if (nul == NULL) {
+            token = fuzz_hs256_token((unsigned char *) "{\"alg\":\"HS256\"}",
+                                     15, data + 1, size - 1);
+
+        } else {
+            token = fuzz_hs256_token(data + 1, (size_t) (nul - data - 1),
+                                     nul + 1, size - (size_t) (nul - data) - 1);
+        }
+
+        len = strlen(token);
+
+    } else {
+        token = malloc(size);
+        memcpy(token, data + 1, size - 1);
+        len = size - 1;
+    }
+
+    rc = authgw_jws_verify((unsigned char *) token, len, fuzz_sig_keys.keys,
+                           fuzz_sig_keys.nkeys, AUTHGW_ALGS_ALL, &fuzz_alloc,
+                           &jws);
+
+    if (rc == AUTHGW_OK) {
+        iss.data = (const unsigned char *) "i";
+        iss.len = 1;
+        aud.data = (const unsigned char *) "a";
+        aud.len = 1;
+
+        memset(&policy, 0, sizeof(policy));
+        policy.issuers = &iss;
+        policy.nissuers = (data[0] & 2) ? 1 : 0;
+        policy.audiences = &aud;
+        policy.naudiences = (data[0] & 4) ? 1 : 0;
+        policy.leeway = 30;
+        policy.require_exp = (data[0] & 8) ? 1 : 0;
+
+        (void) authgw_claims_check(jws.payload, &policy, 1800000000);
+
+        uid = json_object_get(jws.payload, "uid");
+
+        if (json_is_string(uid)) {
+            (void) authgw_jwe_decrypt((unsigned char *) json_string_value(uid),
+                                      json_string_length(uid),
+                                      fuzz_uid_keys.keys, fuzz_uid_keys.nkeys,
+                                      &fuzz_alloc, &user, &ulen);
+        }
+
+        v = authgw_claim_get(jws.payload, (unsigned char *) "/a/0/b~1c", 9);
+        (void) v;
+
+        fuzz_values(jws.header);
+        fuzz_values(jws.payload);
+        authgw_jws_free(&jws);
+    }
+
+    free(token);
+
+    return 0;
+}

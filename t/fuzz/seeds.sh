@@ -1,0 +1,62 @@
+#!/bin/sh
+# Seed corpora for the fuzz targets, made with authgw-token from the test
+# keys: sh t/fuzz/seeds.sh TOOL KEYS OUT
+
+set -e
+
+T=$1
+K=$2
+O=$3
+
+rm -rf "$O"
+mkdir -p "$O/token" "$O/keys" "$O/jwe" "$O/b64" "$O/diff"
+
+n=0
+seed() {
+    # seed DIR FIRST-BYTE (octal) [data from stdin]
+    n=$((n + 1))
+    { printf "\\$2"; cat; } > "$O/$1/seed-$n"
+}
+
+# whole tokens, as they are (first byte even)
+for a in "HS256 hs256.key" "RS256 rsa.pem" "PS512 rsa.pem" "ES256 ec256.pem" \
+         "ES384 ec384.pem" "ES512 ec521.pem" "EdDSA ed25519.pem"; do
+    set -- $a
+    $T sign --alg "$1" --key "$K/$2" --exp-in 300 --claim sub=a --claim aud=a \
+        --claim iss=i | tr -d '\n' | seed token 000
+done
+$T sign --alg RS256 --key "$K/rsa.pem" --kid rsa-1 --exp-in 300 \
+    --user-id alice --user-id-key "$K/uid32.key" --user-id-kid u1 \
+    | tr -d '\n' | seed token 000
+# header and payload JSON that the harness signs (first byte odd)
+printf '{"alg":"HS256","kid":"hs"}\000{"sub":"a","exp":1800000100,"aud":["a","b"],"iss":"i","uid":"%s"}' \
+    "$($T encrypt --key "$K/uid16.key" --enc A128GCM alice)" | seed token 017
+printf '{"alg":"HS256"}\000{"exp":1.8e9,"nbf":0,"a":[{"b/c":1}]}' | seed token 001
+
+# key files, with and without alg= (first byte)
+for f in jwks.json rsa.pub.pem rsa.pub.pkcs1.pem rsa.crt rsa.jwk ec256.jwk \
+         ec521.pub.pem ed25519.jwk oct.jwk uid.jwks bad-dupkid.json; do
+    seed keys 000 < "$K/$f"
+done
+seed keys 001 < "$K/hs256.key"
+seed keys 001 < "$K/uid32.key"
+
+# user-id JWEs (first byte even) and plaintexts to encrypt (odd)
+for a in "dir A128GCM uid16.key" "dir A256CBC-HS512 uid64.key" \
+         "A128KW A192GCM uid16.key" "A192KW A128CBC-HS256 uid24.key" \
+         "dir A256GCM uid32.key"; do
+    set -- $a
+    $T encrypt --key "$K/$3" --alg "$1" --enc "$2" user-42 | tr -d '\n' \
+        | seed jwe 000
+done
+printf '\000user-42' | seed jwe 001
+printf '\027j\303\266rg' | seed jwe 001
+
+# base64url and JSON
+printf 'eyJhbGciOiJIUzI1NiJ9' | seed b64 000
+printf '{"a":[1,2.5,"x",true,null,{"b":"\\u00e9"}]}' | seed b64 173
+
+# differential: header and payload for HS256, RS256, ES256
+printf '{"alg":"HS256","typ":"JWT"}\000{"sub":"a"}' | seed diff 000
+printf '{"alg":"RS256"}\000{"sub":"a","exp":1}' | seed diff 001
+printf '{"alg":"ES256","kid":"x"}\000{"aud":["a"]}' | seed diff 002
