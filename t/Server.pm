@@ -1,0 +1,131 @@
+package t::Server;
+
+# For the suites that are not in the Test::Nginx format (many requests on
+# one connection, hundreds of distinct headers): start one nginx with the
+# module loaded, talk raw HTTP/1.1 to it, stop it.
+
+use strict;
+use warnings;
+
+use Exporter 'import';
+use File::Path qw(make_path remove_tree);
+use IO::Select;
+use IO::Socket::INET;
+use POSIX qw(:sys_wait_h);
+use Time::HiRes qw(sleep time);
+
+our @EXPORT = qw(start_nginx stop_nginx exchange parse_responses);
+
+# start_nginx(NAME, PORT, HTTP_BLOCK_TEXT) -> (pid, root)
+sub start_nginx {
+    my ($name, $port, $http) = @_;
+
+    my $root = "$ENV{PWD}/t/servroot-$name";
+    my $module = $ENV{TEST_NGINX_LOAD_MODULES} or die "no module\n";
+    my $bin = $ENV{TEST_NGINX_BINARY} || 'nginx';
+
+    remove_tree($root);
+    make_path("$root/conf", "$root/logs", "$root/tmp");
+
+    open my $fh, '>', "$root/conf/nginx.conf" or die $!;
+    print $fh <<"_EOC_";
+load_module $module;
+daemon off;
+master_process off;
+error_log logs/error.log info;
+pid logs/nginx.pid;
+events { worker_connections 256; }
+http {
+    access_log off;
+    client_body_temp_path $root/tmp;
+    proxy_temp_path $root/tmp;
+    fastcgi_temp_path $root/tmp;
+    uwsgi_temp_path $root/tmp;
+    scgi_temp_path $root/tmp;
+$http
+}
+_EOC_
+    close $fh;
+
+    my $pid = fork();
+    if ($pid == 0) {
+        open STDOUT, '>', "$root/logs/stderr.log";
+        open STDERR, '>&', \*STDOUT;
+        exec $bin, '-p', "$root/", '-c', 'conf/nginx.conf';
+        exit 127;
+    }
+
+    for (1 .. 500) {
+        my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1',
+                                      PeerPort => $port);
+        if ($s) {
+            close $s;
+            return ($pid, $root);
+        }
+        die "nginx exited at start\n" if waitpid($pid, WNOHANG) == $pid;
+        sleep 0.01;
+    }
+
+    die "nginx did not listen on $port\n";
+}
+
+sub stop_nginx {
+    my $pid = shift;
+    kill 'QUIT', $pid;
+    for (1 .. 500) {
+        return if waitpid($pid, WNOHANG) == $pid;
+        sleep 0.01;
+    }
+    kill 'KILL', $pid;
+    waitpid $pid, 0;
+}
+
+# exchange(PORT, RAW_BYTES, EXPECTED_RESPONSES) -> raw response bytes;
+# reads until EXPECTED_RESPONSES complete responses arrived, EOF or 5s
+sub exchange {
+    my ($port, $raw, $want) = @_;
+
+    my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1',
+                                  PeerPort => $port)
+        or die "connect: $!\n";
+    binmode $s;
+    print $s $raw;
+
+    my $sel = IO::Select->new($s);
+    my $buf = '';
+    my $deadline = time + 5;
+
+    while (time < $deadline) {
+        last if $want && parse_responses($buf) >= $want;
+        last unless $sel->can_read($deadline - time);
+        my $n = sysread $s, my $chunk, 65536;
+        last unless $n;
+        $buf .= $chunk;
+    }
+
+    close $s;
+
+    return $buf;
+}
+
+# parse_responses(BYTES) -> list of [status, {headers}, body]
+sub parse_responses {
+    my $buf = shift;
+    my @out;
+
+    while ($buf =~ s/\AHTTP\/1\.1 (\d{3})[^\r]*\r\n((?:[^\r]+\r\n)*)\r\n//) {
+        my ($code, $head) = ($1, $2);
+        my %h;
+        for my $l (split /\r\n/, $head) {
+            my ($k, $v) = $l =~ /^([^:]+):\s*(.*)$/ or next;
+            $h{lc $k} = $v;
+        }
+        my $len = $h{'content-length'} // 0;
+        last if length($buf) < $len;
+        push @out, [$code, \%h, substr($buf, 0, $len, '')];
+    }
+
+    return wantarray ? @out : scalar @out;
+}
+
+1;
