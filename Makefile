@@ -5,6 +5,7 @@
 #   make test       deps, build, unit tests of src/, then prove -r t/
 #   make demo       the API gateway end to end, with a transcript
 #   make fuzz       each libFuzzer target for FUZZ_TIME seconds (120)
+#   make test-valgrind  the Test::Nginx suites with nginx under valgrind
 #   make style      the mechanical part of the house style
 #
 # NGINX_SRC is the nginx source tree to build against (Debian's nginx-dev by
@@ -36,7 +37,7 @@ FUZZ_TIME  ?= 120
 FUZZ_BINS  := $(addprefix $(B)/fuzz/fuzz_,$(FUZZERS))
 
 .PHONY: all deps module tool unit test prove keys style clean demo \
-        fuzz fuzz-build fuzz-seeds fuzz-short
+        fuzz fuzz-build fuzz-seeds fuzz-short test-valgrind
 
 all: module tool
 
@@ -117,6 +118,25 @@ prove: module keys
 	PERL5LIB=$$(perl -MTest::Nginx::Socket -e1 2>/dev/null \
 	            || echo $(CURDIR)/t/lib) \
 	prove -r t/
+
+# the Test::Nginx suites with nginx under valgrind memcheck (slow: every
+# block starts nginx under valgrind); any memcheck error fails it
+VALGRIND_SUITES ?= $(filter-out t/000-config.t t/120-demo.t \
+                   t/130-hostile.t t/140-http.t,$(wildcard t/*.t))
+
+test-valgrind: deps
+	$(MAKE) all keys
+	rm -f $(B)/valgrind-report.txt
+	TEST_NGINX_USE_VALGRIND=1 \
+	TEST_NGINX_VALGRIND_REPORT=$(B)/valgrind-report.txt \
+	TEST_NGINX_BINARY=$(NGINX_BIN) \
+	TEST_NGINX_LOAD_MODULES=$(MODULE) \
+	TEST_NGINX_KEYS=$(B)/keys \
+	AUTHGW_TOKEN=$(TOOL) \
+	PERL5LIB=$$(perl -MTest::Nginx::Socket -e1 2>/dev/null \
+	            || echo $(CURDIR)/t/lib) \
+	prove $(VALGRIND_SUITES)
+	sh t/valgrind-check.sh $(B)/valgrind-report.txt
 
 test: deps
 	$(MAKE) all

@@ -27,13 +27,16 @@ my $LogLevel   = 'debug';
 my $ServerPort = $ENV{TEST_NGINX_SERVER_PORT} || $ENV{TEST_NGINX_PORT}
                  || 1984;
 my $ServRoot   = cwd() . '/t/servroot';
-my $Timeout    = $ENV{TEST_NGINX_TIMEOUT} || 5;
+my $Valgrind   = $ENV{TEST_NGINX_USE_VALGRIND};
+my $Timeout    = $ENV{TEST_NGINX_TIMEOUT} || ($Valgrind ? 30 : 5);
 
 $ENV{TEST_NGINX_SERVER_PORT} = $ServerPort;
 $ENV{TEST_NGINX_HTML_DIR}    = "$ServRoot/html";
 $ENV{TEST_NGINX_SERVROOT}    = $ServRoot;
 
 # the sections this runner understands; any other one fails the block
+my $CurrentBlock = '';
+
 my %Known = map { $_ => 1 } qw(
     config http_config main_config request raw_request more_headers
     error_code response_body response_body_like response_headers
@@ -152,7 +155,17 @@ sub start_nginx () {
     if ($pid == 0) {
         open STDOUT, '>', "$ServRoot/logs/stderr.log";
         open STDERR, '>&', \*STDOUT;
-        exec $bin, '-p', "$ServRoot/", '-c', 'conf/nginx.conf';
+
+        # TEST_NGINX_USE_VALGRIND: memcheck, its report per block appended
+        # to TEST_NGINX_VALGRIND_REPORT (see stop_nginx)
+        my @vg = !$Valgrind ? () : (
+            'valgrind', '-q', '--leak-check=full',
+            '--show-leak-kinds=definite', '--num-callers=30',
+            "--log-file=$ServRoot/logs/valgrind.log",
+            (-f 't/valgrind.suppress'
+             ? ('--suppressions=t/valgrind.suppress') : ()));
+
+        exec @vg, $bin, '-p', "$ServRoot/", '-c', 'conf/nginx.conf';
         exit 127;
     }
 
@@ -187,13 +200,28 @@ sub stop_nginx ($) {
     kill 'QUIT', $pid;
 
     my $deadline = time + $Timeout;
+    my $exited = 0;
+
     while (time < $deadline) {
-        return if waitpid($pid, WNOHANG) == $pid;
+        if (waitpid($pid, WNOHANG) == $pid) {
+            $exited = 1;
+            last;
+        }
         sleep 0.01;
     }
 
-    kill 'KILL', $pid;
-    waitpid $pid, 0;
+    if (!$exited) {
+        kill 'KILL', $pid;
+        waitpid $pid, 0;
+    }
+
+    if ($Valgrind && $ENV{TEST_NGINX_VALGRIND_REPORT}) {
+        my $report = read_text("$ServRoot/logs/valgrind.log");
+        if (open my $fh, '>>', $ENV{TEST_NGINX_VALGRIND_REPORT}) {
+            print $fh "=== $0: $CurrentBlock\n$report";
+            close $fh;
+        }
+    }
 }
 
 sub read_text ($) {
@@ -353,6 +381,8 @@ sub check_block ($$) {
     }
 
     write_config($block);
+
+    $CurrentBlock = $name;
 
     my ($pid, $err) = start_nginx();
 

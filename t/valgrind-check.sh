@@ -1,0 +1,22 @@
+#!/bin/sh
+# Reads the valgrind report that the runner collected (one section per
+# test block) and fails on any memcheck error: an invalid read or write,
+# use of uninitialised memory, an invalid free, or a definite leak that
+# t/valgrind.suppress does not name.
+
+report=$1
+
+if [ ! -s "$report" ]; then
+    echo "valgrind: no report in $report"
+    exit 1
+fi
+
+blocks=$(grep -c '^=== ' "$report")
+errors=$(grep -c 'Invalid read\|Invalid write\|uninitialised\|Invalid free\|definitely lost\|Mismatched free' "$report")
+
+echo "valgrind: $blocks test blocks run under memcheck, $errors errors"
+
+if [ "$errors" -ne 0 ]; then
+    grep -B2 -A20 'Invalid read\|Invalid write\|uninitialised\|Invalid free\|definitely lost\|Mismatched free' "$report" | head -80
+    exit 1
+fi
