@@ -6,6 +6,7 @@
 #   make demo       the API gateway end to end, with a transcript
 #   make fuzz       each libFuzzer target for FUZZ_TIME seconds (120)
 #   make test-valgrind  the Test::Nginx suites with nginx under valgrind
+#   make soak       wrk with key rotation and a killed worker (SOAK_TIME)
 #   make style      the mechanical part of the house style
 #
 # NGINX_SRC is the nginx source tree to build against (Debian's nginx-dev by
@@ -37,7 +38,7 @@ FUZZ_TIME  ?= 120
 FUZZ_BINS  := $(addprefix $(B)/fuzz/fuzz_,$(FUZZERS))
 
 .PHONY: all deps module tool unit test prove keys style clean demo \
-        fuzz fuzz-build fuzz-seeds fuzz-short test-valgrind
+        fuzz fuzz-build fuzz-seeds fuzz-short test-valgrind soak
 
 all: module tool
 
@@ -118,6 +119,13 @@ prove: module keys
 	PERL5LIB=$$(perl -MTest::Nginx::Socket -e1 2>/dev/null \
 	            || echo $(CURDIR)/t/lib) \
 	prove -r t/
+
+# make soak SOAK_TIME=300: wrk, key rotation with reloads, a killed worker
+SOAK_TIME ?= 120
+
+soak: deps
+	$(MAKE) all
+	sh tools/soak.sh $(B) $(NGINX_BIN) $(SOAK_TIME)
 
 # the Test::Nginx suites with nginx under valgrind memcheck (slow: every
 # block starts nginx under valgrind); any memcheck error fails it
