@@ -7,6 +7,7 @@
 #   make fuzz       each libFuzzer target for FUZZ_TIME seconds (120)
 #   make test-valgrind  the Test::Nginx suites with nginx under valgrind
 #   make soak       wrk with key rotation and a killed worker (SOAK_TIME)
+#   make test-asan  the suites against an ASan/UBSan build of nginx
 #   make style      the mechanical part of the house style
 #
 # NGINX_SRC is the nginx source tree to build against (Debian's nginx-dev by
@@ -38,7 +39,7 @@ FUZZ_TIME  ?= 120
 FUZZ_BINS  := $(addprefix $(B)/fuzz/fuzz_,$(FUZZERS))
 
 .PHONY: all deps module tool unit test prove keys style clean demo \
-        fuzz fuzz-build fuzz-seeds fuzz-short test-valgrind soak
+        fuzz fuzz-build fuzz-seeds fuzz-short test-valgrind soak test-asan
 
 all: module tool
 
@@ -120,6 +121,33 @@ prove: module keys
 	            || echo $(CURDIR)/t/lib) \
 	prove -r t/
 
+# the suites against nginx and the module built with ASan and UBSan (from
+# Debian's nginx source); any sanitizer report fails it. Leaks are left to
+# test-valgrind; ODR checks are off because every nginx dynamic module
+# defines ngx_module_names, which nginx finds with dlsym() by design.
+ASAN_DIR := $(B)/asan
+
+test-asan: deps
+	$(MAKE) tool keys
+	bash tools/nginx-asan.sh $(B)
+	rm -rf $(ASAN_DIR)/reports
+	mkdir -p $(ASAN_DIR)/reports
+	TEST_NGINX_SERVROOT=$(ASAN_DIR)/servroot \
+	TEST_NGINX_SERVER_PORT=2184 TEST_NGINX_FCGI_PORT=2186 \
+	TEST_NGINX_HOSTILE_PORT=2187 TEST_NGINX_HTTP_PORT=2188 \
+	ASAN_OPTIONS=detect_leaks=0:detect_odr_violation=0:abort_on_error=1:log_path=$(ASAN_DIR)/reports/asan \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:suppressions=$(CURDIR)/t/ubsan.suppress:log_path=$(ASAN_DIR)/reports/ubsan \
+	TEST_NGINX_BINARY=$(ASAN_DIR)/nginx/objs/nginx \
+	TEST_NGINX_LOAD_MODULES=$(ASAN_DIR)/nginx/objs/ngx_http_authgw_module.so \
+	TEST_NGINX_KEYS=$(B)/keys \
+	AUTHGW_TOKEN=$(TOOL) \
+	PERL5LIB=$$(perl -MTest::Nginx::Socket -e1 2>/dev/null \
+	            || echo $(CURDIR)/t/lib) \
+	prove $(filter-out t/120-demo.t,$(wildcard t/*.t))
+	@n=$$(ls $(ASAN_DIR)/reports | wc -l); \
+	echo "test-asan: $$n sanitizer reports"; \
+	if [ $$n -ne 0 ]; then head -60 $(ASAN_DIR)/reports/*; exit 1; fi
+
 # make soak SOAK_TIME=300: wrk, key rotation with reloads, a killed worker
 SOAK_TIME ?= 120
 
@@ -135,6 +163,8 @@ VALGRIND_SUITES ?= $(filter-out t/000-config.t t/120-demo.t \
 test-valgrind: deps
 	$(MAKE) all keys
 	rm -f $(B)/valgrind-report.txt
+	TEST_NGINX_SERVROOT=$(B)/valgrind-servroot \
+	TEST_NGINX_SERVER_PORT=2084 TEST_NGINX_FCGI_PORT=2086 \
 	TEST_NGINX_USE_VALGRIND=1 \
 	TEST_NGINX_VALGRIND_REPORT=$(B)/valgrind-report.txt \
 	TEST_NGINX_BINARY=$(NGINX_BIN) \

@@ -11,7 +11,8 @@ use Test::More;
 my $nginx  = $ENV{TEST_NGINX_BINARY} || 'nginx';
 my $module = $ENV{TEST_NGINX_LOAD_MODULES} or die "no TEST_NGINX_LOAD_MODULES\n";
 my $keys   = $ENV{TEST_NGINX_KEYS} or die "no TEST_NGINX_KEYS\n";
-my $root   = "$ENV{PWD}/t/servroot-config";
+my $root   = ($ENV{TEST_NGINX_SERVROOT} || "$ENV{PWD}/t/servroot")
+             . "-config";
 
 sub nginx_t {
     my ($location, $http) = @_;

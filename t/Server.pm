@@ -20,7 +20,8 @@ our @EXPORT = qw(start_nginx stop_nginx exchange parse_responses);
 sub start_nginx {
     my ($name, $port, $http) = @_;
 
-    my $root = "$ENV{PWD}/t/servroot-$name";
+    my $root = ($ENV{TEST_NGINX_SERVROOT} || "$ENV{PWD}/t/servroot")
+               . "-$name";
     my $module = $ENV{TEST_NGINX_LOAD_MODULES} or die "no module\n";
     my $bin = $ENV{TEST_NGINX_BINARY} || 'nginx';
 

@@ -15,18 +15,18 @@ for t in token keys jwe b64 diff; do
         -dict=t/fuzz/jose.dict -artifact_prefix="$B/fuzz/crash-$t-" \
         "$B/fuzz/corpus/$t" "$B/fuzz/seeds/$t" > "$B/fuzz/$t.log" 2>&1
     r=$?
-    execs=$(grep -o 'stat::number_of_executed_units: [0-9]*' "$B/fuzz/$t.log" \
+    execs=$(grep -ao 'stat::number_of_executed_units: [0-9]*' "$B/fuzz/$t.log" \
             | grep -o '[0-9]*$')
-    rate=$(grep -o 'exec/s: [0-9]*' "$B/fuzz/$t.log" | tail -1 \
+    rate=$(grep -ao 'exec/s: [0-9]*' "$B/fuzz/$t.log" | tail -1 \
            | grep -o '[0-9]*$')
     if [ $r -eq 0 ]; then
         echo "fuzz_$t: ${execs:-0} executions in ${S}s (${rate:-?}/s), no crash"
     else
         echo "fuzz_$t: FAILED after ${execs:-?} executions, see $B/fuzz/$t.log"
-        grep -m5 'ERROR\|SUMMARY\|abort\|diff:' "$B/fuzz/$t.log"
+        grep -a -m5 'ERROR\|SUMMARY\|abort\|diff:' "$B/fuzz/$t.log"
         rc=1
     fi
-    grep '^diff:' "$B/fuzz/$t.log"
+    grep -a '^diff:' "$B/fuzz/$t.log"
 done
 
 exit $rc

@@ -26,7 +26,7 @@ my $RepeatEach = 1;
 my $LogLevel   = 'debug';
 my $ServerPort = $ENV{TEST_NGINX_SERVER_PORT} || $ENV{TEST_NGINX_PORT}
                  || 1984;
-my $ServRoot   = cwd() . '/t/servroot';
+my $ServRoot   = $ENV{TEST_NGINX_SERVROOT} || cwd() . '/t/servroot';
 my $Valgrind   = $ENV{TEST_NGINX_USE_VALGRIND};
 my $Timeout    = $ENV{TEST_NGINX_TIMEOUT} || ($Valgrind ? 30 : 5);
 
