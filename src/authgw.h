@@ -159,6 +159,44 @@ authgw_status_t authgw_claims_check(json_t *payload,
 json_t *authgw_claim_get(json_t *payload, const unsigned char *name,
     size_t len);
 
+
+#define AUTHGW_CACHE_USER_ID_MAX  64
+
+typedef struct authgw_cache_s  authgw_cache_t;
+
+typedef struct {
+    unsigned char         hash[32];     /* SHA-256 of the whole token */
+    json_t               *header;
+    json_t               *payload;
+    authgw_alg_t          alg;
+    const authgw_key_t   *key;
+    const void           *user_id_keys; /* the rules that decrypted it */
+    const void           *user_id_claim;
+    size_t                user_id_len;  /* 0: not cached */
+    unsigned char         user_id[AUTHGW_CACHE_USER_ID_MAX];
+    uint32_t              prev;
+    uint32_t              next;
+    uint32_t              chain;
+} authgw_cache_entry_t;
+
+typedef struct {
+    uint64_t              hits;
+    uint64_t              misses;
+    uint64_t              evictions;
+} authgw_cache_stats_t;
+
+authgw_cache_t *authgw_cache_create(size_t entries);
+void authgw_cache_destroy(authgw_cache_t *c);
+int authgw_cache_hash(authgw_cache_t *c, const unsigned char *token,
+    size_t len, unsigned char *hash);
+authgw_cache_entry_t *authgw_cache_get(authgw_cache_t *c,
+    const unsigned char *hash);
+authgw_cache_entry_t *authgw_cache_put(authgw_cache_t *c,
+    const unsigned char *hash, json_t *header, json_t *payload,
+    authgw_alg_t alg, const authgw_key_t *key);
+void authgw_cache_remove(authgw_cache_t *c, authgw_cache_entry_t *e);
+const authgw_cache_stats_t *authgw_cache_stats(authgw_cache_t *c);
+
 authgw_status_t authgw_jwe_decrypt(const unsigned char *jwe, size_t len,
     authgw_key_t *const *keys, size_t nkeys, const authgw_alloc_t *a,
     unsigned char **out, size_t *outlen);

@@ -16,9 +16,10 @@ use Time::HiRes qw(sleep time);
 
 our @EXPORT = qw(start_nginx stop_nginx exchange parse_responses);
 
-# start_nginx(NAME, PORT, HTTP_BLOCK_TEXT) -> (pid, root)
+# start_nginx(NAME, PORT, HTTP_BLOCK_TEXT[, master => 1]) -> (pid, root);
+# with master, one worker under a master (reloads work as in production)
 sub start_nginx {
-    my ($name, $port, $http) = @_;
+    my ($name, $port, $http, %o) = @_;
 
     my $root = ($ENV{TEST_NGINX_SERVROOT} || "$ENV{PWD}/t/servroot")
                . "-$name";
@@ -32,7 +33,8 @@ sub start_nginx {
     print $fh <<"_EOC_";
 load_module $module;
 daemon off;
-master_process off;
+master_process @{[ $o{master} ? 'on' : 'off' ]};
+worker_processes 1;
 error_log logs/error.log info;
 pid logs/nginx.pid;
 events { worker_connections 256; }

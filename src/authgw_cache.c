@@ -1,0 +1,304 @@
+
+/*
+ * A per-worker cache of tokens whose signature verified: keyed by the
+ * SHA-256 of the whole token, bounded in entries, least recently used
+ * evicted first. All entries are allocated when the cache is made, at
+ * configuration load; the request path only links and unlinks them. An
+ * entry holds references to the verified header and payload, so that a hit
+ * skips decoding, parsing and the signature, while the claim rules (and
+ * exp) are applied again by the caller.
+ */
+
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
+#include "authgw.h"
+
+
+#define AUTHGW_CACHE_NONE  0xffffffffu
+
+
+struct authgw_cache_s {
+    authgw_cache_entry_t  *entries;
+    uint32_t              *buckets;
+    uint32_t               mask;
+    uint32_t               size;
+    uint32_t               used;
+    uint32_t               head;        /* most recently used */
+    uint32_t               tail;        /* least recently used */
+    EVP_MD                *sha256;
+    authgw_cache_stats_t   stats;
+};
+
+
+static uint32_t authgw_cache_bucket(authgw_cache_t *c,
+    const unsigned char *hash);
+static void authgw_cache_unlink(authgw_cache_t *c, uint32_t i);
+static void authgw_cache_link_head(authgw_cache_t *c, uint32_t i);
+static void authgw_cache_unchain(authgw_cache_t *c, uint32_t i);
+static void authgw_cache_clear(authgw_cache_entry_t *e);
+
+
+authgw_cache_t *
+authgw_cache_create(size_t entries)
+{
+    uint32_t         i, nb;
+    authgw_cache_t  *c;
+
+    if (entries == 0 || entries > (1u << 24)) {
+        return NULL;
+    }
+
+    c = calloc(1, sizeof(authgw_cache_t));
+    if (c == NULL) {
+        return NULL;
+    }
+
+    for (nb = 1; nb < 2 * entries; nb <<= 1) {
+        /* void */
+    }
+
+    c->entries = calloc(entries, sizeof(authgw_cache_entry_t));
+    c->buckets = malloc(nb * sizeof(uint32_t));
+    c->sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
+
+    if (c->entries == NULL || c->buckets == NULL || c->sha256 == NULL) {
+        authgw_cache_destroy(c);
+        return NULL;
+    }
+
+    for (i = 0; i < nb; i++) {
+        c->buckets[i] = AUTHGW_CACHE_NONE;
+    }
+
+    c->mask = nb - 1;
+    c->size = (uint32_t) entries;
+    c->head = AUTHGW_CACHE_NONE;
+    c->tail = AUTHGW_CACHE_NONE;
+
+    return c;
+}
+
+
+static void
+authgw_cache_clear(authgw_cache_entry_t *e)
+{
+    json_decref(e->header);
+    json_decref(e->payload);
+
+    OPENSSL_cleanse(e->user_id, sizeof(e->user_id));
+
+    e->header = NULL;
+    e->payload = NULL;
+    e->user_id_len = 0;
+    e->user_id_keys = NULL;
+    e->user_id_claim = NULL;
+}
+
+
+void
+authgw_cache_destroy(authgw_cache_t *c)
+{
+    uint32_t  i;
+
+    if (c == NULL) {
+        return;
+    }
+
+    if (c->entries != NULL) {
+        for (i = 0; i < c->size; i++) {
+            authgw_cache_clear(&c->entries[i]);
+        }
+    }
+
+    EVP_MD_free(c->sha256);
+    free(c->entries);
+    free(c->buckets);
+    free(c);
+}
+
+
+int
+authgw_cache_hash(authgw_cache_t *c, const unsigned char *token, size_t len,
+    unsigned char *hash)
+{
+    return EVP_Digest(token, len, hash, NULL, c->sha256, NULL) == 1 ? 0 : -1;
+}
+
+
+static uint32_t
+authgw_cache_bucket(authgw_cache_t *c, const unsigned char *hash)
+{
+    uint32_t  h;
+
+    memcpy(&h, hash, sizeof(h));
+
+    return h & c->mask;
+}
+
+
+static void
+authgw_cache_unlink(authgw_cache_t *c, uint32_t i)
+{
+    authgw_cache_entry_t  *e = &c->entries[i];
+
+    if (e->prev != AUTHGW_CACHE_NONE) {
+        c->entries[e->prev].next = e->next;
+
+    } else {
+        c->head = e->next;
+    }
+
+    if (e->next != AUTHGW_CACHE_NONE) {
+        c->entries[e->next].prev = e->prev;
+
+    } else {
+        c->tail = e->prev;
+    }
+}
+
+
+static void
+authgw_cache_link_head(authgw_cache_t *c, uint32_t i)
+{
+    authgw_cache_entry_t  *e = &c->entries[i];
+
+    e->prev = AUTHGW_CACHE_NONE;
+    e->next = c->head;
+
+    if (c->head != AUTHGW_CACHE_NONE) {
+        c->entries[c->head].prev = i;
+    }
+
+    c->head = i;
+
+    if (c->tail == AUTHGW_CACHE_NONE) {
+        c->tail = i;
+    }
+}
+
+
+static void
+authgw_cache_unchain(authgw_cache_t *c, uint32_t i)
+{
+    uint32_t  *p;
+
+    for (p = &c->buckets[authgw_cache_bucket(c, c->entries[i].hash)];
+         *p != AUTHGW_CACHE_NONE;
+         p = &c->entries[*p].chain)
+    {
+        if (*p == i) {
+            *p = c->entries[i].chain;
+            return;
+        }
+    }
+}
+
+
+/* the entry of this hash, now the most recently used; NULL if none */
+
+authgw_cache_entry_t *
+authgw_cache_get(authgw_cache_t *c, const unsigned char *hash)
+{
+    uint32_t  i;
+
+    for (i = c->buckets[authgw_cache_bucket(c, hash)];
+         i != AUTHGW_CACHE_NONE;
+         i = c->entries[i].chain)
+    {
+        if (CRYPTO_memcmp(c->entries[i].hash, hash, 32) == 0) {
+            authgw_cache_unlink(c, i);
+            authgw_cache_link_head(c, i);
+            c->stats.hits++;
+            return &c->entries[i];
+        }
+    }
+
+    c->stats.misses++;
+
+    return NULL;
+}
+
+
+/*
+ * Stores a verified token; takes references to header and payload. When
+ * full, the least recently used entry makes room.
+ */
+
+authgw_cache_entry_t *
+authgw_cache_put(authgw_cache_t *c, const unsigned char *hash,
+    json_t *header, json_t *payload, authgw_alg_t alg,
+    const authgw_key_t *key)
+{
+    uint32_t               i, b;
+    authgw_cache_entry_t  *e;
+
+    if (c->used < c->size) {
+        i = c->used++;
+
+    } else {
+        i = c->tail;
+        authgw_cache_unlink(c, i);
+        authgw_cache_unchain(c, i);
+        authgw_cache_clear(&c->entries[i]);
+        c->stats.evictions++;
+    }
+
+    e = &c->entries[i];
+
+    memcpy(e->hash, hash, 32);
+    e->header = json_incref(header);
+    e->payload = json_incref(payload);
+    e->alg = alg;
+    e->key = key;
+
+    b = authgw_cache_bucket(c, hash);
+    e->chain = c->buckets[b];
+    c->buckets[b] = i;
+
+    authgw_cache_link_head(c, i);
+
+    return e;
+}
+
+
+/* drops an entry (an expired token): it becomes the next to be reused */
+
+void
+authgw_cache_remove(authgw_cache_t *c, authgw_cache_entry_t *e)
+{
+    uint32_t  i;
+
+    i = (uint32_t) (e - c->entries);
+
+    authgw_cache_unchain(c, i);
+    authgw_cache_clear(e);
+    memset(e->hash, 0, sizeof(e->hash));
+
+    /* keep it linked, as the least recently used, with no hash chain */
+
+    authgw_cache_unlink(c, i);
+
+    e->next = AUTHGW_CACHE_NONE;
+    e->prev = c->tail;
+
+    if (c->tail != AUTHGW_CACHE_NONE) {
+        c->entries[c->tail].next = i;
+
+    } else {
+        c->head = i;
+    }
+
+    c->tail = i;
+}
+
+
+const authgw_cache_stats_t *
+authgw_cache_stats(authgw_cache_t *c)
+{
+    return &c->stats;
+}
