@@ -8,6 +8,7 @@
 #   make test-valgrind  the Test::Nginx suites with nginx under valgrind
 #   make soak       wrk with key rotation and a killed worker (SOAK_TIME)
 #   make test-asan  the suites against an ASan/UBSan build of nginx
+#   make bench      the benchmark; writes docs/performance.md
 #   make style      the mechanical part of the house style
 #
 # NGINX_SRC is the nginx source tree to build against (Debian's nginx-dev by
@@ -39,7 +40,8 @@ FUZZ_TIME  ?= 120
 FUZZ_BINS  := $(addprefix $(B)/fuzz/fuzz_,$(FUZZERS))
 
 .PHONY: all deps module tool unit test prove keys style clean demo \
-        fuzz fuzz-build fuzz-seeds fuzz-short test-valgrind soak test-asan
+        fuzz fuzz-build fuzz-seeds fuzz-short test-valgrind soak test-asan \
+        bench
 
 all: module tool
 
@@ -147,6 +149,14 @@ test-asan: deps
 	@n=$$(ls $(ASAN_DIR)/reports | wc -l); \
 	echo "test-asan: $$n sanitizer reports"; \
 	if [ $$n -ne 0 ]; then head -60 $(ASAN_DIR)/reports/*; exit 1; fi
+
+# authgw against the baselines, same run; writes docs/performance.md
+BENCH_TIME ?= 5
+BENCH_ROUNDS ?= 3
+
+bench: deps
+	$(MAKE) all
+	sh tools/bench.sh $(B) $(NGINX_BIN) $(BENCH_TIME) $(BENCH_ROUNDS)
 
 # make soak SOAK_TIME=300: wrk, key rotation with reloads, a killed worker
 SOAK_TIME ?= 120
