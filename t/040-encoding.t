@@ -26,7 +26,7 @@ __DATA__
 --- request
 GET /api
 --- more_headers eval
-::bearer(alg => 'HS256', key => 'hs256.key', header_seg => ::b64url('{"alg":"HS256"}'), payload_seg => ::b64url('{"sub":"alice","exp":' . (time() + 300) . '}'))
+::bearer(alg => 'HS256', key => 'hs256.key', header_seg => ::b64url('{"alg":"HS256"}'), payload_seg => ::b64url('{"sub":"alice","exp":' . (time() + 3600) . '}'))
 --- response_body
 sub=alice
 --- no_error_log
@@ -46,7 +46,7 @@ authgw: refused
 --- request
 GET /api
 --- more_headers eval
-::bearer(alg => 'HS256', key => 'hs256.key', header_seg => ::b64url('{"alg":"HS256"} ') . '==', payload_seg => ::b64url('{"sub":"alice","exp":' . (time() + 300) . '}'))
+::bearer(alg => 'HS256', key => 'hs256.key', header_seg => ::b64url('{"alg":"HS256"} ') . '==', payload_seg => ::b64url('{"sub":"alice","exp":' . (time() + 3600) . '}'))
 --- error_code: 401
 --- response_headers
 WWW-Authenticate: Bearer realm="test", error="invalid_token"
@@ -67,7 +67,7 @@ authgw: refused: malformed_token
 --- request
 GET /api
 --- more_headers eval
-::bearer(alg => 'HS256', key => 'hs256.key', header_seg => ::b64url('{"alg":"HS256"}'), payload_seg => ::b64url('{"sub":"alice","exp":' . (time() + 300) . '} ') . '=')
+::bearer(alg => 'HS256', key => 'hs256.key', header_seg => ::b64url('{"alg":"HS256"}'), payload_seg => ::b64url('{"sub":"alice","exp":' . (time() + 3600) . '} ') . '=')
 --- error_code: 401
 --- response_headers
 WWW-Authenticate: Bearer realm="test", error="invalid_token"
@@ -88,7 +88,7 @@ authgw: refused: malformed_token
 --- request
 GET /api
 --- more_headers eval
-::bearer(alg => 'HS256', key => 'hs256.key', header_seg => ::b64url('{"alg":"HS256"}'), payload_seg => ::std64('{"sub":"alice","x":"~~~~~~??????","exp":' . (time() + 300) . '}'))
+::bearer(alg => 'HS256', key => 'hs256.key', header_seg => ::b64url('{"alg":"HS256"}'), payload_seg => ::std64('{"sub":"alice","x":"~~~~~~??????","exp":' . (time() + 3600) . '}'))
 --- error_code: 401
 --- response_headers
 WWW-Authenticate: Bearer realm="test", error="invalid_token"
@@ -109,7 +109,7 @@ authgw: refused: malformed_token
 --- request
 GET /api
 --- more_headers eval
-::bearer(alg => 'HS256', key => 'hs256.key', header_seg => ::dirty_bits('{"alg":"HS256"}'), payload_seg => ::b64url('{"sub":"alice","exp":' . (time() + 300) . '}'))
+::bearer(alg => 'HS256', key => 'hs256.key', header_seg => ::dirty_bits('{"alg":"HS256"}'), payload_seg => ::b64url('{"sub":"alice","exp":' . (time() + 3600) . '}'))
 --- error_code: 401
 --- response_headers
 WWW-Authenticate: Bearer realm="test", error="invalid_token"
@@ -130,7 +130,7 @@ authgw: refused: malformed_token
 --- request
 GET /api
 --- more_headers eval
-::bearer(alg => 'HS256', key => 'hs256.key', header_seg => ::b64url('{"alg":"HS256"}'), payload_seg => ::dirty_bits('{"sub":"alice","exp":' . (time() + 300) . '}'))
+::bearer(alg => 'HS256', key => 'hs256.key', header_seg => ::b64url('{"alg":"HS256"}'), payload_seg => ::dirty_bits('{"sub":"alice","exp":' . (time() + 3600) . '}'))
 --- error_code: 401
 --- response_headers
 WWW-Authenticate: Bearer realm="test", error="invalid_token"
@@ -151,7 +151,7 @@ authgw: refused: malformed_token
 --- request
 GET /api
 --- more_headers eval
-::bearer(alg => 'HS256', key => 'hs256.key', header_seg => ::b64url('{"alg":"HS256"}') . 'A', payload_seg => ::b64url('{"sub":"alice","exp":' . (time() + 300) . '}'))
+::bearer(alg => 'HS256', key => 'hs256.key', header_seg => ::b64url('{"alg":"HS256"}') . 'A', payload_seg => ::b64url('{"sub":"alice","exp":' . (time() + 3600) . '}'))
 --- error_code: 401
 --- response_headers
 WWW-Authenticate: Bearer realm="test", error="invalid_token"
@@ -172,7 +172,7 @@ authgw: refused: malformed_token
 --- request
 GET /api
 --- more_headers eval
-::bearer(alg => 'HS256', key => 'hs256.key', header_seg => ::b64url('{"alg":"HS256"}'), payload_seg => ::b64url('{"sub":"alice","exp":' . (time() + 300) . '}') . '*')
+::bearer(alg => 'HS256', key => 'hs256.key', header_seg => ::b64url('{"alg":"HS256"}'), payload_seg => ::b64url('{"sub":"alice","exp":' . (time() + 3600) . '}') . '*')
 --- error_code: 401
 --- response_headers
 WWW-Authenticate: Bearer realm="test", error="invalid_token"
@@ -235,7 +235,7 @@ authgw: refused: malformed_token
 --- request
 GET /api
 --- more_headers eval
-::bearer(alg => 'HS256', key => 'hs256.key', raw_payload => '{"sub":"alice","sub":"mallory","exp":' . (time() + 300) . '}')
+::bearer(alg => 'HS256', key => 'hs256.key', raw_payload => '{"sub":"alice","sub":"mallory","exp":' . (time() + 3600) . '}')
 --- error_code: 401
 --- response_headers
 WWW-Authenticate: Bearer realm="test", error="invalid_token"
@@ -256,7 +256,7 @@ authgw: refused: malformed_token
 --- request
 GET /api
 --- more_headers eval
-::bearer(alg => 'HS256', key => 'hs256.key', raw_payload => '[{"sub":"alice","exp":' . (time() + 300) . '}]')
+::bearer(alg => 'HS256', key => 'hs256.key', raw_payload => '[{"sub":"alice","exp":' . (time() + 3600) . '}]')
 --- error_code: 401
 --- response_headers
 WWW-Authenticate: Bearer realm="test", error="invalid_token"
@@ -361,7 +361,7 @@ authgw: refused: malformed_token
 --- request
 GET /api
 --- more_headers eval
-::bearer(alg => 'HS256', key => 'hs256.key', raw_payload => qq({"sub":"al\xffice","exp":) . (time() + 300) . '}')
+::bearer(alg => 'HS256', key => 'hs256.key', raw_payload => qq({"sub":"al\xffice","exp":) . (time() + 3600) . '}')
 --- error_code: 401
 --- response_headers
 WWW-Authenticate: Bearer realm="test", error="invalid_token"
@@ -382,7 +382,7 @@ authgw: refused: malformed_token
 --- request
 GET /api
 --- more_headers eval
-::bearer(alg => 'HS256', key => 'hs256.key', raw_payload => qq(\xef\xbb\xbf{"sub":"alice","exp":) . (time() + 300) . '}')
+::bearer(alg => 'HS256', key => 'hs256.key', raw_payload => qq(\xef\xbb\xbf{"sub":"alice","exp":) . (time() + 3600) . '}')
 --- error_code: 401
 --- response_headers
 WWW-Authenticate: Bearer realm="test", error="invalid_token"
@@ -403,7 +403,7 @@ authgw: refused: malformed_token
 --- request
 GET /api
 --- more_headers eval
-::bearer(alg => 'HS256', key => 'hs256.key', raw_payload => '{"sub":"\\ud800","exp":' . (time() + 300) . '}')
+::bearer(alg => 'HS256', key => 'hs256.key', raw_payload => '{"sub":"\\ud800","exp":' . (time() + 3600) . '}')
 --- error_code: 401
 --- response_headers
 WWW-Authenticate: Bearer realm="test", error="invalid_token"
@@ -424,7 +424,7 @@ authgw: refused: malformed_token
 --- request
 GET /api
 --- more_headers eval
-::bearer(alg => 'HS256', key => 'hs256.key', raw_payload => '{"sub":"alice","exp":' . (time() + 300) . ',"x":' . ('[' x 40) . (']' x 40) . '}')
+::bearer(alg => 'HS256', key => 'hs256.key', raw_payload => '{"sub":"alice","exp":' . (time() + 3600) . ',"x":' . ('[' x 40) . (']' x 40) . '}')
 --- error_code: 401
 --- response_headers
 WWW-Authenticate: Bearer realm="test", error="invalid_token"
@@ -445,7 +445,7 @@ authgw: refused: malformed_token
 --- request
 GET /api
 --- more_headers eval
-::bearer(alg => 'HS256', key => 'hs256.key', raw_payload => '{"sub":"alice","exp":' . (time() + 300) . '} x')
+::bearer(alg => 'HS256', key => 'hs256.key', raw_payload => '{"sub":"alice","exp":' . (time() + 3600) . '} x')
 --- error_code: 401
 --- response_headers
 WWW-Authenticate: Bearer realm="test", error="invalid_token"
@@ -466,7 +466,7 @@ authgw: refused: malformed_token
 --- request
 GET /api
 --- more_headers eval
-::bearer(alg => 'HS256', key => 'hs256.key', raw_payload => '{"sub":"alice"}{"exp":' . (time() + 300) . '}')
+::bearer(alg => 'HS256', key => 'hs256.key', raw_payload => '{"sub":"alice"}{"exp":' . (time() + 3600) . '}')
 --- error_code: 401
 --- response_headers
 WWW-Authenticate: Bearer realm="test", error="invalid_token"
@@ -508,7 +508,7 @@ authgw: refused: malformed_token
 --- request
 GET /api
 --- more_headers eval
-::bearer(alg => 'HS256', key => 'hs256.key', raw_payload => '{"sub":"alice","exp":0' . (time() + 300) . '}')
+::bearer(alg => 'HS256', key => 'hs256.key', raw_payload => '{"sub":"alice","exp":0' . (time() + 3600) . '}')
 --- error_code: 401
 --- response_headers
 WWW-Authenticate: Bearer realm="test", error="invalid_token"
@@ -529,7 +529,7 @@ authgw: refused: malformed_token
 --- request
 GET /api
 --- more_headers eval
-::bearer(alg => 'HS256', key => 'hs256.key', raw_payload => "{'sub':'alice','exp':" . (time() + 300) . '}')
+::bearer(alg => 'HS256', key => 'hs256.key', raw_payload => "{'sub':'alice','exp':" . (time() + 3600) . '}')
 --- error_code: 401
 --- response_headers
 WWW-Authenticate: Bearer realm="test", error="invalid_token"
@@ -550,7 +550,7 @@ authgw: refused: malformed_token
 --- request
 GET /api
 --- more_headers eval
-::bearer(alg => 'HS256', key => 'hs256.key', raw_header => '{"alg":"HS256","kid":"a","kid":"b"}', raw_payload => '{"sub":"alice","exp":' . (time() + 300) . '}')
+::bearer(alg => 'HS256', key => 'hs256.key', raw_header => '{"alg":"HS256","kid":"a","kid":"b"}', raw_payload => '{"sub":"alice","exp":' . (time() + 3600) . '}')
 --- error_code: 401
 --- response_headers
 WWW-Authenticate: Bearer realm="test", error="invalid_token"
@@ -571,7 +571,7 @@ authgw: refused: malformed_token
 --- request
 GET /api
 --- more_headers eval
-::bearer(alg => 'HS256', key => 'hs256.key', claims => '{"sub":"alice","exp":"' . (time() + 300) . '"}')
+::bearer(alg => 'HS256', key => 'hs256.key', claims => '{"sub":"alice","exp":"' . (time() + 3600) . '"}')
 --- error_code: 401
 --- response_headers
 WWW-Authenticate: Bearer realm="test", error="invalid_token"
@@ -592,7 +592,7 @@ authgw: refused: malformed_token
 --- request
 GET /api
 --- more_headers eval
-::bearer(alg => 'HS256', key => 'hs256.key', claims => '{"sub":"alice","nbf":"0","exp":' . (time() + 300) . '}')
+::bearer(alg => 'HS256', key => 'hs256.key', claims => '{"sub":"alice","nbf":"0","exp":' . (time() + 3600) . '}')
 --- error_code: 401
 --- response_headers
 WWW-Authenticate: Bearer realm="test", error="invalid_token"
@@ -739,7 +739,7 @@ authgw: refused: malformed_token
 --- request
 GET /api
 --- more_headers eval
-::bearer(alg => 'HS256', key => 'hs256.key', claims => sprintf('{"sub":"alice","exp":%.1f}', int(time()) + 300.5))
+::bearer(alg => 'HS256', key => 'hs256.key', claims => sprintf('{"sub":"alice","exp":%.1f}', int(time()) + 3600.5))
 --- response_body
 sub=alice
 --- no_error_log
@@ -780,7 +780,7 @@ authgw: refused: expired
 --- request
 GET /api
 --- more_headers eval
-::bearer(alg => 'HS256', key => 'hs256.key', claims => sprintf('{"sub":"alice","exp":%.9e}', int(time()) + 300))
+::bearer(alg => 'HS256', key => 'hs256.key', claims => sprintf('{"sub":"alice","exp":%.9e}', int(time()) + 3600))
 --- response_body
 sub=alice
 --- no_error_log
@@ -809,12 +809,12 @@ authgw: refused: expired
 
 
 
-=== TEST 39: leeway 60s accepts exp 30s ago
+=== TEST 39: leeway 1h accepts exp 30 min ago
 --- config
     location /api {
         authgw "test";
         authgw_key_file $TEST_NGINX_KEYS/hs256.key alg=HS256;
-        authgw_leeway 60s;
+        authgw_leeway 1h;
         proxy_set_header X-Sub $authgw_claim_sub;
         proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/_echo;
     }
@@ -822,7 +822,7 @@ authgw: refused: expired
 --- request
 GET /api
 --- more_headers eval
-::bearer(alg => 'HS256', key => 'hs256.key', exp_in => -30, claim => { sub => 'alice' })
+::bearer(alg => 'HS256', key => 'hs256.key', exp_in => -1800, claim => { sub => 'alice' })
 --- response_body
 sub=alice
 --- no_error_log
@@ -852,7 +852,7 @@ authgw: refused: expired
 
 
 
-=== TEST 41: nbf 30s ahead
+=== TEST 41: nbf 1h ahead
 --- config
     location /api {
         authgw "test";
@@ -864,7 +864,7 @@ authgw: refused: expired
 --- request
 GET /api
 --- more_headers eval
-::bearer(alg => 'HS256', key => 'hs256.key', nbf_in => 30, claim => { sub => 'alice' })
+::bearer(alg => 'HS256', key => 'hs256.key', nbf_in => 3600, claim => { sub => 'alice' })
 --- error_code: 401
 --- response_headers
 WWW-Authenticate: Bearer realm="test", error="invalid_token"
@@ -894,7 +894,7 @@ authgw: refused
 
 
 
-=== TEST 43: leeway 60s refuses nbf 90s ahead
+=== TEST 43: leeway 60s refuses nbf 1h ahead
 --- config
     location /api {
         authgw "test";
@@ -907,7 +907,7 @@ authgw: refused
 --- request
 GET /api
 --- more_headers eval
-::bearer(alg => 'HS256', key => 'hs256.key', nbf_in => 90, claim => { sub => 'alice' })
+::bearer(alg => 'HS256', key => 'hs256.key', nbf_in => 3600, claim => { sub => 'alice' })
 --- error_code: 401
 --- response_headers
 WWW-Authenticate: Bearer realm="test", error="invalid_token"

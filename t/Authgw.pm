@@ -28,7 +28,7 @@ sub tok {
 
     push @args, '--key', keyfile($o{key}) if defined $o{key};
     push @args, '--kid', $o{kid} if defined $o{kid};
-    push @args, '--exp-in', $o{exp_in} // 300
+    push @args, '--exp-in', $o{exp_in} // 3600
         unless $o{no_exp} || defined $o{claims};
     push @args, '--nbf-in', $o{nbf_in} if defined $o{nbf_in};
     push @args, '--claims', $o{claims} if defined $o{claims};
