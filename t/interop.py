@@ -25,7 +25,7 @@ def key_from(path, symmetric):
 def main(argv):
     if argv[1] == 'jws':
         alg, path, claims = argv[2], argv[3], json.loads(argv[4])
-        claims.setdefault('exp', int(time.time()) + 300)
+        claims.setdefault('exp', int(time.time()) + 3600)
         if len(argv) > 5:
             claims['uid'] = argv[5]
         token = jwt.JWT(header={'alg': alg}, claims=claims)

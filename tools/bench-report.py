@@ -166,6 +166,18 @@ out.append('The crypto-bound limit is `1 / (1/baseline + t_verify)`, with '
            'core): RSA-2048 %.0f, P-256 %.0f, Ed25519 %.0f verifications/s.\n'
            % (verify['RSA-2048'] or 0, verify['P-256'] or 0,
               verify['Ed25519'] or 0))
+profiles = [c for c in ('uid', 'authreq', 'es256', 'eddsa', 'rs256')
+            if os.path.exists(os.path.join(d, 'profile-%s.txt' % c))]
+if profiles:
+    out.append('## Where the time goes\n')
+    out.append('Flat `perf` profiles of the nginx worker during 4 s of each '
+               'configuration (shared object, symbol, share of samples):\n')
+    for c in profiles:
+        out.append('### %s\n' % names.get(c, c))
+        out.append('```')
+        out.append(open(os.path.join(d, 'profile-%s.txt' % c)).read().rstrip())
+        out.append('```\n')
+
 out.append('## Rerun\n')
 out.append('```sh\nmake bench                  # about ten minutes\n'
            'make bench BENCH_TIME=10 BENCH_ROUNDS=5\n```\n')

@@ -132,6 +132,23 @@ for round in $(seq 1 "$ROUNDS"); do
     done
 done
 
+# --- where the time goes: flat profiles of the worker under load
+
+WORKER=$(ps -o pid= --ppid "$MASTER" | head -1 | tr -d ' ')
+
+if command -v perf > /dev/null; then
+    for cfg in uid authreq es256 eddsa rs256; do
+        run_wrk "$cfg" 6 > /dev/null &
+        sleep 1
+        perf record -q -F 999 -p "$WORKER" -o "$D/perf-$cfg.data" \
+            -- sleep 4 > /dev/null 2>&1
+        wait
+        perf report -i "$D/perf-$cfg.data" --stdio --no-children \
+            --sort dso,symbol --percent-limit 1.5 2> /dev/null \
+            | grep -v '^#' | grep -v '^$' | head -20 > "$D/profile-$cfg.txt"
+    done
+fi
+
 # --- worker memory over a minute with the cache and a mix of tokens
 
 run_wrk cache-es256 10 > /dev/null

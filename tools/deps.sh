@@ -8,7 +8,8 @@ set -e
 PKGS="build-essential nginx nginx-dev libssl-dev libjansson-dev libjwt-dev
 libcmocka-dev libtest-base-perl openssl libtext-diff-perl liburi-perl
 python3-jwcrypto curl clang libclang-rt-14-dev
-valgrind wrk gnuplot-nox openssl util-linux time"
+valgrind wrk gnuplot-nox openssl util-linux time
+linux-perf"
 
 missing=""
 for p in $PKGS; do
