@@ -93,7 +93,8 @@ typedef struct {
     unsigned              algs;         /* AUTHGW_ALG_BIT() set it verifies */
     size_t                size;         /* RSA modulus, EC field, secret */
     EVP_PKEY             *pkey;         /* RSA, EC, OKP */
-    EVP_MAC_CTX          *hmac[3];      /* oct: HS256/384/512 templates */
+    EVP_MAC_CTX          *hmac[3];      /* oct: HS256/384/512, keyed */
+    EVP_PKEY_CTX         *verify[AUTHGW_ALG_COUNT];  /* RSA, EC: ready */
     unsigned char         order[66];    /* EC: group order, big-endian */
     unsigned char        *secret;       /* user-id keys: the key bytes */
 } authgw_key_t;

@@ -26,6 +26,8 @@ static int authgw_jws_ecdsa_der(const authgw_key_t *key,
 static int authgw_jws_pkey(const authgw_key_t *key, authgw_alg_t alg,
     const unsigned char *data, size_t len, const unsigned char *sig,
     size_t slen);
+static int authgw_jws_digest(authgw_alg_t alg, const unsigned char *data,
+    size_t len, unsigned char *hash, unsigned int *hlen);
 static int authgw_jws_check(const authgw_key_t *key, authgw_alg_t alg,
     const unsigned char *data, size_t len, const unsigned char *sig,
     size_t slen);
@@ -33,32 +35,59 @@ static int authgw_jws_check(const authgw_key_t *key, authgw_alg_t alg,
 
 static const char  *authgw_jws_digests[3] = { "SHA256", "SHA384", "SHA512" };
 
+/* one digest context and the digests, made once per process and reused */
+static EVP_MD_CTX   *authgw_jws_mctx;
+static EVP_MD       *authgw_jws_mds[3];
+
+
+static int
+authgw_jws_digest(authgw_alg_t alg, const unsigned char *data, size_t len,
+    unsigned char *hash, unsigned int *hlen)
+{
+    int  i;
+
+    i = (alg - AUTHGW_RS256) % 3;
+
+    if (authgw_jws_mctx == NULL) {
+        authgw_jws_mctx = EVP_MD_CTX_new();
+    }
+
+    if (authgw_jws_mds[i] == NULL) {
+        authgw_jws_mds[i] = EVP_MD_fetch(NULL, authgw_jws_digests[i], NULL);
+    }
+
+    if (authgw_jws_mctx == NULL || authgw_jws_mds[i] == NULL
+        || EVP_DigestInit_ex2(authgw_jws_mctx, authgw_jws_mds[i], NULL) != 1
+        || EVP_DigestUpdate(authgw_jws_mctx, data, len) != 1
+        || EVP_DigestFinal_ex(authgw_jws_mctx, hash, hlen) != 1)
+    {
+        return -1;
+    }
+
+    return 0;
+}
+
 
 static int
 authgw_jws_hmac(const authgw_key_t *key, authgw_alg_t alg,
     const unsigned char *data, size_t len, const unsigned char *sig,
     size_t slen)
 {
-    int             ok;
     size_t          mlen;
     EVP_MAC_CTX    *ctx;
     unsigned char   mac[EVP_MAX_MD_SIZE];
 
-    if (key->hmac[alg - AUTHGW_HS256] == NULL) {
+    ctx = key->hmac[alg - AUTHGW_HS256];
+    if (ctx == NULL) {
         return 0;
     }
 
-    ctx = EVP_MAC_CTX_dup(key->hmac[alg - AUTHGW_HS256]);
-    if (ctx == NULL) {
-        return -1;
-    }
+    /* a NULL key starts over with the key the context already holds */
 
-    ok = EVP_MAC_update(ctx, data, len) == 1
-         && EVP_MAC_final(ctx, mac, &mlen, sizeof(mac)) == 1;
-
-    EVP_MAC_CTX_free(ctx);
-
-    if (!ok) {
+    if (EVP_MAC_init(ctx, NULL, 0, NULL) != 1
+        || EVP_MAC_update(ctx, data, len) != 1
+        || EVP_MAC_final(ctx, mac, &mlen, sizeof(mac)) != 1)
+    {
         return -1;
     }
 
@@ -132,26 +161,34 @@ authgw_jws_pkey(const authgw_key_t *key, authgw_alg_t alg,
 {
     int             rc;
     size_t          dlen;
-    const char     *md;
+    unsigned int    hlen;
     EVP_MD_CTX     *mctx;
-    EVP_PKEY_CTX   *pctx;
-    unsigned char   der[2 * 66 + 16];
+    unsigned char   der[2 * 66 + 16], hash[EVP_MAX_MD_SIZE];
 
-    md = NULL;
+    if (alg == AUTHGW_EDDSA) {
 
-    switch (alg) {
+        /* EdDSA signs the message itself: a one-shot verification */
 
-    case AUTHGW_RS256: case AUTHGW_RS384: case AUTHGW_RS512:
-        md = authgw_jws_digests[alg - AUTHGW_RS256];
-        break;
+        mctx = EVP_MD_CTX_new();
+        if (mctx == NULL) {
+            return -1;
+        }
 
-    case AUTHGW_PS256: case AUTHGW_PS384: case AUTHGW_PS512:
-        md = authgw_jws_digests[alg - AUTHGW_PS256];
-        break;
+        if (EVP_DigestVerifyInit_ex(mctx, NULL, NULL, NULL, NULL, key->pkey,
+                                    NULL)
+            != 1)
+        {
+            EVP_MD_CTX_free(mctx);
+            return -1;
+        }
 
-    case AUTHGW_ES256: case AUTHGW_ES384: case AUTHGW_ES512:
-        md = authgw_jws_digests[alg - AUTHGW_ES256];
+        rc = EVP_DigestVerify(mctx, sig, slen, data, len);
+        EVP_MD_CTX_free(mctx);
 
+        return rc == 1;
+    }
+
+    if (alg >= AUTHGW_ES256) {
         dlen = sizeof(der);
 
         rc = authgw_jws_ecdsa_der(key, sig, slen, der, &dlen);
@@ -161,50 +198,15 @@ authgw_jws_pkey(const authgw_key_t *key, authgw_alg_t alg,
 
         sig = der;
         slen = dlen;
-        break;
-
-    default:   /* EdDSA: no separate digest */
-        break;
     }
 
-    mctx = EVP_MD_CTX_new();
-    if (mctx == NULL) {
+    if (authgw_jws_digest(alg, data, len, hash, &hlen) != 0) {
         return -1;
     }
-
-    pctx = NULL;
-
-    if (EVP_DigestVerifyInit_ex(mctx, &pctx, md, NULL, NULL, key->pkey, NULL)
-        != 1)
-    {
-        EVP_MD_CTX_free(mctx);
-        return -1;
-    }
-
-    if (alg >= AUTHGW_RS256 && alg <= AUTHGW_RS512) {
-        if (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) != 1) {
-            EVP_MD_CTX_free(mctx);
-            return -1;
-        }
-
-    } else if (alg >= AUTHGW_PS256 && alg <= AUTHGW_PS512) {
-        if (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) != 1
-            || EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST)
-               != 1
-            || EVP_PKEY_CTX_set_rsa_mgf1_md_name(pctx, md, NULL) != 1)
-        {
-            EVP_MD_CTX_free(mctx);
-            return -1;
-        }
-    }
-
-    rc = EVP_DigestVerify(mctx, sig, slen, data, len);
-
-    EVP_MD_CTX_free(mctx);
 
     /* 0 is a bad signature; a negative value is also one, never a fault */
 
-    return rc == 1;
+    return EVP_PKEY_verify(key->verify[alg], sig, slen, hash, hlen) == 1;
 }
 
 
@@ -302,8 +304,6 @@ authgw_jws_verify(const unsigned char *token, size_t len,
         return AUTHGW_MALFORMED_TOKEN;
     }
 
-    ERR_clear_error();
-
     buf = authgw_b64url_decode_alloc(a, token, dot1, &blen);
     if (buf == NULL) {
         return AUTHGW_MALFORMED_TOKEN;
@@ -384,7 +384,12 @@ authgw_jws_verify(const unsigned char *token, size_t len,
 
         rc = authgw_jws_check(key, (authgw_alg_t) alg, token, dot2, sig,
                               slen);
-        ERR_clear_error();
+
+        /* a refused signature leaves errors: none reaches the next request */
+
+        if (rc != 1) {
+            ERR_clear_error();
+        }
 
         if (rc < 0) {
             status = AUTHGW_INTERNAL_ERROR;

@@ -22,6 +22,7 @@
 #include <openssl/err.h>
 #include <openssl/param_build.h>
 #include <openssl/pem.h>
+#include <openssl/rsa.h>
 #include <openssl/x509.h>
 
 #include "authgw.h"
@@ -52,6 +53,7 @@ static int authgw_key_hmac(authgw_key_list_t *l, authgw_key_t *key,
 static int authgw_key_from_pkey(authgw_key_list_t *l, authgw_key_t **out,
     EVP_PKEY *pkey);
 static int authgw_key_ec_order(authgw_key_t *key, const char *group);
+static int authgw_key_prepare(authgw_key_list_t *l, authgw_key_t *key);
 static int authgw_key_pem(authgw_key_list_t *l, const unsigned char *buf,
     size_t len, const unsigned char *kid, size_t kid_len, int alg);
 static int authgw_key_json(authgw_key_list_t *l, const unsigned char *buf,
@@ -96,6 +98,11 @@ authgw_key_add(authgw_key_list_t *l, authgw_key_t *key)
 {
     size_t          i;
     authgw_key_t  **keys;
+
+    if (key->pkey != NULL && authgw_key_prepare(l, key) != 0) {
+        authgw_key_free(key);
+        return -1;
+    }
 
     if (key->kid != NULL) {
         for (i = 0; i < l->nkeys; i++) {
@@ -176,6 +183,10 @@ authgw_key_free(authgw_key_t *key)
         EVP_MAC_CTX_free(key->hmac[i]);
     }
 
+    for (i = 0; i < AUTHGW_ALG_COUNT; i++) {
+        EVP_PKEY_CTX_free(key->verify[i]);
+    }
+
     if (key->secret != NULL) {
         OPENSSL_clear_free(key->secret, key->size);
     }
@@ -251,6 +262,59 @@ authgw_key_hmac(authgw_key_list_t *l, authgw_key_t *key,
 
     key->algs = algs;
     key->size = len;
+
+    return 0;
+}
+
+
+/*
+ * One verification context per algorithm the key allows, with padding and
+ * digest set once: the request path hashes and calls EVP_PKEY_verify().
+ * EdDSA signs the message itself, not a digest, and is left out.
+ */
+
+static int
+authgw_key_prepare(authgw_key_list_t *l, authgw_key_t *key)
+{
+    int             a, ok;
+    EVP_MD         *md;
+    EVP_PKEY_CTX   *ctx;
+
+    static const char  *digests[3] = { "SHA256", "SHA384", "SHA512" };
+
+    for (a = AUTHGW_RS256; a <= AUTHGW_ES512; a++) {
+        if (!(key->algs & AUTHGW_ALG_BIT(a))) {
+            continue;
+        }
+
+        md = EVP_MD_fetch(NULL, digests[(a - AUTHGW_RS256) % 3], NULL);
+        ctx = EVP_PKEY_CTX_new_from_pkey(NULL, key->pkey, NULL);
+
+        ok = md != NULL && ctx != NULL
+             && EVP_PKEY_verify_init(ctx) == 1
+             && EVP_PKEY_CTX_set_signature_md(ctx, md) == 1;
+
+        if (ok && a <= AUTHGW_RS512) {
+            ok = EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PADDING) == 1;
+
+        } else if (ok && a <= AUTHGW_PS512) {
+            ok = EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PSS_PADDING) == 1
+                 && EVP_PKEY_CTX_set_rsa_pss_saltlen(ctx,
+                                                     RSA_PSS_SALTLEN_DIGEST)
+                    == 1
+                 && EVP_PKEY_CTX_set_rsa_mgf1_md(ctx, md) == 1;
+        }
+
+        EVP_MD_free(md);
+
+        if (!ok) {
+            EVP_PKEY_CTX_free(ctx);
+            return authgw_key_fail(l, "cannot prepare %s verification",
+                                   authgw_alg_name(a));
+        }
+
+        key->verify[a] = ctx;
+    }
 
     return 0;
 }
