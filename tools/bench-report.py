@@ -178,8 +178,20 @@ if profiles:
         out.append(open(os.path.join(d, 'profile-%s.txt' % c)).read().rstrip())
         out.append('```\n')
 
+out.append('## Reading these figures\n')
+out.append('On this shared machine the same configuration varies from run to '
+           'run by far more than the targets\' margins (the no-auth '
+           'baseline has measured from about 37,000 to 58,000 requests/s in '
+           'different runs), and within one run a cache-hit configuration '
+           'can measure above the baseline, which it cannot really be: '
+           'differences of 10 to 15% between configurations of one run are '
+           'within noise here. The baseline request also carries a shorter '
+           'token (HS256) than the RSA and EC configurations, whose larger '
+           'headers cost nginx itself a little more to read. More rounds '
+           '(`BENCH_ROUNDS=7`) narrow the medians.\n')
+
 out.append('## Rerun\n')
-out.append('```sh\nmake bench                  # about ten minutes\n'
+out.append('```sh\nmake bench                  # about seven minutes\n'
            'make bench BENCH_TIME=10 BENCH_ROUNDS=5\n```\n')
 out.append('The raw figures of every round are in '
            '[bench-results.csv](bench-results.csv).\n')
