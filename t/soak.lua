@@ -12,8 +12,12 @@ local threads = {}
 
 local function load()
     local f = io.open(dir .. "/phase")
-    local p = f and f:read("*l") or "1"
+    local p = f and f:read("*l")
     if f then f:close() end
+    if p == nil or p == "" then
+        if phase ~= "" then return end
+        p = "1"
+    end
     if p == phase then return end
     local l = {}
     for line in io.lines(dir .. "/tokens-" .. p .. ".txt") do

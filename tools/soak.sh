@@ -100,7 +100,8 @@ while [ $(( $(date +%s) - start + CYCLE + 5 )) -lt "$DURATION" ]; do
     $T jwks "$K/k$p.jwk" "$K/k$q.jwk" > "$K/jwks.json"
     reload
     sleep 3
-    echo "$q" > "$D/phase"
+    echo "$q" > "$D/phase.new"
+    mv "$D/phase.new" "$D/phase"      # atomic: wrk never reads half a file
     sleep 3
     $T jwks "$K/k$q.jwk" > "$K/jwks.json"
     reload
