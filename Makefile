@@ -168,7 +168,7 @@ soak: deps
 # the Test::Nginx suites with nginx under valgrind memcheck (slow: every
 # block starts nginx under valgrind); any memcheck error fails it
 VALGRIND_SUITES ?= $(filter-out t/000-config.t t/120-demo.t \
-                   t/130-hostile.t t/140-http.t,$(wildcard t/*.t))
+                   t/130-hostile.t t/140-http.t t/150-cache.t,$(wildcard t/*.t))
 
 test-valgrind: deps
 	$(MAKE) all keys
