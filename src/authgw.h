@@ -95,6 +95,8 @@ typedef struct {
     EVP_PKEY             *pkey;         /* RSA, EC, OKP */
     EVP_MAC_CTX          *hmac[3];      /* oct: HS256/384/512, keyed */
     EVP_PKEY_CTX         *verify[AUTHGW_ALG_COUNT];  /* RSA, EC: ready */
+    EVP_MD_CTX           *mctx;         /* RSA, EC: hashes the input */
+    EVP_MD               *md[3];        /* SHA-256, -384, -512 as needed */
     unsigned char         order[66];    /* EC: group order, big-endian */
     unsigned char        *secret;       /* user-id keys: the key bytes */
 } authgw_key_t;

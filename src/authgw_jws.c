@@ -26,40 +26,29 @@ static int authgw_jws_ecdsa_der(const authgw_key_t *key,
 static int authgw_jws_pkey(const authgw_key_t *key, authgw_alg_t alg,
     const unsigned char *data, size_t len, const unsigned char *sig,
     size_t slen);
-static int authgw_jws_digest(authgw_alg_t alg, const unsigned char *data,
-    size_t len, unsigned char *hash, unsigned int *hlen);
+static int authgw_jws_digest(const authgw_key_t *key, authgw_alg_t alg,
+    const unsigned char *data, size_t len, unsigned char *hash,
+    unsigned int *hlen);
 static int authgw_jws_check(const authgw_key_t *key, authgw_alg_t alg,
     const unsigned char *data, size_t len, const unsigned char *sig,
     size_t slen);
 
 
-static const char  *authgw_jws_digests[3] = { "SHA256", "SHA384", "SHA512" };
-
-/* one digest context and the digests, made once per process and reused */
-static EVP_MD_CTX   *authgw_jws_mctx;
-static EVP_MD       *authgw_jws_mds[3];
-
+/* the key's own digest context and digest, made at load and reused */
 
 static int
-authgw_jws_digest(authgw_alg_t alg, const unsigned char *data, size_t len,
-    unsigned char *hash, unsigned int *hlen)
+authgw_jws_digest(const authgw_key_t *key, authgw_alg_t alg,
+    const unsigned char *data, size_t len, unsigned char *hash,
+    unsigned int *hlen)
 {
-    int  i;
+    EVP_MD  *md;
 
-    i = (alg - AUTHGW_RS256) % 3;
+    md = key->md[(alg - AUTHGW_RS256) % 3];
 
-    if (authgw_jws_mctx == NULL) {
-        authgw_jws_mctx = EVP_MD_CTX_new();
-    }
-
-    if (authgw_jws_mds[i] == NULL) {
-        authgw_jws_mds[i] = EVP_MD_fetch(NULL, authgw_jws_digests[i], NULL);
-    }
-
-    if (authgw_jws_mctx == NULL || authgw_jws_mds[i] == NULL
-        || EVP_DigestInit_ex2(authgw_jws_mctx, authgw_jws_mds[i], NULL) != 1
-        || EVP_DigestUpdate(authgw_jws_mctx, data, len) != 1
-        || EVP_DigestFinal_ex(authgw_jws_mctx, hash, hlen) != 1)
+    if (key->mctx == NULL || md == NULL
+        || EVP_DigestInit_ex2(key->mctx, md, NULL) != 1
+        || EVP_DigestUpdate(key->mctx, data, len) != 1
+        || EVP_DigestFinal_ex(key->mctx, hash, hlen) != 1)
     {
         return -1;
     }
@@ -200,7 +189,7 @@ authgw_jws_pkey(const authgw_key_t *key, authgw_alg_t alg,
         slen = dlen;
     }
 
-    if (authgw_jws_digest(alg, data, len, hash, &hlen) != 0) {
+    if (authgw_jws_digest(key, alg, data, len, hash, &hlen) != 0) {
         return -1;
     }
 

@@ -187,6 +187,12 @@ authgw_key_free(authgw_key_t *key)
         EVP_PKEY_CTX_free(key->verify[i]);
     }
 
+    for (i = 0; i < 3; i++) {
+        EVP_MD_free(key->md[i]);
+    }
+
+    EVP_MD_CTX_free(key->mctx);
+
     if (key->secret != NULL) {
         OPENSSL_clear_free(key->secret, key->size);
     }
@@ -276,8 +282,7 @@ authgw_key_hmac(authgw_key_list_t *l, authgw_key_t *key,
 static int
 authgw_key_prepare(authgw_key_list_t *l, authgw_key_t *key)
 {
-    int             a, ok;
-    EVP_MD         *md;
+    int             a, h, ok;
     EVP_PKEY_CTX   *ctx;
 
     static const char  *digests[3] = { "SHA256", "SHA384", "SHA512" };
@@ -287,12 +292,21 @@ authgw_key_prepare(authgw_key_list_t *l, authgw_key_t *key)
             continue;
         }
 
-        md = EVP_MD_fetch(NULL, digests[(a - AUTHGW_RS256) % 3], NULL);
+        h = (a - AUTHGW_RS256) % 3;
+
+        if (key->mctx == NULL) {
+            key->mctx = EVP_MD_CTX_new();
+        }
+
+        if (key->md[h] == NULL) {
+            key->md[h] = EVP_MD_fetch(NULL, digests[h], NULL);
+        }
+
         ctx = EVP_PKEY_CTX_new_from_pkey(NULL, key->pkey, NULL);
 
-        ok = md != NULL && ctx != NULL
+        ok = key->mctx != NULL && key->md[h] != NULL && ctx != NULL
              && EVP_PKEY_verify_init(ctx) == 1
-             && EVP_PKEY_CTX_set_signature_md(ctx, md) == 1;
+             && EVP_PKEY_CTX_set_signature_md(ctx, key->md[h]) == 1;
 
         if (ok && a <= AUTHGW_RS512) {
             ok = EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PADDING) == 1;
@@ -302,10 +316,8 @@ authgw_key_prepare(authgw_key_list_t *l, authgw_key_t *key)
                  && EVP_PKEY_CTX_set_rsa_pss_saltlen(ctx,
                                                      RSA_PSS_SALTLEN_DIGEST)
                     == 1
-                 && EVP_PKEY_CTX_set_rsa_mgf1_md(ctx, md) == 1;
+                 && EVP_PKEY_CTX_set_rsa_mgf1_md(ctx, key->md[h]) == 1;
         }
-
-        EVP_MD_free(md);
 
         if (!ok) {
             EVP_PKEY_CTX_free(ctx);
