@@ -79,6 +79,7 @@ typedef struct {
     authgw_status_t             status;
     json_t                     *header;
     json_t                     *payload;
+    ngx_uint_t                  pooled;       /* in r->pool: no decref */
     ngx_str_t                   user_id;
     ngx_uint_t                  cache_status;
 } ngx_http_authgw_ctx_t;
@@ -397,8 +398,10 @@ ngx_http_authgw_cleanup(void *data)
 {
     ngx_http_authgw_ctx_t  *ctx = data;
 
-    json_decref(ctx->header);
-    json_decref(ctx->payload);
+    if (!ctx->pooled) {
+        json_decref(ctx->header);
+        json_decref(ctx->payload);
+    }
 
     ctx->header = NULL;
     ctx->payload = NULL;
@@ -408,7 +411,8 @@ ngx_http_authgw_cleanup(void *data)
 static void *
 ngx_http_authgw_alloc(void *data, size_t size)
 {
-    return ngx_pnalloc(data, size);
+    /* aligned: jansson's objects of a request are made here */
+    return ngx_palloc(data, size);
 }
 
 
@@ -461,6 +465,7 @@ ngx_http_authgw_verify(ngx_http_request_t *r, ngx_http_authgw_loc_conf_t *alcf)
         if (status == AUTHGW_OK) {
             ctx->header = jws.header;
             ctx->payload = jws.payload;
+            ctx->pooled = jws.pooled;
 
             ngx_log_debug3(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
                            "authgw: token verified, alg=%s key=%s cache=%ui",
@@ -521,8 +526,10 @@ ngx_http_authgw_check(ngx_http_request_t *r, ngx_http_authgw_loc_conf_t *alcf,
             return AUTHGW_ALG_NOT_ALLOWED;
         }
 
+        /* the entry may be evicted while this request still uses them */
         jws->header = json_incref(e->header);
         jws->payload = json_incref(e->payload);
+        jws->pooled = 0;
         jws->alg = e->alg;
         jws->key = e->key;
 

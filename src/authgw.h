@@ -73,7 +73,10 @@ typedef enum {
 } authgw_kty_t;
 
 
-/* the glue binds this to a request pool; memory is never freed one by one */
+/*
+ * The glue binds this to a request pool; memory is never freed one by one.
+ * Blocks are aligned for any of jansson's objects (8 bytes at least).
+ */
 typedef struct {
     void                *(*alloc)(void *data, size_t size);
     void                 *data;
@@ -85,6 +88,8 @@ typedef struct {
     size_t                len;
 } authgw_str_t;
 
+
+typedef struct authgw_jwe_key_s  authgw_jwe_key_t;
 
 typedef struct {
     unsigned char        *kid;          /* NULL: the key has no kid */
@@ -99,14 +104,17 @@ typedef struct {
     EVP_MD               *md[3];        /* SHA-256, -384, -512 as needed */
     unsigned char         order[66];    /* EC: group order, big-endian */
     unsigned char        *secret;       /* user-id keys: the key bytes */
+    authgw_jwe_key_t     *jwe;          /* user-id keys: OpenSSL contexts */
 } authgw_key_t;
 
 
+/* pooled: header and payload live in the allocator's memory (no decref) */
 typedef struct {
     json_t               *header;
     json_t               *payload;
     authgw_alg_t          alg;
     const authgw_key_t   *key;
+    int                   pooled;
 } authgw_jws_t;
 
 
@@ -131,7 +139,8 @@ size_t authgw_b64url_encode(char *dst, const unsigned char *src, size_t len);
 unsigned char *authgw_b64url_decode_alloc(const authgw_alloc_t *a,
     const unsigned char *src, size_t len, size_t *dlen);
 
-json_t *authgw_json_parse(const unsigned char *buf, size_t len, int flags);
+json_t *authgw_json_parse(const unsigned char *buf, size_t len, int flags,
+    const authgw_alloc_t *a);
 int authgw_json_text(json_t *value, const authgw_alloc_t *a,
     unsigned char **out, size_t *len);
 int authgw_str_eq(const authgw_str_t *s, json_t *value);
@@ -200,6 +209,8 @@ authgw_cache_entry_t *authgw_cache_put(authgw_cache_t *c,
 void authgw_cache_remove(authgw_cache_t *c, authgw_cache_entry_t *e);
 const authgw_cache_stats_t *authgw_cache_stats(authgw_cache_t *c);
 
+int authgw_jwe_key_prepare(authgw_key_t *key);
+void authgw_jwe_key_free(authgw_jwe_key_t *k);
 authgw_status_t authgw_jwe_decrypt(const unsigned char *jwe, size_t len,
     authgw_key_t *const *keys, size_t nkeys, const authgw_alloc_t *a,
     unsigned char **out, size_t *outlen);

@@ -225,8 +225,9 @@ authgw_cache_get(authgw_cache_t *c, const unsigned char *hash)
 
 
 /*
- * Stores a verified token; takes references to header and payload. When
- * full, the least recently used entry makes room.
+ * Stores a verified token with its own copies of header and payload (theirs
+ * may live in a request pool). When full, the least recently used entry
+ * makes room. NULL: out of memory, nothing stored.
  */
 
 authgw_cache_entry_t *
@@ -234,8 +235,18 @@ authgw_cache_put(authgw_cache_t *c, const unsigned char *hash,
     json_t *header, json_t *payload, authgw_alg_t alg,
     const authgw_key_t *key)
 {
+    json_t                *h, *p;
     uint32_t               i, b;
     authgw_cache_entry_t  *e;
+
+    h = json_deep_copy(header);
+    p = json_deep_copy(payload);
+
+    if (h == NULL || p == NULL) {
+        json_decref(h);
+        json_decref(p);
+        return NULL;
+    }
 
     if (c->used < c->size) {
         i = c->used++;
@@ -251,8 +262,8 @@ authgw_cache_put(authgw_cache_t *c, const unsigned char *hash,
     e = &c->entries[i];
 
     memcpy(e->hash, hash, 32);
-    e->header = json_incref(header);
-    e->payload = json_incref(payload);
+    e->header = h;
+    e->payload = p;
     e->alg = alg;
     e->key = key;
 

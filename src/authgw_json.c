@@ -13,6 +13,8 @@
 #include "authgw.h"
 
 
+static void *authgw_json_pool_alloc(size_t size);
+static void authgw_json_pool_free(void *ptr);
 static int authgw_json_depth_ok(const unsigned char *buf, size_t len);
 static int authgw_json_scalar_text(json_t *v, char *buf, size_t size);
 
@@ -72,24 +74,70 @@ authgw_json_depth_ok(const unsigned char *buf, size_t len)
 }
 
 
+/*
+ * jansson's allocation functions are one pair per process. For the length
+ * of one parse given an allocator (a request pool), they are swapped for a
+ * pair that takes blocks from it and frees nothing, then put back: the
+ * objects of that parse live in the pool and go with it, and must never be
+ * given to json_decref(). Nothing else runs in a worker during a parse, so
+ * no other user of jansson sees the swap.
+ */
+
+static const authgw_alloc_t  *authgw_json_pool;
+
+
+static void *
+authgw_json_pool_alloc(size_t size)
+{
+    return authgw_json_pool->alloc(authgw_json_pool->data, size);
+}
+
+
+static void
+authgw_json_pool_free(void *ptr)
+{
+    (void) ptr;
+}
+
+
+/* a: the pool that the objects live in (NULL: the heap, json_decref) */
+
 json_t *
-authgw_json_parse(const unsigned char *buf, size_t len, int flags)
+authgw_json_parse(const unsigned char *buf, size_t len, int flags,
+    const authgw_alloc_t *a)
 {
     json_t        *json;
+    json_free_t    f;
     json_error_t   error;
+    json_malloc_t  m;
 
     if (!authgw_json_depth_ok(buf, len)) {
         return NULL;
     }
 
+    if (a != NULL) {
+        json_get_alloc_funcs(&m, &f);
+        json_set_alloc_funcs(authgw_json_pool_alloc, authgw_json_pool_free);
+        authgw_json_pool = a;
+    }
+
     json = json_loadb((const char *) buf, len,
                       JSON_REJECT_DUPLICATES | flags, &error);
+
+    if (a != NULL) {
+        json_set_alloc_funcs(m, f);
+        authgw_json_pool = NULL;
+    }
+
     if (json == NULL) {
         return NULL;
     }
 
     if (!json_is_object(json)) {
-        json_decref(json);
+        if (a == NULL) {
+            json_decref(json);
+        }
+
         return NULL;
     }
 

@@ -7,6 +7,7 @@
  */
 
 
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/core_names.h>
@@ -56,6 +57,24 @@ static const authgw_jwe_alg_t  authgw_jwe_algs[] = {
 };
 
 
+/*
+ * A user-id key's OpenSSL state, made once at load: the key wrap context
+ * keyed with it, and per content encryption a cipher context (and for
+ * CBC-HS an HMAC context) with the cipher fetched. Bit i of "own" says that
+ * content[i] and mac[i] hold the key itself ("dir"); a key-wrapped token
+ * keys them with its CEK instead, and clears the bit.
+ */
+
+#define AUTHGW_JWE_NENC  6
+
+struct authgw_jwe_key_s {
+    EVP_CIPHER_CTX        *wrap;
+    EVP_CIPHER_CTX        *content[AUTHGW_JWE_NENC];
+    EVP_MAC_CTX           *mac[AUTHGW_JWE_NENC];
+    unsigned               own;
+};
+
+
 typedef struct {
     const unsigned char   *aad;      /* the protected header segment */
     size_t                 aad_len;
@@ -72,37 +91,132 @@ typedef struct {
 } authgw_jwe_parts_t;
 
 
-static int authgw_jwe_unwrap(const authgw_jwe_alg_t *alg,
-    const authgw_key_t *key, const authgw_jwe_parts_t *p,
-    unsigned char *cek, size_t cek_len);
-static int authgw_jwe_gcm(const authgw_jwe_enc_t *enc,
+static int authgw_jwe_unwrap(const authgw_key_t *key,
+    const authgw_jwe_parts_t *p, unsigned char *cek, size_t cek_len);
+static int authgw_jwe_gcm(authgw_jwe_key_t *k, size_t i,
     const unsigned char *cek, authgw_jwe_parts_t *p);
-static int authgw_jwe_cbc_hs(const authgw_jwe_enc_t *enc,
+static int authgw_jwe_cbc_hs(authgw_jwe_key_t *k, size_t i,
     const unsigned char *cek, authgw_jwe_parts_t *p);
 static int authgw_jwe_text_ok(const unsigned char *s, size_t len);
 
 
 
-/* AES key wrap (RFC 3394) through OpenSSL's wrap ciphers */
+int
+authgw_jwe_key_prepare(authgw_key_t *key)
+{
+    int                      ok;
+    size_t                   i, half;
+    EVP_MAC                 *hmac;
+    OSSL_PARAM               params[2];
+    EVP_CIPHER              *cipher;
+    authgw_jwe_key_t        *k;
+    const authgw_jwe_alg_t  *alg;
+    const authgw_jwe_enc_t  *enc;
+
+    k = calloc(1, sizeof(authgw_jwe_key_t));
+    if (k == NULL) {
+        return -1;
+    }
+
+    key->jwe = k;
+    ok = 1;
+
+    for (alg = authgw_jwe_algs; alg->name && ok; alg++) {
+        if (alg->key_len == 0 || alg->key_len != key->size) {
+            continue;
+        }
+
+        cipher = EVP_CIPHER_fetch(NULL, alg->cipher, NULL);
+        k->wrap = EVP_CIPHER_CTX_new();
+
+        ok = cipher != NULL && k->wrap != NULL
+             && EVP_DecryptInit_ex2(k->wrap, cipher, key->secret, NULL,
+                                    NULL) == 1;
+
+        EVP_CIPHER_free(cipher);
+    }
+
+    hmac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+    ok = ok && hmac != NULL;
+
+    for (i = 0; i < AUTHGW_JWE_NENC && ok; i++) {
+        enc = &authgw_jwe_encs[i];
+        half = enc->digest ? enc->key_len / 2 : 0;
+
+        cipher = EVP_CIPHER_fetch(NULL, enc->cipher, NULL);
+        k->content[i] = EVP_CIPHER_CTX_new();
+
+        ok = cipher != NULL && k->content[i] != NULL
+             && EVP_DecryptInit_ex2(k->content[i], cipher,
+                                    key->size == enc->key_len
+                                    ? key->secret + half : NULL,
+                                    NULL, NULL) == 1;
+
+        EVP_CIPHER_free(cipher);
+
+        if (ok && enc->digest) {
+            params[0] = OSSL_PARAM_construct_utf8_string(
+                            OSSL_MAC_PARAM_DIGEST, (char *) enc->digest, 0);
+            params[1] = OSSL_PARAM_construct_end();
+
+            k->mac[i] = EVP_MAC_CTX_new(hmac);
+
+            ok = k->mac[i] != NULL
+                 && EVP_MAC_CTX_set_params(k->mac[i], params) == 1
+                 && (key->size != enc->key_len
+                     || EVP_MAC_init(k->mac[i], key->secret, half, NULL)
+                        == 1);
+        }
+
+        if (ok && key->size == enc->key_len) {
+            k->own |= 1u << i;
+        }
+    }
+
+    EVP_MAC_free(hmac);
+    ERR_clear_error();
+
+    return ok ? 0 : -1;
+}
+
+
+void
+authgw_jwe_key_free(authgw_jwe_key_t *k)
+{
+    size_t  i;
+
+    if (k == NULL) {
+        return;
+    }
+
+    EVP_CIPHER_CTX_free(k->wrap);
+
+    for (i = 0; i < AUTHGW_JWE_NENC; i++) {
+        EVP_CIPHER_CTX_free(k->content[i]);
+        EVP_MAC_CTX_free(k->mac[i]);
+    }
+
+    free(k);
+}
+
+
+/* AES key wrap (RFC 3394) with the key's prepared wrap context */
 
 static int
-authgw_jwe_unwrap(const authgw_jwe_alg_t *alg, const authgw_key_t *key,
-    const authgw_jwe_parts_t *p, unsigned char *cek, size_t cek_len)
+authgw_jwe_unwrap(const authgw_key_t *key, const authgw_jwe_parts_t *p,
+    unsigned char *cek, size_t cek_len)
 {
     int                ok, n, m;
-    EVP_CIPHER        *cipher;
     unsigned char      out[64 + 16];
     EVP_CIPHER_CTX    *ctx;
 
-    if (p->ek_len != cek_len + 8) {
+    ctx = key->jwe->wrap;
+
+    if (ctx == NULL || p->ek_len != cek_len + 8) {
         return 0;
     }
 
-    cipher = EVP_CIPHER_fetch(NULL, alg->cipher, NULL);
-    ctx = EVP_CIPHER_CTX_new();
-
-    ok = cipher != NULL && ctx != NULL
-         && EVP_DecryptInit_ex2(ctx, cipher, key->secret, NULL, NULL) == 1
+    ok = EVP_DecryptInit_ex2(ctx, NULL, NULL, NULL, NULL) == 1
          && EVP_DecryptUpdate(ctx, out, &n, p->ek, (int) p->ek_len) == 1
          && EVP_DecryptFinal_ex(ctx, out + n, &m) == 1
          && (size_t) (n + m) == cek_len;
@@ -112,28 +226,29 @@ authgw_jwe_unwrap(const authgw_jwe_alg_t *alg, const authgw_key_t *key,
     }
 
     OPENSSL_cleanse(out, sizeof(out));
-    EVP_CIPHER_CTX_free(ctx);
-    EVP_CIPHER_free(cipher);
 
     return ok;
 }
 
 
+/* cek NULL: "dir", the context already holds the key */
+
 static int
-authgw_jwe_gcm(const authgw_jwe_enc_t *enc, const unsigned char *cek,
+authgw_jwe_gcm(authgw_jwe_key_t *k, size_t i, const unsigned char *cek,
     authgw_jwe_parts_t *p)
 {
     int                ok, n, m;
-    EVP_CIPHER        *cipher;
     EVP_CIPHER_CTX    *ctx;
 
-    cipher = EVP_CIPHER_fetch(NULL, enc->cipher, NULL);
-    ctx = EVP_CIPHER_CTX_new();
+    ctx = k->content[i];
+
+    if (cek != NULL) {
+        k->own &= ~(1u << i);
+    }
 
     /* the tag length is fixed at 16 before this: OpenSSL would accept less */
 
-    ok = cipher != NULL && ctx != NULL
-         && EVP_DecryptInit_ex2(ctx, cipher, cek, p->iv, NULL) == 1
+    ok = EVP_DecryptInit_ex2(ctx, NULL, cek, p->iv, NULL) == 1
          && EVP_DecryptUpdate(ctx, NULL, &n, p->aad, (int) p->aad_len) == 1
          && EVP_DecryptUpdate(ctx, p->pt, &n, p->ct, (int) p->ct_len) == 1
          && EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, (int) p->tag_len,
@@ -143,9 +258,6 @@ authgw_jwe_gcm(const authgw_jwe_enc_t *enc, const unsigned char *cek,
     if (ok) {
         p->pt_len = (size_t) (n + m);
     }
-
-    EVP_CIPHER_CTX_free(ctx);
-    EVP_CIPHER_free(cipher);
 
     return ok;
 }
@@ -157,39 +269,36 @@ authgw_jwe_gcm(const authgw_jwe_enc_t *enc, const unsigned char *cek,
  */
 
 static int
-authgw_jwe_cbc_hs(const authgw_jwe_enc_t *enc, const unsigned char *cek,
+authgw_jwe_cbc_hs(authgw_jwe_key_t *k, size_t i, const unsigned char *cek,
     authgw_jwe_parts_t *p)
 {
-    int              ok, n, m, i;
-    size_t           half, mlen;
-    uint64_t         bits;
-    EVP_MAC         *mac;
-    OSSL_PARAM       params[2];
-    EVP_CIPHER      *cipher;
-    EVP_MAC_CTX     *mctx;
-    unsigned char    al[8], tag[EVP_MAX_MD_SIZE];
-    EVP_CIPHER_CTX  *ctx;
+    int                      ok, n, m, j;
+    size_t                   half, mlen;
+    uint64_t                 bits;
+    EVP_MAC_CTX             *mctx;
+    unsigned char            al[8], tag[EVP_MAX_MD_SIZE];
+    EVP_CIPHER_CTX          *ctx;
+    const authgw_jwe_enc_t  *enc;
 
+    enc = &authgw_jwe_encs[i];
     half = enc->key_len / 2;
+    ctx = k->content[i];
+    mctx = k->mac[i];
+
+    if (cek != NULL) {
+        k->own &= ~(1u << i);
+    }
 
     /* aad_len is bounded by AUTHGW_JWE_MAX: its bit length cannot overflow */
 
     bits = (uint64_t) p->aad_len * 8;
 
-    for (i = 7; i >= 0; i--) {
-        al[i] = (unsigned char) (bits & 0xff);
+    for (j = 7; j >= 0; j--) {
+        al[j] = (unsigned char) (bits & 0xff);
         bits >>= 8;
     }
 
-    params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
-                                                 (char *) enc->digest, 0);
-    params[1] = OSSL_PARAM_construct_end();
-
-    mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
-    mctx = mac ? EVP_MAC_CTX_new(mac) : NULL;
-
-    ok = mctx != NULL
-         && EVP_MAC_init(mctx, cek, half, params) == 1
+    ok = EVP_MAC_init(mctx, cek, cek ? half : 0, NULL) == 1
          && EVP_MAC_update(mctx, p->aad, p->aad_len) == 1
          && EVP_MAC_update(mctx, p->iv, p->iv_len) == 1
          && EVP_MAC_update(mctx, p->ct, p->ct_len) == 1
@@ -198,27 +307,18 @@ authgw_jwe_cbc_hs(const authgw_jwe_enc_t *enc, const unsigned char *cek,
          && mlen >= p->tag_len
          && CRYPTO_memcmp(tag, p->tag, p->tag_len) == 0;
 
-    EVP_MAC_CTX_free(mctx);
-    EVP_MAC_free(mac);
-
     if (!ok) {
         return 0;
     }
 
-    cipher = EVP_CIPHER_fetch(NULL, enc->cipher, NULL);
-    ctx = EVP_CIPHER_CTX_new();
-
-    ok = cipher != NULL && ctx != NULL
-         && EVP_DecryptInit_ex2(ctx, cipher, cek + half, p->iv, NULL) == 1
+    ok = EVP_DecryptInit_ex2(ctx, NULL, cek ? cek + half : NULL, p->iv,
+                             NULL) == 1
          && EVP_DecryptUpdate(ctx, p->pt, &n, p->ct, (int) p->ct_len) == 1
          && EVP_DecryptFinal_ex(ctx, p->pt + n, &m) == 1;
 
     if (ok) {
         p->pt_len = (size_t) (n + m);
     }
-
-    EVP_CIPHER_CTX_free(ctx);
-    EVP_CIPHER_free(cipher);
 
     return ok;
 }
@@ -295,9 +395,11 @@ authgw_jwe_decrypt(const unsigned char *jwe, size_t len,
     size_t                   i, n, dots[4], hlen;
     json_t                  *header, *v, *kid;
     const char              *s;
+    size_t                   e;
     unsigned char           *buf, cek[64];
+    authgw_key_t            *key;
     authgw_jwe_parts_t       p;
-    const authgw_key_t      *key;
+    const unsigned char     *kp;
     const authgw_jwe_alg_t  *alg;
     const authgw_jwe_enc_t  *enc;
 
@@ -333,7 +435,7 @@ authgw_jwe_decrypt(const unsigned char *jwe, size_t len,
         return AUTHGW_BAD_USER_ID;
     }
 
-    header = authgw_json_parse(buf, hlen, 0);
+    header = authgw_json_parse(buf, hlen, 0, a);
     if (header == NULL) {
         return AUTHGW_BAD_USER_ID;
     }
@@ -397,6 +499,8 @@ authgw_jwe_decrypt(const unsigned char *jwe, size_t len,
         goto done;
     }
 
+    e = (size_t) (enc - authgw_jwe_encs);
+
     p.pt = a->alloc(a->data, p.ct_len + 16);
     if (p.pt == NULL) {
         goto done;
@@ -413,21 +517,34 @@ authgw_jwe_decrypt(const unsigned char *jwe, size_t len,
             continue;
         }
 
+        if (key->jwe == NULL) {
+            continue;
+        }
+
+        /* "dir": the key's own contexts, keyed again if a CEK was in them */
+
         if (alg->key_len == 0) {
             if (key->size != enc->key_len) {
                 continue;
             }
 
-            memcpy(cek, key->secret, enc->key_len);
+            kp = (key->jwe->own & (1u << e)) ? NULL : key->secret;
 
         } else if (key->size != alg->key_len
-                   || !authgw_jwe_unwrap(alg, key, &p, cek, enc->key_len))
+                   || !authgw_jwe_unwrap(key, &p, cek, enc->key_len))
         {
             continue;
+
+        } else {
+            kp = cek;
         }
 
-        ok = enc->digest ? authgw_jwe_cbc_hs(enc, cek, &p)
-                         : authgw_jwe_gcm(enc, cek, &p);
+        ok = enc->digest ? authgw_jwe_cbc_hs(key->jwe, e, kp, &p)
+                         : authgw_jwe_gcm(key->jwe, e, kp, &p);
+
+        if (ok && kp == key->secret) {
+            key->jwe->own |= 1u << e;
+        }
     }
 
     OPENSSL_cleanse(cek, sizeof(cek));
@@ -437,7 +554,7 @@ authgw_jwe_decrypt(const unsigned char *jwe, size_t len,
 
 done:
 
-    json_decref(header);
+    /* the header lives in a's memory */
     ERR_clear_error();
 
     if (!ok) {

@@ -241,8 +241,10 @@ authgw_jws_check(const authgw_key_t *key, authgw_alg_t alg,
 void
 authgw_jws_free(authgw_jws_t *jws)
 {
-    json_decref(jws->header);
-    json_decref(jws->payload);
+    if (!jws->pooled) {
+        json_decref(jws->header);
+        json_decref(jws->payload);
+    }
 
     jws->header = NULL;
     jws->payload = NULL;
@@ -263,6 +265,9 @@ authgw_jws_verify(const unsigned char *token, size_t len,
     const authgw_key_t   *key;
 
     memset(jws, 0, sizeof(authgw_jws_t));
+
+    /* its objects live in a's memory */
+    jws->pooled = 1;
 
     if (len == 0) {
         return AUTHGW_MISSING_TOKEN;
@@ -298,7 +303,7 @@ authgw_jws_verify(const unsigned char *token, size_t len,
         return AUTHGW_MALFORMED_TOKEN;
     }
 
-    jws->header = authgw_json_parse(buf, blen, JSON_ALLOW_NUL);
+    jws->header = authgw_json_parse(buf, blen, JSON_ALLOW_NUL, a);
     if (jws->header == NULL) {
         return AUTHGW_MALFORMED_TOKEN;
     }
@@ -406,7 +411,7 @@ authgw_jws_verify(const unsigned char *token, size_t len,
         goto failed;
     }
 
-    jws->payload = authgw_json_parse(buf, blen, JSON_ALLOW_NUL);
+    jws->payload = authgw_json_parse(buf, blen, JSON_ALLOW_NUL, a);
     if (jws->payload == NULL) {
         status = AUTHGW_MALFORMED_TOKEN;
         goto failed;

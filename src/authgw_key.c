@@ -192,6 +192,7 @@ authgw_key_free(authgw_key_t *key)
     }
 
     EVP_MD_CTX_free(key->mctx);
+    authgw_jwe_key_free(key->jwe);
 
     if (key->secret != NULL) {
         OPENSSL_clear_free(key->secret, key->size);
@@ -1192,6 +1193,12 @@ authgw_enc_key_add(authgw_key_list_t *l, const unsigned char *secret,
 
     memcpy(key->secret, secret, len);
     key->size = len;
+
+    if (authgw_jwe_key_prepare(key) != 0) {
+        authgw_key_free(key);
+        return authgw_key_fail(l, "cannot prepare the user-id key's "
+                               "ciphers in OpenSSL");
+    }
 
     return authgw_key_add(l, key);
 }

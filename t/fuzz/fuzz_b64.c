@@ -20,7 +20,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char           *enc;
     size_t          n, m, len;
-    json_t         *json, *v;
+    json_t         *json, *pooled, *v;
     const char     *key;
     unsigned char  *dec, *out;
 
@@ -41,7 +41,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     free(dec);
 
-    json = authgw_json_parse(data, size, JSON_ALLOW_NUL);
+    json = authgw_json_parse(data, size, JSON_ALLOW_NUL, NULL);
 
     if (json != NULL) {
         json_object_foreach(json, key, v) {
@@ -50,8 +50,19 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
 
         (void) authgw_json_text(json, &fuzz_alloc, &out, &len);
-        json_decref(json);
     }
+
+    /* the same text parsed into the arena: the same answer, the same value */
+
+    pooled = authgw_json_parse(data, size, JSON_ALLOW_NUL, &fuzz_alloc);
+
+    if ((json == NULL) != (pooled == NULL)
+        || (json != NULL && !json_equal(json, pooled)))
+    {
+        abort();
+    }
+
+    json_decref(json);
 
     return 0;
 }

@@ -1158,6 +1158,66 @@ jwe_segment(const char *jwe, int seg, unsigned char *out)
 }
 
 
+/*
+ * One 32-byte key serves "dir" A256GCM and A128CBC-HS256 and is the KEK of
+ * A256KW: its prepared contexts switch between its own bytes and each
+ * token's CEK. Tokens of every kind, and failures, in an order that makes
+ * every switch; each must still decrypt to its own plaintext.
+ */
+
+static void
+test_jwe_context_reuse(void **state)
+{
+    int           i, r;
+    char         *jwe[6], *bad;
+    size_t        n;
+    test_keys_t   k;
+    unsigned char tag[64];
+
+    static const char  *algs[] = { "dir", "A256KW", "dir", "A256KW",
+                                   "A256KW", "dir" };
+    static const char  *encs[] = { "A256GCM", "A256GCM", "A128CBC-HS256",
+                                   "A128CBC-HS256", "A192GCM",
+                                   "A256GCM" };
+    static const char  *pts[] = { "u-0", "u-1", "u-2", "u-3", "u-4", "u-5" };
+
+    (void) state;
+
+    for (i = 0; i < 6; i++) {
+        jwe[i] = tool_jwe_encrypt(algs[i], encs[i], k64, 32, NULL, NULL,
+                                  (const unsigned char *) pts[i], 3, 0, 0);
+        assert_non_null(jwe[i]);
+    }
+
+    /* the first with one bit of its tag flipped */
+
+    n = jwe_segment(jwe[0], 4, tag);
+    tag[0] ^= 1;
+    bad = jwe_with_segment(jwe[0], 4, tag, n);
+
+    k = enc_keys(k64, 32, NULL);
+
+    for (r = 0; r < 3; r++) {
+        for (i = 0; i < 6; i++) {
+            if (decrypt(jwe[(i + r) % 6], k, pts[(i + r) % 6]) != AUTHGW_OK) {
+                fail_msg("round %d: %s/%s did not decrypt", r,
+                         algs[(i + r) % 6], encs[(i + r) % 6]);
+            }
+
+            assert_int_equal(decrypt(bad, k, NULL), AUTHGW_BAD_USER_ID);
+        }
+    }
+
+    authgw_keys_free(k.keys, k.nkeys);
+
+    for (i = 0; i < 6; i++) {
+        free(jwe[i]);
+    }
+
+    free(bad);
+}
+
+
 static void
 test_jwe_refusals(void **state)
 {
@@ -1461,14 +1521,110 @@ test_cache_lru(void **state)
     assert_int_equal(authgw_cache_stats(c)->evictions, 2);
     assert_int_equal(authgw_cache_stats(c)->misses, 3);
 
-    /* the cache holds references: the objects outlive their last user */
-    assert_true(h->refcount > 1);
+    /* the cache holds copies: the objects may live in a request's pool */
+    assert_int_equal(h->refcount, 1);
+    assert_ptr_not_equal(authgw_cache_get(c, k[0])->header, h);
+    assert_true(json_equal(authgw_cache_get(c, k[0])->header, h));
 
     authgw_cache_destroy(c);
-    assert_int_equal(h->refcount, 1);
 
     json_decref(h);
     json_decref(p);
+}
+
+
+/*
+ * A parse given an allocator takes every block from it and frees none
+ * (ASan would see a free() of pool memory), restores jansson's allocation
+ * functions, and the cache copies pool objects out.
+ */
+
+static int
+in_pool(const void *p)
+{
+    return (const char *) p >= pool.buf
+           && (const char *) p < pool.buf + sizeof(pool.buf);
+}
+
+
+static json_t *
+test_parse(const char *text, const authgw_alloc_t *a)
+{
+    return authgw_json_parse((const unsigned char *) text, strlen(text), 0, a);
+}
+
+
+static void *
+foreign_malloc(size_t size)
+{
+    return malloc(size);
+}
+
+
+static void
+test_json_pool(void **state)
+{
+    size_t                  used;
+    json_t                 *h, *p, *heap;
+    json_free_t             f;
+    json_malloc_t           m;
+    unsigned char           k[32];
+    authgw_cache_t         *c;
+    authgw_cache_entry_t   *e;
+
+    (void) state;
+
+    pool.used = 0;
+    json_set_alloc_funcs(foreign_malloc, free);
+
+    h = test_parse("{\"alg\":\"HS256\",\"kid\":\"k1\"}", &alloc);
+    p = test_parse("{\"sub\":\"u\",\"aud\":[\"a\",\"b\"],"
+                   "\"n\":{\"x\":1.5}}", &alloc);
+    heap = test_parse("{\"sub\":\"u\"}", NULL);
+
+    /* another user's allocation functions are back after each parse */
+    json_get_alloc_funcs(&m, &f);
+    assert_ptr_equal(m, foreign_malloc);
+    assert_ptr_equal(f, free);
+    json_set_alloc_funcs(malloc, free);
+
+    assert_non_null(h);
+    assert_non_null(p);
+    assert_non_null(heap);
+    assert_true(in_pool(h));
+    assert_true(in_pool(json_object_get(p, "aud")));
+    assert_true(in_pool(json_array_get(json_object_get(p, "aud"), 1)));
+    assert_false(in_pool(heap));
+
+    used = pool.used;
+    assert_true(used > 0);
+
+    /* a refused text leaves nothing to free either */
+    assert_null(test_parse("{\"a\":1,\"a\":2}", &alloc));
+    assert_null(test_parse("[1,2]", &alloc));
+    assert_true(pool.used > used);
+
+    c = authgw_cache_create(4);
+    assert_non_null(c);
+    memset(k, 7, sizeof(k));
+
+    e = authgw_cache_put(c, k, h, p, AUTHGW_HS256, NULL);
+    assert_non_null(e);
+    assert_false(in_pool(e->header));
+    assert_false(in_pool(json_object_get(e->payload, "aud")));
+    assert_true(json_equal(e->payload, p));
+
+    json_decref(heap);
+
+    /* the pool goes; the cache's copies stay good */
+    memset(pool.buf, 0xa5, pool.used);
+    pool.used = 0;
+
+    e = authgw_cache_get(c, k);
+    assert_non_null(e);
+    assert_string_equal(json_string_value(json_object_get(e->header, "kid")),
+                        "k1");
+    authgw_cache_destroy(c);
 }
 
 
@@ -1489,10 +1645,12 @@ main(void)
         cmocka_unit_test(test_json_text),
         cmocka_unit_test(test_jwe_rfc7520),
         cmocka_unit_test(test_jwe_roundtrip),
+        cmocka_unit_test(test_jwe_context_reuse),
         cmocka_unit_test(test_jwe_refusals),
         cmocka_unit_test(test_jwe_kid),
         cmocka_unit_test(test_claim_pointer),
         cmocka_unit_test(test_cache_lru),
+        cmocka_unit_test(test_json_pool),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
