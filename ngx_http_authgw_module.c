@@ -18,7 +18,12 @@
 typedef struct {
     ngx_flag_t                  used;
     ngx_flag_t                  headers;
+    ngx_flag_t                  status;       /* authgw_status somewhere */
     ngx_array_t                 keysets;      /* of ngx_http_authgw_keys_t * */
+    ngx_array_t                 remotes;      /* of ngx_http_authgw_remote_t * */
+    ngx_uint_t                  file_keys;
+    ngx_shm_zone_t             *zone;         /* the metrics */
+    struct ngx_http_authgw_stats_s  *stats;
 } ngx_http_authgw_main_conf_t;
 
 
@@ -35,12 +40,83 @@ typedef struct {
 } ngx_http_authgw_rule_t;
 
 
+typedef struct ngx_http_authgw_remote_s  ngx_http_authgw_remote_t;
+
 typedef struct {
-    authgw_key_t              **keys;
+    authgw_key_t              **keys;         /* from authgw_key_file */
     size_t                      nkeys;
     authgw_cache_t             *cache;        /* verified tokens, per worker */
     size_t                      cache_size;
+    ngx_http_authgw_remote_t   *remote;       /* authgw_key_request, or NULL */
 } ngx_http_authgw_keys_t;
+
+
+/*
+ * Keys fetched by a subrequest (authgw_key_request). The settings come from
+ * the configuration; the rest is each worker's own: the last good keys,
+ * when they came and expire, and the requests waiting on a fetch.
+ */
+
+struct ngx_http_authgw_remote_s {
+    ngx_str_t                   uri;
+    ngx_http_authgw_keys_t     *set;
+    ngx_uint_t                  index;        /* its slot in the metrics */
+    time_t                      cache;        /* authgw_key_cache */
+    time_t                      refresh;      /* authgw_key_refresh */
+    time_t                      max_stale;    /* authgw_key_max_stale */
+
+    authgw_key_t              **keys;         /* the last good fetch */
+    size_t                      nkeys;
+    authgw_key_t              **all;          /* the files' keys, then those */
+    size_t                      nall;
+    time_t                      fetched;      /* 0: no fetched keys in use */
+    time_t                      expires;
+    ngx_msec_t                  attempted;    /* the last fetch began */
+    ngx_uint_t                  tried;        /* attempted is set */
+    time_t                      logged;       /* the last failure logged */
+    ngx_uint_t                  generation;   /* one more for each key set */
+    ngx_uint_t                  fetching;
+    ngx_queue_t                 waiters;
+};
+
+
+typedef struct {
+    ngx_http_authgw_remote_t   *remote;
+    ngx_uint_t                  done;
+} ngx_http_authgw_fetch_t;
+
+
+typedef struct {
+    ngx_queue_t                 queue;
+    ngx_http_request_t         *request;
+    ngx_uint_t                  linked;
+} ngx_http_authgw_waiter_t;
+
+
+/* the metrics, in shared memory: every worker counts into them */
+
+#define NGX_HTTP_AUTHGW_FETCH_OK       0
+#define NGX_HTTP_AUTHGW_FETCH_STATUS   1
+#define NGX_HTTP_AUTHGW_FETCH_ERROR    2
+#define NGX_HTTP_AUTHGW_FETCH_INVALID  3
+#define NGX_HTTP_AUTHGW_FETCH_N        4
+
+#define NGX_HTTP_AUTHGW_ANONYMOUS      AUTHGW_STATUS_COUNT
+
+typedef struct {
+    ngx_atomic_t                fetches[NGX_HTTP_AUTHGW_FETCH_N];
+    ngx_atomic_t                keys;
+    ngx_atomic_t                last_success;
+} ngx_http_authgw_source_stats_t;
+
+typedef struct ngx_http_authgw_stats_s {
+    ngx_atomic_t                outcomes[AUTHGW_STATUS_COUNT + 1];
+    ngx_atomic_t                cache_hits;
+    ngx_atomic_t                cache_misses;
+    ngx_atomic_t                file_keys;
+    ngx_uint_t                  nsources;
+    ngx_http_authgw_source_stats_t  sources[1];
+} ngx_http_authgw_stats_t;
 
 
 typedef struct {
@@ -58,6 +134,9 @@ typedef struct {
     ngx_flag_t                  error_detail;
     ngx_uint_t                  log_level;
     ngx_int_t                   cache_size;   /* 0: off */
+    time_t                      key_cache;
+    time_t                      key_refresh;
+    time_t                      key_max_stale;
 
     ngx_str_t                   uid_claim;
     ngx_flag_t                  uid_optional;
@@ -80,6 +159,8 @@ typedef struct {
     json_t                     *header;
     json_t                     *payload;
     ngx_uint_t                  pooled;       /* in r->pool: no decref */
+    ngx_uint_t                  generation;   /* of the fetched keys used */
+    ngx_uint_t                  refetched;    /* an unknown kid was refetched */
     ngx_str_t                   user_id;
     ngx_uint_t                  cache_status;
 } ngx_http_authgw_ctx_t;
@@ -132,6 +213,38 @@ static ngx_http_authgw_ctx_t *ngx_http_authgw_variable_ctx(
     ngx_http_request_t *r);
 
 static void ngx_http_authgw_free_keys(void *data);
+static void ngx_http_authgw_free_remote(void *data);
+static authgw_key_t **ngx_http_authgw_keys_of(ngx_http_authgw_keys_t *set,
+    size_t *n);
+static ngx_int_t ngx_http_authgw_remote_keys(ngx_http_request_t *r,
+    ngx_http_authgw_remote_t *rm, ngx_uint_t unknown_kid);
+static ngx_int_t ngx_http_authgw_remote_wait(ngx_http_request_t *r,
+    ngx_http_authgw_remote_t *rm);
+static void ngx_http_authgw_waiter_cleanup(void *data);
+static ngx_int_t ngx_http_authgw_remote_fetch(ngx_http_request_t *r,
+    ngx_http_authgw_remote_t *rm);
+static ngx_int_t ngx_http_authgw_fetch_done(ngx_http_request_t *r,
+    void *data, ngx_int_t rc);
+static void ngx_http_authgw_fetch_cleanup(void *data);
+static ngx_uint_t ngx_http_authgw_fetch_result(ngx_http_request_t *sr,
+    ngx_http_authgw_remote_t *rm, ngx_int_t rc);
+static time_t ngx_http_authgw_max_age(ngx_http_request_t *sr);
+static ngx_int_t ngx_http_authgw_remote_install(ngx_http_authgw_remote_t *rm,
+    authgw_key_t **keys, size_t n, ngx_log_t *log);
+static void ngx_http_authgw_remote_drop(ngx_http_authgw_remote_t *rm);
+static void ngx_http_authgw_fetch_finish(ngx_http_authgw_remote_t *rm,
+    ngx_uint_t result, ngx_log_t *log);
+static ngx_http_authgw_stats_t *ngx_http_authgw_stats(ngx_http_request_t *r);
+static void ngx_http_authgw_count(ngx_http_request_t *r, ngx_uint_t outcome);
+static ngx_int_t ngx_http_authgw_status_handler(ngx_http_request_t *r);
+static ngx_int_t ngx_http_authgw_init_zone(ngx_shm_zone_t *shm_zone,
+    void *data);
+static char *ngx_http_authgw_key_request(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static char *ngx_http_authgw_status(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static ngx_http_authgw_keys_t *ngx_http_authgw_set(ngx_conf_t *cf,
+    ngx_http_authgw_keys_t **field, ngx_uint_t uid);
 static char *ngx_http_authgw(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 static char *ngx_http_authgw_key_file(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
@@ -196,6 +309,41 @@ static ngx_command_t  ngx_http_authgw_commands[] = {
       ngx_http_authgw_key_file,
       NGX_HTTP_LOC_CONF_OFFSET,
       offsetof(ngx_http_authgw_loc_conf_t, keys),
+      NULL },
+
+    { ngx_string("authgw_key_request"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_authgw_key_request,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_authgw_loc_conf_t, keys),
+      NULL },
+
+    { ngx_string("authgw_key_cache"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_sec_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_authgw_loc_conf_t, key_cache),
+      NULL },
+
+    { ngx_string("authgw_key_refresh"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_sec_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_authgw_loc_conf_t, key_refresh),
+      NULL },
+
+    { ngx_string("authgw_key_max_stale"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_sec_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_authgw_loc_conf_t, key_max_stale),
+      NULL },
+
+    { ngx_string("authgw_status"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
+      ngx_http_authgw_status,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
       NULL },
 
     { ngx_string("authgw_algorithms"),
@@ -363,6 +511,7 @@ static ngx_http_variable_t  ngx_http_authgw_vars[] = {
 
 
 static ngx_str_t  ngx_http_authgw_invalid = ngx_string("invalid_token");
+static ngx_str_t  ngx_http_authgw_zone_name = ngx_string("authgw_metrics");
 static ngx_str_t  ngx_http_authgw_scope = ngx_string("insufficient_scope");
 
 
@@ -426,6 +575,7 @@ static ngx_http_authgw_ctx_t *
 ngx_http_authgw_verify(ngx_http_request_t *r, ngx_http_authgw_loc_conf_t *alcf)
 {
     ngx_str_t                token;
+    ngx_uint_t               generation;
     authgw_jws_t             jws;
     authgw_status_t          status;
     ngx_pool_cleanup_t      *cln;
@@ -433,7 +583,10 @@ ngx_http_authgw_verify(ngx_http_request_t *r, ngx_http_authgw_loc_conf_t *alcf)
 
     ctx = ngx_http_authgw_get_ctx(r);
 
-    if (ctx != NULL && ctx->conf == alcf) {
+    generation = (alcf->keys && alcf->keys->remote)
+                 ? alcf->keys->remote->generation : 0;
+
+    if (ctx != NULL && ctx->conf == alcf && ctx->generation == generation) {
         return ctx;
     }
 
@@ -454,6 +607,7 @@ ngx_http_authgw_verify(ngx_http_request_t *r, ngx_http_authgw_loc_conf_t *alcf)
     }
 
     ctx->conf = alcf;
+    ctx->generation = generation;
     ctx->cache_status = NGX_HTTP_AUTHGW_CACHE_BYPASS;
     ngx_str_null(&ctx->user_id);
 
@@ -496,11 +650,15 @@ static authgw_status_t
 ngx_http_authgw_check(ngx_http_request_t *r, ngx_http_authgw_loc_conf_t *alcf,
     ngx_http_authgw_ctx_t *ctx, ngx_str_t *token, authgw_jws_t *jws)
 {
-    authgw_cache_t         *cache;
-    authgw_alloc_t          alloc;
-    authgw_status_t         status;
-    authgw_cache_entry_t   *e;
-    u_char                  hash[32];
+    size_t                     nkeys;
+    authgw_key_t             **keys;
+    authgw_cache_t            *cache;
+    authgw_alloc_t             alloc;
+    authgw_status_t            status;
+    authgw_cache_entry_t      *e;
+    ngx_http_authgw_stats_t   *st;
+    ngx_http_authgw_remote_t  *rm;
+    u_char                     hash[32];
 
     alloc.alloc = ngx_http_authgw_alloc;
     alloc.data = r->pool;
@@ -516,6 +674,13 @@ ngx_http_authgw_check(ngx_http_request_t *r, ngx_http_authgw_loc_conf_t *alcf,
 
     } else {
         cache = NULL;
+    }
+
+    st = ngx_http_authgw_stats(r);
+
+    if (cache != NULL && st != NULL) {
+        (void) ngx_atomic_fetch_add(e ? &st->cache_hits : &st->cache_misses,
+                                    1);
     }
 
     if (e != NULL) {
@@ -534,9 +699,23 @@ ngx_http_authgw_check(ngx_http_request_t *r, ngx_http_authgw_loc_conf_t *alcf,
         jws->key = e->key;
 
     } else {
-        status = authgw_jws_verify(token->data, token->len, alcf->keys->keys,
-                                   alcf->keys->nkeys, alcf->algs, &alloc,
-                                   jws);
+        keys = ngx_http_authgw_keys_of(alcf->keys, &nkeys);
+
+        status = authgw_jws_verify(token->data, token->len, keys, nkeys,
+                                   alcf->algs, &alloc, jws);
+
+        /* no key for it, and the provider's keys never came: not its fault */
+
+        rm = alcf->keys->remote;
+
+        if (rm != NULL && rm->fetched == 0
+            && (status == AUTHGW_UNKNOWN_KID
+                || (nkeys == 0 && status != AUTHGW_MALFORMED_TOKEN
+                    && status != AUTHGW_MISSING_TOKEN)))
+        {
+            status = AUTHGW_KEYS_UNAVAILABLE;
+        }
+
         if (status != AUTHGW_OK) {
             return status;
         }
@@ -722,9 +901,10 @@ ngx_http_authgw_bearer(ngx_http_request_t *r, ngx_http_authgw_loc_conf_t *alcf,
 static ngx_int_t
 ngx_http_authgw_handler(ngx_http_request_t *r)
 {
-    ngx_int_t                    code;
+    ngx_int_t                    code, rc;
     authgw_status_t              status;
     ngx_http_authgw_ctx_t       *ctx;
+    ngx_http_authgw_remote_t    *rm;
     ngx_http_authgw_loc_conf_t  *alcf;
 
     alcf = ngx_http_get_module_loc_conf(r, ngx_http_authgw_module);
@@ -733,9 +913,42 @@ ngx_http_authgw_handler(ngx_http_request_t *r)
         return NGX_DECLINED;
     }
 
+    rm = alcf->keys ? alcf->keys->remote : NULL;
+
+    if (rm != NULL) {
+        rc = ngx_http_authgw_remote_keys(r, rm, 0);
+
+        if (rc == NGX_AGAIN) {
+            return NGX_AGAIN;
+        }
+
+        if (rc == NGX_ERROR) {
+            ngx_http_authgw_count(r, AUTHGW_INTERNAL_ERROR);
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+    }
+
     ctx = ngx_http_authgw_verify(r, alcf);
     if (ctx == NULL) {
+        ngx_http_authgw_count(r, AUTHGW_INTERNAL_ERROR);
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    /* a kid the provider may have just added: one fetch, then again */
+
+    if (rm != NULL && ctx->status == AUTHGW_UNKNOWN_KID && !ctx->refetched) {
+        ctx->refetched = 1;
+
+        rc = ngx_http_authgw_remote_keys(r, rm, 1);
+
+        if (rc == NGX_AGAIN) {
+            return NGX_AGAIN;
+        }
+
+        if (rc == NGX_ERROR) {
+            ngx_http_authgw_count(r, AUTHGW_INTERNAL_ERROR);
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
     }
 
     code = NGX_HTTP_UNAUTHORIZED;
@@ -745,6 +958,7 @@ ngx_http_authgw_handler(ngx_http_request_t *r)
         status = ngx_http_authgw_authorize(r, alcf, ctx->payload, &code);
 
         if (status == AUTHGW_OK) {
+            ngx_http_authgw_count(r, AUTHGW_OK);
             return NGX_OK;
         }
 
@@ -755,13 +969,22 @@ ngx_http_authgw_handler(ngx_http_request_t *r)
     if (status == AUTHGW_MISSING_TOKEN && alcf->optional) {
         ngx_log_debug0(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
                        "authgw: no token, anonymous");
+        ngx_http_authgw_count(r, NGX_HTTP_AUTHGW_ANONYMOUS);
         return NGX_OK;
     }
+
+    ngx_http_authgw_count(r, status);
 
     if (status == AUTHGW_INTERNAL_ERROR) {
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                       "authgw: internal error while verifying a token");
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (status == AUTHGW_KEYS_UNAVAILABLE) {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "authgw: refused: keys_unavailable");
+        return NGX_HTTP_SERVICE_UNAVAILABLE;
     }
 
     ngx_log_error(alcf->log_level, r->connection->log, 0,
@@ -1382,6 +1605,698 @@ ngx_http_authgw_cache_status_variable(ngx_http_request_t *r,
 }
 
 
+/* the keys a set verifies with: its files', then the last fetched */
+
+static authgw_key_t **
+ngx_http_authgw_keys_of(ngx_http_authgw_keys_t *set, size_t *n)
+{
+    if (set->remote != NULL) {
+        *n = set->remote->nall;
+        return set->remote->all;
+    }
+
+    *n = set->nkeys;
+    return set->keys;
+}
+
+
+/*
+ * Whether the request may go on to verification (NGX_DECLINED) or waits for
+ * a fetch of the set's remote keys (NGX_AGAIN). A fetch starts when no
+ * fetched keys are in use, when they expired, or for an unknown kid; never
+ * twice within authgw_key_refresh, and one at a time per worker. Requests
+ * that cannot go on without it wait on the fetch in flight; the others go
+ * on with the keys they have.
+ */
+
+static ngx_int_t
+ngx_http_authgw_remote_keys(ngx_http_request_t *r,
+    ngx_http_authgw_remote_t *rm, ngx_uint_t unknown_kid)
+{
+    time_t  now;
+
+    now = ngx_time();
+
+    if (rm->fetched && now - rm->fetched > rm->max_stale) {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "authgw: keys from \"%V\" are older than "
+                      "authgw_key_max_stale, no longer used", &rm->uri);
+        ngx_http_authgw_remote_drop(rm);
+    }
+
+    if (rm->fetching) {
+        if (rm->fetched == 0 || unknown_kid) {
+            return ngx_http_authgw_remote_wait(r, rm);
+        }
+
+        return NGX_DECLINED;
+    }
+
+    if (rm->fetched && now < rm->expires && !unknown_kid) {
+        return NGX_DECLINED;
+    }
+
+    if (rm->tried
+        && (ngx_msec_int_t) (ngx_current_msec - rm->attempted)
+           < (ngx_msec_int_t) rm->refresh * 1000)
+    {
+        return NGX_DECLINED;
+    }
+
+    return ngx_http_authgw_remote_fetch(r, rm);
+}
+
+
+static ngx_int_t
+ngx_http_authgw_remote_wait(ngx_http_request_t *r,
+    ngx_http_authgw_remote_t *rm)
+{
+    ngx_pool_cleanup_t        *cln;
+    ngx_http_authgw_waiter_t  *w;
+
+    cln = ngx_pool_cleanup_add(r->pool, sizeof(ngx_http_authgw_waiter_t));
+    if (cln == NULL) {
+        return NGX_ERROR;
+    }
+
+    w = cln->data;
+    w->request = r;
+    w->linked = 1;
+    ngx_queue_insert_tail(&rm->waiters, &w->queue);
+
+    cln->handler = ngx_http_authgw_waiter_cleanup;
+
+    ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                   "authgw: waiting for the keys from \"%V\"", &rm->uri);
+
+    return NGX_AGAIN;
+}
+
+
+static void
+ngx_http_authgw_waiter_cleanup(void *data)
+{
+    ngx_http_authgw_waiter_t  *w = data;
+
+    if (w->linked) {
+        ngx_queue_remove(&w->queue);
+        w->linked = 0;
+    }
+}
+
+
+static ngx_int_t
+ngx_http_authgw_remote_fetch(ngx_http_request_t *r,
+    ngx_http_authgw_remote_t *rm)
+{
+    ngx_http_request_t          *sr;
+    ngx_pool_cleanup_t          *cln;
+    ngx_http_authgw_fetch_t     *f;
+    ngx_http_post_subrequest_t  *ps;
+
+    ps = ngx_palloc(r->pool, sizeof(ngx_http_post_subrequest_t));
+    if (ps == NULL) {
+        return NGX_ERROR;
+    }
+
+    /* if this request goes before its subrequest ends, the fetch ends */
+
+    cln = ngx_pool_cleanup_add(r->pool, sizeof(ngx_http_authgw_fetch_t));
+    if (cln == NULL) {
+        return NGX_ERROR;
+    }
+
+    f = cln->data;
+    f->remote = rm;
+    f->done = 1;
+    cln->handler = ngx_http_authgw_fetch_cleanup;
+
+    ps->handler = ngx_http_authgw_fetch_done;
+    ps->data = f;
+
+    if (ngx_http_subrequest(r, &rm->uri, NULL, &sr, ps,
+                            NGX_HTTP_SUBREQUEST_IN_MEMORY
+                            |NGX_HTTP_SUBREQUEST_WAITED)
+        != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    f->done = 0;
+    rm->fetching = 1;
+    rm->attempted = ngx_current_msec;
+    rm->tried = 1;
+
+    ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                   "authgw: fetching keys from \"%V\"", &rm->uri);
+
+    return NGX_AGAIN;
+}
+
+
+static ngx_int_t
+ngx_http_authgw_fetch_done(ngx_http_request_t *r, void *data, ngx_int_t rc)
+{
+    ngx_http_authgw_fetch_t  *f = data;
+
+    if (f->done || rc == NGX_AGAIN) {
+        return rc;
+    }
+
+    f->done = 1;
+
+    ngx_http_authgw_fetch_finish(f->remote,
+                                 ngx_http_authgw_fetch_result(r, f->remote,
+                                                              rc),
+                                 r->connection->log);
+
+    /*
+     * the answer was this module's alone: a failed fetch (a timeout, an
+     * error status) does not end the request that made it. A body over
+     * subrequest_output_buffer_size is the exception: nginx marks the
+     * client's connection as failed then, and that one request ends.
+     */
+
+    if (rc >= NGX_HTTP_SPECIAL_RESPONSE) {
+        return NGX_OK;
+    }
+
+    return rc;
+}
+
+
+static void
+ngx_http_authgw_fetch_cleanup(void *data)
+{
+    ngx_http_authgw_fetch_t  *f = data;
+
+    if (!f->done) {
+        f->done = 1;
+        ngx_http_authgw_fetch_finish(f->remote, NGX_HTTP_AUTHGW_FETCH_ERROR,
+                                     ngx_cycle->log);
+    }
+}
+
+
+/* counts the fetch, logs a failure once per interval, wakes the waiters */
+
+static void
+ngx_http_authgw_fetch_finish(ngx_http_authgw_remote_t *rm, ngx_uint_t result,
+    ngx_log_t *log)
+{
+    time_t                           now;
+    ngx_queue_t                     *q;
+    ngx_http_authgw_waiter_t        *w;
+    ngx_http_authgw_stats_t         *st;
+    ngx_http_authgw_main_conf_t     *amcf;
+    ngx_http_authgw_source_stats_t  *src;
+
+    static const char  *results[] = {
+        "ok", "an error status", "no complete answer",
+        "no usable keys in the answer"
+    };
+
+    now = ngx_time();
+    rm->fetching = 0;
+
+    amcf = ngx_http_cycle_get_module_main_conf(ngx_cycle,
+                                               ngx_http_authgw_module);
+    st = amcf ? amcf->stats : NULL;
+
+    if (st != NULL && rm->index < st->nsources) {
+        src = &st->sources[rm->index];
+        (void) ngx_atomic_fetch_add(&src->fetches[result], 1);
+
+        if (result == NGX_HTTP_AUTHGW_FETCH_OK) {
+            src->keys = rm->nkeys;
+            src->last_success = now;
+        }
+    }
+
+    if (result != NGX_HTTP_AUTHGW_FETCH_OK
+        && (rm->logged == 0 || now - rm->logged >= rm->refresh))
+    {
+        rm->logged = now;
+        ngx_log_error(NGX_LOG_ERR, log, 0,
+                      "authgw: key fetch from \"%V\" failed: %s; %s",
+                      &rm->uri, results[result],
+                      rm->fetched ? "the last good keys stay in use"
+                                  : "no fetched keys to use");
+    }
+
+    while (!ngx_queue_empty(&rm->waiters)) {
+        q = ngx_queue_head(&rm->waiters);
+        ngx_queue_remove(q);
+
+        w = ngx_queue_data(q, ngx_http_authgw_waiter_t, queue);
+        w->linked = 0;
+
+        ngx_post_event(w->request->connection->write, &ngx_posted_events);
+    }
+}
+
+
+static ngx_uint_t
+ngx_http_authgw_fetch_result(ngx_http_request_t *sr,
+    ngx_http_authgw_remote_t *rm, ngx_int_t rc)
+{
+    char            err[256];
+    size_t          n, i, j, len;
+    u_char         *body;
+    time_t          age;
+    authgw_key_t  **keys, **set_keys;
+
+    if (rc == NGX_ERROR || sr->headers_out.status == 0) {
+        return NGX_HTTP_AUTHGW_FETCH_ERROR;
+    }
+
+    if (rc >= NGX_HTTP_SPECIAL_RESPONSE) {
+        return NGX_HTTP_AUTHGW_FETCH_STATUS;
+    }
+
+    if (sr->headers_out.status != NGX_HTTP_OK) {
+        return NGX_HTTP_AUTHGW_FETCH_STATUS;
+    }
+
+    if (sr->out == NULL || sr->out->buf == NULL) {
+        return NGX_HTTP_AUTHGW_FETCH_INVALID;
+    }
+
+    body = sr->out->buf->pos;
+    len = sr->out->buf->last - sr->out->buf->pos;
+
+    /* a JWK or JWKS only: no PEM and never a raw secret from the network */
+
+    for (i = 0; i < len && (body[i] == ' ' || body[i] == '\t'
+                            || body[i] == '\r' || body[i] == '\n');
+         i++)
+    {
+        /* void */
+    }
+
+    if (i == len || body[i] != '{') {
+        return NGX_HTTP_AUTHGW_FETCH_INVALID;
+    }
+
+    if (authgw_key_load_buf(body, len, NULL, 0, -1, &keys, &n, err,
+                            sizeof(err))
+        != 0)
+    {
+        ngx_log_error(NGX_LOG_ERR, sr->connection->log, 0,
+                      "authgw: keys from \"%V\": %s", &rm->uri, err);
+        return NGX_HTTP_AUTHGW_FETCH_INVALID;
+    }
+
+    /*
+     * symmetric keys are never taken from the network, and a kid of the
+     * files' keys stays theirs
+     */
+
+    set_keys = rm->set->keys;
+
+    for (i = 0; i < n; /* void */) {
+        for (j = 0; keys[i]->kty != AUTHGW_KTY_OCT && keys[i]->kid != NULL
+                    && j < rm->set->nkeys;
+             j++)
+        {
+            if (set_keys[j]->kid != NULL
+                && set_keys[j]->kid_len == keys[i]->kid_len
+                && ngx_memcmp(set_keys[j]->kid, keys[i]->kid,
+                              keys[i]->kid_len) == 0)
+            {
+                break;
+            }
+        }
+
+        if (keys[i]->kty == AUTHGW_KTY_OCT
+            || (keys[i]->kid != NULL && j < rm->set->nkeys))
+        {
+            authgw_key_free(keys[i]);
+            keys[i] = keys[--n];
+            continue;
+        }
+
+        i++;
+    }
+
+    if (n == 0) {
+        authgw_keys_free(keys, n);
+        ngx_log_error(NGX_LOG_ERR, sr->connection->log, 0,
+                      "authgw: keys from \"%V\": no usable public key",
+                      &rm->uri);
+        return NGX_HTTP_AUTHGW_FETCH_INVALID;
+    }
+
+    if (ngx_http_authgw_remote_install(rm, keys, n, sr->connection->log)
+        != NGX_OK)
+    {
+        authgw_keys_free(keys, n);
+        return NGX_HTTP_AUTHGW_FETCH_ERROR;
+    }
+
+    age = ngx_http_authgw_max_age(sr);
+
+    rm->expires = rm->fetched
+                  + ((age >= 0 && age < rm->cache) ? age : rm->cache);
+
+    ngx_log_error(NGX_LOG_INFO, sr->connection->log, 0,
+                  "authgw: %uz keys from \"%V\", kept for %T s", n, &rm->uri,
+                  rm->expires - rm->fetched);
+
+    return NGX_HTTP_AUTHGW_FETCH_OK;
+}
+
+
+/* Cache-Control: max-age=N of the answer, or -1 */
+
+static time_t
+ngx_http_authgw_max_age(ngx_http_request_t *sr)
+{
+    u_char           *p, *last;
+    time_t            age;
+    ngx_uint_t        i;
+    ngx_list_part_t  *part;
+    ngx_table_elt_t  *h;
+
+    age = -1;
+    part = &sr->headers_out.headers.part;
+    h = part->elts;
+
+    for (i = 0; /* void */; i++) {
+
+        if (i >= part->nelts) {
+            if (part->next == NULL) {
+                break;
+            }
+
+            part = part->next;
+            h = part->elts;
+            i = 0;
+        }
+
+        if (h[i].hash == 0
+            || h[i].key.len != sizeof("Cache-Control") - 1
+            || ngx_strncasecmp(h[i].key.data, (u_char *) "Cache-Control",
+                               sizeof("Cache-Control") - 1) != 0)
+        {
+            continue;
+        }
+
+        p = ngx_strlcasestrn(h[i].value.data,
+                             h[i].value.data + h[i].value.len,
+                             (u_char *) "max-age=", sizeof("max-age=") - 2);
+        if (p == NULL) {
+            continue;
+        }
+
+        p += sizeof("max-age=") - 1;
+        last = p;
+
+        while (last < h[i].value.data + h[i].value.len
+               && *last >= '0' && *last <= '9')
+        {
+            last++;
+        }
+
+        if (last > p) {
+            age = ngx_atotm(p, ngx_min(last - p, 9));
+        }
+    }
+
+    return age;
+}
+
+
+/* the fetched keys replace the last; the cache of verified tokens empties */
+
+static ngx_int_t
+ngx_http_authgw_remote_install(ngx_http_authgw_remote_t *rm,
+    authgw_key_t **keys, size_t n, ngx_log_t *log)
+{
+    authgw_key_t  **all;
+
+    all = ngx_alloc((rm->set->nkeys + n) * sizeof(authgw_key_t *), log);
+    if (all == NULL) {
+        return NGX_ERROR;
+    }
+
+    if (rm->set->nkeys) {
+        ngx_memcpy(all, rm->set->keys,
+                   rm->set->nkeys * sizeof(authgw_key_t *));
+    }
+
+    ngx_memcpy(all + rm->set->nkeys, keys, n * sizeof(authgw_key_t *));
+
+    ngx_http_authgw_remote_drop(rm);
+
+    rm->keys = keys;
+    rm->nkeys = n;
+    rm->all = all;
+    rm->nall = rm->set->nkeys + n;
+    rm->fetched = ngx_time();
+
+    return NGX_OK;
+}
+
+
+static void
+ngx_http_authgw_remote_drop(ngx_http_authgw_remote_t *rm)
+{
+    if (rm->set->cache != NULL) {
+        authgw_cache_flush(rm->set->cache);
+    }
+
+    if (rm->all != rm->set->keys) {
+        ngx_free(rm->all);
+    }
+
+    authgw_keys_free(rm->keys, rm->nkeys);
+
+    rm->keys = NULL;
+    rm->nkeys = 0;
+    rm->all = rm->set->keys;
+    rm->nall = rm->set->nkeys;
+    rm->fetched = 0;
+    rm->generation++;
+}
+
+
+static void
+ngx_http_authgw_free_remote(void *data)
+{
+    ngx_http_authgw_remote_t  *rm = data;
+
+    if (rm->all != rm->set->keys) {
+        ngx_free(rm->all);
+    }
+
+    authgw_keys_free(rm->keys, rm->nkeys);
+
+    rm->keys = NULL;
+    rm->nkeys = 0;
+    rm->all = NULL;
+    rm->nall = 0;
+}
+
+
+/* metrics */
+
+static ngx_http_authgw_stats_t *
+ngx_http_authgw_stats(ngx_http_request_t *r)
+{
+    ngx_http_authgw_main_conf_t  *amcf;
+
+    amcf = ngx_http_get_module_main_conf(r, ngx_http_authgw_module);
+
+    return amcf->stats;
+}
+
+
+static void
+ngx_http_authgw_count(ngx_http_request_t *r, ngx_uint_t outcome)
+{
+    ngx_http_authgw_stats_t  *st;
+
+    st = ngx_http_authgw_stats(r);
+
+    if (st != NULL && outcome <= NGX_HTTP_AUTHGW_ANONYMOUS) {
+        (void) ngx_atomic_fetch_add(&st->outcomes[outcome], 1);
+    }
+}
+
+
+static ngx_int_t
+ngx_http_authgw_init_zone(ngx_shm_zone_t *shm_zone, void *data)
+{
+    ngx_http_authgw_main_conf_t  *oamcf = data;
+
+    ngx_http_authgw_stats_t      *st;
+    ngx_http_authgw_main_conf_t  *amcf;
+
+    amcf = shm_zone->data;
+
+    if (oamcf != NULL) {
+        /* a reload with a zone of the same size: the counts go on */
+        st = oamcf->stats;
+
+        ngx_memzero(st->sources, amcf->remotes.nelts
+                                 * sizeof(ngx_http_authgw_source_stats_t));
+
+    } else {
+        st = (ngx_http_authgw_stats_t *) shm_zone->shm.addr;
+        ngx_memzero(st, shm_zone->shm.size);
+    }
+
+    st->nsources = amcf->remotes.nelts;
+    st->file_keys = amcf->file_keys;
+    amcf->stats = st;
+
+    return NGX_OK;
+}
+
+
+/* authgw_status: the Prometheus text format */
+
+static ngx_int_t
+ngx_http_authgw_status_handler(ngx_http_request_t *r)
+{
+    size_t                           size;
+    time_t                           now, last;
+    ngx_int_t                        rc;
+    ngx_buf_t                       *b;
+    ngx_uint_t                       i, k;
+    ngx_chain_t                      out;
+    ngx_http_authgw_stats_t         *st;
+    ngx_http_authgw_remote_t       **remotes;
+    ngx_http_authgw_main_conf_t     *amcf;
+    ngx_http_authgw_source_stats_t  *src;
+
+    static const char  *results[] = { "ok", "status", "error", "invalid" };
+
+    if (!(r->method & (NGX_HTTP_GET|NGX_HTTP_HEAD))) {
+        return NGX_HTTP_NOT_ALLOWED;
+    }
+
+    rc = ngx_http_discard_request_body(r);
+    if (rc != NGX_OK) {
+        return rc;
+    }
+
+    amcf = ngx_http_get_module_main_conf(r, ngx_http_authgw_module);
+    st = amcf->stats;
+
+    if (st == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    remotes = amcf->remotes.elts;
+    now = ngx_time();
+
+    size = 1024 + (AUTHGW_STATUS_COUNT + 1) * 96;
+
+    for (i = 0; i < amcf->remotes.nelts; i++) {
+        size += 8 * (160 + remotes[i]->uri.len * 2);
+    }
+
+    b = ngx_create_temp_buf(r->pool, size);
+    if (b == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    b->last = ngx_cpymem(b->last,
+        "# HELP authgw_requests_total Requests decided by authgw, "
+        "by outcome.\n# TYPE authgw_requests_total counter\n",
+        sizeof("# HELP authgw_requests_total Requests decided by authgw, "
+               "by outcome.\n# TYPE authgw_requests_total counter\n") - 1);
+
+    for (k = 0; k <= NGX_HTTP_AUTHGW_ANONYMOUS; k++) {
+        b->last = ngx_sprintf(b->last,
+                              "authgw_requests_total{outcome=\"%s\"} %uA\n",
+                              k == AUTHGW_OK ? "ok"
+                              : k == NGX_HTTP_AUTHGW_ANONYMOUS ? "anonymous"
+                              : authgw_status_str(k),
+                              st->outcomes[k]);
+    }
+
+    b->last = ngx_sprintf(b->last,
+        "# HELP authgw_cache_lookups_total Lookups in the caches of verified "
+        "tokens.\n# TYPE authgw_cache_lookups_total counter\n"
+        "authgw_cache_lookups_total{result=\"hit\"} %uA\n"
+        "authgw_cache_lookups_total{result=\"miss\"} %uA\n"
+        "# HELP authgw_keys_loaded Keys in use, by source.\n"
+        "# TYPE authgw_keys_loaded gauge\n"
+        "authgw_keys_loaded{source=\"files\"} %uA\n",
+        st->cache_hits, st->cache_misses, st->file_keys);
+
+    for (i = 0; i < amcf->remotes.nelts && i < st->nsources; i++) {
+        b->last = ngx_sprintf(b->last,
+                              "authgw_keys_loaded{source=\"%V\"} %uA\n",
+                              &remotes[i]->uri, st->sources[i].keys);
+    }
+
+    if (amcf->remotes.nelts) {
+        b->last = ngx_cpymem(b->last,
+            "# HELP authgw_key_fetches_total Key fetches, by source and "
+            "result.\n# TYPE authgw_key_fetches_total counter\n",
+            sizeof("# HELP authgw_key_fetches_total Key fetches, by source "
+                   "and result.\n# TYPE authgw_key_fetches_total counter\n")
+            - 1);
+
+        for (i = 0; i < amcf->remotes.nelts && i < st->nsources; i++) {
+            src = &st->sources[i];
+
+            for (k = 0; k < NGX_HTTP_AUTHGW_FETCH_N; k++) {
+                b->last = ngx_sprintf(b->last,
+                                      "authgw_key_fetches_total{source=\"%V\","
+                                      "result=\"%s\"} %uA\n",
+                                      &remotes[i]->uri, results[k],
+                                      src->fetches[k]);
+            }
+        }
+
+        b->last = ngx_cpymem(b->last,
+            "# HELP authgw_key_last_success_age_seconds Seconds since the "
+            "last good fetch, by source (absent: none yet).\n"
+            "# TYPE authgw_key_last_success_age_seconds gauge\n",
+            sizeof("# HELP authgw_key_last_success_age_seconds Seconds since "
+                   "the last good fetch, by source (absent: none yet).\n"
+                   "# TYPE authgw_key_last_success_age_seconds gauge\n") - 1);
+
+        for (i = 0; i < amcf->remotes.nelts && i < st->nsources; i++) {
+            last = (time_t) st->sources[i].last_success;
+
+            if (last) {
+                b->last = ngx_sprintf(b->last,
+                                      "authgw_key_last_success_age_seconds"
+                                      "{source=\"%V\"} %T\n",
+                                      &remotes[i]->uri,
+                                      now > last ? now - last : 0);
+            }
+        }
+    }
+
+    r->headers_out.status = NGX_HTTP_OK;
+    r->headers_out.content_length_n = b->last - b->pos;
+    ngx_str_set(&r->headers_out.content_type,
+                "text/plain; version=0.0.4; charset=utf-8");
+    r->headers_out.content_type_len = sizeof("text/plain") - 1;
+
+    b->last_buf = (r == r->main) ? 1 : 0;
+    b->last_in_chain = 1;
+
+    rc = ngx_http_send_header(r);
+
+    if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
+        return rc;
+    }
+
+    out.buf = b;
+    out.next = NULL;
+
+    return ngx_http_output_filter(r, &out);
+}
+
+
 static void
 ngx_http_authgw_free_cache(void *data)
 {
@@ -1502,7 +2417,7 @@ ngx_http_authgw_key_file(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     ngx_uint_t               i;
     authgw_key_t           **keys, *key;
     ngx_pool_cleanup_t      *cln;
-    ngx_http_authgw_keys_t       *set, *loaded, **field, **kp;
+    ngx_http_authgw_keys_t       *set, *loaded, **field;
     ngx_http_authgw_main_conf_t  *amcf;
 
     field = (ngx_http_authgw_keys_t **) (p + cmd->offset);
@@ -1571,27 +2486,17 @@ ngx_http_authgw_key_file(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     loaded->nkeys = n;
     cln->handler = ngx_http_authgw_free_keys;
 
-    if (*field == NGX_CONF_UNSET_PTR) {
-        *field = ngx_pcalloc(cf->pool, sizeof(ngx_http_authgw_keys_t));
-        if (*field == NULL) {
-            return NGX_CONF_ERROR;
-        }
+    set = ngx_http_authgw_set(cf, field, uid);
+    if (set == NULL) {
+        return NGX_CONF_ERROR;
+    }
 
-        if (!uid) {
-            amcf = ngx_http_conf_get_module_main_conf(cf,
-                                                      ngx_http_authgw_module);
-            kp = ngx_array_push(&amcf->keysets);
-            if (kp == NULL) {
-                return NGX_CONF_ERROR;
-            }
-
-            *kp = *field;
-        }
+    if (!uid) {
+        amcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_authgw_module);
+        amcf->file_keys += n;
     }
 
     /* one flat list per block; a kid names one key across all its files */
-
-    set = *field;
 
     for (j = 0; j < n; j++) {
         key = keys[j];
@@ -1623,6 +2528,112 @@ ngx_http_authgw_key_file(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     set->keys = keys;
     set->nkeys += n;
+
+    return NGX_CONF_OK;
+}
+
+
+/* the key set of this block, made on its first key directive */
+
+static ngx_http_authgw_keys_t *
+ngx_http_authgw_set(ngx_conf_t *cf, ngx_http_authgw_keys_t **field,
+    ngx_uint_t uid)
+{
+    ngx_http_authgw_keys_t       **kp;
+    ngx_http_authgw_main_conf_t   *amcf;
+
+    if (*field != NGX_CONF_UNSET_PTR) {
+        return *field;
+    }
+
+    *field = ngx_pcalloc(cf->pool, sizeof(ngx_http_authgw_keys_t));
+    if (*field == NULL) {
+        return NULL;
+    }
+
+    if (!uid) {
+        amcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_authgw_module);
+
+        kp = ngx_array_push(&amcf->keysets);
+        if (kp == NULL) {
+            return NULL;
+        }
+
+        *kp = *field;
+    }
+
+    return *field;
+}
+
+
+static char *
+ngx_http_authgw_key_request(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    char  *p = conf;
+
+    ngx_str_t                     *value;
+    ngx_http_authgw_keys_t        *set, **field;
+    ngx_http_authgw_remote_t      *rm, **rp;
+    ngx_http_authgw_main_conf_t   *amcf;
+
+    field = (ngx_http_authgw_keys_t **) (p + cmd->offset);
+    value = cf->args->elts;
+
+    if (value[1].len == 0 || value[1].data[0] != '/') {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "authgw_key_request needs a URI that starts with "
+                           "\"/\", not \"%V\"", &value[1]);
+        return NGX_CONF_ERROR;
+    }
+
+    set = ngx_http_authgw_set(cf, field, 0);
+    if (set == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    if (set->remote != NULL) {
+        return "is duplicate";
+    }
+
+    rm = ngx_pcalloc(cf->pool, sizeof(ngx_http_authgw_remote_t));
+    if (rm == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    amcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_authgw_module);
+
+    rp = ngx_array_push(&amcf->remotes);
+    if (rp == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    *rp = rm;
+
+    rm->uri = value[1];
+    rm->set = set;
+    rm->index = amcf->remotes.nelts - 1;
+    rm->cache = NGX_CONF_UNSET;
+    rm->refresh = NGX_CONF_UNSET;
+    rm->max_stale = NGX_CONF_UNSET;
+    ngx_queue_init(&rm->waiters);
+
+    set->remote = rm;
+
+    return NGX_CONF_OK;
+}
+
+
+static char *
+ngx_http_authgw_status(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_core_loc_conf_t     *clcf;
+    ngx_http_authgw_main_conf_t  *amcf;
+
+    clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
+    clcf->handler = ngx_http_authgw_status_handler;
+
+    amcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_authgw_module);
+    amcf->status = 1;
 
     return NGX_CONF_OK;
 }
@@ -2119,7 +3130,10 @@ ngx_http_authgw_create_main_conf(ngx_conf_t *cf)
 
     if (ngx_array_init(&amcf->keysets, cf->pool, 4,
                        sizeof(ngx_http_authgw_keys_t *))
-        != NGX_OK)
+        != NGX_OK
+        || ngx_array_init(&amcf->remotes, cf->pool, 2,
+                          sizeof(ngx_http_authgw_remote_t *))
+           != NGX_OK)
     {
         return NULL;
     }
@@ -2159,6 +3173,9 @@ ngx_http_authgw_create_loc_conf(ngx_conf_t *cf)
     conf->error_detail = NGX_CONF_UNSET;
     conf->log_level = NGX_CONF_UNSET_UINT;
     conf->cache_size = NGX_CONF_UNSET;
+    conf->key_cache = NGX_CONF_UNSET;
+    conf->key_refresh = NGX_CONF_UNSET;
+    conf->key_max_stale = NGX_CONF_UNSET;
     conf->uid_optional = NGX_CONF_UNSET;
     conf->uid_keys = NGX_CONF_UNSET_PTR;
     conf->set_headers = NGX_CONF_UNSET_PTR;
@@ -2176,6 +3193,8 @@ ngx_http_authgw_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
 {
     ngx_http_authgw_loc_conf_t *prev = parent;
     ngx_http_authgw_loc_conf_t *conf = child;
+
+    ngx_http_authgw_remote_t  *rm;
 
     if (conf->enable == NGX_CONF_UNSET) {
         conf->enable = prev->enable;
@@ -2209,6 +3228,35 @@ ngx_http_authgw_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
         && conf->keys->cache_size < (size_t) conf->cache_size)
     {
         conf->keys->cache_size = conf->cache_size;
+    }
+
+    /*
+     * fetched keys: kept 10 minutes unless the answer says less; an unknown
+     * kid fetches again at most every 5 seconds; after a day without a good
+     * fetch, the last keys are no longer trusted. Locations that share keys
+     * share one setting each: the shortest.
+     */
+
+    ngx_conf_merge_sec_value(conf->key_cache, prev->key_cache, 600);
+    ngx_conf_merge_sec_value(conf->key_refresh, prev->key_refresh, 5);
+    ngx_conf_merge_sec_value(conf->key_max_stale, prev->key_max_stale, 86400);
+
+    if (conf->keys != NULL && conf->keys->remote != NULL) {
+        rm = conf->keys->remote;
+
+        if (rm->cache == NGX_CONF_UNSET || conf->key_cache < rm->cache) {
+            rm->cache = conf->key_cache;
+        }
+
+        if (rm->refresh == NGX_CONF_UNSET || conf->key_refresh < rm->refresh) {
+            rm->refresh = conf->key_refresh;
+        }
+
+        if (rm->max_stale == NGX_CONF_UNSET
+            || conf->key_max_stale < rm->max_stale)
+        {
+            rm->max_stale = conf->key_max_stale;
+        }
     }
 
     if (conf->uid_claim.data == NULL) {
@@ -2271,10 +3319,12 @@ ngx_http_authgw_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
 static ngx_int_t
 ngx_http_authgw_init(ngx_conf_t *cf)
 {
+    size_t                        size;
     ngx_uint_t                    i;
     ngx_pool_cleanup_t           *cln;
     ngx_http_handler_pt          *h;
     ngx_http_authgw_keys_t      **sets;
+    ngx_http_authgw_remote_t    **remotes;
     ngx_http_core_main_conf_t    *cmcf;
     ngx_http_authgw_main_conf_t  *amcf;
 
@@ -2302,6 +3352,39 @@ ngx_http_authgw_init(ngx_conf_t *cf)
 
         cln->handler = ngx_http_authgw_free_cache;
         cln->data = sets[i];
+    }
+
+    /* each worker starts with the files' keys and fetches the rest */
+
+    remotes = amcf->remotes.elts;
+
+    for (i = 0; i < amcf->remotes.nelts; i++) {
+        remotes[i]->all = remotes[i]->set->keys;
+        remotes[i]->nall = remotes[i]->set->nkeys;
+
+        cln = ngx_pool_cleanup_add(cf->pool, 0);
+        if (cln == NULL) {
+            return NGX_ERROR;
+        }
+
+        cln->handler = ngx_http_authgw_free_remote;
+        cln->data = remotes[i];
+    }
+
+    if (amcf->used || amcf->status) {
+        size = sizeof(ngx_http_authgw_stats_t)
+               + amcf->remotes.nelts * sizeof(ngx_http_authgw_source_stats_t);
+
+        amcf->zone = ngx_shared_memory_add(cf, &ngx_http_authgw_zone_name,
+                                           ngx_align(size, ngx_pagesize)
+                                           + ngx_pagesize,
+                                           &ngx_http_authgw_module);
+        if (amcf->zone == NULL) {
+            return NGX_ERROR;
+        }
+
+        amcf->zone->init = ngx_http_authgw_init_zone;
+        amcf->zone->data = amcf;
     }
 
     if (amcf->used) {

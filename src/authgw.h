@@ -37,7 +37,9 @@ typedef enum {
     AUTHGW_CLAIM_MISMATCH,
     AUTHGW_INSUFFICIENT_SCOPE,
     AUTHGW_BAD_USER_ID,
-    AUTHGW_INTERNAL_ERROR
+    AUTHGW_KEYS_UNAVAILABLE,
+    AUTHGW_INTERNAL_ERROR,
+    AUTHGW_STATUS_COUNT
 } authgw_status_t;
 
 
@@ -207,6 +209,7 @@ authgw_cache_entry_t *authgw_cache_put(authgw_cache_t *c,
     const unsigned char *hash, json_t *header, json_t *payload,
     authgw_alg_t alg, const authgw_key_t *key);
 void authgw_cache_remove(authgw_cache_t *c, authgw_cache_entry_t *e);
+void authgw_cache_flush(authgw_cache_t *c);
 const authgw_cache_stats_t *authgw_cache_stats(authgw_cache_t *c);
 
 int authgw_jwe_key_prepare(authgw_key_t *key);

@@ -33,6 +33,7 @@ static const char  *authgw_status_names[] = {
     "claim_mismatch",
     "insufficient_scope",
     "bad_user_id",
+    "keys_unavailable",
     "internal_error"
 };
 

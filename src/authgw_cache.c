@@ -277,6 +277,27 @@ authgw_cache_put(authgw_cache_t *c, const unsigned char *hash,
 }
 
 
+/* empties the cache (the keys changed): every entry goes, counters stay */
+
+void
+authgw_cache_flush(authgw_cache_t *c)
+{
+    uint32_t  i;
+
+    for (i = 0; i < c->used; i++) {
+        authgw_cache_clear(&c->entries[i]);
+    }
+
+    for (i = 0; i <= c->mask; i++) {
+        c->buckets[i] = AUTHGW_CACHE_NONE;
+    }
+
+    c->used = 0;
+    c->head = AUTHGW_CACHE_NONE;
+    c->tail = AUTHGW_CACHE_NONE;
+}
+
+
 /* drops an entry (an expired token): it becomes the next to be reused */
 
 void

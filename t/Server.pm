@@ -16,8 +16,9 @@ use Time::HiRes qw(sleep time);
 
 our @EXPORT = qw(start_nginx stop_nginx exchange parse_responses);
 
-# start_nginx(NAME, PORT, HTTP_BLOCK_TEXT[, master => 1]) -> (pid, root);
-# with master, one worker under a master (reloads work as in production)
+# start_nginx(NAME, PORT, HTTP_BLOCK_TEXT[, master => 1][, workers => N])
+# -> (pid, root); with master, workers (1 unless said) under a master
+# (reloads work as in production)
 sub start_nginx {
     my ($name, $port, $http, %o) = @_;
 
@@ -34,7 +35,7 @@ sub start_nginx {
 load_module $module;
 daemon off;
 master_process @{[ $o{master} ? 'on' : 'off' ]};
-worker_processes 1;
+worker_processes @{[ $o{workers} || 1 ]};
 error_log logs/error.log info;
 pid logs/nginx.pid;
 events { worker_connections 256; }

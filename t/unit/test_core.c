@@ -1526,6 +1526,17 @@ test_cache_lru(void **state)
     assert_ptr_not_equal(authgw_cache_get(c, k[0])->header, h);
     assert_true(json_equal(authgw_cache_get(c, k[0])->header, h));
 
+    /* a flush (the keys changed) empties it; it fills again from the start */
+    authgw_cache_flush(c);
+    assert_null(authgw_cache_get(c, k[0]));
+    assert_null(authgw_cache_get(c, k[3]));
+    assert_non_null(authgw_cache_put(c, k[1], h, p, AUTHGW_RS256, NULL));
+    assert_non_null(authgw_cache_put(c, k[3], h, p, AUTHGW_EDDSA, NULL));
+    assert_int_equal(authgw_cache_get(c, k[1])->alg, AUTHGW_RS256);
+    assert_int_equal(authgw_cache_get(c, k[3])->alg, AUTHGW_EDDSA);
+    assert_null(authgw_cache_get(c, k[0]));
+    assert_int_equal(authgw_cache_stats(c)->evictions, 2);
+
     authgw_cache_destroy(c);
 
     json_decref(h);

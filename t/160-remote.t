@@ -1,0 +1,317 @@
+# authgw_key_request: keys fetched through a subrequest from a provider (a
+# server of the same nginx serving files that this test rewrites, and a
+# slow provider played by this test). First fetch, cached keys, rotation
+# without a reload, an unknown-kid flood, a provider that is down, that
+# answers garbage or a huge body, Cache-Control: max-age, the staleness
+# limit, and requests that wait on one fetch. Fetches are counted in the
+# provider's access log.
+
+use strict;
+use warnings;
+
+use lib '.';
+use t::Server;
+use Test::More;
+use IO::Socket::INET;
+use IO::Select;
+use Time::HiRes qw(sleep time);
+
+my $port  = $ENV{TEST_NGINX_REMOTE_PORT} || 1994;
+my $pport = $port + 1;     # the provider
+my $slow  = $port + 2;     # the slow provider, played here
+my $tool  = $ENV{AUTHGW_TOKEN} or die "AUTHGW_TOKEN is not set\n";
+
+plan tests => 40;
+
+my $root = ($ENV{TEST_NGINX_SERVROOT} || "$ENV{PWD}/t/servroot") . "-remote";
+my $dir = "$root-provider";
+system('rm', '-rf', $dir);
+mkdir $dir or die "$dir: $!";
+
+sub run {
+    my $out = `@_`;
+    die "failed: @_\n" if $?;
+    chomp $out;
+    return $out;
+}
+
+# keys k1, k2, k3 (P-256) as public JWKs with those kids
+for my $k (qw(k1 k2 k3)) {
+    run("$tool keygen --type ec --crv P-256 --out $dir/$k.pem"
+        . " --pub $dir/$k.jwk --format jwk --kid $k");
+}
+
+sub token {
+    my ($key, $kid, %o) = @_;
+    return run("$tool sign --alg ES256 --key $dir/$key.pem --kid $kid"
+               . " --exp-in 3600 --claim sub=user-$kid");
+}
+
+sub publish {
+    my ($file, @kids) = @_;
+    my $text = @kids ? run("$tool jwks " . join(' ', map { "$dir/$_.jwk" }
+                                                      @kids))
+                     : '';
+    write_file($file, $text);
+}
+
+sub write_file {
+    my ($file, $text) = @_;
+    open my $fh, '>', "$dir/$file.tmp" or die $!;
+    print $fh $text;
+    close $fh;
+    rename "$dir/$file.tmp", "$dir/$file" or die $!;
+}
+
+my ($pid, $sroot) = start_nginx('remote', $port, <<"_EOC_"
+    log_format fetch '\$uri';
+
+    server {
+        listen 127.0.0.1:$pport;
+        access_log $dir/fetches.log fetch;
+        root $dir;
+
+        location = /short.json {
+            add_header Cache-Control "public, max-age=1";
+        }
+    }
+
+    server {
+        listen 127.0.0.1:$port;
+
+        error_page 401 = \@r401;
+        error_page 503 = \@r503;
+
+        proxy_pass_request_headers off;
+        proxy_pass_request_body off;
+        proxy_connect_timeout 2s;
+        proxy_read_timeout 2s;
+        subrequest_output_buffer_size 64k;
+
+        location = /_jwks      { internal; proxy_pass http://127.0.0.1:$pport/jwks.json; }
+        location = /_short     { internal; proxy_pass http://127.0.0.1:$pport/short.json; }
+        location = /_stale     { internal; proxy_pass http://127.0.0.1:$pport/stale.json; }
+        location = /_slow      { internal; proxy_pass http://127.0.0.1:$slow/jwks.json; }
+
+        location /api {
+            authgw "t";
+            authgw_key_request /_jwks;
+            authgw_key_refresh 1s;
+            proxy_pass http://127.0.0.1:$port/_echo;
+        }
+
+        location /short {
+            authgw "t";
+            authgw_key_request /_short;
+            authgw_key_refresh 1s;
+            proxy_pass http://127.0.0.1:$port/_echo;
+        }
+
+        location /stale {
+            authgw "t";
+            authgw_key_request /_stale;
+            authgw_key_cache 1s;
+            authgw_key_refresh 1s;
+            authgw_key_max_stale 3s;
+            proxy_pass http://127.0.0.1:$port/_echo;
+        }
+
+        location /slow {
+            authgw "t";
+            authgw_key_request /_slow;
+            proxy_pass http://127.0.0.1:$port/_echo;
+        }
+
+        location \@r401 { return 401 "reason=\$authgw_error\\n"; }
+        location \@r503 { return 503 "reason=\$authgw_error\\n"; }
+
+        location = /_echo { return 200 "ok\\n"; }
+    }
+_EOC_
+    , master => 1);
+
+sub get {
+    my ($path, $token) = @_;
+    my $raw = "GET $path HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
+              . (defined $token ? "Authorization: Bearer $token\r\n" : '')
+              . "\r\n";
+    my ($r) = parse_responses(exchange($port, $raw, 1));
+    return $r ? "$r->[0] $r->[2]" : 'no response';
+}
+
+sub fetches {
+    my $uri = shift;
+    open my $fh, '<', "$dir/fetches.log" or return 0;
+    return scalar grep { $_ eq "$uri\n" } <$fh>;
+}
+
+sub errors_like {
+    my $re = shift;
+    open my $fh, '<', "$sroot/logs/error.log" or return 0;
+    return scalar grep { /$re/ } <$fh>;
+}
+
+my $t1 = token('k1', 'k1');
+my $t2 = token('k2', 'k2');
+my $t3 = token('k3', 'k3');
+
+# --- no keys yet: 503 keys_unavailable, not 401; one fetch per interval
+
+is(get('/api', $t1), "503 reason=keys_unavailable\n",
+   'the provider has no keys yet: 503 keys_unavailable');
+is(get('/api', $t1), "503 reason=keys_unavailable\n",
+   'again, within the refresh interval: 503');
+is(fetches('/jwks.json'), 1, 'one fetch for both');
+is(get('/api'), "401 reason=missing_token\n",
+   'without a token it is still 401 missing_token');
+
+# --- first fetch, then cached keys
+
+publish('jwks.json', 'k1');
+sleep 1.2;
+is(get('/api', $t1), "200 ok\n", 'the keys arrive: k1 accepted');
+is(fetches('/jwks.json'), 2, 'a second fetch brought them');
+my $ok = 0;
+$ok += get('/api', $t1) eq "200 ok\n" for 1 .. 20;
+is($ok, 20, '20 more requests accepted');
+is(fetches('/jwks.json'), 2, 'with no further fetch');
+
+# --- a flood of random kids: at most one fetch per refresh interval
+
+sleep 1.1;
+my $before = fetches('/jwks.json');
+my $start = time;
+my $refused = 0;
+for my $i (1 .. 40) {
+    my $r = get('/api', token('k1', sprintf('rand-%d-%d', $i, rand 1e9)));
+    $refused++ if $r eq "401 reason=unknown_kid\n";
+}
+my $elapsed = time - $start;
+is($refused, 40, '40 tokens with random kids: all 401 unknown_kid');
+my $flood = fetches('/jwks.json') - $before;
+cmp_ok($flood, '<=', 1 + int($elapsed / 1),
+       "the flood made $flood fetches in ${\ sprintf '%.1f', $elapsed} s "
+       . '(at most one per second)');
+cmp_ok($flood, '>=', 1, 'and at least the first unknown kid fetched');
+
+# --- rotation at the provider, no reload: a new kid is accepted at once
+
+sleep 1.1;
+publish('jwks.json', 'k1', 'k2');
+is(get('/api', $t2), "200 ok\n", 'a new kid k2: refetched and accepted');
+is(get('/api', $t1), "200 ok\n", 'k1 still accepted');
+
+publish('jwks.json', 'k2');
+is(get('/api', $t1), "200 ok\n",
+   'k1 removed at the provider: still accepted until the next fetch');
+sleep 1.1;
+is(get('/api', $t3), "401 reason=unknown_kid\n",
+   'an unknown kid makes the next fetch');
+is(get('/api', $t1), "401 reason=unknown_kid\n",
+   'k1 removed at the provider: refused after that fetch');
+is(get('/api', $t2), "200 ok\n", 'k2 accepted');
+
+# --- the provider fails: the last good keys stay in use
+
+for my $case (['down', undef], ['garbage', "this is not JSON\n"],
+              ['an oversized body',
+               '{"keys":[' . join(',', ('{"kty":"EC","x":"' . ('A' x 60)
+                                        . '"}') x 2000) . ']}'],
+              ['no usable key', '{"keys":[{"kty":"oct","k":"'
+                                . ('A' x 43) . '"}]}'])
+{
+    my ($what, $body) = @$case;
+    sleep 1.1;
+    if (defined $body) {
+        write_file('jwks.json', $body);
+    } else {
+        unlink "$dir/jwks.json";
+    }
+    my $n = fetches('/jwks.json');
+    # over subrequest_output_buffer_size nginx fails the client connection
+    # of the one request that made the fetch (docs/directives.md)
+    is(get('/api', $t3), $what =~ /oversized/ ? 'no response'
+                                              : "401 reason=unknown_kid\n",
+       "provider $what: the request that fetched");
+    is(fetches('/jwks.json'), $n + 1, "provider $what: it was fetched");
+    is(get('/api', $t2), "200 ok\n",
+       "provider $what: k2 still accepted with the last good keys");
+}
+cmp_ok(errors_like(qr/key fetch from "\/_jwks" failed/), '>=', 4,
+       'each failure was logged');
+is(errors_like(qr/eyJ/), 0, 'no token in the error log');
+
+# --- Cache-Control: max-age=1 shortens authgw_key_cache (10m by default)
+
+publish('short.json', 'k1');
+is(get('/short', $t1), "200 ok\n", 'max-age=1: keys fetched');
+is(get('/short', $t1), "200 ok\n", 'and used');
+sleep 2.2;
+is(get('/short', $t1), "200 ok\n", 'after max-age');
+is(fetches('/short.json'), 2, 'they were fetched again');
+
+# --- authgw_key_max_stale 3s: then the last keys are no longer trusted
+
+publish('stale.json', 'k1');
+is(get('/stale', $t1), "200 ok\n", 'stale: keys fetched');
+unlink "$dir/stale.json";
+sleep 1.2;
+is(get('/stale', $t1), "200 ok\n",
+   'the provider is gone, the keys expired (1s): still used');
+sleep 3.2;
+is(get('/stale', $t1), "503 reason=keys_unavailable\n",
+   'past authgw_key_max_stale: 503 keys_unavailable');
+
+# --- concurrent requests wait on one fetch (a provider that takes 0.5 s)
+
+my $listen = IO::Socket::INET->new(LocalAddr => "127.0.0.1:$slow",
+                                   Listen => 16, ReuseAddr => 1)
+    or die "listen $slow: $!";
+my $body = run("$tool jwks $dir/k1.jwk");
+my $child = fork();
+if ($child == 0) {
+    my $count = 0;
+    $listen->blocking(1);
+    local $SIG{ALRM} = sub { exit 0 };
+    alarm 8;
+    while (my $c = $listen->accept) {
+        $count++;
+        open my $fh, '>', "$dir/slow.count"; print $fh $count; close $fh;
+        my $req = '';
+        sysread $c, $req, 4096;
+        sleep 0.5;
+        print $c "HTTP/1.1 200 OK\r\nContent-Length: " . length($body)
+                 . "\r\nConnection: close\r\n\r\n$body";
+        close $c;
+    }
+    exit 0;
+}
+close $listen;
+
+my @socks;
+for (1 .. 8) {
+    my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $port)
+        or die "connect: $!";
+    print $s "GET /slow HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+             . "Authorization: Bearer $t1\r\n\r\n";
+    push @socks, $s;
+}
+my $answers = 0;
+for my $s (@socks) {
+    my $sel = IO::Select->new($s);
+    my $buf = '';
+    my $deadline = time + 5;
+    while (time < $deadline && $sel->can_read($deadline - time)) {
+        my $n = sysread $s, my $chunk, 4096;
+        last unless $n;
+        $buf .= $chunk;
+    }
+    $answers++ if $buf =~ /\AHTTP\/1\.1 200/;
+}
+is($answers, 8, '8 concurrent requests before any key: all accepted');
+open my $cf, '<', "$dir/slow.count";
+is(<$cf>, 1, 'after one fetch that they all waited on');
+kill 'TERM', $child;
+waitpid $child, 0;
+
+stop_nginx($pid);
