@@ -70,7 +70,8 @@ $(MODULE): $(NGX_BUILD)/objs/Makefile $(GLUE_SRCS) $(CORE_SRCS) $(CORE_HDRS)
 	    $(GLUE_SRCS)
 	$(CC) $(STRICT) -fsyntax-only $(CORE_SRCS)
 	$(MAKE) -C $(NGX_BUILD) -f objs/Makefile modules
-	cp $(NGX_BUILD)/objs/ngx_http_authgw_module.so $@
+	cp $(NGX_BUILD)/objs/ngx_http_authgw_module.so $@.tmp
+	mv $@.tmp $@
 
 $(TOOL): tools/authgw-token.c tools/jwe.c tools/jwe.h src/authgw_b64.c \
 	    src/authgw_alg.c $(CORE_HDRS)
@@ -154,8 +155,12 @@ test-asan: deps
 BENCH_TIME ?= 5
 BENCH_ROUNDS ?= 3
 
+$(B)/core-bench: tools/core-bench.c $(CORE_SRCS) $(CORE_HDRS)
+	@mkdir -p $(B)
+	$(CC) $(STRICT) -O2 -o $@ tools/core-bench.c $(CORE_SRCS) $(LIBS)
+
 bench: deps
-	$(MAKE) all
+	$(MAKE) all $(B)/core-bench
 	sh tools/bench.sh $(B) $(NGINX_BIN) $(BENCH_TIME) $(BENCH_ROUNDS)
 
 # make soak SOAK_TIME=300: wrk, key rotation with reloads, a killed worker

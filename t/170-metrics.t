@@ -1,0 +1,162 @@
+# authgw_status: Prometheus counters kept in shared memory and counted by
+# every worker. Two workers (reuseport spreads the connections over both);
+# a known sequence of requests; the counts must match exactly, whichever
+# worker answers the scrape.
+
+use strict;
+use warnings;
+
+use lib '.';
+use t::Authgw;
+use t::Server;
+use Test::More;
+use Time::HiRes qw(sleep);
+
+my $port  = $ENV{TEST_NGINX_METRICS_PORT} || 1997;
+my $pport = $port + 1;
+my $keys  = $ENV{TEST_NGINX_KEYS};
+my $tool  = $ENV{AUTHGW_TOKEN} or die "AUTHGW_TOKEN is not set\n";
+
+plan tests => 21;
+
+my $root = ($ENV{TEST_NGINX_SERVROOT} || "$ENV{PWD}/t/servroot") . "-metrics";
+my $dir = "$root-provider";
+system('rm', '-rf', $dir);
+mkdir $dir or die "$dir: $!";
+system("$tool keygen --type ec --crv P-256 --out $dir/r1.pem"
+       . " --pub $dir/r1.jwk --format jwk --kid r1") == 0 or die;
+system("$tool jwks $dir/r1.jwk > $dir/jwks.json") == 0 or die;
+
+my ($pid, $sroot) = start_nginx('metrics', $port, <<"_EOC_"
+    log_format w '\$pid';
+
+    server {
+        listen 127.0.0.1:$pport;
+        access_log $dir/fetches.log w;
+        root $dir;
+    }
+
+    server {
+        listen 127.0.0.1:$port reuseport;
+        access_log $dir/workers.log w;
+
+        authgw_key_file $keys/jwks.json;
+
+        location /api {
+            authgw "t";
+            authgw_cache off;
+            proxy_pass http://127.0.0.1:$port/_echo;
+        }
+
+        location /cached {
+            authgw "t";
+            proxy_pass http://127.0.0.1:$port/_echo;
+        }
+
+        location /open {
+            authgw "t" optional;
+            proxy_pass http://127.0.0.1:$port/_echo;
+        }
+
+        location /scoped {
+            authgw "t";
+            authgw_require_scope admin;
+            proxy_pass http://127.0.0.1:$port/_echo;
+        }
+
+        location /remote {
+            authgw "t";
+            authgw_key_request /_jwks;
+            proxy_pass http://127.0.0.1:$port/_echo;
+        }
+
+        location = /_jwks {
+            internal;
+            proxy_pass http://127.0.0.1:$pport/jwks.json;
+            proxy_pass_request_headers off;
+        }
+
+        location = /_echo { access_log off; return 200 "ok\\n"; }
+
+        location = /metrics { access_log off; authgw_status; }
+    }
+_EOC_
+    , master => 1, workers => 2);
+
+sub get {
+    my ($path, $token) = @_;
+    my $raw = "GET $path HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
+              . (defined $token ? "Authorization: Bearer $token\r\n" : '')
+              . "\r\n";
+    my ($r) = parse_responses(exchange($port, $raw, 1));
+    return $r ? $r->[0] : 0;
+}
+
+sub metrics {
+    my $raw = "GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+    my ($r) = parse_responses(exchange($port, $raw, 1));
+    my %m;
+    for (split /\n/, $r->[2]) {
+        next if /^#/;
+        my ($k, $v) = /^(\S+) (\S+)$/ or next;
+        $m{$k} = $v;
+    }
+    return ($r, \%m);
+}
+
+my $good = tok(alg => 'ES256', key => 'ec256.pem', kid => 'ec-1');
+my $expired = tok(alg => 'ES256', key => 'ec256.pem', kid => 'ec-1',
+                  exp_in => -100);
+my $remote = `$tool sign --alg ES256 --key $dir/r1.pem --kid r1 --exp-in 600`;
+chomp $remote;
+
+my ($ok, $missing) = (0, 0);
+for (1 .. 30) { $ok++ if get('/api', $good) == 200 }
+for (1 .. 12) { $missing++ if get('/api') == 401 }
+is($ok, 30, '30 valid tokens accepted');
+is($missing, 12, '12 requests without a token refused');
+is(get('/api', $expired), 401, 'an expired token refused') for 1 .. 5;
+my $forged = $good;
+substr($forged, -10, 1) = substr($forged, -10, 1) eq 'A' ? 'B' : 'A';
+is(get('/api', $forged), 401, 'a bad signature refused');
+is(get('/open'), 200, 'anonymous allowed') for 1 .. 3;
+is(get('/scoped', $good), 403, 'a missing scope refused');
+my $hits = 0;
+$hits++ for grep { get('/cached', $good) == 200 } 1 .. 10;
+is(get('/remote', $remote), 200, 'a remote key accepted');
+
+my ($r, $m) = metrics();
+is($r->[1]{'content-type'}, 'text/plain; version=0.0.4; charset=utf-8',
+   'the Prometheus text format');
+
+# which workers answered: reuseport should have used both
+open my $fh, '<', "$dir/workers.log" or die;
+my %pids = map { chomp; $_ => 1 } <$fh>;
+cmp_ok(scalar keys %pids, '>=', 2, 'both workers served requests');
+
+my %want = (ok => 30 + 10 + 1, missing_token => 12, expired => 5,
+            bad_signature => 1, anonymous => 3, insufficient_scope => 1,
+            unknown_kid => 0, keys_unavailable => 0);
+my $bad = join ', ', map {
+    my $got = $m->{"authgw_requests_total{outcome=\"$_\"}"} // 'absent';
+    $got eq $want{$_} ? () : "$_: got $got, want $want{$_}"
+} sort keys %want;
+is($bad, '', 'requests by outcome, summed over both workers');
+
+# /cached, /scoped and /remote look up (/api has the cache off); each
+# worker misses a token once per key set, then hits it
+my $lookups = ($m->{'authgw_cache_lookups_total{result="hit"}'} // 0)
+              + ($m->{'authgw_cache_lookups_total{result="miss"}'} // 0);
+is($lookups, 12, 'twelve cache lookups');
+cmp_ok($m->{'authgw_cache_lookups_total{result="miss"}'}, '<=', 3,
+       'at most one miss per worker and key set');
+
+open $fh, '<', "$dir/fetches.log" or die;
+my @fetches = <$fh>;
+is($m->{'authgw_key_fetches_total{source="/_jwks",result="ok"}'},
+   scalar @fetches, 'key fetches: as many as the provider served');
+is($m->{'authgw_keys_loaded{source="/_jwks"}'}, 1, 'one remote key loaded');
+ok(defined $m->{'authgw_key_last_success_age_seconds{source="/_jwks"}'},
+   'the age of the last good fetch is reported');
+
+stop_nginx($pid);
