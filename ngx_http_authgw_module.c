@@ -83,12 +83,15 @@ struct ngx_http_authgw_remote_s {
 typedef struct {
     ngx_http_authgw_remote_t   *remote;
     ngx_uint_t                  done;
+    ngx_uint_t                  too_big;
 } ngx_http_authgw_fetch_t;
 
 
+/* a request waiting on a fetch; woken through its own posted event */
 typedef struct {
     ngx_queue_t                 queue;
     ngx_http_request_t         *request;
+    ngx_event_t                 wake;
     ngx_uint_t                  linked;
 } ngx_http_authgw_waiter_t;
 
@@ -221,6 +224,8 @@ static ngx_int_t ngx_http_authgw_remote_keys(ngx_http_request_t *r,
 static ngx_int_t ngx_http_authgw_remote_wait(ngx_http_request_t *r,
     ngx_http_authgw_remote_t *rm);
 static void ngx_http_authgw_waiter_cleanup(void *data);
+static void ngx_http_authgw_wake(ngx_event_t *ev);
+static ngx_int_t ngx_http_authgw_header_filter(ngx_http_request_t *r);
 static ngx_int_t ngx_http_authgw_remote_fetch(ngx_http_request_t *r,
     ngx_http_authgw_remote_t *rm);
 static ngx_int_t ngx_http_authgw_fetch_done(ngx_http_request_t *r,
@@ -512,6 +517,8 @@ static ngx_http_variable_t  ngx_http_authgw_vars[] = {
 
 static ngx_str_t  ngx_http_authgw_invalid = ngx_string("invalid_token");
 static ngx_str_t  ngx_http_authgw_zone_name = ngx_string("authgw_metrics");
+
+static ngx_http_output_header_filter_pt  ngx_http_next_header_filter;
 static ngx_str_t  ngx_http_authgw_scope = ngx_string("insufficient_scope");
 
 
@@ -1680,7 +1687,11 @@ ngx_http_authgw_remote_wait(ngx_http_request_t *r,
     }
 
     w = cln->data;
+    ngx_memzero(w, sizeof(ngx_http_authgw_waiter_t));
     w->request = r;
+    w->wake.handler = ngx_http_authgw_wake;
+    w->wake.data = w;
+    w->wake.log = r->connection->log;
     w->linked = 1;
     ngx_queue_insert_tail(&rm->waiters, &w->queue);
 
@@ -1702,6 +1713,63 @@ ngx_http_authgw_waiter_cleanup(void *data)
         ngx_queue_remove(&w->queue);
         w->linked = 0;
     }
+
+    if (w->wake.posted) {
+        ngx_delete_posted_event(&w->wake);
+    }
+}
+
+
+/* the fetch is over: the waiting request runs its phases again */
+
+static void
+ngx_http_authgw_wake(ngx_event_t *ev)
+{
+    ngx_http_authgw_waiter_t  *w = ev->data;
+
+    ngx_connection_t    *c;
+    ngx_http_request_t  *r;
+
+    r = w->request;
+    c = r->connection;
+
+    ngx_http_set_log_request(c->log, r);
+
+    r->write_event_handler = ngx_http_core_run_phases;
+    ngx_http_core_run_phases(r);
+
+    ngx_http_run_posted_requests(c);
+}
+
+
+/*
+ * A fetch whose answer declares more than subrequest_output_buffer_size is
+ * refused here, before its body: nginx's in-memory filter would otherwise
+ * fail the client connection of the request that made the fetch.
+ */
+
+static ngx_int_t
+ngx_http_authgw_header_filter(ngx_http_request_t *r)
+{
+    ngx_http_authgw_fetch_t   *f;
+    ngx_http_core_loc_conf_t  *clcf;
+
+    if (r != r->main && r->subrequest_in_memory
+        && r->post_subrequest != NULL
+        && r->post_subrequest->handler == ngx_http_authgw_fetch_done)
+    {
+        clcf = ngx_http_get_module_loc_conf(r, ngx_http_core_module);
+
+        if (r->headers_out.content_length_n
+            > (off_t) clcf->subrequest_output_buffer_size)
+        {
+            f = r->post_subrequest->data;
+            f->too_big = 1;
+            r->header_only = 1;
+        }
+    }
+
+    return ngx_http_next_header_filter(r);
 }
 
 
@@ -1729,6 +1797,7 @@ ngx_http_authgw_remote_fetch(ngx_http_request_t *r,
     f = cln->data;
     f->remote = rm;
     f->done = 1;
+    f->too_big = 0;
     cln->handler = ngx_http_authgw_fetch_cleanup;
 
     ps->handler = ngx_http_authgw_fetch_done;
@@ -1765,16 +1834,26 @@ ngx_http_authgw_fetch_done(ngx_http_request_t *r, void *data, ngx_int_t rc)
 
     f->done = 1;
 
+    if (f->too_big) {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "authgw: keys from \"%V\": the answer declares %O "
+                      "bytes, more than subrequest_output_buffer_size",
+                      &f->remote->uri, r->headers_out.content_length_n);
+    }
+
     ngx_http_authgw_fetch_finish(f->remote,
-                                 ngx_http_authgw_fetch_result(r, f->remote,
-                                                              rc),
+                                 f->too_big
+                                 ? NGX_HTTP_AUTHGW_FETCH_ERROR
+                                 : ngx_http_authgw_fetch_result(r, f->remote,
+                                                                rc),
                                  r->connection->log);
 
     /*
      * the answer was this module's alone: a failed fetch (a timeout, an
-     * error status) does not end the request that made it. A body over
-     * subrequest_output_buffer_size is the exception: nginx marks the
-     * client's connection as failed then, and that one request ends.
+     * error status) does not end the request that made it. An answer
+     * without Content-Length that outgrows subrequest_output_buffer_size
+     * is the exception: nginx marks the client's connection as failed
+     * then, and that one request ends.
      */
 
     if (rc >= NGX_HTTP_SPECIAL_RESPONSE) {
@@ -1851,7 +1930,7 @@ ngx_http_authgw_fetch_finish(ngx_http_authgw_remote_t *rm, ngx_uint_t result,
         w = ngx_queue_data(q, ngx_http_authgw_waiter_t, queue);
         w->linked = 0;
 
-        ngx_post_event(w->request->connection->write, &ngx_posted_events);
+        ngx_post_event(&w->wake, &ngx_posted_events);
     }
 }
 
@@ -3385,6 +3464,11 @@ ngx_http_authgw_init(ngx_conf_t *cf)
 
         amcf->zone->init = ngx_http_authgw_init_zone;
         amcf->zone->data = amcf;
+    }
+
+    if (amcf->remotes.nelts) {
+        ngx_http_next_header_filter = ngx_http_top_header_filter;
+        ngx_http_top_header_filter = ngx_http_authgw_header_filter;
     }
 
     if (amcf->used) {
