@@ -138,6 +138,8 @@ test-asan: deps
 	TEST_NGINX_SERVROOT=$(ASAN_DIR)/servroot \
 	TEST_NGINX_SERVER_PORT=2184 TEST_NGINX_FCGI_PORT=2186 \
 	TEST_NGINX_HOSTILE_PORT=2187 TEST_NGINX_HTTP_PORT=2188 \
+	TEST_NGINX_CACHE_PORT=2189 TEST_NGINX_REMOTE_PORT=2190 \
+	TEST_NGINX_METRICS_PORT=2193 \
 	ASAN_OPTIONS=detect_leaks=0:detect_odr_violation=0:abort_on_error=1:log_path=$(ASAN_DIR)/reports/asan \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:suppressions=$(CURDIR)/t/ubsan.suppress:log_path=$(ASAN_DIR)/reports/ubsan \
 	TEST_NGINX_BINARY=$(ASAN_DIR)/nginx/objs/nginx \
@@ -173,7 +175,8 @@ soak: deps
 # the Test::Nginx suites with nginx under valgrind memcheck (slow: every
 # block starts nginx under valgrind); any memcheck error fails it
 VALGRIND_SUITES ?= $(filter-out t/000-config.t t/120-demo.t \
-                   t/130-hostile.t t/140-http.t t/150-cache.t,$(wildcard t/*.t))
+                   t/130-hostile.t t/140-http.t t/150-cache.t \
+                   t/160-remote.t t/170-metrics.t,$(wildcard t/*.t))
 
 test-valgrind: deps
 	$(MAKE) all keys

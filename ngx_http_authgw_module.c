@@ -118,6 +118,7 @@ typedef struct ngx_http_authgw_stats_s {
     ngx_atomic_t                cache_misses;
     ngx_atomic_t                file_keys;
     ngx_uint_t                  nsources;
+    ngx_uint_t                  capacity;
     ngx_http_authgw_source_stats_t  sources[1];
 } ngx_http_authgw_stats_t;
 
@@ -2204,27 +2205,55 @@ ngx_http_authgw_count(ngx_http_request_t *r, ngx_uint_t outcome)
 }
 
 
+/*
+ * The counters are allocated in the zone's slab pool (nginx keeps a slab
+ * pool header at the start of every shared zone). A reload that keeps the
+ * zone keeps the request counters; the per-source ones start again.
+ */
+
 static ngx_int_t
 ngx_http_authgw_init_zone(ngx_shm_zone_t *shm_zone, void *data)
 {
     ngx_http_authgw_main_conf_t  *oamcf = data;
 
-    ngx_http_authgw_stats_t      *st;
+    size_t                        size;
+    ngx_uint_t                    i;
+    ngx_slab_pool_t              *shpool;
+    ngx_http_authgw_stats_t      *st, *old;
     ngx_http_authgw_main_conf_t  *amcf;
 
     amcf = shm_zone->data;
+    shpool = (ngx_slab_pool_t *) shm_zone->shm.addr;
 
-    if (oamcf != NULL) {
-        /* a reload with a zone of the same size: the counts go on */
-        st = oamcf->stats;
+    size = sizeof(ngx_http_authgw_stats_t)
+           + amcf->remotes.nelts * sizeof(ngx_http_authgw_source_stats_t);
 
-        ngx_memzero(st->sources, amcf->remotes.nelts
-                                 * sizeof(ngx_http_authgw_source_stats_t));
+    old = oamcf ? oamcf->stats : NULL;
+
+    if (old != NULL && old->capacity >= amcf->remotes.nelts) {
+        st = old;
 
     } else {
-        st = (ngx_http_authgw_stats_t *) shm_zone->shm.addr;
-        ngx_memzero(st, shm_zone->shm.size);
+        st = ngx_slab_calloc(shpool, size);
+        if (st == NULL) {
+            return NGX_ERROR;
+        }
+
+        st->capacity = amcf->remotes.nelts;
+
+        if (old != NULL) {
+            for (i = 0; i <= NGX_HTTP_AUTHGW_ANONYMOUS; i++) {
+                st->outcomes[i] = old->outcomes[i];
+            }
+
+            st->cache_hits = old->cache_hits;
+            st->cache_misses = old->cache_misses;
+            ngx_slab_free(shpool, old);
+        }
     }
+
+    ngx_memzero(st->sources, st->capacity
+                             * sizeof(ngx_http_authgw_source_stats_t));
 
     st->nsources = amcf->remotes.nelts;
     st->file_keys = amcf->file_keys;
@@ -3454,10 +3483,13 @@ ngx_http_authgw_init(ngx_conf_t *cf)
         size = sizeof(ngx_http_authgw_stats_t)
                + amcf->remotes.nelts * sizeof(ngx_http_authgw_source_stats_t);
 
+        /* a slab pool needs 8 pages at least; its own header is in them */
+
+        size = ngx_max(8 * ngx_pagesize,
+                       ngx_align(size, ngx_pagesize) + 4 * ngx_pagesize);
+
         amcf->zone = ngx_shared_memory_add(cf, &ngx_http_authgw_zone_name,
-                                           ngx_align(size, ngx_pagesize)
-                                           + ngx_pagesize,
-                                           &ngx_http_authgw_module);
+                                           size, &ngx_http_authgw_module);
         if (amcf->zone == NULL) {
             return NGX_ERROR;
         }

@@ -17,7 +17,7 @@ my $pport = $port + 1;
 my $keys  = $ENV{TEST_NGINX_KEYS};
 my $tool  = $ENV{AUTHGW_TOKEN} or die "AUTHGW_TOKEN is not set\n";
 
-plan tests => 21;
+plan tests => 24;
 
 my $root = ($ENV{TEST_NGINX_SERVROOT} || "$ENV{PWD}/t/servroot") . "-metrics";
 my $dir = "$root-provider";
@@ -158,5 +158,21 @@ is($m->{'authgw_key_fetches_total{source="/_jwks",result="ok"}'},
 is($m->{'authgw_keys_loaded{source="/_jwks"}'}, 1, 'one remote key loaded');
 ok(defined $m->{'authgw_key_last_success_age_seconds{source="/_jwks"}'},
    'the age of the last good fetch is reported');
+
+# a worker killed, and a reload: the master survives (nginx unlocks the
+# zone's slab mutex of a dead worker), and the counts go on
+my $ok_before = $m->{'authgw_requests_total{outcome="ok"}'};
+kill 'KILL', (keys %pids)[0];
+sleep 0.5;
+ok(kill(0, $pid), 'the master survives a killed worker');
+my $after = 0;
+$after++ for grep { get('/api', $good) == 200 } 1 .. 4;
+kill 'HUP', $pid;
+sleep 1;
+$after++ for grep { get('/api', $good) == 200 } 1 .. 4;
+is($after, 8, 'requests accepted after the kill and after a reload');
+($r, $m) = metrics();
+is($m->{'authgw_requests_total{outcome="ok"}'}, $ok_before + 8,
+   'the counts went on across both');
 
 stop_nginx($pid);
