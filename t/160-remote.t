@@ -21,7 +21,7 @@ my $pport = $port + 1;     # the provider
 my $slow  = $port + 2;     # the slow provider, played here
 my $tool  = $ENV{AUTHGW_TOKEN} or die "AUTHGW_TOKEN is not set\n";
 
-plan tests => 40;
+plan tests => 44;
 
 my $root = ($ENV{TEST_NGINX_SERVROOT} || "$ENV{PWD}/t/servroot") . "-remote";
 my $dir = "$root-provider";
@@ -35,11 +35,15 @@ sub run {
     return $out;
 }
 
-# keys k1, k2, k3 (P-256) as public JWKs with those kids
+# keys k1, k2, k3 (P-256) as public JWKs with those kids, and kx: another
+# key that claims the kid "ec-1" of a key file
 for my $k (qw(k1 k2 k3)) {
     run("$tool keygen --type ec --crv P-256 --out $dir/$k.pem"
         . " --pub $dir/$k.jwk --format jwk --kid $k");
 }
+run("$tool keygen --type ec --crv P-256 --out $dir/kx.pem"
+    . " --pub $dir/kx.jwk --format jwk --kid ec-1");
+my $keys = $ENV{TEST_NGINX_KEYS};
 
 sub token {
     my ($key, $kid, %o) = @_;
@@ -92,6 +96,15 @@ my ($pid, $sroot) = start_nginx('remote', $port, <<"_EOC_"
         location = /_short     { internal; proxy_pass http://127.0.0.1:$pport/short.json; }
         location = /_stale     { internal; proxy_pass http://127.0.0.1:$pport/stale.json; }
         location = /_slow      { internal; proxy_pass http://127.0.0.1:$slow/jwks.json; }
+        location = /_both      { internal; proxy_pass http://127.0.0.1:$pport/both.json; }
+
+        location /both {
+            authgw "t";
+            authgw_key_file $keys/jwks.json;
+            authgw_key_request /_both;
+            authgw_key_refresh 1s;
+            proxy_pass http://127.0.0.1:$port/_echo;
+        }
 
         location /api {
             authgw "t";
@@ -237,6 +250,20 @@ for my $case (['down', undef], ['garbage', "this is not JSON\n"],
 cmp_ok(errors_like(qr/key fetch from "\/_jwks" failed/), '>=', 4,
        'each failure was logged');
 is(errors_like(qr/eyJ/), 0, 'no token in the error log');
+
+# --- key files and fetched keys together; a fetched key never takes the
+#     kid of a file's key
+
+my $file_tok = run("$tool sign --alg ES256 --key $keys/ec256.pem --kid ec-1"
+                   . " --exp-in 3600");
+is(get('/both', $file_tok), "200 ok\n",
+   'both: a key file token passes while the provider has nothing');
+publish('both.json', 'k1', 'kx');
+sleep 1.1;
+is(get('/both', $t1), "200 ok\n", 'both: a fetched key passes');
+is(get('/both', $file_tok), "200 ok\n", 'both: the file key still passes');
+is(get('/both', token('kx', 'ec-1')), "401 reason=bad_signature\n",
+   'both: a fetched key under a file key\'s kid is not used');
 
 # --- Cache-Control: max-age=1 shortens authgw_key_cache (10m by default)
 
