@@ -175,14 +175,14 @@ soak: deps
 # the Test::Nginx suites with nginx under valgrind memcheck (slow: every
 # block starts nginx under valgrind); any memcheck error fails it
 VALGRIND_SUITES ?= $(filter-out t/000-config.t t/120-demo.t \
-                   t/130-hostile.t t/140-http.t t/150-cache.t \
-                   t/160-remote.t t/170-metrics.t,$(wildcard t/*.t))
+                   t/130-hostile.t t/140-http.t t/150-cache.t,$(wildcard t/*.t))
 
 test-valgrind: deps
 	$(MAKE) all keys
 	rm -f $(B)/valgrind-report.txt
 	TEST_NGINX_SERVROOT=$(B)/valgrind-servroot \
 	TEST_NGINX_SERVER_PORT=2084 TEST_NGINX_FCGI_PORT=2086 \
+	TEST_NGINX_REMOTE_PORT=2090 TEST_NGINX_METRICS_PORT=2093 \
 	TEST_NGINX_USE_VALGRIND=1 \
 	TEST_NGINX_VALGRIND_REPORT=$(B)/valgrind-report.txt \
 	TEST_NGINX_BINARY=$(NGINX_BIN) \

@@ -16,6 +16,8 @@ use Time::HiRes qw(sleep time);
 
 our @EXPORT = qw(start_nginx stop_nginx exchange parse_responses);
 
+my %Roots;     # master pid -> server root
+
 # start_nginx(NAME, PORT, HTTP_BLOCK_TEXT[, master => 1][, workers => N])
 # -> (pid, root); with master, workers (1 unless said) under a master
 # (reloads work as in production)
@@ -51,15 +53,26 @@ $http
 _EOC_
     close $fh;
 
+    # TEST_NGINX_USE_VALGRIND: memcheck on the master and every worker
+    # (one log per process), appended to TEST_NGINX_VALGRIND_REPORT when
+    # nginx stops
+    my @vg = !$ENV{TEST_NGINX_USE_VALGRIND} ? () : (
+        'valgrind', '-q', '--leak-check=full', '--show-leak-kinds=definite',
+        '--num-callers=30', "--log-file=$root/logs/valgrind.%p.log",
+        (-f 't/valgrind.suppress' ? ('--suppressions=t/valgrind.suppress')
+                                  : ()));
+
     my $pid = fork();
     if ($pid == 0) {
         open STDOUT, '>', "$root/logs/stderr.log";
         open STDERR, '>&', \*STDOUT;
-        exec $bin, '-p', "$root/", '-c', 'conf/nginx.conf';
+        exec @vg, $bin, '-p', "$root/", '-c', 'conf/nginx.conf';
         exit 127;
     }
 
-    for (1 .. 500) {
+    $Roots{$pid} = $root;
+
+    for (1 .. (@vg ? 3000 : 500)) {
         my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1',
                                       PeerPort => $port);
         if ($s) {
@@ -75,13 +88,32 @@ _EOC_
 
 sub stop_nginx {
     my $pid = shift;
+    my $root = delete $Roots{$pid};
+    my $done;
+
     kill 'QUIT', $pid;
-    for (1 .. 500) {
-        return if waitpid($pid, WNOHANG) == $pid;
+    for (1 .. 3000) {
+        if (waitpid($pid, WNOHANG) == $pid) {
+            $done = 1;
+            last;
+        }
         sleep 0.01;
     }
-    kill 'KILL', $pid;
-    waitpid $pid, 0;
+    unless ($done) {
+        kill 'KILL', $pid;
+        waitpid $pid, 0;
+    }
+
+    my $report = $ENV{TEST_NGINX_VALGRIND_REPORT};
+    return unless $ENV{TEST_NGINX_USE_VALGRIND} && $report && $root;
+
+    open my $out, '>>', $report or return;
+    for my $log (sort glob "$root/logs/valgrind.*.log") {
+        open my $in, '<', $log or next;
+        local $/;
+        print $out "=== $0: $log\n", <$in>;
+    }
+    close $out;
 }
 
 # exchange(PORT, RAW_BYTES, EXPECTED_RESPONSES) -> raw response bytes;
