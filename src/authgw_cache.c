@@ -31,6 +31,7 @@ struct authgw_cache_s {
     uint32_t               head;        /* most recently used */
     uint32_t               tail;        /* least recently used */
     EVP_MD                *sha256;
+    EVP_MD_CTX            *mdctx;
     authgw_cache_stats_t   stats;
 };
 
@@ -65,8 +66,11 @@ authgw_cache_create(size_t entries)
     c->entries = calloc(entries, sizeof(authgw_cache_entry_t));
     c->buckets = malloc(nb * sizeof(uint32_t));
     c->sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
+    c->mdctx = EVP_MD_CTX_new();
 
-    if (c->entries == NULL || c->buckets == NULL || c->sha256 == NULL) {
+    if (c->entries == NULL || c->buckets == NULL || c->sha256 == NULL
+        || c->mdctx == NULL)
+    {
         authgw_cache_destroy(c);
         return NULL;
     }
@@ -115,6 +119,7 @@ authgw_cache_destroy(authgw_cache_t *c)
         }
     }
 
+    EVP_MD_CTX_free(c->mdctx);
     EVP_MD_free(c->sha256);
     free(c->entries);
     free(c->buckets);
@@ -126,7 +131,12 @@ int
 authgw_cache_hash(authgw_cache_t *c, const unsigned char *token, size_t len,
     unsigned char *hash)
 {
-    return EVP_Digest(token, len, hash, NULL, c->sha256, NULL) == 1 ? 0 : -1;
+    /* the context is kept: no allocation per token */
+
+    return EVP_DigestInit_ex2(c->mdctx, c->sha256, NULL) == 1
+           && EVP_DigestUpdate(c->mdctx, token, len) == 1
+           && EVP_DigestFinal_ex(c->mdctx, hash, NULL) == 1
+           ? 0 : -1;
 }
 
 
