@@ -2,9 +2,10 @@
 # server of the same nginx serving files that this test rewrites, and a
 # slow provider played by this test). First fetch, cached keys, rotation
 # without a reload, an unknown-kid flood, a provider that is down, that
-# answers garbage or a huge body, Cache-Control: max-age, the staleness
-# limit, and requests that wait on one fetch. Fetches are counted in the
-# provider's access log.
+# answers garbage or a huge body, that stops answering (a timeout) or
+# refuses connections, Cache-Control: max-age, the staleness limit, key
+# files and fetched keys together, and requests that wait on one fetch.
+# Fetches are counted in the provider's access log.
 
 use strict;
 use warnings;
@@ -21,7 +22,7 @@ my $pport = $port + 1;     # the provider
 my $slow  = $port + 2;     # the slow provider, played here
 my $tool  = $ENV{AUTHGW_TOKEN} or die "AUTHGW_TOKEN is not set\n";
 
-plan tests => 44;
+plan tests => 50;
 
 my $root = ($ENV{TEST_NGINX_SERVROOT} || "$ENV{PWD}/t/servroot") . "-remote";
 my $dir = "$root-provider";
@@ -97,6 +98,21 @@ my ($pid, $sroot) = start_nginx('remote', $port, <<"_EOC_"
         location = /_stale     { internal; proxy_pass http://127.0.0.1:$pport/stale.json; }
         location = /_slow      { internal; proxy_pass http://127.0.0.1:$slow/jwks.json; }
         location = /_both      { internal; proxy_pass http://127.0.0.1:$pport/both.json; }
+        location = /_hang      { internal; proxy_pass http://127.0.0.1:$slow/hang.json; }
+        location = /_dead      { internal; proxy_pass http://127.0.0.1:1/jwks.json; }
+
+        location /hang {
+            authgw "t";
+            authgw_key_request /_hang;
+            authgw_key_refresh 1s;
+            proxy_pass http://127.0.0.1:$port/_echo;
+        }
+
+        location /dead {
+            authgw "t";
+            authgw_key_request /_dead;
+            proxy_pass http://127.0.0.1:$port/_echo;
+        }
 
         location /both {
             authgw "t";
@@ -297,13 +313,23 @@ if ($child == 0) {
     my $count = 0;
     $listen->blocking(1);
     local $SIG{ALRM} = sub { exit 0 };
-    alarm 8;
+    alarm 20;
+    my $hang = 0;
+    local $SIG{PIPE} = 'IGNORE';
     while (my $c = $listen->accept) {
-        $count++;
-        open my $fh, '>', "$dir/slow.count"; print $fh $count; close $fh;
         my $req = '';
         sysread $c, $req, 4096;
-        sleep 0.5;
+        if ($req =~ m{^GET /hang\.json} && $hang++) {
+            # every fetch of /hang.json after the first: no answer
+            sleep 3;
+            close $c;
+            next;
+        }
+        if ($req =~ m{^GET /jwks\.json}) {
+            $count++;
+            open my $fh, '>', "$dir/slow.count"; print $fh $count; close $fh;
+            sleep 0.5;
+        }
         print $c "HTTP/1.1 200 OK\r\nContent-Length: " . length($body)
                  . "\r\nConnection: close\r\n\r\n$body";
         close $c;
@@ -335,6 +361,24 @@ for my $s (@socks) {
 is($answers, 8, '8 concurrent requests before any key: all accepted');
 open my $cf, '<', "$dir/slow.count";
 is(<$cf>, 1, 'after one fetch that they all waited on');
+
+# --- a provider that stops answering: the fetch times out (2 s)
+
+is(get('/hang', $t1), "200 ok\n", 'hang: the first fetch is answered');
+sleep 1.1;
+my $t0 = time;
+is(get('/hang', $t3), "401 reason=unknown_kid\n",
+   'hang: the refetch for an unknown kid times out, the kid is refused');
+cmp_ok(time - $t0, '>=', 1.5, 'hang: after waiting for proxy_read_timeout');
+is(get('/hang', $t1), "200 ok\n", 'hang: the last good keys still serve');
+cmp_ok(errors_like(qr/key fetch from "\/_hang" failed: no complete answer/),
+       '>=', 1, 'hang: the timeout was logged');
+
+# --- a provider that refuses connections, and no keys before: 503
+
+is(get('/dead', $t1), "503 reason=keys_unavailable\n",
+   'connection refused and no keys yet: 503 keys_unavailable');
+
 kill 'TERM', $child;
 waitpid $child, 0;
 
