@@ -154,8 +154,8 @@ test-asan: deps
 	if [ $$n -ne 0 ]; then head -60 $(ASAN_DIR)/reports/*; exit 1; fi
 
 # authgw against the baselines, same run; writes docs/performance.md
-BENCH_TIME ?= 5
-BENCH_ROUNDS ?= 3
+BENCH_TIME ?= 3
+BENCH_ROUNDS ?= 5
 
 $(B)/core-bench: tools/core-bench.c $(CORE_SRCS) $(CORE_HDRS)
 	@mkdir -p $(B)

@@ -26,7 +26,7 @@ UP=18681
 AUTH=18682
 TOP=$(pwd)
 
-CONFIGS="none hs256 rs256 ps256 es256 eddsa cache-hs256 cache-rs256 cache-ps256 cache-es256 cache-eddsa uid authreq"
+CONFIGS="none none-rs256 hs256 rs256 ps256 es256 eddsa cache-hs256 cache-rs256 cache-ps256 cache-es256 cache-eddsa uid authreq"
 
 if [ -f "$D/logs/nginx.pid" ]; then
     kill -QUIT "$(cat "$D/logs/nginx.pid")" 2>/dev/null
@@ -59,7 +59,7 @@ one() {
 for cfg in $CONFIGS; do
     case $cfg in
     none|hs256|authreq) one HS256 hs.key user-1 ;;
-    rs256) one RS256 rsa.pem user-1 ;;
+    rs256|none-rs256) one RS256 rsa.pem user-1 ;;
     ps256) one PS256 rsa.pem user-1 ;;
     es256) one ES256 ec.pem user-1 ;;
     eddsa) one EdDSA ed.pem user-1 ;;
@@ -103,6 +103,11 @@ for cfg in $CONFIGS; do
         exit 1
     fi
 done
+
+# --- the core's own cost per token, in process, on the wrk core
+
+taskset -c 1 "$B/core-bench" "$K/hs.key" "$K/uid.key" "$D/tokens/uid.txt" 2 \
+    "$D/tokens/hs256.txt" > "$D/core.txt" || exit 1
 
 # --- the crypto of this machine, measured in the same run
 
