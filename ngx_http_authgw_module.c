@@ -221,14 +221,16 @@ static void ngx_http_authgw_free_remote(void *data);
 static authgw_key_t **ngx_http_authgw_keys_of(ngx_http_authgw_keys_t *set,
     size_t *n);
 static ngx_int_t ngx_http_authgw_remote_keys(ngx_http_request_t *r,
-    ngx_http_authgw_remote_t *rm, ngx_uint_t unknown_kid);
+    ngx_http_authgw_remote_t *rm, ngx_http_authgw_ctx_t *ctx);
+static void ngx_http_authgw_remote_expire(ngx_http_request_t *r,
+    ngx_http_authgw_remote_t *rm);
 static ngx_int_t ngx_http_authgw_remote_wait(ngx_http_request_t *r,
     ngx_http_authgw_remote_t *rm);
 static void ngx_http_authgw_waiter_cleanup(void *data);
 static void ngx_http_authgw_wake(ngx_event_t *ev);
 static ngx_int_t ngx_http_authgw_header_filter(ngx_http_request_t *r);
 static ngx_int_t ngx_http_authgw_remote_fetch(ngx_http_request_t *r,
-    ngx_http_authgw_remote_t *rm);
+    ngx_http_authgw_remote_t *rm, ngx_uint_t background);
 static ngx_int_t ngx_http_authgw_fetch_done(ngx_http_request_t *r,
     void *data, ngx_int_t rc);
 static void ngx_http_authgw_fetch_cleanup(void *data);
@@ -924,16 +926,7 @@ ngx_http_authgw_handler(ngx_http_request_t *r)
     rm = alcf->keys ? alcf->keys->remote : NULL;
 
     if (rm != NULL) {
-        rc = ngx_http_authgw_remote_keys(r, rm, 0);
-
-        if (rc == NGX_AGAIN) {
-            return NGX_AGAIN;
-        }
-
-        if (rc == NGX_ERROR) {
-            ngx_http_authgw_count(r, AUTHGW_INTERNAL_ERROR);
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
+        ngx_http_authgw_remote_expire(r, rm);
     }
 
     ctx = ngx_http_authgw_verify(r, alcf);
@@ -942,12 +935,13 @@ ngx_http_authgw_handler(ngx_http_request_t *r)
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    /* a kid the provider may have just added: one fetch, then again */
+    /*
+     * keys from the provider: wait for them if this token needs them (a
+     * kid it may have just added), then verify again with the new ones
+     */
 
-    if (rm != NULL && ctx->status == AUTHGW_UNKNOWN_KID && !ctx->refetched) {
-        ctx->refetched = 1;
-
-        rc = ngx_http_authgw_remote_keys(r, rm, 1);
+    if (rm != NULL) {
+        rc = ngx_http_authgw_remote_keys(r, rm, ctx);
 
         if (rc == NGX_AGAIN) {
             return NGX_AGAIN;
@@ -1629,49 +1623,65 @@ ngx_http_authgw_keys_of(ngx_http_authgw_keys_t *set, size_t *n)
 
 
 /*
- * Whether the request may go on to verification (NGX_DECLINED) or waits for
- * a fetch of the set's remote keys (NGX_AGAIN). A fetch starts when no
- * fetched keys are in use, when they expired, or for an unknown kid; never
- * twice within authgw_key_refresh, and one at a time per worker. Requests
- * that cannot go on without it wait on the fetch in flight; the others go
- * on with the keys they have.
+ * The fetched keys of a set, for a request whose token was just checked
+ * with the keys at hand (status). A token that needs keys we do not have
+ * (no fetched keys, or an unknown kid) waits for a fetch: the one in
+ * flight, or one it starts; once per request. Keys past authgw_key_cache
+ * are refreshed in the background while this request goes on with them.
+ * Never two fetches within authgw_key_refresh in a worker, never two at a
+ * time. NGX_DECLINED: go on with the status as it is; NGX_AGAIN: wait.
  */
 
 static ngx_int_t
 ngx_http_authgw_remote_keys(ngx_http_request_t *r,
-    ngx_http_authgw_remote_t *rm, ngx_uint_t unknown_kid)
+    ngx_http_authgw_remote_t *rm, ngx_http_authgw_ctx_t *ctx)
 {
-    time_t  now;
+    ngx_uint_t  may;
 
-    now = ngx_time();
+    may = !rm->fetching
+          && (!rm->tried
+              || (ngx_msec_int_t) (ngx_current_msec - rm->attempted)
+                 >= (ngx_msec_int_t) rm->refresh * 1000);
 
-    if (rm->fetched && now - rm->fetched > rm->max_stale) {
-        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
-                      "authgw: keys from \"%V\" are older than "
-                      "authgw_key_max_stale, no longer used", &rm->uri);
-        ngx_http_authgw_remote_drop(rm);
-    }
-
-    if (rm->fetching) {
-        if (rm->fetched == 0 || unknown_kid) {
+    if ((ctx->status == AUTHGW_KEYS_UNAVAILABLE
+         || ctx->status == AUTHGW_UNKNOWN_KID)
+        && !ctx->refetched)
+    {
+        if (rm->fetching) {
+            ctx->refetched = 1;
             return ngx_http_authgw_remote_wait(r, rm);
+        }
+
+        if (may) {
+            ctx->refetched = 1;
+            return ngx_http_authgw_remote_fetch(r, rm, 0);
         }
 
         return NGX_DECLINED;
     }
 
-    if (rm->fetched && now < rm->expires && !unknown_kid) {
-        return NGX_DECLINED;
+    if (rm->fetched && ngx_time() >= rm->expires && may) {
+        if (ngx_http_authgw_remote_fetch(r, rm, 1) == NGX_ERROR) {
+            return NGX_ERROR;
+        }
     }
 
-    if (rm->tried
-        && (ngx_msec_int_t) (ngx_current_msec - rm->attempted)
-           < (ngx_msec_int_t) rm->refresh * 1000)
-    {
-        return NGX_DECLINED;
-    }
+    return NGX_DECLINED;
+}
 
-    return ngx_http_authgw_remote_fetch(r, rm);
+
+/* fetched keys past authgw_key_max_stale are no longer trusted */
+
+static void
+ngx_http_authgw_remote_expire(ngx_http_request_t *r,
+    ngx_http_authgw_remote_t *rm)
+{
+    if (rm->fetched && ngx_time() - rm->fetched > rm->max_stale) {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "authgw: keys from \"%V\" are older than "
+                      "authgw_key_max_stale, no longer used", &rm->uri);
+        ngx_http_authgw_remote_drop(rm);
+    }
 }
 
 
@@ -1774,9 +1784,11 @@ ngx_http_authgw_header_filter(ngx_http_request_t *r)
 }
 
 
+/* background: the request goes on without waiting for the answer */
+
 static ngx_int_t
 ngx_http_authgw_remote_fetch(ngx_http_request_t *r,
-    ngx_http_authgw_remote_t *rm)
+    ngx_http_authgw_remote_t *rm, ngx_uint_t background)
 {
     ngx_http_request_t          *sr;
     ngx_pool_cleanup_t          *cln;
@@ -1806,7 +1818,8 @@ ngx_http_authgw_remote_fetch(ngx_http_request_t *r,
 
     if (ngx_http_subrequest(r, &rm->uri, NULL, &sr, ps,
                             NGX_HTTP_SUBREQUEST_IN_MEMORY
-                            |NGX_HTTP_SUBREQUEST_WAITED)
+                            |(background ? NGX_HTTP_SUBREQUEST_BACKGROUND
+                                         : NGX_HTTP_SUBREQUEST_WAITED))
         != NGX_OK)
     {
         return NGX_ERROR;
@@ -1817,10 +1830,11 @@ ngx_http_authgw_remote_fetch(ngx_http_request_t *r,
     rm->attempted = ngx_current_msec;
     rm->tried = 1;
 
-    ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
-                   "authgw: fetching keys from \"%V\"", &rm->uri);
+    ngx_log_debug2(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                   "authgw: fetching keys from \"%V\"%s", &rm->uri,
+                   background ? " in the background" : "");
 
-    return NGX_AGAIN;
+    return background ? NGX_OK : NGX_AGAIN;
 }
 
 

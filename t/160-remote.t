@@ -22,7 +22,7 @@ my $pport = $port + 1;     # the provider
 my $slow  = $port + 2;     # the slow provider, played here
 my $tool  = $ENV{AUTHGW_TOKEN} or die "AUTHGW_TOKEN is not set\n";
 
-plan tests => 50;
+plan tests => 53;
 
 my $root = ($ENV{TEST_NGINX_SERVROOT} || "$ENV{PWD}/t/servroot") . "-remote";
 my $dir = "$root-provider";
@@ -99,6 +99,14 @@ my ($pid, $sroot) = start_nginx('remote', $port, <<"_EOC_"
         location = /_slow      { internal; proxy_pass http://127.0.0.1:$slow/jwks.json; }
         location = /_both      { internal; proxy_pass http://127.0.0.1:$pport/both.json; }
         location = /_hang      { internal; proxy_pass http://127.0.0.1:$slow/hang.json; }
+        location = /_hangbg    { internal; proxy_pass http://127.0.0.1:$slow/hangbg.json; }
+
+        location /hangbg {
+            authgw "t";
+            authgw_key_request /_hangbg;
+            authgw_key_cache 1s;
+            proxy_pass http://127.0.0.1:$port/_echo;
+        }
         location = /_dead      { internal; proxy_pass http://127.0.0.1:1/jwks.json; }
 
         location /hang {
@@ -287,8 +295,10 @@ publish('short.json', 'k1');
 is(get('/short', $t1), "200 ok\n", 'max-age=1: keys fetched');
 is(get('/short', $t1), "200 ok\n", 'and used');
 sleep 2.2;
-is(get('/short', $t1), "200 ok\n", 'after max-age');
-is(fetches('/short.json'), 2, 'they were fetched again');
+is(get('/short', $t1), "200 ok\n",
+   'after max-age: accepted at once with the keys at hand');
+sleep 0.3;
+is(fetches('/short.json'), 2, 'while they were fetched again, in the background');
 
 # --- authgw_key_max_stale 3s: then the last keys are no longer trusted
 
@@ -314,13 +324,13 @@ if ($child == 0) {
     $listen->blocking(1);
     local $SIG{ALRM} = sub { exit 0 };
     alarm 20;
-    my $hang = 0;
+    my %seen;
     local $SIG{PIPE} = 'IGNORE';
     while (my $c = $listen->accept) {
         my $req = '';
         sysread $c, $req, 4096;
-        if ($req =~ m{^GET /hang\.json} && $hang++) {
-            # every fetch of /hang.json after the first: no answer
+        if ($req =~ m{^GET /(hang\w*)\.json} && $seen{$1}++) {
+            # every fetch of a /hang*.json after the first: no answer
             sleep 3;
             close $c;
             next;
@@ -373,6 +383,16 @@ cmp_ok(time - $t0, '>=', 1.5, 'hang: after waiting for proxy_read_timeout');
 is(get('/hang', $t1), "200 ok\n", 'hang: the last good keys still serve');
 cmp_ok(errors_like(qr/key fetch from "\/_hang" failed: no complete answer/),
        '>=', 1, 'hang: the timeout was logged');
+
+# --- keys past authgw_key_cache are refreshed in the background: the
+#     request that starts it does not wait, even for a provider that hangs
+
+is(get('/hangbg', $t1), "200 ok\n", 'background: the first fetch is answered');
+sleep 1.2;
+$t0 = time;
+is(get('/hangbg', $t1), "200 ok\n",
+   'background: keys expired, the provider hangs: still accepted');
+cmp_ok(time - $t0, '<', 1, 'background: without waiting for the fetch');
 
 # --- a provider that refuses connections, and no keys before: 503
 

@@ -143,13 +143,14 @@ my $bad = join ', ', map {
 } sort keys %want;
 is($bad, '', 'requests by outcome, summed over both workers');
 
-# /cached, /scoped and /remote look up (/api has the cache off); each
-# worker misses a token once per key set, then hits it
+# /cached and /scoped look up once each (/api has the cache off), /remote
+# twice: before its keys are fetched and after; each worker misses a token
+# once per key set, then hits it
 my $lookups = ($m->{'authgw_cache_lookups_total{result="hit"}'} // 0)
               + ($m->{'authgw_cache_lookups_total{result="miss"}'} // 0);
-is($lookups, 12, 'twelve cache lookups');
-cmp_ok($m->{'authgw_cache_lookups_total{result="miss"}'}, '<=', 3,
-       'at most one miss per worker and key set');
+is($lookups, 13, 'thirteen cache lookups');
+cmp_ok($m->{'authgw_cache_lookups_total{result="miss"}'}, '<=', 4,
+       'at most one miss per worker and key set, and the one before a fetch');
 
 open $fh, '<', "$dir/fetches.log" or die;
 my @fetches = <$fh>;
