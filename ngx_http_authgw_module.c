@@ -20,7 +20,7 @@ typedef struct {
     ngx_flag_t                  headers;
     ngx_flag_t                  status;       /* authgw_status somewhere */
     ngx_array_t                 keysets;      /* of ngx_http_authgw_keys_t * */
-    ngx_array_t                 remotes;      /* of ngx_http_authgw_remote_t * */
+    ngx_array_t                 remotes;      /* of remote key sources */
     ngx_uint_t                  file_keys;
     ngx_shm_zone_t             *zone;         /* the metrics */
     struct ngx_http_authgw_stats_s  *stats;

@@ -1,7 +1,8 @@
 # Every reason code of SPEC section 5 that token verification produces:
 # each refusal with its status, WWW-Authenticate and error-log line, and
 # the directives that decide them (algorithms, issuer, audience, leeway,
-# require_exp, error_detail, log_level).
+# require_exp, error_detail, log_level), and keys_unavailable (503) with
+# authgw_key_request.
 
 use lib '.';
 use t::Authgw;
@@ -421,3 +422,50 @@ GET /api
 denied: expired
 --- error_log
 authgw: refused: expired
+
+
+
+=== TEST 21: keys_unavailable: 503, not 401, when fetched keys never came
+--- config
+    location = /_jwks { internal; return 404; }
+    location /api {
+        authgw "test";
+        authgw_key_request /_jwks;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/_echo;
+    }
+    location = /_echo { return 200 "upstream\n"; }
+--- request
+GET /api
+--- more_headers eval
+::bearer(alg => 'ES256', key => 'ec256.pem', kid => 'r-1')
+--- error_code: 503
+--- response_headers
+!WWW-Authenticate
+--- error_log
+authgw: refused: keys_unavailable
+
+
+
+=== TEST 22: a key fetched by authgw_key_request verifies the token
+--- config eval
+my $jwk = do { local (@ARGV, $/) = "$ENV{TEST_NGINX_KEYS}/ec256.jwk"; <> };
+chomp $jwk;
+$jwk =~ s/^\{/{"kid":"r-1",/;
+qq{
+    location = /_jwks { internal; return 200 '{"keys":[$jwk]}'; }
+    location /api {
+        authgw "test";
+        authgw_key_request /_jwks;
+        proxy_pass http://127.0.0.1:\$TEST_NGINX_SERVER_PORT/_echo;
+    }
+    location = /_echo { return 200 "upstream\\n"; }
+}
+--- request
+GET /api
+--- more_headers eval
+::bearer(alg => 'ES256', key => 'ec256.pem', kid => 'r-1')
+--- error_code: 200
+--- response_body
+upstream
+--- error_log
+authgw: 1 keys from "/_jwks"

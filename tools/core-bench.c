@@ -27,6 +27,13 @@ typedef struct {
 } arena_t;
 
 
+static void *arena_alloc(void *data, size_t size);
+static double now(void);
+static double time_verify(const char *token, size_t len, authgw_key_t **keys,
+    size_t nkeys, const authgw_alloc_t *a, arena_t *arena,
+    const authgw_claims_policy_t *policy, double secs);
+
+
 static void *
 arena_alloc(void *data, size_t size)
 {
