@@ -137,7 +137,18 @@ for round in $(seq 1 "$ROUNDS"); do
     done
 done
 
-# --- where the time goes: flat profiles of the worker under load
+# --- where the time goes: flat profiles of the worker under load, by
+# shared object (libcrypto and jansson have no symbols here), then by symbol
+
+profile() {
+    { perf report -i "$D/perf-$1.data" --stdio --no-children --sort dso \
+          2> /dev/null | grep -v '^#' | grep -v '^$' | head -8
+      echo
+      perf report -i "$D/perf-$1.data" --stdio --no-children \
+          --sort dso,symbol --percent-limit 1.5 2> /dev/null \
+          | grep -v '^#' | grep -v '^$' | grep -v '\] 0x' | head -12
+    } > "$D/profile-$1.txt"
+}
 
 WORKER=$(ps -o pid= --ppid "$MASTER" | head -1 | tr -d ' ')
 
@@ -148,9 +159,7 @@ if command -v perf > /dev/null; then
         perf record -q -F 999 -p "$WORKER" -o "$D/perf-$cfg.data" \
             -- sleep 4 > /dev/null 2>&1
         wait
-        perf report -i "$D/perf-$cfg.data" --stdio --no-children \
-            --sort dso,symbol --percent-limit 1.5 2> /dev/null \
-            | grep -v '^#' | grep -v '^$' | head -20 > "$D/profile-$cfg.txt"
+        profile "$cfg"
     done
 fi
 
