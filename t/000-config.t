@@ -1,5 +1,6 @@
 # nginx -t with the module loaded: every kind of bad key file, and every
-# misuse of a directive, fails the test naming the file and the reason;
+# misuse of a directive (remote keys and authgw_status too), fails the
+# test naming the file and the reason;
 # good files pass. Plain Test::More, so it runs with any Test::Nginx.
 
 use strict;
@@ -65,7 +66,7 @@ my @bad = (
 my @good = qw(rsa.pub.pem rsa.pub.pkcs1.pem rsa.crt rsa.jwk jwks.json
               ec256.pub.pem ec384.jwk ec521.pub.pem ed25519.jwk oct.jwk);
 
-plan tests => 2 * @bad + 16 + @good + 2 + 14;
+plan tests => 2 * @bad + 16 + @good + 2 + 14 + 9;
 
 for my $case (@bad) {
     my ($what, $args, $reason) = @$case;
@@ -152,6 +153,34 @@ like($out, qr/invalid header name "X User"/, 'and names it');
                       . " authgw_user_id_key_file $keys/uid16.key kid=u1;");
 isnt($rc, 0, 'a user-id kid given twice fails');
 like($out, qr/authgw_user_id_key_file .*duplicate kid "u1"/, 'and names it');
+
+# remote keys and the metrics endpoint
+
+($rc, $out) = nginx_t("authgw \"t\";\n authgw_key_request jwks;");
+isnt($rc, 0, 'authgw_key_request with a URI that is not a path fails');
+like($out, qr/authgw_key_request needs a URI that starts with "\/", not "jwks"/,
+     'and says so');
+
+($rc, $out) = nginx_t("authgw \"t\";\n authgw_key_request /a;\n"
+                      . " authgw_key_request /b;");
+isnt($rc, 0, 'authgw_key_request twice in one block fails');
+like($out, qr/"authgw_key_request" directive is duplicate/, 'and says so');
+
+($rc, $out) = nginx_t("authgw \"t\";\n authgw_key_request /a;\n"
+                      . " authgw_key_refresh soon;");
+isnt($rc, 0, 'an authgw_key_refresh that is not a time fails');
+like($out, qr/"authgw_key_refresh" directive invalid value/, 'and says so');
+
+($rc, $out) = nginx_t("authgw_status on;");
+isnt($rc, 0, 'authgw_status with a parameter fails');
+like($out, qr/invalid number of arguments in "authgw_status"/, 'and says so');
+
+($rc, $out) = nginx_t("authgw \"t\";\n authgw_key_file $keys/rsa.pub.pem;\n"
+                      . " authgw_key_request /_jwks;\n authgw_key_cache 1h;\n"
+                      . " authgw_key_refresh 10s;\n authgw_key_max_stale 6h;",
+                      "server { listen 127.0.0.1:1986; location = /m { authgw_status; } }");
+is($rc, 0, 'key files, a key request, its times and authgw_status load')
+    or diag($out);
 
 # good files of every kind load
 for my $good (@good) {
