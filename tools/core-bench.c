@@ -7,8 +7,9 @@
  *
  *   core-bench HS_KEY UID_KEY TOKEN_WITH_UID_FILE [SECONDS [TOKEN_FILE]]
  *
- * It prints one line per step with the mean time per call in microseconds,
- * for make bench to put beside the request-level figures.
+ * It prints one "name,value" line per figure (microseconds per call, and
+ * the sizes they were measured on), for make bench to put beside the
+ * request-level figures.
  */
 
 
@@ -21,17 +22,43 @@
 
 
 typedef struct {
-    unsigned char  *base;
-    size_t          used;
-    size_t          size;
+    unsigned char           *base;
+    size_t                   used;
+    size_t                   size;
 } arena_t;
+
+
+typedef struct {
+    const char              *token;
+    size_t                   len;
+    authgw_key_t           **keys;
+    size_t                   nkeys;
+    authgw_key_t           **uid;
+    size_t                   nuid;
+    unsigned char           *jwe;        /* the user id claim's value */
+    size_t                   jwe_len;
+    unsigned char           *payload;    /* decoded */
+    size_t                   payload_len;
+    authgw_cache_t          *cache;
+    arena_t                  arena;      /* reset before every call */
+    authgw_alloc_t           a;
+    authgw_claims_policy_t   policy;
+} bench_t;
+
+
+typedef int (*step_pt)(bench_t *b);
 
 
 static void *arena_alloc(void *data, size_t size);
 static double now(void);
-static double time_verify(const char *token, size_t len, authgw_key_t **keys,
-    size_t nkeys, const authgw_alloc_t *a, arena_t *arena,
-    const authgw_claims_policy_t *policy, double secs);
+static double time_step(step_pt step, bench_t *b, double secs);
+static int step_verify(bench_t *b);
+static int step_jwe(bench_t *b);
+static int step_hit(bench_t *b);
+static int step_json(bench_t *b);
+static int print_time(const char *name, double t);
+static int read_token(const char *path, char *buf, size_t size, size_t *len);
+static int prepare(bench_t *b);
 
 
 static void *
@@ -64,31 +91,23 @@ now(void)
 }
 
 
+/* microseconds per call of step, over at least secs seconds; -1: it failed */
+
 static double
-time_verify(const char *token, size_t len, authgw_key_t **keys, size_t nkeys,
-    const authgw_alloc_t *a, arena_t *arena,
-    const authgw_claims_policy_t *policy, double secs)
+time_step(step_pt step, bench_t *b, double secs)
 {
-    int            ok;
-    size_t         n;
-    double         t0, t;
-    authgw_jws_t   jws;
+    int     i;
+    size_t  n;
+    double  t0, t;
 
     n = 0;
     t0 = now();
 
     do {
-        for (int i = 0; i < 1000; i++) {
-            arena->used = 0;
-            ok = authgw_jws_verify((const unsigned char *) token, len, keys,
-                                   nkeys, AUTHGW_ALGS_ALL, a, &jws)
-                 == AUTHGW_OK
-                 && authgw_claims_check(jws.payload, policy, time(NULL))
-                    == AUTHGW_OK;
-            authgw_jws_free(&jws);
+        for (i = 0; i < 1000; i++) {
+            b->arena.used = 0;
 
-            if (!ok) {
-                fprintf(stderr, "core-bench: the token does not verify\n");
+            if (step(b) != 0) {
                 return -1;
             }
         }
@@ -102,26 +121,163 @@ time_verify(const char *token, size_t len, authgw_key_t **keys, size_t nkeys,
 }
 
 
+static int
+step_verify(bench_t *b)
+{
+    int            ok;
+    authgw_jws_t   jws;
+
+    ok = authgw_jws_verify((const unsigned char *) b->token, b->len, b->keys,
+                           b->nkeys, AUTHGW_ALGS_ALL, &b->a, &jws)
+         == AUTHGW_OK
+         && authgw_claims_check(jws.payload, &b->policy, time(NULL))
+            == AUTHGW_OK;
+
+    authgw_jws_free(&jws);
+
+    return ok ? 0 : -1;
+}
+
+
+static int
+step_jwe(bench_t *b)
+{
+    size_t          len;
+    unsigned char  *out;
+
+    return authgw_jwe_decrypt(b->jwe, b->jwe_len, b->uid, b->nuid, &b->a,
+                              &out, &len) == AUTHGW_OK ? 0 : -1;
+}
+
+
+static int
+step_hit(bench_t *b)
+{
+    unsigned char          hash[32];
+    authgw_cache_entry_t  *e;
+
+    return authgw_cache_hash(b->cache, (const unsigned char *) b->token,
+                             b->len, hash) == 0
+           && (e = authgw_cache_get(b->cache, hash)) != NULL
+           && authgw_claims_check(e->payload, &b->policy, time(NULL))
+              == AUTHGW_OK
+           ? 0 : -1;
+}
+
+
+static int
+step_json(bench_t *b)
+{
+    return authgw_json_parse(b->payload, b->payload_len, JSON_ALLOW_NUL,
+                             &b->a) != NULL ? 0 : -1;
+}
+
+
+static int
+print_time(const char *name, double t)
+{
+    if (t < 0) {
+        fprintf(stderr, "core-bench: %s: a call failed\n", name);
+        return -1;
+    }
+
+    printf("%s,%.3f\n", name, t);
+
+    return 0;
+}
+
+
+static int
+read_token(const char *path, char *buf, size_t size, size_t *len)
+{
+    FILE  *f;
+
+    f = fopen(path, "r");
+    if (f == NULL || fgets(buf, (int) size, f) == NULL) {
+        fprintf(stderr, "core-bench: cannot read %s\n", path);
+        return -1;
+    }
+
+    fclose(f);
+    *len = strcspn(buf, "\r\n");
+
+    return 0;
+}
+
+
+/*
+ * From the token with a user id: its user id claim, its decoded payload,
+ * and a cache that holds it, all kept outside the arena that the steps
+ * reset.
+ */
+
+static int
+prepare(bench_t *b)
+{
+    int            rc;
+    json_t        *v;
+    const char    *p1, *p2;
+    unsigned char  hash[32];
+    authgw_jws_t   jws;
+
+    rc = -1;
+    b->arena.used = 0;
+
+    if (authgw_jws_verify((const unsigned char *) b->token, b->len, b->keys,
+                          b->nkeys, AUTHGW_ALGS_ALL, &b->a, &jws)
+        != AUTHGW_OK)
+    {
+        fprintf(stderr, "core-bench: the token does not verify\n");
+        return -1;
+    }
+
+    v = authgw_claim_get(jws.payload, (const unsigned char *) "uid", 3);
+    if (!json_is_string(v)) {
+        fprintf(stderr, "core-bench: the token has no uid claim\n");
+        goto done;
+    }
+
+    b->jwe_len = json_string_length(v);
+    b->jwe = malloc(b->jwe_len);
+
+    p1 = memchr(b->token, '.', b->len);
+    p2 = p1 ? memchr(p1 + 1, '.', b->len - (size_t) (p1 + 1 - b->token))
+            : NULL;
+
+    b->payload = p2 ? malloc(authgw_b64url_decoded_len(p2 - p1 - 1)) : NULL;
+    b->cache = authgw_cache_create(1024);
+
+    if (b->jwe == NULL || b->payload == NULL || b->cache == NULL
+        || authgw_b64url_decode(b->payload, &b->payload_len,
+                                (const unsigned char *) p1 + 1,
+                                (size_t) (p2 - p1 - 1)) != 0
+        || authgw_cache_hash(b->cache, (const unsigned char *) b->token,
+                             b->len, hash) != 0
+        || authgw_cache_put(b->cache, hash, jws.header, jws.payload, jws.alg,
+                            jws.key) == NULL)
+    {
+        fprintf(stderr, "core-bench: cannot prepare the steps\n");
+        goto done;
+    }
+
+    memcpy(b->jwe, json_string_value(v), b->jwe_len);
+    rc = 0;
+
+done:
+
+    authgw_jws_free(&jws);
+
+    return rc;
+}
+
+
 int
 main(int argc, char **argv)
 {
-    int                      ok;
-    char                     err[256], line[16384], plain[16384];
-    FILE                    *f;
-    json_t                  *v;
-    size_t                   nkeys, nuid, len, outlen, n;
-    char                    *dot;
-    double                   secs, t0, t;
-    size_t                   plen;
-    unsigned char            hash[32], *payload;
-    authgw_cache_t          *cache;
-    authgw_cache_entry_t    *e;
-    arena_t                  arena;
-    unsigned char           *out;
-    authgw_key_t           **keys, **uid;
-    authgw_jws_t             jws;
-    authgw_alloc_t           a;
-    authgw_claims_policy_t   policy;
+    char      err[256], line[16384], plain[16384];
+    size_t    plain_len;
+    double    secs, t;
+    bench_t   b;
 
     if (argc < 4) {
         fprintf(stderr, "usage: core-bench HS_KEY UID_KEY TOKEN_FILE [SECS "
@@ -129,182 +285,82 @@ main(int argc, char **argv)
         return 2;
     }
 
+    memset(&b, 0, sizeof(b));
     secs = argc > 4 ? atof(argv[4]) : 1.0;
 
-    if (authgw_key_load_file(argv[1], NULL, 0, AUTHGW_HS256, &keys, &nkeys,
-                             err, sizeof(err)) != 0
-        || authgw_enc_key_load_file(argv[2], NULL, 0, &uid, &nuid, err,
+    if (authgw_key_load_file(argv[1], NULL, 0, AUTHGW_HS256, &b.keys,
+                             &b.nkeys, err, sizeof(err)) != 0
+        || authgw_enc_key_load_file(argv[2], NULL, 0, &b.uid, &b.nuid, err,
                                     sizeof(err)) != 0)
     {
         fprintf(stderr, "core-bench: %s\n", err);
         return 1;
     }
 
-    f = fopen(argv[3], "r");
-    if (f == NULL || fgets(line, sizeof(line), f) == NULL) {
-        fprintf(stderr, "core-bench: cannot read %s\n", argv[3]);
+    if (read_token(argv[3], line, sizeof(line), &b.len) != 0) {
         return 1;
     }
 
-    fclose(f);
-    len = strcspn(line, "\r\n");
+    b.token = line;
+    b.arena.size = 1 << 20;
+    b.arena.base = malloc(b.arena.size);
+    b.a.alloc = arena_alloc;
+    b.a.data = &b.arena;
+    b.policy.require_exp = 1;
 
-    arena.size = 1 << 20;
-    arena.base = malloc(arena.size);
-    a.alloc = arena_alloc;
-    a.data = &arena;
-
-    memset(&policy, 0, sizeof(policy));
-    policy.require_exp = 1;
+    if (b.arena.base == NULL || prepare(&b) != 0) {
+        return 1;
+    }
 
     /* the signature and claims, of this token and of one without a user id */
 
-    t = time_verify(line, len, keys, nkeys, &a, &arena, &policy, secs);
-    if (t < 0) {
+    t = time_step(step_verify, &b, secs);
+    if (print_time("jws_verify_and_claims_us", t) != 0) {
         return 1;
     }
-
-    printf("jws_verify_and_claims_us,%.3f\n", t);
-    printf("token_bytes,%zu\n", len);
+    printf("token_bytes,%zu\n", b.len);
 
     if (argc > 5) {
-        f = fopen(argv[5], "r");
-        if (f == NULL || fgets(plain, sizeof(plain), f) == NULL) {
-            fprintf(stderr, "core-bench: cannot read %s\n", argv[5]);
+        if (read_token(argv[5], plain, sizeof(plain), &plain_len) != 0) {
             return 1;
         }
 
-        fclose(f);
-        plen = strcspn(plain, "\r\n");
-
-        t = time_verify(plain, plen, keys, nkeys, &a, &arena, &policy, secs);
-        if (t < 0) {
+        b.token = plain;
+        b.len = plain_len;
+        t = time_step(step_verify, &b, secs);
+        if (print_time("plain_jws_verify_and_claims_us", t) != 0) {
             return 1;
         }
+        printf("plain_token_bytes,%zu\n", plain_len);
 
-        printf("plain_jws_verify_and_claims_us,%.3f\n", t);
-        printf("plain_token_bytes,%zu\n", plen);
+        b.token = line;
+        b.len = strcspn(line, "\r\n");
     }
 
-    /* the user id alone */
+    /* the user id alone, a cache hit, the payload's JSON alone */
 
-    arena.used = 0;
-
-    if (authgw_jws_verify((unsigned char *) line, len, keys, nkeys,
-                          AUTHGW_ALGS_ALL, &a, &jws) != AUTHGW_OK)
-    {
+    t = time_step(step_jwe, &b, secs);
+    if (print_time("jwe_decrypt_us", t) != 0) {
         return 1;
     }
 
-    v = authgw_claim_get(jws.payload, (const unsigned char *) "uid", 3);
-    if (!json_is_string(v)) {
-        fprintf(stderr, "core-bench: the token has no uid claim\n");
+    t = time_step(step_hit, &b, secs);
+    if (print_time("cache_hit_us", t) != 0) {
         return 1;
     }
 
-    n = 0;
-    t0 = now();
-
-    do {
-        for (int i = 0; i < 1000; i++) {
-            arena.used = 0;
-
-            if (authgw_jwe_decrypt((const unsigned char *) json_string_value(v),
-                                   json_string_length(v), uid, nuid, &a, &out,
-                                   &outlen) != AUTHGW_OK)
-            {
-                fprintf(stderr, "core-bench: the user id does not decrypt\n");
-                return 1;
-            }
-        }
-
-        n += 1000;
-        t = now() - t0;
-
-    } while (t < secs);
-
-    printf("jwe_decrypt_us,%.3f\n", t / n * 1e6);
-
-    /* a hit in the cache of verified tokens: hash, lookup, the claims */
-
-    cache = authgw_cache_create(1024);
-    if (cache == NULL
-        || authgw_cache_hash(cache, (unsigned char *) line, len, hash) != 0
-        || authgw_cache_put(cache, hash, jws.header, jws.payload, jws.alg,
-                            jws.key) == NULL)
-    {
-        fprintf(stderr, "core-bench: no cache\n");
+    t = time_step(step_json, &b, secs);
+    if (print_time("payload_json_us", t) != 0) {
         return 1;
     }
+    printf("payload_bytes,%zu\n", b.payload_len);
 
-    n = 0;
-    t0 = now();
-
-    do {
-        for (int i = 0; i < 1000; i++) {
-            ok = authgw_cache_hash(cache, (unsigned char *) line, len, hash)
-                 == 0
-                 && (e = authgw_cache_get(cache, hash)) != NULL
-                 && authgw_claims_check(e->payload, &policy, time(NULL))
-                    == AUTHGW_OK;
-
-            if (!ok) {
-                fprintf(stderr, "core-bench: no hit\n");
-                return 1;
-            }
-        }
-
-        n += 1000;
-        t = now() - t0;
-
-    } while (t < secs);
-
-    printf("cache_hit_us,%.3f\n", t / n * 1e6);
-
-    /* JSON alone: the payload of the token, parsed into the arena */
-
-    plen = authgw_b64url_decoded_len(len);
-    payload = malloc(plen);
-    dot = memchr(line, '.', len);
-
-    if (payload == NULL || dot == NULL
-        || authgw_b64url_decode(payload, &plen, (unsigned char *) dot + 1,
-                                (size_t) ((char *) memchr(dot + 1, '.',
-                                          len - (dot + 1 - line))
-                                          - (dot + 1))) != 0)
-    {
-        fprintf(stderr, "core-bench: cannot decode the payload\n");
-        return 1;
-    }
-
-    n = 0;
-    t0 = now();
-
-    do {
-        for (int i = 0; i < 1000; i++) {
-            arena.used = 0;
-
-            if (authgw_json_parse(payload, plen, JSON_ALLOW_NUL, &a) == NULL) {
-                fprintf(stderr, "core-bench: the payload does not parse\n");
-                return 1;
-            }
-        }
-
-        n += 1000;
-        t = now() - t0;
-
-    } while (t < secs);
-
-    printf("payload_json_us,%.3f\n", t / n * 1e6);
-    printf("payload_bytes,%zu\n", plen);
-
-    authgw_cache_destroy(cache);
-    free(payload);
-
-    authgw_jws_free(&jws);
-    authgw_keys_free(keys, nkeys);
-    authgw_keys_free(uid, nuid);
-    free(arena.base);
+    authgw_cache_destroy(b.cache);
+    authgw_keys_free(b.keys, b.nkeys);
+    authgw_keys_free(b.uid, b.nuid);
+    free(b.jwe);
+    free(b.payload);
+    free(b.arena.base);
 
     return 0;
 }
