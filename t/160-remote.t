@@ -4,7 +4,8 @@
 # without a reload, an unknown-kid flood, a provider that is down, that
 # answers garbage or a huge body, that stops answering (a timeout) or
 # refuses connections, Cache-Control: max-age, the staleness limit, key
-# files and fetched keys together, and requests that wait on one fetch.
+# files and fetched keys together, and requests that wait on one fetch,
+# over HTTP/1.1 and HTTP/2.
 # Fetches are counted in the provider's access log.
 
 use strict;
@@ -20,9 +21,10 @@ use Time::HiRes qw(sleep time);
 my $port  = $ENV{TEST_NGINX_REMOTE_PORT} || 1994;
 my $pport = $port + 1;     # the provider
 my $slow  = $port + 2;     # the slow provider, played here
+my $h2port = $port + 3;    # HTTP/2 (h2c) on the same server
 my $tool  = $ENV{AUTHGW_TOKEN} or die "AUTHGW_TOKEN is not set\n";
 
-plan tests => 53;
+plan tests => 56;
 
 my $root = ($ENV{TEST_NGINX_SERVROOT} || "$ENV{PWD}/t/servroot") . "-remote";
 my $dir = "$root-provider";
@@ -83,6 +85,7 @@ my ($pid, $sroot) = start_nginx('remote', $port, <<"_EOC_"
 
     server {
         listen 127.0.0.1:$port;
+        listen 127.0.0.1:$h2port http2;
 
         error_page 401 = \@r401;
         error_page 503 = \@r503;
@@ -97,6 +100,13 @@ my ($pid, $sroot) = start_nginx('remote', $port, <<"_EOC_"
         location = /_short     { internal; proxy_pass http://127.0.0.1:$pport/short.json; }
         location = /_stale     { internal; proxy_pass http://127.0.0.1:$pport/stale.json; }
         location = /_slow      { internal; proxy_pass http://127.0.0.1:$slow/jwks.json; }
+        location = /_slowh2    { internal; proxy_pass http://127.0.0.1:$slow/jwks2.json; }
+
+        location /slowh2 {
+            authgw "t";
+            authgw_key_request /_slowh2;
+            proxy_pass http://127.0.0.1:$port/_echo;
+        }
         location = /_both      { internal; proxy_pass http://127.0.0.1:$pport/both.json; }
         location = /_hang      { internal; proxy_pass http://127.0.0.1:$slow/hang.json; }
         location = /_hangbg    { internal; proxy_pass http://127.0.0.1:$slow/hangbg.json; }
@@ -320,7 +330,7 @@ my $listen = IO::Socket::INET->new(LocalAddr => "127.0.0.1:$slow",
 my $body = run("$tool jwks $dir/k1.jwk");
 my $child = fork();
 if ($child == 0) {
-    my $count = 0;
+    my %count;
     $listen->blocking(1);
     local $SIG{ALRM} = sub { exit 0 };
     alarm 20;
@@ -335,9 +345,9 @@ if ($child == 0) {
             close $c;
             next;
         }
-        if ($req =~ m{^GET /jwks\.json}) {
-            $count++;
-            open my $fh, '>', "$dir/slow.count"; print $fh $count; close $fh;
+        if ($req =~ m{^GET /(jwks\w*)\.json}) {
+            my $n = ++$count{$1};
+            open my $fh, '>', "$dir/$1.count"; print $fh $n; close $fh;
             sleep 0.5;
         }
         print $c "HTTP/1.1 200 OK\r\nContent-Length: " . length($body)
@@ -369,8 +379,46 @@ for my $s (@socks) {
     $answers++ if $buf =~ /\AHTTP\/1\.1 200/;
 }
 is($answers, 8, '8 concurrent requests before any key: all accepted');
-open my $cf, '<', "$dir/slow.count";
+open my $cf, '<', "$dir/jwks.count";
 is(<$cf>, 1, 'after one fetch that they all waited on');
+
+# --- HTTP/2 streams wait on a fetch too (h2c, curl): one HTTP/1.1 request
+#     starts the fetch, two HTTP/2 requests arrive while it is in flight
+
+my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $port)
+    or die "connect: $!";
+print $s "GET /slowh2 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+         . "Authorization: Bearer $t1\r\n\r\n";
+sleep 0.1;
+my @curls;
+for my $i (1, 2) {
+    my $c = fork();
+    if ($c == 0) {
+        open STDOUT, '>', "$dir/h2-$i.out" or die;
+        exec 'curl', '-s', '-o', "$dir/h2-$i.body", '-w',
+             '%{http_code} %{http_version}', '--http2-prior-knowledge',
+             '--max-time', '5', '-H', "Authorization: Bearer $t1",
+             "http://127.0.0.1:$h2port/slowh2";
+        exit 127;
+    }
+    push @curls, $c;
+}
+my $h1 = '';
+my $sel = IO::Select->new($s);
+my $deadline = time + 5;
+while (time < $deadline && $sel->can_read($deadline - time)) {
+    my $n = sysread $s, my $chunk, 4096;
+    last unless $n;
+    $h1 .= $chunk;
+}
+waitpid $_, 0 for @curls;
+like($h1, qr/\AHTTP\/1\.1 200/, 'HTTP/1.1: the request that fetched is accepted');
+my $h2 = join ' ', map {
+    open my $fh, '<', "$dir/h2-$_.out" or die; local $/; <$fh>
+} 1, 2;
+is($h2, '200 2 200 2', 'HTTP/2: both streams waited and were accepted');
+open $cf, '<', "$dir/jwks2.count";
+is(<$cf>, 1, 'after the one fetch');
 
 # --- a provider that stops answering: the fetch times out (2 s)
 
