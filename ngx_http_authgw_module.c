@@ -1955,10 +1955,10 @@ ngx_http_authgw_fetch_result(ngx_http_request_t *sr,
     ngx_http_authgw_remote_t *rm, ngx_int_t rc)
 {
     char            err[256];
-    size_t          n, i, j, len;
+    size_t          n, i, len;
     u_char         *body;
     time_t          age;
-    authgw_key_t  **keys, **set_keys;
+    authgw_key_t  **keys;
 
     if (rc == NGX_ERROR || sr->headers_out.status == 0) {
         return NGX_HTTP_AUTHGW_FETCH_ERROR;
@@ -2006,24 +2006,12 @@ ngx_http_authgw_fetch_result(ngx_http_request_t *sr,
      * files' keys stays theirs
      */
 
-    set_keys = rm->set->keys;
-
     for (i = 0; i < n; /* void */) {
-        for (j = 0; keys[i]->kty != AUTHGW_KTY_OCT && keys[i]->kid != NULL
-                    && j < rm->set->nkeys;
-             j++)
-        {
-            if (set_keys[j]->kid != NULL
-                && set_keys[j]->kid_len == keys[i]->kid_len
-                && ngx_memcmp(set_keys[j]->kid, keys[i]->kid,
-                              keys[i]->kid_len) == 0)
-            {
-                break;
-            }
-        }
-
         if (keys[i]->kty == AUTHGW_KTY_OCT
-            || (keys[i]->kid != NULL && j < rm->set->nkeys))
+            || (keys[i]->kid != NULL
+                && authgw_key_find(rm->set->keys, rm->set->nkeys,
+                                   keys[i]->kid, keys[i]->kid_len)
+                   != NULL))
         {
             authgw_key_free(keys[i]);
             keys[i] = keys[--n];
@@ -2175,21 +2163,12 @@ ngx_http_authgw_remote_drop(ngx_http_authgw_remote_t *rm)
 }
 
 
+/* the cycle goes (its caches are destroyed after this: last in, first out) */
+
 static void
 ngx_http_authgw_free_remote(void *data)
 {
-    ngx_http_authgw_remote_t  *rm = data;
-
-    if (rm->all != rm->set->keys) {
-        ngx_free(rm->all);
-    }
-
-    authgw_keys_free(rm->keys, rm->nkeys);
-
-    rm->keys = NULL;
-    rm->nkeys = 0;
-    rm->all = NULL;
-    rm->nall = 0;
+    ngx_http_authgw_remote_drop(data);
 }
 
 
@@ -2623,17 +2602,14 @@ ngx_http_authgw_key_file(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     for (j = 0; j < n; j++) {
         key = keys[j];
 
-        for (i = 0; key->kid != NULL && i < set->nkeys; i++) {
-            if (set->keys[i]->kid != NULL
-                && set->keys[i]->kid_len == key->kid_len
-                && ngx_memcmp(set->keys[i]->kid, key->kid, key->kid_len) == 0)
-            {
-                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                                   "%V \"%V\": duplicate kid \"%*s\"",
-                                   &cmd->name, &path, key->kid_len,
-                                   key->kid);
-                return NGX_CONF_ERROR;
-            }
+        if (key->kid != NULL
+            && authgw_key_find(set->keys, set->nkeys, key->kid, key->kid_len)
+               != NULL)
+        {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "%V \"%V\": duplicate kid \"%*s\"",
+                               &cmd->name, &path, key->kid_len, key->kid);
+            return NGX_CONF_ERROR;
         }
     }
 

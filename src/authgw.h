@@ -160,6 +160,8 @@ int authgw_enc_key_load_buf(const unsigned char *buf, size_t len,
     const unsigned char *kid, size_t kid_len, authgw_key_t ***keys,
     size_t *nkeys, char *err, size_t errlen);
 void authgw_key_free(authgw_key_t *key);
+authgw_key_t *authgw_key_find(authgw_key_t *const *keys, size_t nkeys,
+    const unsigned char *kid, size_t kid_len);
 void authgw_keys_free(authgw_key_t **keys, size_t nkeys);
 
 authgw_status_t authgw_jws_verify(const unsigned char *token, size_t len,

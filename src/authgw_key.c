@@ -96,7 +96,6 @@ authgw_key_fail(authgw_key_list_t *l, const char *fmt, ...)
 static int
 authgw_key_add(authgw_key_list_t *l, authgw_key_t *key)
 {
-    size_t          i;
     authgw_key_t  **keys;
 
     if (key->pkey != NULL && authgw_key_prepare(l, key) != 0) {
@@ -104,18 +103,13 @@ authgw_key_add(authgw_key_list_t *l, authgw_key_t *key)
         return -1;
     }
 
-    if (key->kid != NULL) {
-        for (i = 0; i < l->nkeys; i++) {
-            if (l->keys[i]->kid != NULL
-                && l->keys[i]->kid_len == key->kid_len
-                && memcmp(l->keys[i]->kid, key->kid, key->kid_len) == 0)
-            {
-                authgw_key_free(key);
-                return authgw_key_fail(l, "duplicate kid \"%.*s\"",
-                                       (int) l->keys[i]->kid_len,
-                                       l->keys[i]->kid);
-            }
-        }
+    if (key->kid != NULL
+        && authgw_key_find(l->keys, l->nkeys, key->kid, key->kid_len) != NULL)
+    {
+        (void) authgw_key_fail(l, "duplicate kid \"%.*s\"",
+                               (int) key->kid_len, key->kid);
+        authgw_key_free(key);
+        return -1;
     }
 
     if (l->nkeys == l->nalloc) {
@@ -167,6 +161,26 @@ authgw_key_set_kid(authgw_key_t *key, const unsigned char *kid, size_t len)
     key->kid_len = len;
 
     return 0;
+}
+
+
+/* the key of that kid (exact length and bytes), or NULL */
+
+authgw_key_t *
+authgw_key_find(authgw_key_t *const *keys, size_t nkeys,
+    const unsigned char *kid, size_t kid_len)
+{
+    size_t  i;
+
+    for (i = 0; i < nkeys; i++) {
+        if (keys[i]->kid != NULL && keys[i]->kid_len == kid_len
+            && memcmp(keys[i]->kid, kid, kid_len) == 0)
+        {
+            return keys[i];
+        }
+    }
+
+    return NULL;
 }
 
 

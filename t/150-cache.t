@@ -84,11 +84,7 @@ _EOC_
     , master => 1);
 
 sub get {
-    my ($path, $token) = @_;
-    my $raw = "GET $path HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
-              . (defined $token ? "Authorization: Bearer $token\r\n" : '')
-              . "\r\n";
-    my ($r) = parse_responses(exchange($port, $raw, 1));
+    my $r = http_get($port, @_);
     return $r ? $r->[2] : 'no response';
 }
 

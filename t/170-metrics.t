@@ -17,7 +17,7 @@ my $pport = $port + 1;
 my $keys  = $ENV{TEST_NGINX_KEYS};
 my $tool  = $ENV{AUTHGW_TOKEN} or die "AUTHGW_TOKEN is not set\n";
 
-plan tests => 24;
+plan tests => 25;
 
 my $root = ($ENV{TEST_NGINX_SERVROOT} || "$ENV{PWD}/t/servroot") . "-metrics";
 my $dir = "$root-provider";
@@ -84,17 +84,12 @@ _EOC_
     , master => 1, workers => 2);
 
 sub get {
-    my ($path, $token) = @_;
-    my $raw = "GET $path HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
-              . (defined $token ? "Authorization: Bearer $token\r\n" : '')
-              . "\r\n";
-    my ($r) = parse_responses(exchange($port, $raw, 1));
+    my $r = http_get($port, @_);
     return $r ? $r->[0] : 0;
 }
 
 sub metrics {
-    my $raw = "GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
-    my ($r) = parse_responses(exchange($port, $raw, 1));
+    my $r = http_get($port, '/metrics');
     my %m;
     for (split /\n/, $r->[2]) {
         next if /^#/;
@@ -128,6 +123,8 @@ is(get('/remote', $remote), 200, 'a remote key accepted');
 my ($r, $m) = metrics();
 is($r->[1]{'content-type'}, 'text/plain; version=0.0.4; charset=utf-8',
    'the Prometheus text format');
+is(http_get($port, '/metrics', undef, 'POST')->[0], 405,
+   'authgw_status answers GET and HEAD only');
 
 # which workers answered: reuseport should have used both
 open my $fh, '<', "$dir/workers.log" or die;

@@ -14,7 +14,7 @@ use IO::Socket::INET;
 use POSIX qw(:sys_wait_h);
 use Time::HiRes qw(sleep time);
 
-our @EXPORT = qw(start_nginx stop_nginx exchange parse_responses);
+our @EXPORT = qw(start_nginx stop_nginx exchange parse_responses http_get);
 
 my %Roots;     # master pid -> server root
 
@@ -142,6 +142,18 @@ sub exchange {
     close $s;
 
     return $buf;
+}
+
+# http_get(PORT, PATH[, TOKEN[, METHOD]]) -> [status, {headers}, body] or
+# undef: one request on its own connection, with the bearer token if given
+sub http_get {
+    my ($port, $path, $token, $method) = @_;
+    my $raw = ($method // 'GET') . " $path HTTP/1.1\r\nHost: localhost\r\n"
+              . "Connection: close\r\n"
+              . (defined $token ? "Authorization: Bearer $token\r\n" : '')
+              . "\r\n";
+    my ($r) = parse_responses(exchange($port, $raw, 1));
+    return $r;
 }
 
 # parse_responses(BYTES) -> list of [status, {headers}, body]
