@@ -21,6 +21,13 @@
 #define AUTHGW_KEY_FILE_MAX     (4 * 1024 * 1024)
 #define AUTHGW_USER_ID_MAX      1024      /* bytes of a decrypted user id */
 
+/*
+ * authgw_json_text(): 0, -1 (no memory, or a value jansson cannot dump),
+ * or this when the text would hold a byte below 0x20 or 0x7F (the claim
+ * is then not found)
+ */
+#define AUTHGW_TEXT_CONTROL     1
+
 
 typedef enum {
     AUTHGW_OK = 0,
@@ -144,6 +151,8 @@ unsigned char *authgw_b64url_decode_alloc(const authgw_alloc_t *a,
 json_t *authgw_json_parse(const unsigned char *buf, size_t len, int flags,
     const authgw_alloc_t *a);
 int authgw_json_text(json_t *value, const authgw_alloc_t *a,
+    unsigned char **out, size_t *len);
+int authgw_json_dump(json_t *value, const authgw_alloc_t *a,
     unsigned char **out, size_t *len);
 int authgw_str_eq(const authgw_str_t *s, json_t *value);
 

@@ -2,7 +2,8 @@
 /*
  * Strict JSON: one object, UTF-8, no duplicate members (jansson's
  * JSON_REJECT_DUPLICATES), nesting bounded before jansson recurses.
- * Values are rendered in the one encoding that SPEC section 3 gives.
+ * Values are rendered in the one encoding that SPEC section 3 gives, in
+ * exactly the bytes they take, and never with a raw control byte.
  */
 
 
@@ -13,10 +14,41 @@
 #include "authgw.h"
 
 
+/* more than the longest JSON text of a number, boolean or null */
+#define AUTHGW_JSON_SCALAR_MAX  32
+
+/* authgw_json_array_text(): an element is an array or an object */
+#define AUTHGW_JSON_COMPOUND    2
+
+#define authgw_json_control(c)                                                \
+    ((unsigned char) (c) < 0x20 || (unsigned char) (c) == 0x7f)
+
+
+typedef struct {
+    unsigned char  *p;          /* NULL: count only */
+    size_t          size;       /* the bytes at p */
+    size_t          len;        /* counted or written so far */
+    unsigned        escape:1;   /* write control bytes as \u00xx */
+    unsigned        control:1;  /* stopped at a control byte */
+    unsigned        failed:1;   /* stopped: jansson may not see it */
+} authgw_json_sink_t;
+
+
 static void *authgw_json_pool_alloc(size_t size);
 static void authgw_json_pool_free(void *ptr);
 static int authgw_json_depth_ok(const unsigned char *buf, size_t len);
-static int authgw_json_scalar_text(json_t *v, char *buf, size_t size);
+static int authgw_json_scalar_text(json_t *v, char *buf);
+static int authgw_json_has_control(const char *s, size_t len);
+static int authgw_json_array_text(json_t *value, const authgw_alloc_t *a,
+    unsigned char **out, size_t *len);
+static int authgw_json_sink_put(authgw_json_sink_t *s, const char *buf,
+    size_t len);
+static int authgw_json_sink(const char *buf, size_t size, void *data);
+static int authgw_json_compact(json_t *value, const authgw_alloc_t *a,
+    int escape, unsigned char **out, size_t *len);
+
+
+static unsigned char  authgw_json_empty[1];
 
 
 static int
@@ -145,10 +177,15 @@ authgw_json_parse(const unsigned char *buf, size_t len, int flags,
 }
 
 
-/* a number, boolean or null as its JSON text; returns the length or -1 */
+/*
+ * A number, boolean or null as its JSON text, formatted into buf, which
+ * holds AUTHGW_JSON_SCALAR_MAX bytes: more than the longest of them (a
+ * 64-bit integer is 20 bytes, "%.17g" of a double at most 24). Returns the
+ * length or -1.
+ */
 
 static int
-authgw_json_scalar_text(json_t *v, char *buf, size_t size)
+authgw_json_scalar_text(json_t *v, char *buf)
 {
     int      n, prec;
     double   d;
@@ -156,18 +193,22 @@ authgw_json_scalar_text(json_t *v, char *buf, size_t size)
     switch (json_typeof(v)) {
 
     case JSON_INTEGER:
-        n = snprintf(buf, size, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+        n = snprintf(buf, AUTHGW_JSON_SCALAR_MAX, "%" JSON_INTEGER_FORMAT,
+                     json_integer_value(v));
         break;
 
     case JSON_REAL:
         d = json_real_value(v);
+        n = -1;
 
         /* the shortest text that reads back as the same double */
 
         for (prec = 15; prec <= 17; prec++) {
-            n = snprintf(buf, size, "%.*g", prec, d);
+            n = snprintf(buf, AUTHGW_JSON_SCALAR_MAX, "%.*g", prec, d);
 
-            if (n > 0 && (size_t) n < size && strtod(buf, NULL) == d) {
+            if (n > 0 && n < AUTHGW_JSON_SCALAR_MAX
+                && strtod(buf, NULL) == d)
+            {
                 break;
             }
         }
@@ -175,22 +216,22 @@ authgw_json_scalar_text(json_t *v, char *buf, size_t size)
         break;
 
     case JSON_TRUE:
-        n = snprintf(buf, size, "true");
+        n = snprintf(buf, AUTHGW_JSON_SCALAR_MAX, "true");
         break;
 
     case JSON_FALSE:
-        n = snprintf(buf, size, "false");
+        n = snprintf(buf, AUTHGW_JSON_SCALAR_MAX, "false");
         break;
 
     case JSON_NULL:
-        n = snprintf(buf, size, "null");
+        n = snprintf(buf, AUTHGW_JSON_SCALAR_MAX, "null");
         break;
 
     default:
         return -1;
     }
 
-    if (n < 0 || (size_t) n >= size) {
+    if (n < 0 || n >= AUTHGW_JSON_SCALAR_MAX) {
         return -1;
     }
 
@@ -198,116 +239,336 @@ authgw_json_scalar_text(json_t *v, char *buf, size_t size)
 }
 
 
+static int
+authgw_json_has_control(const char *s, size_t len)
+{
+    size_t  i;
+
+    for (i = 0; i < len; i++) {
+        if (authgw_json_control(s[i])) {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
 /*
- * A string as is; a number, boolean or null as its JSON text; an array of
- * scalars comma-joined; an object or nested array as compact JSON.
+ * An array of scalars, comma-joined. The length is counted first, then
+ * exactly that many bytes are taken and filled, each number formatted
+ * again into a local buffer and copied: nothing is ever formatted into the
+ * output. Returns 0, -1, AUTHGW_TEXT_CONTROL, or AUTHGW_JSON_COMPOUND when
+ * an element is an array or an object (the array is compact JSON then).
+ */
+
+static int
+authgw_json_array_text(json_t *value, const authgw_alloc_t *a,
+    unsigned char **out, size_t *len)
+{
+    int             n, control;
+    char            tmp[AUTHGW_JSON_SCALAR_MAX];
+    size_t          i, size, total;
+    json_t         *e;
+    const char     *s;
+    unsigned char  *p, *last;
+
+    total = 0;
+    control = 0;
+
+    /* an element that is an array or an object decides, wherever it is */
+
+    json_array_foreach(value, i, e) {
+
+        if (json_is_array(e) || json_is_object(e)) {
+            return AUTHGW_JSON_COMPOUND;
+        }
+
+        if (json_is_string(e)) {
+            control |= authgw_json_has_control(json_string_value(e),
+                                               json_string_length(e));
+
+            total += json_string_length(e);
+
+        } else {
+            n = authgw_json_scalar_text(e, tmp);
+            if (n < 0) {
+                return -1;
+            }
+
+            total += n;
+        }
+
+        total += (i > 0);
+    }
+
+    if (control) {
+        return AUTHGW_TEXT_CONTROL;
+    }
+
+    if (total == 0) {
+        *out = authgw_json_empty;
+        *len = 0;
+        return 0;
+    }
+
+    p = a->alloc(a->data, total);
+    if (p == NULL) {
+        return -1;
+    }
+
+    *out = p;
+    last = p + total;
+
+    json_array_foreach(value, i, e) {
+
+        if (json_is_string(e)) {
+            s = json_string_value(e);
+            size = json_string_length(e);
+
+        } else {
+            n = authgw_json_scalar_text(e, tmp);
+            if (n < 0) {
+                return -1;
+            }
+
+            s = tmp;
+            size = n;
+        }
+
+        if ((size_t) (last - p) < size + (i > 0)) {
+            return -1;
+        }
+
+        if (i > 0) {
+            *p++ = ',';
+        }
+
+        memcpy(p, s, size);
+        p += size;
+    }
+
+    if (p != last) {
+        return -1;
+    }
+
+    *len = total;
+
+    return 0;
+}
+
+
+static int
+authgw_json_sink_put(authgw_json_sink_t *s, const char *buf, size_t len)
+{
+    if (s->p != NULL) {
+        if (s->size - s->len < len) {
+            s->failed = 1;
+            return -1;
+        }
+
+        memcpy(s->p + s->len, buf, len);
+    }
+
+    s->len += len;
+
+    return 0;
+}
+
+
+/*
+ * json_dump_callback()'s sink: counts the compact JSON of a value when p
+ * is NULL, else copies it into the size bytes at p, and fails rather than
+ * go past them. jansson escapes the bytes below 0x20 in strings but not
+ * 0x7F. With escape set, any control byte is written as \u00xx (only a
+ * string can hold one, so the escape is always inside a string); without,
+ * the dump stops at the first one. A failure sticks: jansson ignores what
+ * the sink returns for an object's key and goes on.
+ */
+
+static int
+authgw_json_sink(const char *buf, size_t size, void *data)
+{
+    char                 esc[6];
+    size_t               n;
+    unsigned char        c;
+    authgw_json_sink_t  *s = data;
+
+    static const char    hex[] = "0123456789abcdef";
+
+    if (s->failed) {
+        return -1;
+    }
+
+    for ( ;; ) {
+
+        for (n = 0; n < size && !authgw_json_control(buf[n]); n++) {
+            /* void */
+        }
+
+        if (authgw_json_sink_put(s, buf, n) != 0) {
+            return -1;
+        }
+
+        if (n == size) {
+            return 0;
+        }
+
+        if (!s->escape) {
+            s->control = 1;
+            s->failed = 1;
+            return -1;
+        }
+
+        c = (unsigned char) buf[n];
+
+        esc[0] = '\\';
+        esc[1] = 'u';
+        esc[2] = '0';
+        esc[3] = '0';
+        esc[4] = hex[c >> 4];
+        esc[5] = hex[c & 0xf];
+
+        if (authgw_json_sink_put(s, esc, sizeof(esc)) != 0) {
+            return -1;
+        }
+
+        buf += n + 1;
+        size -= n + 1;
+    }
+}
+
+
+/*
+ * Compact JSON in exactly the bytes it takes: jansson dumps the value
+ * twice, once to count and once to fill. escape: control bytes as \u00xx;
+ * else AUTHGW_TEXT_CONTROL if the text would hold one.
+ */
+
+static int
+authgw_json_compact(json_t *value, const authgw_alloc_t *a, int escape,
+    unsigned char **out, size_t *len)
+{
+    size_t               flags;
+    unsigned char       *p;
+    authgw_json_sink_t   s;
+
+    flags = JSON_COMPACT | JSON_ENCODE_ANY;
+
+    s.p = NULL;
+    s.size = 0;
+    s.len = 0;
+    s.escape = escape;
+    s.control = 0;
+    s.failed = 0;
+
+    if (json_dump_callback(value, authgw_json_sink, &s, flags) != 0
+        || s.failed)
+    {
+        return s.control ? AUTHGW_TEXT_CONTROL : -1;
+    }
+
+    if (s.len == 0) {
+        return -1;
+    }
+
+    p = a->alloc(a->data, s.len);
+    if (p == NULL) {
+        return -1;
+    }
+
+    s.p = p;
+    s.size = s.len;
+    s.len = 0;
+
+    if (json_dump_callback(value, authgw_json_sink, &s, flags) != 0
+        || s.failed || s.len != s.size)
+    {
+        return -1;
+    }
+
+    *out = p;
+    *len = s.len;
+
+    return 0;
+}
+
+
+/*
+ * The text of a variable, in the one encoding of SPEC section 3: a string
+ * as is (not copied); a number, boolean or null as its JSON text; an array
+ * of scalars comma-joined; an object or nested array as compact JSON.
+ * Returns 0, -1 (no memory, or a value jansson cannot dump), or
+ * AUTHGW_TEXT_CONTROL when the text would hold a byte below 0x20 or 0x7F
+ * (in compact JSON, jansson escapes all of them but 0x7F). A string is
+ * not copied; any other text is a block of exactly *len bytes from a, no
+ * NUL after them.
  */
 
 int
 authgw_json_text(json_t *value, const authgw_alloc_t *a, unsigned char **out,
     size_t *len)
 {
-    int             n;
-    char            tmp[64];
-    size_t          i, size, total;
-    json_t         *e;
+    int             rc, n;
+    char            tmp[AUTHGW_JSON_SCALAR_MAX];
     unsigned char  *p;
 
     if (json_is_string(value)) {
+        if (authgw_json_has_control(json_string_value(value),
+                                    json_string_length(value)))
+        {
+            return AUTHGW_TEXT_CONTROL;
+        }
+
         *out = (unsigned char *) json_string_value(value);
         *len = json_string_length(value);
         return 0;
     }
 
     if (json_is_array(value)) {
-        total = 0;
-
-        json_array_foreach(value, i, e) {
-            if (json_is_string(e)) {
-                total += json_string_length(e);
-
-            } else if (!json_is_array(e) && !json_is_object(e)) {
-                n = authgw_json_scalar_text(e, tmp, sizeof(tmp));
-                if (n < 0) {
-                    return -1;
-                }
-
-                total += n;
-
-            } else {
-                goto compound;
-            }
-
-            total += (i > 0);
+        rc = authgw_json_array_text(value, a, out, len);
+        if (rc != AUTHGW_JSON_COMPOUND) {
+            return rc;
         }
 
-        p = a->alloc(a->data, total + 1);
-        if (p == NULL) {
-            return -1;
-        }
-
-        *out = p;
-
-        json_array_foreach(value, i, e) {
-            if (i > 0) {
-                *p++ = ',';
-            }
-
-            if (json_is_string(e)) {
-                memcpy(p, json_string_value(e), json_string_length(e));
-                p += json_string_length(e);
-
-            } else {
-                n = authgw_json_scalar_text(e, (char *) p, total + 1);
-                p += n;
-            }
-        }
-
-        *len = total;
-
-        return 0;
+        return authgw_json_compact(value, a, 0, out, len);
     }
 
-    if (!json_is_object(value)) {
-        n = authgw_json_scalar_text(value, tmp, sizeof(tmp));
-        if (n < 0) {
-            return -1;
-        }
-
-        p = a->alloc(a->data, n);
-        if (p == NULL) {
-            return -1;
-        }
-
-        memcpy(p, tmp, n);
-        *out = p;
-        *len = n;
-
-        return 0;
+    if (json_is_object(value)) {
+        return authgw_json_compact(value, a, 0, out, len);
     }
 
-compound:
-
-    size = json_dumpb(value, NULL, 0, JSON_COMPACT | JSON_ENCODE_ANY);
-    if (size == 0) {
+    n = authgw_json_scalar_text(value, tmp);
+    if (n < 0) {
         return -1;
     }
 
-    p = a->alloc(a->data, size);
+    p = a->alloc(a->data, n);
     if (p == NULL) {
         return -1;
     }
 
-    if (json_dumpb(value, (char *) p, size, JSON_COMPACT | JSON_ENCODE_ANY)
-        != size)
-    {
-        return -1;
-    }
-
+    memcpy(p, tmp, n);
     *out = p;
-    *len = size;
+    *len = n;
 
     return 0;
+}
+
+
+/*
+ * Any value as compact JSON (for $authgw_payload), every control byte
+ * escaped, 0x7F as \u007f: the text never holds a byte below 0x20 or 0x7F
+ * and parses back to an equal value. Returns 0 or -1 (no memory, or a
+ * value jansson cannot dump); *out is a block of exactly *len bytes from
+ * a, no NUL after them.
+ */
+
+int
+authgw_json_dump(json_t *value, const authgw_alloc_t *a, unsigned char **out,
+    size_t *len)
+{
+    return authgw_json_compact(value, a, 1, out, len);
 }
 
 
