@@ -1,7 +1,9 @@
 
 /*
  * Shared by the libFuzzer targets: the keys of t/gen-keys.sh (read once,
- * from $AUTHGW_FUZZ_KEYS) and an arena allocator reset for every input.
+ * from $AUTHGW_FUZZ_KEYS), an allocator that gives each block its own
+ * malloc() and frees them all after every input, and the entry point:
+ * each target defines fuzz_one(), which LLVMFuzzerTestOneInput() runs.
  */
 
 
@@ -27,8 +29,12 @@ extern fuzz_keys_t           fuzz_uid_keys;    /* every size, kids */
 extern unsigned char         fuzz_hs256[32];   /* the raw HS256 secret */
 
 
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int fuzz_one(const uint8_t *data, size_t size);
+
 void fuzz_init(void);
 void fuzz_reset(void);
+size_t fuzz_block_size(const void *p);
 unsigned char *fuzz_read(const char *name, size_t *len);
 char *fuzz_hs256_token(const unsigned char *header, size_t hlen,
     const unsigned char *payload, size_t plen);

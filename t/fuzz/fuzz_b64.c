@@ -12,19 +12,14 @@
 #include "fuzz.h"
 
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-
 int
-LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+fuzz_one(const uint8_t *data, size_t size)
 {
     char           *enc;
     size_t          n, m, len;
     json_t         *json, *pooled, *v;
     const char     *key;
     unsigned char  *dec, *out;
-
-    fuzz_reset();
 
     dec = malloc(authgw_b64url_decoded_len(size) + 1);
 

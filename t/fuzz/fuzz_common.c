@@ -1,6 +1,7 @@
 
 /*
- * See fuzz.h.
+ * See fuzz.h: the keys, the allocator, and the libFuzzer entry point that
+ * runs a target's fuzz_one() and frees what it allocated.
  */
 
 
@@ -13,7 +14,21 @@
 #include "fuzz.h"
 
 
-static unsigned char  fuzz_arena[1 << 20];
+#define FUZZ_POOL_MAX  (1 << 20)   /* bytes one input may take */
+
+
+typedef struct {
+    void          *data;
+    size_t         size;
+} fuzz_block_t;
+
+
+static void *fuzz_block_alloc(void *data, size_t size);
+
+
+static fuzz_block_t  *fuzz_blocks;
+static size_t         fuzz_nblocks;
+static size_t         fuzz_nalloc;
 static size_t         fuzz_used;
 
 fuzz_keys_t           fuzz_sig_keys;
@@ -21,33 +36,103 @@ fuzz_keys_t           fuzz_uid_keys;
 unsigned char         fuzz_hs256[32];
 
 
+/*
+ * Each block is its own malloc(), so that AddressSanitizer sees a byte
+ * read or written past any of them (an arena hides that); they are all
+ * freed after each input. malloc() aligns for any object, more than
+ * authgw_alloc_t asks. The 1 MB limit and the 16-byte rounding of what
+ * is counted against it are those of the arena it replaces.
+ */
+
 static void *
-fuzz_arena_alloc(void *data, size_t size)
+fuzz_block_alloc(void *data, size_t size)
 {
-    void  *p;
+    void          *p;
+    size_t         rounded;
+    fuzz_block_t  *b;
 
     (void) data;
 
-    size = (size + 15) & ~(size_t) 15;
+    rounded = (size + 15) & ~(size_t) 15;
 
-    if (fuzz_used + size > sizeof(fuzz_arena)) {
+    if (fuzz_used + rounded > FUZZ_POOL_MAX) {
         return NULL;
     }
 
-    p = fuzz_arena + fuzz_used;
-    fuzz_used += size;
+    if (fuzz_nblocks == fuzz_nalloc) {
+        b = realloc(fuzz_blocks, (fuzz_nalloc ? fuzz_nalloc * 2 : 1024)
+                                 * sizeof(fuzz_block_t));
+        if (b == NULL) {
+            return NULL;
+        }
+
+        fuzz_blocks = b;
+        fuzz_nalloc = fuzz_nalloc ? fuzz_nalloc * 2 : 1024;
+    }
+
+    p = malloc(size);
+    if (p == NULL) {
+        return NULL;
+    }
+
+    fuzz_blocks[fuzz_nblocks].data = p;
+    fuzz_blocks[fuzz_nblocks].size = size;
+    fuzz_nblocks++;
+    fuzz_used += rounded;
 
     return p;
 }
 
 
-const authgw_alloc_t  fuzz_alloc = { fuzz_arena_alloc, NULL };
+const authgw_alloc_t  fuzz_alloc = { fuzz_block_alloc, NULL };
 
+
+/* what goes with a request pool: every block, poisoned then freed */
 
 void
 fuzz_reset(void)
 {
+    size_t  i;
+
+    for (i = 0; i < fuzz_nblocks; i++) {
+        memset(fuzz_blocks[i].data, 0xa5, fuzz_blocks[i].size);
+        free(fuzz_blocks[i].data);
+    }
+
+    fuzz_nblocks = 0;
     fuzz_used = 0;
+}
+
+
+/* the size of the block of fuzz_alloc that starts at p, or (size_t) -1 */
+
+size_t
+fuzz_block_size(const void *p)
+{
+    size_t  i;
+
+    for (i = fuzz_nblocks; i > 0; i--) {
+        if (fuzz_blocks[i - 1].data == p) {
+            return fuzz_blocks[i - 1].size;
+        }
+    }
+
+    return (size_t) -1;
+}
+
+
+/* every target's input, then the blocks it took are freed */
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    int  rc;
+
+    fuzz_reset();
+    rc = fuzz_one(data, size);
+    fuzz_reset();
+
+    return rc;
 }
 
 

@@ -26,9 +26,6 @@
 #include "fuzz.h"
 
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-
 static const char      *diff_algs[3] = { "HS256", "RS256", "ES256" };
 static const char      *diff_pub[3] = { "hs256.key", "rsa.pub.pem",
                                         "ec256.pub.pem" };
@@ -188,7 +185,7 @@ diff_sign(int mode, const unsigned char *header, size_t hlen,
 
 
 int
-LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+fuzz_one(const uint8_t *data, size_t size)
 {
     int              mode, lib;
     char            *token, header[32];
@@ -199,7 +196,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     fuzz_init();
     diff_init();
-    fuzz_reset();
 
     if (size == 0) {
         return 0;

@@ -15,9 +15,6 @@
 #include "../../tools/jwe.h"
 
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-
 static const char    *fuzz_algs[4] = { "dir", "A128KW", "A192KW", "A256KW" };
 static const char    *fuzz_encs[6] = { "A128GCM", "A192GCM", "A256GCM",
                                        "A128CBC-HS256", "A192CBC-HS384",
@@ -42,7 +39,7 @@ fuzz_text_ok(const unsigned char *s, size_t len)
 
 
 int
-LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+fuzz_one(const uint8_t *data, size_t size)
 {
     int              a, e;
     char            *jwe;
@@ -55,7 +52,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t           nkeys;
 
     fuzz_init();
-    fuzz_reset();
 
     if (size < 2) {
         return 0;

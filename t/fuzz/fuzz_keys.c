@@ -10,11 +10,8 @@
 #include "fuzz.h"
 
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-
 int
-LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+fuzz_one(const uint8_t *data, size_t size)
 {
     int             alg;
     char            err[256];

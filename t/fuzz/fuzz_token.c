@@ -14,9 +14,6 @@
 #include "fuzz.h"
 
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-
 static void
 fuzz_values(json_t *json)
 {
@@ -36,7 +33,7 @@ fuzz_values(json_t *json)
 
 
 int
-LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+fuzz_one(const uint8_t *data, size_t size)
 {
     char                   *token;
     size_t                  len, ulen;
@@ -49,7 +46,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     authgw_claims_policy_t  policy;
 
     fuzz_init();
-    fuzz_reset();
 
     if (size == 0) {
         return 0;

@@ -9,13 +9,18 @@ K=$2
 O=$3
 
 rm -rf "$O"
-mkdir -p "$O/token" "$O/keys" "$O/jwe" "$O/b64" "$O/diff"
+mkdir -p "$O/token" "$O/keys" "$O/jwe" "$O/b64" "$O/diff" "$O/render"
 
-n=0
+# each seed gets a file of its own: a counter would not do, since a seed
+# function at the end of a pipeline runs in a subshell
 seed() {
     # seed DIR FIRST-BYTE (octal) [data from stdin]
-    n=$((n + 1))
-    { printf "\\$2"; cat; } > "$O/$1/seed-$n"
+    { printf "\\$2"; cat; } > "$(mktemp "$O/$1/seed-XXXXXX")"
+}
+
+seed_plain() {
+    # seed_plain DIR [data from stdin, as it is]
+    cat > "$(mktemp "$O/$1/seed-XXXXXX")"
 }
 
 # whole tokens, as they are (first byte even)
@@ -60,3 +65,17 @@ printf '{"a":[1,2.5,"x",true,null,{"b":"\\u00e9"}]}' | seed b64 173
 printf '{"alg":"HS256","typ":"JWT"}\000{"sub":"a"}' | seed diff 000
 printf '{"alg":"RS256"}\000{"sub":"a","exp":1}' | seed diff 001
 printf '{"alg":"ES256","kid":"x"}\000{"aud":["a"]}' | seed diff 002
+
+# claims sets to render (as they are): the numbers of issue 10, control
+# bytes in strings, array elements, member names and nested values
+printf '{"roles":["abcdefgh",12345678901234568.0]}' | seed_plain render
+printf '{"a":[1e15,1234567890123456.7,99999999999999984.0,-1e16,0.1]}' \
+    | seed_plain render
+printf '{"s":"a\\r\\nb","t":"\\u0000","d":"x\177y","e":["ok","\\t"]}' \
+    | seed_plain render
+printf '{"o":{"k\177":["\\u001f",{"n":"\177"}]},"p":[[1],"\\u007f"]}' \
+    | seed_plain render
+printf '{"sub":"u","aud":["a","b"],"n":{"x":1.5,"y":null},"b":[true,null]}' \
+    | seed_plain render
+printf '{"e":[],"f":{},"g":[""],"h":["",""],"u":"\\u00e9\\ud83d\\ude00"}' \
+    | seed_plain render

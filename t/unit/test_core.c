@@ -24,9 +24,26 @@
 #define RFC7515_NOW  1300819379    /* one second before the examples expire */
 
 
+/*
+ * The allocator hook of the tests: each block is its own malloc(), so that
+ * AddressSanitizer sees a byte read or written past any of them (a bump
+ * arena hides that), and test_pool_reset() frees them all. malloc() aligns
+ * for any object, more than authgw_alloc_t asks. The 64 KB limit and the
+ * 16-byte rounding of "used" are those of the arena it replaces.
+ */
+
+#define TEST_POOL_MAX  65536
+
 typedef struct {
-    char    buf[65536];
-    size_t  used;
+    void          *data;
+    size_t         size;
+} test_block_t;
+
+typedef struct {
+    test_block_t  *blocks;
+    size_t         n;
+    size_t         nalloc;
+    size_t         used;
 } test_pool_t;
 
 
@@ -36,19 +53,90 @@ static test_pool_t  pool;
 static void *
 test_alloc(void *data, size_t size)
 {
-    test_pool_t  *p = data;
-    void         *m;
+    void          *m;
+    size_t         rounded, n;
+    test_pool_t   *p = data;
+    test_block_t  *b;
 
-    size = (size + 15) & ~(size_t) 15;
+    rounded = (size + 15) & ~(size_t) 15;
 
-    if (p->used + size > sizeof(p->buf)) {
+    if (p->used + rounded > TEST_POOL_MAX) {
         return NULL;
     }
 
-    m = p->buf + p->used;
-    p->used += size;
+    if (p->n == p->nalloc) {
+        n = p->nalloc ? p->nalloc * 2 : 256;
+
+        b = realloc(p->blocks, n * sizeof(test_block_t));
+        if (b == NULL) {
+            return NULL;
+        }
+
+        p->blocks = b;
+        p->nalloc = n;
+    }
+
+    m = malloc(size);
+    if (m == NULL) {
+        return NULL;
+    }
+
+    p->blocks[p->n].data = m;
+    p->blocks[p->n].size = size;
+    p->n++;
+    p->used += rounded;
 
     return m;
+}
+
+
+/* what goes with a request pool: every block, poisoned then freed */
+
+static void
+test_pool_reset(void)
+{
+    size_t  i;
+
+    for (i = 0; i < pool.n; i++) {
+        memset(pool.blocks[i].data, 0xa5, pool.blocks[i].size);
+        free(pool.blocks[i].data);
+    }
+
+    pool.n = 0;
+    pool.used = 0;
+}
+
+
+/* after the last test: nothing left behind */
+
+static int
+test_pool_free(void **state)
+{
+    (void) state;
+
+    test_pool_reset();
+
+    free(pool.blocks);
+    memset(&pool, 0, sizeof(pool));
+
+    return 0;
+}
+
+
+/* the size of the block that starts at m, or (size_t) -1 */
+
+static size_t
+test_block_size(const void *m)
+{
+    size_t  i;
+
+    for (i = 0; i < pool.n; i++) {
+        if (pool.blocks[i].data == m) {
+            return pool.blocks[i].size;
+        }
+    }
+
+    return (size_t) -1;
 }
 
 
@@ -176,7 +264,7 @@ verify(const char *token, test_keys_t k, unsigned algs, authgw_jws_t *jws)
 {
     authgw_status_t  rc;
 
-    pool.used = 0;
+    test_pool_reset();
 
     rc = authgw_jws_verify((const unsigned char *) token, strlen(token),
                            k.keys, k.nkeys, algs, &alloc, jws);
@@ -934,7 +1022,7 @@ test_json_text(void **state)
     (void) state;
 
     for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        pool.used = 0;
+        test_pool_reset();
         v = json_loads(cases[i].json, JSON_DECODE_ANY, NULL);
         assert_non_null(v);
         assert_int_equal(authgw_json_text(v, &alloc, &out, &len), 0);
@@ -946,6 +1034,365 @@ test_json_text(void **state)
         }
 
         json_decref(v);
+    }
+}
+
+
+/*
+ * Issue 10: the rendering computes the exact length first and writes
+ * nothing past it. Every block of the test allocator is its own malloc(),
+ * so ASan stops at a byte past it; a successful text is either the string
+ * itself or a block of exactly its length.
+ */
+
+static int
+text_exact(json_t *v, unsigned char **out, size_t *len)
+{
+    int  rc;
+
+    rc = authgw_json_text(v, &alloc, out, len);
+
+    if (rc == 0 && *len > 0
+        && !(json_is_string(v)
+             && *out == (unsigned char *) json_string_value(v)))
+    {
+        assert_int_equal(test_block_size(*out), *len);
+    }
+
+    return rc;
+}
+
+
+static int
+dump_exact(json_t *v, unsigned char **out, size_t *len)
+{
+    int  rc;
+
+    rc = authgw_json_dump(v, &alloc, out, len);
+
+    if (rc == 0) {
+        assert_int_equal(test_block_size(*out), *len);
+    }
+
+    return rc;
+}
+
+
+static void
+assert_text(json_t *v, const char *expect)
+{
+    size_t          len;
+    unsigned char  *out;
+
+    assert_int_equal(text_exact(v, &out, &len), 0);
+
+    if (len != strlen(expect) || memcmp(out, expect, len) != 0) {
+        fail_msg("gave \"%.*s\", expected \"%s\"", (int) len, out, expect);
+    }
+}
+
+
+/* the text the rendering keeps: the shortest of 15, 16, 17 digits */
+
+static void
+shortest(double d, char *buf, size_t size)
+{
+    int  prec;
+
+    for (prec = 15; prec <= 17; prec++) {
+        snprintf(buf, size, "%.*g", prec, d);
+
+        if (strtod(buf, NULL) == d) {
+            return;
+        }
+    }
+}
+
+
+static void
+test_json_text_exact(void **state)
+{
+    int            i;
+    char          *t, num[64], expect[160];
+    double         d;
+    json_t        *v, *roles;
+    uint64_t       x;
+    test_keys_t    k;
+    authgw_jws_t   jws;
+
+    static const double  edges[] = {
+        1e15, 1e16, 1e17, 12345678901234568.0, 1234567890123456.7,
+        4503599627370497.5, 9007199254740993.0, 99999999999999984.0,
+        1000000000000000.1, 123456789012345.67, -12345678901234568.0
+    };
+
+    (void) state;
+
+    /* the example of the issue, in a signed token */
+
+    k = load("0123456789abcdef0123456789abcdef", AUTHGW_HS256);
+    t = hs256_token("{\"alg\":\"HS256\"}",
+                    "{\"sub\":\"a\",\"roles\":[\"abcdefgh\","
+                    "12345678901234568.0]}", secret, 32);
+
+    assert_int_equal(verify(t, k, AUTHGW_ALGS_ALL, &jws), AUTHGW_OK);
+    roles = json_object_get(jws.payload, "roles");
+    assert_non_null(roles);
+    assert_text(roles, "abcdefgh,12345678901234568");
+
+    authgw_jws_free(&jws);
+    free(t);
+    authgw_keys_free(k.keys, k.nkeys);
+    test_pool_reset();
+
+    /* doubles between 1e15 and 1e17 after a string, alone, and in pairs */
+
+    x = 0x9e3779b97f4a7c15ULL;
+
+    for (i = 0; i < 20000; i++) {
+
+        if ((size_t) i < sizeof(edges) / sizeof(edges[0])) {
+            d = edges[i];
+
+        } else {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            d = 1e15 + (double) (x >> 11) / 9007199254740992.0 * 99e15;
+        }
+
+        shortest(d, num, sizeof(num));
+
+        v = json_pack("[s,f]", "abcdefgh", d);
+        snprintf(expect, sizeof(expect), "abcdefgh,%s", num);
+        assert_text(v, expect);
+        json_decref(v);
+
+        v = json_pack("[f]", d);
+        assert_text(v, num);
+        json_decref(v);
+
+        v = json_pack("[f,s,f]", d, "", d);
+        snprintf(expect, sizeof(expect), "%s,,%s", num, num);
+        assert_text(v, expect);
+        json_decref(v);
+
+        v = json_real(d);
+        assert_text(v, num);
+        json_decref(v);
+
+        test_pool_reset();
+    }
+}
+
+
+/* what authgw_json_dump() must give: jansson's compact JSON, 0x7F escaped */
+
+static char *
+reference_dump(json_t *v)
+{
+    char    *s, *r, *p;
+    size_t   i;
+
+    s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+    assert_non_null(s);
+
+    r = malloc(strlen(s) * 6 + 1);
+    p = r;
+
+    for (i = 0; s[i] != '\0'; i++) {
+        if (s[i] == 0x7f) {
+            memcpy(p, "\\u007f", 6);
+            p += 6;
+
+        } else {
+            *p++ = s[i];
+        }
+    }
+
+    *p = '\0';
+    free(s);
+
+    return r;
+}
+
+
+static int
+has_control(const unsigned char *p, size_t len)
+{
+    size_t  i;
+
+    for (i = 0; i < len; i++) {
+        if (p[i] < 0x20 || p[i] == 0x7f) {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+/* the dump of v is the reference, has no control byte, and reads back */
+
+static void
+assert_dump(json_t *v)
+{
+    char            *ref;
+    size_t           len;
+    json_t          *back;
+    unsigned char   *out;
+
+    assert_int_equal(dump_exact(v, &out, &len), 0);
+    assert_false(has_control(out, len));
+
+    ref = reference_dump(v);
+
+    if (len != strlen(ref) || memcmp(out, ref, len) != 0) {
+        fail_msg("dump gave \"%.*s\", expected \"%s\"", (int) len, out, ref);
+    }
+
+    free(ref);
+
+    back = json_loadb((const char *) out, len,
+                      JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
+    assert_non_null(back);
+    assert_true(json_equal(back, v));
+    json_decref(back);
+}
+
+
+static void
+test_json_text_control(void **state)
+{
+    int             c, rc;
+    char            s[3], key[3];
+    size_t          i, len;
+    json_t         *str, *v[9];
+    unsigned char  *out;
+
+    (void) state;
+
+    for (c = 0; c < 0x80; c++) {
+
+        if (c >= 0x20 && c != 0x7f) {
+            continue;
+        }
+
+        s[0] = 'a';
+        s[1] = (char) c;
+        s[2] = 'b';
+        memcpy(key, s, 3);
+
+        str = json_stringn(s, 3);
+        assert_non_null(str);
+
+        /* a string, or an array of scalars, is refused as it is */
+
+        v[0] = json_incref(str);
+        v[1] = json_pack("[O]", str);
+        v[2] = json_pack("[s,O]", "ok", str);
+        v[3] = json_pack("[i,b,O,n]", 1, 1, str);
+
+        for (i = 0; i < 4; i++) {
+            assert_non_null(v[i]);
+
+            if (text_exact(v[i], &out, &len) != AUTHGW_TEXT_CONTROL) {
+                fail_msg("byte 0x%02x in case %zu not refused", c, i);
+            }
+
+            assert_dump(v[i]);
+        }
+
+        /*
+         * compact JSON: jansson escapes the bytes below 0x20 and the text
+         * is good; 0x7F stays raw, and is refused
+         */
+
+        v[4] = json_pack("{s:O}", "k", str);
+        v[5] = json_pack("[[s],O]", "x", str);
+        v[6] = json_pack("{s:{s:[O]}}", "k", "n", str);
+        v[7] = json_object();
+
+        if (c != 0) {
+            json_object_setn_new(v[7], key, 3, json_integer(1));
+
+        } else {
+            /* jansson reads no NUL in a key: it never comes from a token */
+            json_object_set(v[7], "k", v[5]);
+        }
+
+        v[8] = json_pack("[O,{s:i}]", str, "k", 1);
+
+        for (i = 4; i < 9; i++) {
+            assert_non_null(v[i]);
+
+            rc = text_exact(v[i], &out, &len);
+
+            if (c == 0x7f) {
+                if (rc != AUTHGW_TEXT_CONTROL) {
+                    fail_msg("0x7f in compact JSON case %zu not refused", i);
+                }
+
+            } else {
+                assert_int_equal(rc, 0);
+                assert_false(has_control(out, len));
+            }
+
+            assert_dump(v[i]);
+        }
+
+        for (i = 0; i < 9; i++) {
+            json_decref(v[i]);
+        }
+
+        json_decref(str);
+        test_pool_reset();
+    }
+
+    /* 0x7F in a dump is \u007f */
+
+    str = json_string("a\x7f");
+    assert_int_equal(dump_exact(str, &out, &len), 0);
+    assert_int_equal(len, sizeof("\"a\\u007f\"") - 1);
+    assert_memory_equal(out, "\"a\\u007f\"", len);
+    json_decref(str);
+
+    test_pool_reset();
+}
+
+
+/* exact lengths of both renderings, for values of every kind */
+
+static void
+test_json_dump(void **state)
+{
+    size_t          i, len;
+    json_t         *v;
+    unsigned char  *out;
+
+    static const char  *cases[] = {
+        "\"alice\"", "\"\"", "42", "-7", "1.5", "0.1", "1e300", "true",
+        "false", "null", "[]", "{}", "[\"a\",\"b\",3,true]", "[[1],2]",
+        "{\"a\":[1,2]}", "{\"a\":\"b/c\\\"d\\\\e\\u00e9\\ud83d\\ude00\"}",
+        "{\"sub\":\"u\",\"aud\":[\"a\",\"b\"],\"n\":{\"x\":1.5,\"y\":null}}",
+        "[\"\\u007f\",{\"\\u007f\\u0001\":\"\\u001f\\u0000\"}]",
+        "[12345678901234568.0,{\"r\":1234567890123456.7}]",
+    };
+
+    (void) state;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        v = json_loads(cases[i], JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
+        assert_non_null(v);
+
+        assert_dump(v);
+
+        if (text_exact(v, &out, &len) == 0) {
+            assert_false(has_control(out, len));
+        }
+
+        json_decref(v);
+        test_pool_reset();
     }
 }
 
@@ -999,7 +1446,7 @@ decrypt(const char *jwe, test_keys_t k, const char *expect)
     unsigned char    *out;
     authgw_status_t   rc;
 
-    pool.used = 0;
+    test_pool_reset();
 
     rc = authgw_jwe_decrypt((const unsigned char *) jwe, strlen(jwe), k.keys,
                             k.nkeys, &alloc, &out, &n);
@@ -1553,8 +2000,19 @@ test_cache_lru(void **state)
 static int
 in_pool(const void *p)
 {
-    return (const char *) p >= pool.buf
-           && (const char *) p < pool.buf + sizeof(pool.buf);
+    size_t       i;
+    const char  *b;
+
+    for (i = 0; i < pool.n; i++) {
+        b = pool.blocks[i].data;
+
+        if ((const char *) p >= b && (const char *) p < b + pool.blocks[i].size)
+        {
+            return 1;
+        }
+    }
+
+    return 0;
 }
 
 
@@ -1585,7 +2043,7 @@ test_json_pool(void **state)
 
     (void) state;
 
-    pool.used = 0;
+    test_pool_reset();
     json_set_alloc_funcs(foreign_malloc, free);
 
     h = test_parse("{\"alg\":\"HS256\",\"kid\":\"k1\"}", &alloc);
@@ -1628,8 +2086,7 @@ test_json_pool(void **state)
     json_decref(heap);
 
     /* the pool goes; the cache's copies stay good */
-    memset(pool.buf, 0xa5, pool.used);
-    pool.used = 0;
+    test_pool_reset();
 
     e = authgw_cache_get(c, k);
     assert_non_null(e);
@@ -1654,6 +2111,9 @@ main(void)
         cmocka_unit_test(test_key_loading),
         cmocka_unit_test(test_claims),
         cmocka_unit_test(test_json_text),
+        cmocka_unit_test(test_json_text_exact),
+        cmocka_unit_test(test_json_text_control),
+        cmocka_unit_test(test_json_dump),
         cmocka_unit_test(test_jwe_rfc7520),
         cmocka_unit_test(test_jwe_roundtrip),
         cmocka_unit_test(test_jwe_context_reuse),
@@ -1664,5 +2124,5 @@ main(void)
         cmocka_unit_test(test_json_pool),
     };
 
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, NULL, test_pool_free);
 }
