@@ -24,6 +24,7 @@ typedef struct {
     ngx_uint_t                  file_keys;
     ngx_shm_zone_t             *zone;         /* the metrics */
     struct ngx_http_authgw_stats_s  *stats;
+    struct ngx_http_authgw_source_stats_s  *sources;  /* this generation's */
 } ngx_http_authgw_main_conf_t;
 
 
@@ -41,6 +42,12 @@ typedef struct {
 
 
 typedef struct ngx_http_authgw_remote_s  ngx_http_authgw_remote_t;
+typedef struct ngx_http_authgw_loc_conf_s  ngx_http_authgw_loc_conf_t;
+
+/*
+ * The keys of one block. Its cache size and key times are those in force
+ * in that block (the owner); blocks that inherit the keys share them.
+ */
 
 typedef struct {
     authgw_key_t              **keys;         /* from authgw_key_file */
@@ -48,6 +55,9 @@ typedef struct {
     authgw_cache_t             *cache;        /* verified tokens, per worker */
     size_t                      cache_size;
     ngx_http_authgw_remote_t   *remote;       /* authgw_key_request, or NULL */
+    ngx_http_authgw_loc_conf_t *owner;
+    u_char                     *file;         /* where the keys are given */
+    ngx_uint_t                  line;
 } ngx_http_authgw_keys_t;
 
 
@@ -106,24 +116,30 @@ typedef struct {
 
 #define NGX_HTTP_AUTHGW_ANONYMOUS      AUTHGW_STATUS_COUNT
 
-typedef struct {
+typedef struct ngx_http_authgw_source_stats_s {
     ngx_atomic_t                fetches[NGX_HTTP_AUTHGW_FETCH_N];
     ngx_atomic_t                keys;
     ngx_atomic_t                last_success;
 } ngx_http_authgw_source_stats_t;
+
+/*
+ * Allocated once per zone and never moved or freed: workers of an older
+ * generation go on counting into it while they drain. The per-source
+ * counters are an array of their own, replaced by a larger one when a
+ * reload needs more, the old one left to the old workers.
+ */
 
 typedef struct ngx_http_authgw_stats_s {
     ngx_atomic_t                outcomes[AUTHGW_STATUS_COUNT + 1];
     ngx_atomic_t                cache_hits;
     ngx_atomic_t                cache_misses;
     ngx_atomic_t                file_keys;
-    ngx_uint_t                  nsources;
+    ngx_http_authgw_source_stats_t  *sources;
     ngx_uint_t                  capacity;
-    ngx_http_authgw_source_stats_t  sources[1];
 } ngx_http_authgw_stats_t;
 
 
-typedef struct {
+struct ngx_http_authgw_loc_conf_s {
     ngx_int_t                   enable;       /* unset, 0: off, 1: on */
     ngx_http_complex_value_t   *realm;
     ngx_http_complex_value_t   *token;
@@ -154,7 +170,7 @@ typedef struct {
     ngx_uint_t                  require_error;
 
     authgw_claims_policy_t      policy;
-} ngx_http_authgw_loc_conf_t;
+};
 
 
 typedef struct {
@@ -170,6 +186,21 @@ typedef struct {
 } ngx_http_authgw_ctx_t;
 
 
+/*
+ * 1024 verified tokens per worker and key set: the active tokens of about
+ * a thousand users, a few hundred KB plus their claims, and a hit costs a
+ * SHA-256 of the token instead of a signature check (20-60 us for RSA-2048
+ * and P-256). Fetched keys: kept 10 minutes unless the answer says less; an
+ * unknown kid fetches again at most every 5 seconds; after a day without a
+ * good fetch, the last keys are no longer trusted.
+ */
+
+#define NGX_HTTP_AUTHGW_CACHE_SIZE     1024
+#define NGX_HTTP_AUTHGW_KEY_CACHE      600
+#define NGX_HTTP_AUTHGW_KEY_REFRESH    5
+#define NGX_HTTP_AUTHGW_KEY_MAX_STALE  86400
+
+
 #define NGX_HTTP_AUTHGW_CACHE_BYPASS  0
 #define NGX_HTTP_AUTHGW_CACHE_MISS    1
 #define NGX_HTTP_AUTHGW_CACHE_HIT     2
@@ -178,6 +209,8 @@ typedef struct {
 static ngx_http_authgw_ctx_t *ngx_http_authgw_get_ctx(ngx_http_request_t *r);
 static ngx_http_authgw_ctx_t *ngx_http_authgw_verify(ngx_http_request_t *r,
     ngx_http_authgw_loc_conf_t *alcf);
+static ngx_uint_t ngx_http_authgw_tchar(u_char c);
+static ngx_uint_t ngx_http_authgw_token68(u_char c);
 static authgw_status_t ngx_http_authgw_bearer(ngx_http_request_t *r,
     ngx_http_authgw_loc_conf_t *alcf, ngx_str_t *token);
 static void *ngx_http_authgw_alloc(void *data, size_t size);
@@ -192,10 +225,13 @@ static ngx_int_t ngx_http_authgw_refuse(ngx_http_request_t *r,
     ngx_http_authgw_loc_conf_t *alcf, authgw_status_t status,
     ngx_int_t code);
 static ngx_int_t ngx_http_authgw_header_handler(ngx_http_request_t *r);
+static ngx_int_t ngx_http_authgw_strip_headers(ngx_http_request_t *r,
+    ngx_array_t *owned);
+static ngx_uint_t ngx_http_authgw_owned(ngx_str_t *name, ngx_array_t *owned);
 static ngx_uint_t ngx_http_authgw_same_header(ngx_str_t *a, ngx_str_t *b);
 
 static ngx_int_t ngx_http_authgw_value(ngx_http_request_t *r,
-    ngx_http_variable_value_t *v, json_t *value);
+    ngx_http_variable_value_t *v, json_t *value, ngx_str_t *name);
 static ngx_int_t ngx_http_authgw_member(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, json_t *json, ngx_str_t *name,
     size_t prefix);
@@ -231,6 +267,8 @@ static void ngx_http_authgw_wake(ngx_event_t *ev);
 static ngx_int_t ngx_http_authgw_header_filter(ngx_http_request_t *r);
 static ngx_int_t ngx_http_authgw_remote_fetch(ngx_http_request_t *r,
     ngx_http_authgw_remote_t *rm, ngx_uint_t background);
+static ngx_int_t ngx_http_authgw_fetch_request(ngx_http_request_t *r,
+    ngx_http_request_t *sr);
 static ngx_int_t ngx_http_authgw_fetch_done(ngx_http_request_t *r,
     void *data, ngx_int_t rc);
 static void ngx_http_authgw_fetch_cleanup(void *data);
@@ -245,6 +283,8 @@ static void ngx_http_authgw_fetch_finish(ngx_http_authgw_remote_t *rm,
 static ngx_http_authgw_stats_t *ngx_http_authgw_stats(ngx_http_request_t *r);
 static void ngx_http_authgw_count(ngx_http_request_t *r, ngx_uint_t outcome);
 static ngx_int_t ngx_http_authgw_status_handler(ngx_http_request_t *r);
+static const char *ngx_http_authgw_outcome(ngx_uint_t k);
+static size_t ngx_http_authgw_label(u_char *p, ngx_str_t *value);
 static ngx_int_t ngx_http_authgw_init_zone(ngx_shm_zone_t *shm_zone,
     void *data);
 static char *ngx_http_authgw_key_request(ngx_conf_t *cf, ngx_command_t *cmd,
@@ -252,7 +292,8 @@ static char *ngx_http_authgw_key_request(ngx_conf_t *cf, ngx_command_t *cmd,
 static char *ngx_http_authgw_status(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static ngx_http_authgw_keys_t *ngx_http_authgw_set(ngx_conf_t *cf,
-    ngx_http_authgw_keys_t **field, ngx_uint_t uid);
+    ngx_http_authgw_loc_conf_t *alcf, ngx_http_authgw_keys_t **field,
+    ngx_uint_t uid);
 static char *ngx_http_authgw(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 static char *ngx_http_authgw_key_file(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
@@ -287,6 +328,8 @@ static ngx_int_t ngx_http_authgw_error_param(ngx_conf_t *cf, ngx_str_t *v,
 static ngx_int_t ngx_http_authgw_add_variables(ngx_conf_t *cf);
 static void *ngx_http_authgw_create_main_conf(ngx_conf_t *cf);
 static void *ngx_http_authgw_create_loc_conf(ngx_conf_t *cf);
+static ngx_int_t ngx_http_authgw_merge_keys(ngx_conf_t *cf,
+    ngx_http_authgw_loc_conf_t *conf, ngx_uint_t given);
 static char *ngx_http_authgw_merge_loc_conf(ngx_conf_t *cf, void *parent,
     void *child);
 static ngx_int_t ngx_http_authgw_init(ngx_conf_t *cf);
@@ -811,14 +854,16 @@ ngx_http_authgw_user_id(ngx_http_request_t *r, ngx_http_authgw_loc_conf_t *alcf,
 
 /*
  * One Authorization field, the scheme "Bearer" in any letter case, 1*SP,
- * one token68; or the value of the token= variable.
+ * one token68; or the value of the token= variable. A field of the Bearer
+ * scheme in any other shape is malformed in every mode: with "optional" it
+ * must not pass as anonymous and travel on to a more lenient upstream.
  */
 
 static authgw_status_t
 ngx_http_authgw_bearer(ngx_http_request_t *r, ngx_http_authgw_loc_conf_t *alcf,
     ngx_str_t *token)
 {
-    u_char           *p, *last;
+    u_char           *p, *q, *last;
     ngx_uint_t        i, n;
     ngx_list_part_t  *part;
     ngx_table_elt_t  *h, *auth;
@@ -870,41 +915,82 @@ ngx_http_authgw_bearer(ngx_http_request_t *r, ngx_http_authgw_loc_conf_t *alcf,
     p = auth->value.data;
     last = p + auth->value.len;
 
-    if (auth->value.len < sizeof("Bearer") - 1
-        || ngx_strncasecmp(p, (u_char *) "Bearer", sizeof("Bearer") - 1) != 0
-        || (auth->value.len > sizeof("Bearer") - 1
-            && p[6] != ' ' && p[6] != '\t'))
-    {
-        /* another scheme: no bearer token was offered */
+    if (p == last) {
         return AUTHGW_MISSING_TOKEN;
     }
 
-    p += sizeof("Bearer") - 1;
+    /* the scheme: the token (RFC 9110 tchar) the field starts with */
 
-    if (p == last || *p != ' ') {
+    for (q = p; q < last && ngx_http_authgw_tchar(*q); q++) {
+        /* void */
+    }
+
+    if (q - p != sizeof("Bearer") - 1
+        || ngx_strncasecmp(p, (u_char *) "Bearer", sizeof("Bearer") - 1)
+           != 0)
+    {
+        /* another scheme offers no bearer token; no scheme is malformed */
+        return (q == p) ? AUTHGW_MALFORMED_TOKEN : AUTHGW_MISSING_TOKEN;
+    }
+
+    /* "Bearer" 1*SP token68, nothing else */
+
+    if (q == last || *q != ' ') {
         return AUTHGW_MALFORMED_TOKEN;
     }
 
-    while (p < last && *p == ' ') {
-        p++;
+    while (q < last && *q == ' ') {
+        q++;
     }
 
-    if (p == last) {
+    token->data = q;
+
+    while (q < last && ngx_http_authgw_token68(*q)) {
+        q++;
+    }
+
+    while (q < last && *q == '=') {
+        q++;
+    }
+
+    if (q == token->data || q != last) {
         return AUTHGW_MALFORMED_TOKEN;
     }
 
-    token->data = p;
-    token->len = last - p;
-
-    /* one token68: no whitespace or list after it */
-
-    for ( /* void */ ; p < last; p++) {
-        if (*p == ' ' || *p == '\t' || *p == ',') {
-            return AUTHGW_MALFORMED_TOKEN;
-        }
-    }
+    token->len = last - token->data;
 
     return AUTHGW_OK;
+}
+
+
+/* RFC 9110 tchar */
+
+static ngx_uint_t
+ngx_http_authgw_tchar(u_char c)
+{
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+        || (c >= '0' && c <= '9'))
+    {
+        return 1;
+    }
+
+    return ngx_strchr("!#$%&'*+-.^_`|~", c) != NULL && c != '\0';
+}
+
+
+/* RFC 9110 token68, less its trailing "=" */
+
+static ngx_uint_t
+ngx_http_authgw_token68(u_char c)
+{
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+        || (c >= '0' && c <= '9'))
+    {
+        return 1;
+    }
+
+    return c == '-' || c == '.' || c == '_' || c == '~' || c == '+'
+           || c == '/';
 }
 
 
@@ -1287,10 +1373,17 @@ ngx_http_authgw_variable_ctx(ngx_http_request_t *r)
 }
 
 
+/*
+ * A claim's or header parameter's text (name: for the log), or, with no
+ * name, the whole payload as JSON. No variable holds a control character:
+ * a value whose text would is not found, and the payload escapes them.
+ */
+
 static ngx_int_t
 ngx_http_authgw_value(ngx_http_request_t *r, ngx_http_variable_value_t *v,
-    json_t *value)
+    json_t *value, ngx_str_t *name)
 {
+    int              rc;
     u_char          *text;
     size_t           len;
     authgw_alloc_t   alloc;
@@ -1303,7 +1396,22 @@ ngx_http_authgw_value(ngx_http_request_t *r, ngx_http_variable_value_t *v,
     alloc.alloc = ngx_http_authgw_alloc;
     alloc.data = r->pool;
 
-    if (authgw_json_text(value, &alloc, &text, &len) != 0) {
+    if (name == NULL) {
+        rc = authgw_json_dump(value, &alloc, &text, &len);
+
+    } else {
+        rc = authgw_json_text(value, &alloc, &text, &len);
+    }
+
+    if (rc == AUTHGW_TEXT_CONTROL) {
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                      "authgw: claim \"%V\" not exposed: its text holds a "
+                      "control character", name);
+        v->not_found = 1;
+        return NGX_OK;
+    }
+
+    if (rc != 0) {
         return NGX_ERROR;
     }
 
@@ -1323,17 +1431,21 @@ static ngx_int_t
 ngx_http_authgw_member(ngx_http_request_t *r, ngx_http_variable_value_t *v,
     json_t *json, ngx_str_t *name, size_t prefix)
 {
-    u_char  key[256];
+    ngx_str_t  member;
 
-    if (json == NULL || name->len - prefix >= sizeof(key)) {
+    if (json == NULL) {
         v->not_found = 1;
         return NGX_OK;
     }
 
-    ngx_memcpy(key, name->data + prefix, name->len - prefix);
-    key[name->len - prefix] = '\0';
+    member.data = name->data + prefix;
+    member.len = name->len - prefix;
 
-    return ngx_http_authgw_value(r, v, json_object_get(json, (char *) key));
+    return ngx_http_authgw_value(r, v,
+                                 json_object_getn(json,
+                                                  (char *) member.data,
+                                                  member.len),
+                                 &member);
 }
 
 
@@ -1373,7 +1485,7 @@ ngx_http_authgw_payload_variable(ngx_http_request_t *r,
 
     ctx = ngx_http_authgw_variable_ctx(r);
 
-    return ngx_http_authgw_value(r, v, ctx ? ctx->payload : NULL);
+    return ngx_http_authgw_value(r, v, ctx ? ctx->payload : NULL, NULL);
 }
 
 
@@ -1414,8 +1526,7 @@ static ngx_int_t
 ngx_http_authgw_header_handler(ngx_http_request_t *r)
 {
     ngx_str_t                    value;
-    ngx_uint_t                   i, j, k, n;
-    ngx_list_part_t             *part;
+    ngx_uint_t                   k, n;
     ngx_table_elt_t             *h;
     ngx_http_authgw_header_t    *hs;
     ngx_http_authgw_loc_conf_t  *alcf;
@@ -1426,35 +1537,11 @@ ngx_http_authgw_header_handler(ngx_http_request_t *r)
         return NGX_DECLINED;
     }
 
-    hs = alcf->set_headers->elts;
-
-    for (part = &r->headers_in.headers.part; part; part = part->next) {
-        h = part->elts;
-        j = 0;
-
-        for (i = 0; i < part->nelts; i++) {
-            for (k = 0; k < alcf->set_headers->nelts; k++) {
-                if (ngx_http_authgw_same_header(&h[i].key, &hs[k].name)) {
-                    break;
-                }
-            }
-
-            if (k < alcf->set_headers->nelts) {
-                ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
-                               "authgw: removed client header \"%V\"",
-                               &h[i].key);
-                continue;
-            }
-
-            if (j != i) {
-                h[j] = h[i];
-            }
-
-            j++;
-        }
-
-        part->nelts = j;
+    if (ngx_http_authgw_strip_headers(r, alcf->set_headers) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
+
+    hs = alcf->set_headers->elts;
 
     for (k = 0; k < alcf->set_headers->nelts; k++) {
         if (ngx_http_complex_value(r, &hs[k].value, &value) != NGX_OK) {
@@ -1465,12 +1552,10 @@ ngx_http_authgw_header_handler(ngx_http_request_t *r)
             continue;
         }
 
-        /* a value that holds CR, LF or NUL is never put into a header */
+        /* a value that holds a control character is never put into one */
 
         for (n = 0; n < value.len; n++) {
-            if (value.data[n] == CR || value.data[n] == LF
-                || value.data[n] == '\0')
-            {
+            if (value.data[n] < 0x20 || value.data[n] == 0x7f) {
                 break;
             }
         }
@@ -1478,7 +1563,7 @@ ngx_http_authgw_header_handler(ngx_http_request_t *r)
         if (n < value.len) {
             ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
                           "authgw: header \"%V\" not set: its value holds "
-                          "CR, LF or NUL", &hs[k].name);
+                          "a control character", &hs[k].name);
             continue;
         }
 
@@ -1501,6 +1586,112 @@ ngx_http_authgw_header_handler(ngx_http_request_t *r)
     }
 
     return NGX_DECLINED;
+}
+
+
+/*
+ * Drops the client's copies of the owned headers without moving or
+ * writing any slot: nginx keeps pointers into the slots (headers_in.host,
+ * user_agent, authorization, the cookies), and a subrequest shares the
+ * slots and the part descriptors with its parent. So the list gets new
+ * descriptors over the runs of slots kept, and the next push takes a new
+ * part instead of a removed or shared slot.
+ */
+
+static ngx_int_t
+ngx_http_authgw_strip_headers(ngx_http_request_t *r, ngx_array_t *owned)
+{
+    ngx_uint_t        i, start, found;
+    ngx_list_t       *list;
+    ngx_list_part_t  *part, *run, head, *tail;
+    ngx_table_elt_t  *h;
+
+    list = &r->headers_in.headers;
+    found = 0;
+    head.next = NULL;
+    tail = &head;
+
+    for (part = &list->part; part != NULL; part = part->next) {
+        h = part->elts;
+        start = 0;
+
+        for (i = 0; i <= part->nelts; i++) {
+
+            if (i < part->nelts) {
+                if (!ngx_http_authgw_owned(&h[i].key, owned)) {
+                    continue;
+                }
+
+                ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                               "authgw: removed client header \"%V\"",
+                               &h[i].key);
+                found = 1;
+            }
+
+            if (i == start) {
+                start = i + 1;
+                continue;
+            }
+
+            run = ngx_palloc(r->pool, sizeof(ngx_list_part_t));
+            if (run == NULL) {
+                return NGX_ERROR;
+            }
+
+            run->elts = &h[start];
+            run->nelts = i - start;
+            run->next = NULL;
+
+            tail->next = run;
+            tail = run;
+            start = i + 1;
+        }
+    }
+
+    /* a subrequest's pushes must not reach its parent's descriptors */
+
+    if (!found && r == r->main) {
+        return NGX_OK;
+    }
+
+    if (head.next == NULL) {
+        list->part.elts = ngx_palloc(r->pool, list->nalloc * list->size);
+        if (list->part.elts == NULL) {
+            return NGX_ERROR;
+        }
+
+        list->part.nelts = 0;
+        list->part.next = NULL;
+        list->last = &list->part;
+
+        return NGX_OK;
+    }
+
+    list->part = *head.next;
+    list->last = (tail == head.next) ? &list->part : tail;
+    list->nalloc = list->last->nelts;
+
+    return NGX_OK;
+}
+
+
+/* 1 if the header is one of the owned names */
+
+static ngx_uint_t
+ngx_http_authgw_owned(ngx_str_t *name, ngx_array_t *owned)
+{
+    ngx_uint_t                 k;
+    ngx_http_authgw_header_t  *hs;
+
+    hs = owned->elts;
+
+    for (k = 0; k < owned->nelts; k++) {
+        if (ngx_http_authgw_same_header(name, &hs[k].name)) {
+            return 1;
+        }
+    }
+
+    return 0;
 }
 
 
@@ -1576,7 +1767,8 @@ ngx_http_authgw_claim_set_variable(ngx_http_request_t *r,
 
     return ngx_http_authgw_value(r, v, authgw_claim_get(ctx->payload,
                                                         claim->data,
-                                                        claim->len));
+                                                        claim->len),
+                                 claim);
 }
 
 
@@ -1825,6 +2017,10 @@ ngx_http_authgw_remote_fetch(ngx_http_request_t *r,
         return NGX_ERROR;
     }
 
+    if (ngx_http_authgw_fetch_request(r, sr) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
     f->done = 0;
     rm->fetching = 1;
     rm->attempted = ngx_current_msec;
@@ -1835,6 +2031,67 @@ ngx_http_authgw_remote_fetch(ngx_http_request_t *r,
                    background ? " in the background" : "");
 
     return background ? NGX_OK : NGX_AGAIN;
+}
+
+
+/*
+ * The fetch is the gateway's own request: none of the client's headers
+ * (its token, cookies, Range, If-None-Match, Accept-Encoding), body or
+ * cached variables go with it, so nothing the client sent decides how it
+ * ends.
+ */
+
+static ngx_int_t
+ngx_http_authgw_fetch_request(ngx_http_request_t *r, ngx_http_request_t *sr)
+{
+    ngx_http_core_main_conf_t  *cmcf;
+
+    ngx_memzero(&sr->headers_in, sizeof(ngx_http_headers_in_t));
+
+    if (ngx_list_init(&sr->headers_in.headers, r->pool, 1,
+                      sizeof(ngx_table_elt_t))
+        != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+#if (nginx_version < 1023000)
+    if (ngx_array_init(&sr->headers_in.cookies, r->pool, 1,
+                       sizeof(ngx_table_elt_t *))
+        != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+#if (NGX_HTTP_X_FORWARDED_FOR)
+    if (ngx_array_init(&sr->headers_in.x_forwarded_for, r->pool, 1,
+                       sizeof(ngx_table_elt_t *))
+        != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+#endif
+#endif
+
+    sr->headers_in.content_length_n = -1;
+    sr->headers_in.keep_alive_n = -1;
+
+    /* as auth_request does: an empty body, never the client's */
+
+    sr->request_body = ngx_pcalloc(r->pool, sizeof(ngx_http_request_body_t));
+    if (sr->request_body == NULL) {
+        return NGX_ERROR;
+    }
+
+    cmcf = ngx_http_get_module_main_conf(r, ngx_http_core_module);
+
+    sr->variables = ngx_pcalloc(r->pool, cmcf->variables.nelts
+                                         * sizeof(ngx_http_variable_value_t));
+    if (sr->variables == NULL) {
+        return NGX_ERROR;
+    }
+
+    return NGX_OK;
 }
 
 
@@ -1901,7 +2158,6 @@ ngx_http_authgw_fetch_finish(ngx_http_authgw_remote_t *rm, ngx_uint_t result,
     time_t                           now;
     ngx_queue_t                     *q;
     ngx_http_authgw_waiter_t        *w;
-    ngx_http_authgw_stats_t         *st;
     ngx_http_authgw_main_conf_t     *amcf;
     ngx_http_authgw_source_stats_t  *src;
 
@@ -1915,10 +2171,8 @@ ngx_http_authgw_fetch_finish(ngx_http_authgw_remote_t *rm, ngx_uint_t result,
 
     amcf = ngx_http_cycle_get_module_main_conf(ngx_cycle,
                                                ngx_http_authgw_module);
-    st = amcf ? amcf->stats : NULL;
-
-    if (st != NULL && rm->index < st->nsources) {
-        src = &st->sources[rm->index];
+    if (amcf != NULL && amcf->sources != NULL) {
+        src = &amcf->sources[rm->index];
         (void) ngx_atomic_fetch_add(&src->fetches[result], 1);
 
         if (result == NGX_HTTP_AUTHGW_FETCH_OK) {
@@ -2199,9 +2453,10 @@ ngx_http_authgw_count(ngx_http_request_t *r, ngx_uint_t outcome)
 
 
 /*
- * The counters are allocated in the zone's slab pool (nginx keeps a slab
- * pool header at the start of every shared zone). A reload that keeps the
- * zone keeps the request counters; the per-source ones start again.
+ * The counters come from the zone's slab pool (nginx keeps the pool's
+ * header, and its mutex, at the start of every shared zone). As in
+ * ngx_http_limit_req_module, a reload that keeps the zone keeps them; what
+ * an old generation may still write to is never freed.
  */
 
 static ngx_int_t
@@ -2209,63 +2464,94 @@ ngx_http_authgw_init_zone(ngx_shm_zone_t *shm_zone, void *data)
 {
     ngx_http_authgw_main_conf_t  *oamcf = data;
 
-    size_t                        size;
-    ngx_uint_t                    i;
-    ngx_slab_pool_t              *shpool;
-    ngx_http_authgw_stats_t      *st, *old;
-    ngx_http_authgw_main_conf_t  *amcf;
+    ngx_uint_t                        n, capacity;
+    ngx_slab_pool_t                  *shpool;
+    ngx_http_authgw_stats_t          *st;
+    ngx_http_authgw_main_conf_t      *amcf;
+    ngx_http_authgw_source_stats_t   *sources;
 
     amcf = shm_zone->data;
     shpool = (ngx_slab_pool_t *) shm_zone->shm.addr;
+    n = amcf->remotes.nelts;
 
-    size = sizeof(ngx_http_authgw_stats_t)
-           + amcf->remotes.nelts * sizeof(ngx_http_authgw_source_stats_t);
+    if (oamcf != NULL) {
+        st = oamcf->stats;
 
-    old = oamcf ? oamcf->stats : NULL;
-
-    if (old != NULL && old->capacity >= amcf->remotes.nelts) {
-        st = old;
+    } else if (shm_zone->shm.exists) {
+        st = shpool->data;
 
     } else {
-        st = ngx_slab_calloc(shpool, size);
+        st = ngx_slab_calloc(shpool, sizeof(ngx_http_authgw_stats_t));
         if (st == NULL) {
             return NGX_ERROR;
         }
 
-        st->capacity = amcf->remotes.nelts;
-
-        if (old != NULL) {
-            for (i = 0; i <= NGX_HTTP_AUTHGW_ANONYMOUS; i++) {
-                st->outcomes[i] = old->outcomes[i];
-            }
-
-            st->cache_hits = old->cache_hits;
-            st->cache_misses = old->cache_misses;
-            ngx_slab_free(shpool, old);
-        }
+        shpool->data = st;
     }
 
-    ngx_memzero(st->sources, st->capacity
-                             * sizeof(ngx_http_authgw_source_stats_t));
+    if (n > st->capacity) {
+        capacity = ngx_max(n, 2 * st->capacity);
 
-    st->nsources = amcf->remotes.nelts;
+        sources = ngx_slab_calloc(shpool,
+                      capacity * sizeof(ngx_http_authgw_source_stats_t));
+        if (sources == NULL) {
+            return NGX_ERROR;
+        }
+
+        st->sources = sources;
+        st->capacity = capacity;
+
+    } else if (n) {
+        /* the sources may be others now: their counts start again */
+        ngx_memzero(st->sources, n * sizeof(ngx_http_authgw_source_stats_t));
+    }
+
     st->file_keys = amcf->file_keys;
     amcf->stats = st;
+    amcf->sources = n ? st->sources : NULL;
 
     return NGX_OK;
 }
 
 
-/* authgw_status: the Prometheus text format */
+/* authgw_status: the Prometheus text format, in a buffer of exact size */
+
+#define NGX_HTTP_AUTHGW_HELP_REQUESTS                                         \
+    "# HELP authgw_requests_total Requests decided by authgw, by outcome.\n" \
+    "# TYPE authgw_requests_total counter\n"
+#define NGX_HTTP_AUTHGW_LINE_REQUESTS  "authgw_requests_total{outcome=\"\"} \n"
+#define NGX_HTTP_AUTHGW_HELP_CACHE                                            \
+    "# HELP authgw_cache_lookups_total Lookups in the caches of verified "   \
+    "tokens.\n# TYPE authgw_cache_lookups_total counter\n"                  \
+    "authgw_cache_lookups_total{result=\"hit\"} \n"                          \
+    "authgw_cache_lookups_total{result=\"miss\"} \n"                         \
+    "# HELP authgw_keys_loaded Keys in use, by source.\n"                   \
+    "# TYPE authgw_keys_loaded gauge\n"                                     \
+    "authgw_keys_loaded{source=\"files\"} \n"
+#define NGX_HTTP_AUTHGW_LINE_KEYS      "authgw_keys_loaded{source=\"\"} \n"
+#define NGX_HTTP_AUTHGW_HELP_FETCHES                                          \
+    "# HELP authgw_key_fetches_total Key fetches, by source and result.\n"  \
+    "# TYPE authgw_key_fetches_total counter\n"
+#define NGX_HTTP_AUTHGW_LINE_FETCHES                                          \
+    "authgw_key_fetches_total{source=\"\",result=\"\"} \n"
+#define NGX_HTTP_AUTHGW_HELP_AGE                                              \
+    "# HELP authgw_key_last_success_age_seconds Seconds since the last "    \
+    "good fetch, by source (absent: none yet).\n"                           \
+    "# TYPE authgw_key_last_success_age_seconds gauge\n"
+#define NGX_HTTP_AUTHGW_LINE_AGE                                              \
+    "authgw_key_last_success_age_seconds{source=\"\"} \n"
+
+#define ngx_http_authgw_text_len(s)  (sizeof(s) - 1)
+
 
 static ngx_int_t
 ngx_http_authgw_status_handler(ngx_http_request_t *r)
 {
-    size_t                           size;
+    size_t                           size, label;
     time_t                           now, last;
     ngx_int_t                        rc;
     ngx_buf_t                       *b;
-    ngx_uint_t                       i, k;
+    ngx_uint_t                       i, k, n;
     ngx_chain_t                      out;
     ngx_http_authgw_stats_t         *st;
     ngx_http_authgw_remote_t       **remotes;
@@ -2291,12 +2577,35 @@ ngx_http_authgw_status_handler(ngx_http_request_t *r)
     }
 
     remotes = amcf->remotes.elts;
+    n = amcf->sources ? amcf->remotes.nelts : 0;
     now = ngx_time();
 
-    size = 1024 + (AUTHGW_STATUS_COUNT + 1) * 96;
+    size = ngx_http_authgw_text_len(NGX_HTTP_AUTHGW_HELP_REQUESTS)
+           + ngx_http_authgw_text_len(NGX_HTTP_AUTHGW_HELP_CACHE)
+           + 3 * NGX_ATOMIC_T_LEN;
 
-    for (i = 0; i < amcf->remotes.nelts; i++) {
-        size += 8 * (160 + remotes[i]->uri.len * 2);
+    for (k = 0; k <= NGX_HTTP_AUTHGW_ANONYMOUS; k++) {
+        size += ngx_http_authgw_text_len(NGX_HTTP_AUTHGW_LINE_REQUESTS)
+                + ngx_strlen(ngx_http_authgw_outcome(k)) + NGX_ATOMIC_T_LEN;
+    }
+
+    if (n) {
+        size += ngx_http_authgw_text_len(NGX_HTTP_AUTHGW_HELP_FETCHES)
+                + ngx_http_authgw_text_len(NGX_HTTP_AUTHGW_HELP_AGE);
+    }
+
+    for (i = 0; i < n; i++) {
+        label = ngx_http_authgw_label(NULL, &remotes[i]->uri);
+
+        size += ngx_http_authgw_text_len(NGX_HTTP_AUTHGW_LINE_KEYS)
+                + label + NGX_ATOMIC_T_LEN
+                + ngx_http_authgw_text_len(NGX_HTTP_AUTHGW_LINE_AGE)
+                + label + NGX_TIME_T_LEN;
+
+        for (k = 0; k < NGX_HTTP_AUTHGW_FETCH_N; k++) {
+            size += ngx_http_authgw_text_len(NGX_HTTP_AUTHGW_LINE_FETCHES)
+                    + label + ngx_strlen(results[k]) + NGX_ATOMIC_T_LEN;
+        }
     }
 
     b = ngx_create_temp_buf(r->pool, size);
@@ -2304,19 +2613,13 @@ ngx_http_authgw_status_handler(ngx_http_request_t *r)
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    b->last = ngx_cpymem(b->last,
-        "# HELP authgw_requests_total Requests decided by authgw, "
-        "by outcome.\n# TYPE authgw_requests_total counter\n",
-        sizeof("# HELP authgw_requests_total Requests decided by authgw, "
-               "by outcome.\n# TYPE authgw_requests_total counter\n") - 1);
+    b->last = ngx_cpymem(b->last, NGX_HTTP_AUTHGW_HELP_REQUESTS,
+                 ngx_http_authgw_text_len(NGX_HTTP_AUTHGW_HELP_REQUESTS));
 
     for (k = 0; k <= NGX_HTTP_AUTHGW_ANONYMOUS; k++) {
         b->last = ngx_sprintf(b->last,
                               "authgw_requests_total{outcome=\"%s\"} %uA\n",
-                              k == AUTHGW_OK ? "ok"
-                              : k == NGX_HTTP_AUTHGW_ANONYMOUS ? "anonymous"
-                              : authgw_status_str(k),
-                              st->outcomes[k]);
+                              ngx_http_authgw_outcome(k), st->outcomes[k]);
     }
 
     b->last = ngx_sprintf(b->last,
@@ -2329,51 +2632,51 @@ ngx_http_authgw_status_handler(ngx_http_request_t *r)
         "authgw_keys_loaded{source=\"files\"} %uA\n",
         st->cache_hits, st->cache_misses, st->file_keys);
 
-    for (i = 0; i < amcf->remotes.nelts && i < st->nsources; i++) {
-        b->last = ngx_sprintf(b->last,
-                              "authgw_keys_loaded{source=\"%V\"} %uA\n",
-                              &remotes[i]->uri, st->sources[i].keys);
+    for (i = 0; i < n; i++) {
+        b->last = ngx_cpymem(b->last, "authgw_keys_loaded{source=\"",
+                             sizeof("authgw_keys_loaded{source=\"") - 1);
+        b->last += ngx_http_authgw_label(b->last, &remotes[i]->uri);
+        b->last = ngx_sprintf(b->last, "\"} %uA\n", amcf->sources[i].keys);
     }
 
-    if (amcf->remotes.nelts) {
-        b->last = ngx_cpymem(b->last,
-            "# HELP authgw_key_fetches_total Key fetches, by source and "
-            "result.\n# TYPE authgw_key_fetches_total counter\n",
-            sizeof("# HELP authgw_key_fetches_total Key fetches, by source "
-                   "and result.\n# TYPE authgw_key_fetches_total counter\n")
-            - 1);
+    if (n) {
+        b->last = ngx_cpymem(b->last, NGX_HTTP_AUTHGW_HELP_FETCHES,
+                     ngx_http_authgw_text_len(NGX_HTTP_AUTHGW_HELP_FETCHES));
+    }
 
-        for (i = 0; i < amcf->remotes.nelts && i < st->nsources; i++) {
-            src = &st->sources[i];
+    for (i = 0; i < n; i++) {
+        src = &amcf->sources[i];
 
-            for (k = 0; k < NGX_HTTP_AUTHGW_FETCH_N; k++) {
-                b->last = ngx_sprintf(b->last,
-                                      "authgw_key_fetches_total{source=\"%V\","
-                                      "result=\"%s\"} %uA\n",
-                                      &remotes[i]->uri, results[k],
-                                      src->fetches[k]);
-            }
+        for (k = 0; k < NGX_HTTP_AUTHGW_FETCH_N; k++) {
+            b->last = ngx_cpymem(b->last,
+                                 "authgw_key_fetches_total{source=\"",
+                                 sizeof("authgw_key_fetches_total{source=\"")
+                                 - 1);
+            b->last += ngx_http_authgw_label(b->last, &remotes[i]->uri);
+            b->last = ngx_sprintf(b->last, "\",result=\"%s\"} %uA\n",
+                                  results[k], src->fetches[k]);
+        }
+    }
+
+    if (n) {
+        b->last = ngx_cpymem(b->last, NGX_HTTP_AUTHGW_HELP_AGE,
+                     ngx_http_authgw_text_len(NGX_HTTP_AUTHGW_HELP_AGE));
+    }
+
+    for (i = 0; i < n; i++) {
+        last = (time_t) amcf->sources[i].last_success;
+
+        if (last == 0) {
+            continue;
         }
 
         b->last = ngx_cpymem(b->last,
-            "# HELP authgw_key_last_success_age_seconds Seconds since the "
-            "last good fetch, by source (absent: none yet).\n"
-            "# TYPE authgw_key_last_success_age_seconds gauge\n",
-            sizeof("# HELP authgw_key_last_success_age_seconds Seconds since "
-                   "the last good fetch, by source (absent: none yet).\n"
-                   "# TYPE authgw_key_last_success_age_seconds gauge\n") - 1);
-
-        for (i = 0; i < amcf->remotes.nelts && i < st->nsources; i++) {
-            last = (time_t) st->sources[i].last_success;
-
-            if (last) {
-                b->last = ngx_sprintf(b->last,
-                                      "authgw_key_last_success_age_seconds"
-                                      "{source=\"%V\"} %T\n",
-                                      &remotes[i]->uri,
-                                      now > last ? now - last : 0);
-            }
-        }
+                             "authgw_key_last_success_age_seconds{source=\"",
+                             sizeof("authgw_key_last_success_age_seconds"
+                                    "{source=\"") - 1);
+        b->last += ngx_http_authgw_label(b->last, &remotes[i]->uri);
+        b->last = ngx_sprintf(b->last, "\"} %T\n",
+                              now > last ? now - last : 0);
     }
 
     r->headers_out.status = NGX_HTTP_OK;
@@ -2395,6 +2698,61 @@ ngx_http_authgw_status_handler(ngx_http_request_t *r)
     out.next = NULL;
 
     return ngx_http_output_filter(r, &out);
+}
+
+
+static const char *
+ngx_http_authgw_outcome(ngx_uint_t k)
+{
+    if (k == AUTHGW_OK) {
+        return "ok";
+    }
+
+    if (k == NGX_HTTP_AUTHGW_ANONYMOUS) {
+        return "anonymous";
+    }
+
+    return authgw_status_str(k);
+}
+
+
+/*
+ * A label value with "\", '"' and LF escaped (Prometheus text format):
+ * writes it at p and returns its length; with p NULL, only the length.
+ */
+
+static size_t
+ngx_http_authgw_label(u_char *p, ngx_str_t *value)
+{
+    u_char      c;
+    size_t      n;
+    ngx_uint_t  i;
+
+    n = 0;
+
+    for (i = 0; i < value->len; i++) {
+        c = value->data[i];
+
+        if (c == '\\' || c == '"' || c == LF) {
+            if (p != NULL) {
+                p[n] = '\\';
+            }
+
+            n++;
+
+            if (c == LF) {
+                c = 'n';
+            }
+        }
+
+        if (p != NULL) {
+            p[n] = c;
+        }
+
+        n++;
+    }
+
+    return n;
 }
 
 
@@ -2587,7 +2945,7 @@ ngx_http_authgw_key_file(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     loaded->nkeys = n;
     cln->handler = ngx_http_authgw_free_keys;
 
-    set = ngx_http_authgw_set(cf, field, uid);
+    set = ngx_http_authgw_set(cf, conf, field, uid);
     if (set == NULL) {
         return NGX_CONF_ERROR;
     }
@@ -2634,8 +2992,8 @@ ngx_http_authgw_key_file(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 /* the key set of this block, made on its first key directive */
 
 static ngx_http_authgw_keys_t *
-ngx_http_authgw_set(ngx_conf_t *cf, ngx_http_authgw_keys_t **field,
-    ngx_uint_t uid)
+ngx_http_authgw_set(ngx_conf_t *cf, ngx_http_authgw_loc_conf_t *alcf,
+    ngx_http_authgw_keys_t **field, ngx_uint_t uid)
 {
     ngx_http_authgw_keys_t       **kp;
     ngx_http_authgw_main_conf_t   *amcf;
@@ -2648,6 +3006,10 @@ ngx_http_authgw_set(ngx_conf_t *cf, ngx_http_authgw_keys_t **field,
     if (*field == NULL) {
         return NULL;
     }
+
+    (*field)->owner = alcf;
+    (*field)->file = cf->conf_file->file.name.data;
+    (*field)->line = cf->conf_file->line;
 
     if (!uid) {
         amcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_authgw_module);
@@ -2684,7 +3046,7 @@ ngx_http_authgw_key_request(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         return NGX_CONF_ERROR;
     }
 
-    set = ngx_http_authgw_set(cf, field, 0);
+    set = ngx_http_authgw_set(cf, conf, field, 0);
     if (set == NULL) {
         return NGX_CONF_ERROR;
     }
@@ -2851,6 +3213,7 @@ ngx_http_authgw_set_header(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     ngx_str_t                         *value;
     ngx_uint_t                         i;
+    ngx_http_header_t                 *hh;
     ngx_http_authgw_header_t          *h;
     ngx_http_authgw_main_conf_t       *amcf;
     ngx_http_compile_complex_value_t   ccv;
@@ -2869,6 +3232,21 @@ ngx_http_authgw_set_header(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     if (value[1].len == 0) {
         return "takes a header name";
+    }
+
+    /*
+     * nginx keeps its own pointers to these (Host, Authorization, Cookie,
+     * X-Forwarded-For...): removing the client's copy would leave them
+     * reading it
+     */
+
+    for (hh = ngx_http_headers_in; hh->name.len; hh++) {
+        if (ngx_http_authgw_same_header(&hh->name, &value[1])) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "authgw_set_header cannot own \"%V\": "
+                               "nginx reads that header itself", &value[1]);
+            return NGX_CONF_ERROR;
+        }
     }
 
     if (alcf->set_headers == NGX_CONF_UNSET_PTR) {
@@ -3286,13 +3664,89 @@ ngx_http_authgw_create_loc_conf(ngx_conf_t *cf)
 }
 
 
+/*
+ * The cache size and the key times belong to the keys, and so are those in
+ * force where the keys are given. A block that inherits keys may turn the
+ * cache off for itself, but any other value it gives is refused: it would
+ * change them for every block that shares the keys.
+ */
+
+static ngx_int_t
+ngx_http_authgw_merge_keys(ngx_conf_t *cf, ngx_http_authgw_loc_conf_t *conf,
+    ngx_uint_t given)
+{
+    ngx_int_t                    size;
+    time_t                       cache, refresh, stale;
+    const char                  *name;
+    ngx_http_authgw_keys_t      *set;
+    ngx_http_authgw_remote_t    *rm;
+    ngx_http_authgw_loc_conf_t  *owner;
+
+    set = conf->keys;
+    owner = set->owner;
+
+    /* the http level is never merged: its unset values are the defaults */
+
+    size = (owner->cache_size != NGX_CONF_UNSET)
+           ? owner->cache_size : NGX_HTTP_AUTHGW_CACHE_SIZE;
+    cache = (owner->key_cache != NGX_CONF_UNSET)
+            ? owner->key_cache : NGX_HTTP_AUTHGW_KEY_CACHE;
+    refresh = (owner->key_refresh != NGX_CONF_UNSET)
+              ? owner->key_refresh : NGX_HTTP_AUTHGW_KEY_REFRESH;
+    stale = (owner->key_max_stale != NGX_CONF_UNSET)
+            ? owner->key_max_stale : NGX_HTTP_AUTHGW_KEY_MAX_STALE;
+
+    name = NULL;
+
+    if (owner != conf) {
+        if ((given & 1) && conf->cache_size != 0 && conf->cache_size != size) {
+            name = "authgw_cache";
+
+        } else if ((given & 2) && set->remote && conf->key_cache != cache) {
+            name = "authgw_key_cache";
+
+        } else if ((given & 4) && set->remote && conf->key_refresh != refresh)
+        {
+            name = "authgw_key_refresh";
+
+        } else if ((given & 8) && set->remote && conf->key_max_stale != stale)
+        {
+            name = "authgw_key_max_stale";
+        }
+    }
+
+    if (name != NULL) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"%s\" differs from the value in force where "
+                           "the keys this block uses are given, in %s:%ui: "
+                           "the keys are shared, so give it there",
+                           name, set->file, set->line);
+        return NGX_ERROR;
+    }
+
+    if (conf->enable == 1 && conf->cache_size > 0) {
+        set->cache_size = size;
+    }
+
+    rm = set->remote;
+
+    if (rm != NULL) {
+        rm->cache = cache;
+        rm->refresh = refresh;
+        rm->max_stale = stale;
+    }
+
+    return NGX_OK;
+}
+
+
 static char *
 ngx_http_authgw_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
 {
     ngx_http_authgw_loc_conf_t *prev = parent;
     ngx_http_authgw_loc_conf_t *conf = child;
 
-    ngx_http_authgw_remote_t  *rm;
+    ngx_uint_t  given;
 
     if (conf->enable == NGX_CONF_UNSET) {
         conf->enable = prev->enable;
@@ -3313,48 +3767,24 @@ ngx_http_authgw_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_conf_merge_uint_value(conf->log_level, prev->log_level,
                               NGX_LOG_INFO);
 
-    /*
-     * 1024 verified tokens per worker and key set: the active tokens of about
-     * a thousand users, a few hundred KB plus their claims, and a hit costs a
-     * SHA-256 of the token instead of a signature check (20-60 us for
-     * RSA-2048 and P-256)
-     */
+    given = (conf->cache_size != NGX_CONF_UNSET)
+            | (conf->key_cache != NGX_CONF_UNSET) << 1
+            | (conf->key_refresh != NGX_CONF_UNSET) << 2
+            | (conf->key_max_stale != NGX_CONF_UNSET) << 3;
 
-    ngx_conf_merge_value(conf->cache_size, prev->cache_size, 1024);
+    ngx_conf_merge_value(conf->cache_size, prev->cache_size,
+                         NGX_HTTP_AUTHGW_CACHE_SIZE);
+    ngx_conf_merge_sec_value(conf->key_cache, prev->key_cache,
+                             NGX_HTTP_AUTHGW_KEY_CACHE);
+    ngx_conf_merge_sec_value(conf->key_refresh, prev->key_refresh,
+                             NGX_HTTP_AUTHGW_KEY_REFRESH);
+    ngx_conf_merge_sec_value(conf->key_max_stale, prev->key_max_stale,
+                             NGX_HTTP_AUTHGW_KEY_MAX_STALE);
 
-    if (conf->enable == 1 && conf->cache_size > 0 && conf->keys != NULL
-        && conf->keys->cache_size < (size_t) conf->cache_size)
+    if (conf->keys != NULL
+        && ngx_http_authgw_merge_keys(cf, conf, given) != NGX_OK)
     {
-        conf->keys->cache_size = conf->cache_size;
-    }
-
-    /*
-     * fetched keys: kept 10 minutes unless the answer says less; an unknown
-     * kid fetches again at most every 5 seconds; after a day without a good
-     * fetch, the last keys are no longer trusted. Locations that share keys
-     * share one setting each: the shortest.
-     */
-
-    ngx_conf_merge_sec_value(conf->key_cache, prev->key_cache, 600);
-    ngx_conf_merge_sec_value(conf->key_refresh, prev->key_refresh, 5);
-    ngx_conf_merge_sec_value(conf->key_max_stale, prev->key_max_stale, 86400);
-
-    if (conf->keys != NULL && conf->keys->remote != NULL) {
-        rm = conf->keys->remote;
-
-        if (rm->cache == NGX_CONF_UNSET || conf->key_cache < rm->cache) {
-            rm->cache = conf->key_cache;
-        }
-
-        if (rm->refresh == NGX_CONF_UNSET || conf->key_refresh < rm->refresh) {
-            rm->refresh = conf->key_refresh;
-        }
-
-        if (rm->max_stale == NGX_CONF_UNSET
-            || conf->key_max_stale < rm->max_stale)
-        {
-            rm->max_stale = conf->key_max_stale;
-        }
+        return NGX_CONF_ERROR;
     }
 
     if (conf->uid_claim.data == NULL) {
@@ -3469,11 +3899,17 @@ ngx_http_authgw_init(ngx_conf_t *cf)
         cln->data = remotes[i];
     }
 
-    if (amcf->used || amcf->status) {
-        size = sizeof(ngx_http_authgw_stats_t)
-               + amcf->remotes.nelts * sizeof(ngx_http_authgw_source_stats_t);
+    /* no zone, and no shared counting, unless authgw_status shows it */
 
-        /* a slab pool needs 8 pages at least; its own header is in them */
+    if (amcf->status) {
+        /*
+         * room for the arrays that reloads grow and leave behind (twice the
+         * largest); a slab pool needs 8 pages at least, its header in them
+         */
+
+        size = sizeof(ngx_http_authgw_stats_t)
+               + 4 * amcf->remotes.nelts
+                   * sizeof(ngx_http_authgw_source_stats_t);
 
         size = ngx_max(8 * ngx_pagesize,
                        ngx_align(size, ngx_pagesize) + 4 * ngx_pagesize);

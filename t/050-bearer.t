@@ -361,3 +361,170 @@ GET /api
 WWW-Authenticate: Bearer realm="test", error="invalid_token"
 --- error_log
 authgw: refused: malformed_token
+
+
+
+=== TEST 18: "Bearer," then the token, with optional is malformed, never anonymous
+--- config
+    location /api {
+        authgw "test" optional;
+        authgw_key_file $TEST_NGINX_KEYS/rsa.pub.pem;
+        proxy_set_header X-Sub $authgw_claim_sub;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/_echo;
+    }
+    location = /_echo { return 200 "sub=$http_x_sub auth=$http_authorization\n"; }
+--- request
+GET /api
+--- more_headers eval
+"Authorization: Bearer," . ::tok(alg => 'RS256', key => 'rsa.pem', claim => { sub => 'alice' })
+--- error_code: 401
+--- response_headers
+WWW-Authenticate: Bearer realm="test", error="invalid_token"
+--- error_log
+authgw: refused: malformed_token
+
+
+
+=== TEST 19: "Bearer", a vertical tab, the token, with optional is malformed, never anonymous
+--- config
+    location /api {
+        authgw "test" optional;
+        authgw_key_file $TEST_NGINX_KEYS/rsa.pub.pem;
+        proxy_set_header X-Sub $authgw_claim_sub;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/_echo;
+    }
+    location = /_echo { return 200 "sub=$http_x_sub auth=$http_authorization\n"; }
+--- request
+GET /api
+--- more_headers eval
+"Authorization: Bearer\x0b" . ::tok(alg => 'RS256', key => 'rsa.pem', claim => { sub => 'alice' })
+--- error_code: 401
+--- response_headers
+WWW-Authenticate: Bearer realm="test", error="invalid_token"
+--- error_log
+authgw: refused: malformed_token
+
+
+
+=== TEST 20: "bEARER", a tab, the token, with optional is malformed, never anonymous
+--- config
+    location /api {
+        authgw "test" optional;
+        authgw_key_file $TEST_NGINX_KEYS/rsa.pub.pem;
+        proxy_set_header X-Sub $authgw_claim_sub;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/_echo;
+    }
+    location = /_echo { return 200 "sub=$http_x_sub auth=$http_authorization\n"; }
+--- request
+GET /api
+--- more_headers eval
+"Authorization: bEARER\t" . ::tok(alg => 'RS256', key => 'rsa.pem', claim => { sub => 'alice' })
+--- error_code: 401
+--- response_headers
+WWW-Authenticate: Bearer realm="test", error="invalid_token"
+--- error_log
+authgw: refused: malformed_token
+
+
+
+=== TEST 21: a token followed by ";x", with optional is malformed, never anonymous
+--- config
+    location /api {
+        authgw "test" optional;
+        authgw_key_file $TEST_NGINX_KEYS/rsa.pub.pem;
+        proxy_set_header X-Sub $authgw_claim_sub;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/_echo;
+    }
+    location = /_echo { return 200 "sub=$http_x_sub auth=$http_authorization\n"; }
+--- request
+GET /api
+--- more_headers eval
+"Authorization: Bearer " . ::tok(alg => 'RS256', key => 'rsa.pem', claim => { sub => 'alice' }) . ";x"
+--- error_code: 401
+--- response_headers
+WWW-Authenticate: Bearer realm="test", error="invalid_token"
+--- error_log
+authgw: refused: malformed_token
+
+
+
+=== TEST 22: a character outside token68 inside the token, with optional is malformed, never anonymous
+--- config
+    location /api {
+        authgw "test" optional;
+        authgw_key_file $TEST_NGINX_KEYS/rsa.pub.pem;
+        proxy_set_header X-Sub $authgw_claim_sub;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/_echo;
+    }
+    location = /_echo { return 200 "sub=$http_x_sub auth=$http_authorization\n"; }
+--- request
+GET /api
+--- more_headers eval
+my $t = ::tok(alg => 'RS256', key => 'rsa.pem', claim => { sub => 'alice' }); substr($t, 10, 0) = "\x01"; "Authorization: Bearer $t"
+--- error_code: 401
+--- response_headers
+WWW-Authenticate: Bearer realm="test", error="invalid_token"
+--- error_log
+authgw: refused: malformed_token
+
+
+
+=== TEST 23: "Bearer" alone, with optional is malformed, never anonymous
+--- config
+    location /api {
+        authgw "test" optional;
+        authgw_key_file $TEST_NGINX_KEYS/rsa.pub.pem;
+        proxy_set_header X-Sub $authgw_claim_sub;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/_echo;
+    }
+    location = /_echo { return 200 "sub=$http_x_sub auth=$http_authorization\n"; }
+--- request
+GET /api
+--- more_headers eval
+"Authorization: Bearer"
+--- error_code: 401
+--- response_headers
+WWW-Authenticate: Bearer realm="test", error="invalid_token"
+--- error_log
+authgw: refused: malformed_token
+
+
+
+=== TEST 24: a field that starts with no scheme at all, with optional is malformed, never anonymous
+--- config
+    location /api {
+        authgw "test" optional;
+        authgw_key_file $TEST_NGINX_KEYS/rsa.pub.pem;
+        proxy_set_header X-Sub $authgw_claim_sub;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/_echo;
+    }
+    location = /_echo { return 200 "sub=$http_x_sub auth=$http_authorization\n"; }
+--- request
+GET /api
+--- more_headers eval
+"Authorization: ,Bearer " . ::tok(alg => 'RS256', key => 'rsa.pem', claim => { sub => 'alice' })
+--- error_code: 401
+--- response_headers
+WWW-Authenticate: Bearer realm="test", error="invalid_token"
+--- error_log
+authgw: refused: malformed_token
+
+
+
+=== TEST 25: another scheme with optional is anonymous, and travels on
+--- config
+    location /api {
+        authgw "test" optional;
+        authgw_key_file $TEST_NGINX_KEYS/rsa.pub.pem;
+        proxy_set_header X-Sub $authgw_claim_sub;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/_echo;
+    }
+    location = /_echo { return 200 "sub=$http_x_sub auth=$http_authorization\n"; }
+--- request
+GET /api
+--- more_headers
+Authorization: Basic YWxhZGRpbjpvcGVuc2VzYW1l
+--- response_body
+sub= auth=Basic YWxhZGRpbjpvcGVuc2VzYW1l
+--- no_error_log
+authgw: refused

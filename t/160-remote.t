@@ -24,7 +24,7 @@ my $slow  = $port + 2;     # the slow provider, played here
 my $h2port = $port + 3;    # HTTP/2 (h2c) on the same server
 my $tool  = $ENV{AUTHGW_TOKEN} or die "AUTHGW_TOKEN is not set\n";
 
-plan tests => 56;
+plan tests => 60;
 
 my $root = ($ENV{TEST_NGINX_SERVROOT} || "$ENV{PWD}/t/servroot") . "-remote";
 my $dir = "$root-provider";
@@ -72,10 +72,14 @@ sub write_file {
 
 my ($pid, $sroot) = start_nginx('remote', $port, <<"_EOC_"
     log_format fetch '\$uri';
+    log_format seen '\$uri [\$http_authorization|\$http_cookie|\$http_range|'
+                    '\$http_if_none_match|\$http_accept_encoding|'
+                    '\$http_x_client|\$http_x_host|\$content_length]';
 
     server {
         listen 127.0.0.1:$pport;
         access_log $dir/fetches.log fetch;
+        access_log $dir/seen.log seen;
         root $dir;
 
         location = /short.json {
@@ -118,6 +122,21 @@ my ($pid, $sroot) = start_nginx('remote', $port, <<"_EOC_"
             proxy_pass http://127.0.0.1:$port/_echo;
         }
         location = /_dead      { internal; proxy_pass http://127.0.0.1:1/jwks.json; }
+
+        # as an operator may write it: the client's headers and body on
+        location = /_hdrs {
+            internal;
+            proxy_pass_request_headers on;
+            proxy_pass_request_body on;
+            proxy_set_header X-Host \$host;
+            proxy_pass http://127.0.0.1:$pport/hdrs.json;
+        }
+
+        location /hdrs {
+            authgw "t";
+            authgw_key_request /_hdrs;
+            proxy_pass http://127.0.0.1:$port/_echo;
+        }
 
         location /hang {
             authgw "t";
@@ -437,6 +456,30 @@ $t0 = time;
 is(get('/hangbg', $t1), "200 ok\n",
    'background: keys expired, the provider hangs: still accepted');
 cmp_ok(time - $t0, '<', 1, 'background: without waiting for the fetch');
+
+# --- the fetch carries none of the client's headers or body, even where
+#     the operator passes request headers on: Range, If-None-Match or
+#     Accept-Encoding would make it fail, the token and cookies would leak
+
+publish('hdrs.json', 'k1');
+{
+    my $req = "POST /hdrs HTTP/1.1\r\nHost: evil.example\r\n"
+              . "Connection: close\r\nAuthorization: Bearer $t1\r\n"
+              . "Cookie: session=s3cret\r\nRange: bytes=0-3\r\n"
+              . "If-None-Match: *\r\nAccept-Encoding: gzip\r\n"
+              . "X-Client: mallory\r\nContent-Length: 5\r\n\r\nhello";
+    my ($r) = parse_responses(exchange($port, $req, 1));
+    is($r ? "$r->[0] $r->[2]" : 'no response', "200 ok\n",
+       'client headers that would spoil the fetch: the keys still arrive');
+}
+is(fetches('/hdrs.json'), 1, 'in one fetch');
+my ($seen) = do {
+    open my $fh, '<', "$dir/seen.log" or die $!;
+    grep { m{^/hdrs\.json } } <$fh>;
+};
+like($seen, qr{^/hdrs\.json \[-(?:\|-){7}\]$},
+     'the provider saw no header of the client, not its Host, no body');
+unlike($seen, qr/s3cret|eyJ|mallory|evil/, 'neither its token nor cookies');
 
 # --- a provider that refuses connections, and no keys before: 503
 

@@ -10,14 +10,17 @@ use lib '.';
 use t::Authgw;
 use t::Server;
 use Test::More;
-use Time::HiRes qw(sleep);
+use Time::HiRes qw(sleep time);
+use IO::Select;
+use IO::Socket::INET;
 
 my $port  = $ENV{TEST_NGINX_METRICS_PORT} || 1997;
 my $pport = $port + 1;
+my $slow  = $port + 2;     # a provider that takes its time, played here
 my $keys  = $ENV{TEST_NGINX_KEYS};
 my $tool  = $ENV{AUTHGW_TOKEN} or die "AUTHGW_TOKEN is not set\n";
 
-plan tests => 25;
+plan tests => 29;
 
 my $root = ($ENV{TEST_NGINX_SERVROOT} || "$ENV{PWD}/t/servroot") . "-metrics";
 my $dir = "$root-provider";
@@ -79,6 +82,19 @@ my ($pid, $sroot) = start_nginx('metrics', $port, <<"_EOC_"
         location = /_echo { access_log off; return 200 "ok\\n"; }
 
         location = /metrics { access_log off; authgw_status; }
+
+        location /slow {
+            authgw "t";
+            authgw_key_request /_slow;
+            proxy_pass http://127.0.0.1:$port/_echo;
+        }
+
+        location = /_slow {
+            internal;
+            proxy_pass http://127.0.0.1:$slow/jwks.json;
+        }
+
+        # more sources
     }
 _EOC_
     , master => 1, workers => 2);
@@ -172,5 +188,68 @@ is($after, 8, 'requests accepted after the kill and after a reload');
 ($r, $m) = metrics();
 is($m->{'authgw_requests_total{outcome="ok"}'}, $ok_before + 8,
    'the counts went on across both');
+
+# a reload that adds key sources while a request of the old generation
+# waits on a fetch: the old worker counts it when the fetch ends, into
+# counters that the reload kept (it once freed them under the old worker)
+($r, $m) = metrics();
+my $ok_reload = $m->{'authgw_requests_total{outcome="ok"}'};
+my $listen = IO::Socket::INET->new(LocalAddr => "127.0.0.1:$slow",
+                                   Listen => 4, ReuseAddr => 1)
+    or die "listen $slow: $!";
+my $jwks = do { open my $jf, '<', "$dir/jwks.json" or die; local $/; <$jf> };
+my $child = fork();
+if ($child == 0) {
+    local $SIG{ALRM} = sub { exit 0 };
+    alarm 10;
+    while (my $c = $listen->accept) {
+        sysread $c, my $req, 4096;
+        sleep 1.5;
+        print $c "HTTP/1.1 200 OK\r\nContent-Length: " . length($jwks)
+                 . "\r\nConnection: close\r\n\r\n$jwks";
+        close $c;
+    }
+    exit 0;
+}
+close $listen;
+my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $port)
+    or die "connect: $!";
+print $s "GET /slow HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+         . "Authorization: Bearer $remote\r\n\r\n";
+sleep 0.3;
+{
+    my $conf = "$sroot/conf/nginx.conf";
+    open my $cf, '<', $conf or die;
+    local $/;
+    my $text = <$cf>;
+    close $cf;
+    my $more = join '', map {
+        "location /x$_ { authgw \"t\"; authgw_key_request /_x$_; }\n"
+        . "location = /_x$_ { internal; proxy_pass http://127.0.0.1:$pport/x$_; }\n"
+    } 1 .. 4;
+    $text =~ s/# more sources/$more/ or die 'no marker';
+    open $cf, '>', $conf or die;
+    print $cf $text;
+    close $cf;
+}
+kill 'HUP', $pid;
+my $answer = '';
+my $sel = IO::Select->new($s);
+my $deadline = time + 5;
+while (time < $deadline && $sel->can_read($deadline - time)) {
+    my $n = sysread $s, my $chunk, 4096;
+    last unless $n;
+    $answer .= $chunk;
+}
+like($answer, qr/\AHTTP\/1\.1 200/,
+     'the request that waited across the reload is accepted');
+waitpid $child, 0;
+sleep 0.3;
+($r, $m) = metrics();
+ok(defined $m->{'authgw_keys_loaded{source="/_x4"}'},
+   'the reload added its key sources');
+is($m->{'authgw_requests_total{outcome="ok"}'}, $ok_reload + 1,
+   'the old worker counted it into the counters the new workers show');
+ok(kill(0, $pid), 'the master is still running');
 
 stop_nginx($pid);
