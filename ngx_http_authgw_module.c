@@ -84,6 +84,7 @@ struct ngx_http_authgw_remote_s {
     ngx_msec_t                  attempted;    /* the last fetch began */
     ngx_uint_t                  tried;        /* attempted is set */
     time_t                      logged;       /* the last failure logged */
+    time_t                      unavailable;  /* keys_unavailable logged */
     ngx_uint_t                  generation;   /* one more for each key set */
     ngx_uint_t                  fetching;
     ngx_queue_t                 waiters;
@@ -1070,8 +1071,19 @@ ngx_http_authgw_handler(ngx_http_request_t *r)
     }
 
     if (status == AUTHGW_KEYS_UNAVAILABLE) {
-        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
-                      "authgw: refused: keys_unavailable");
+
+        /* once per refresh interval, as the failed fetches are */
+
+        if (rm != NULL
+            && (rm->unavailable == 0
+                || ngx_time() - rm->unavailable >= rm->refresh))
+        {
+            rm->unavailable = ngx_time();
+            ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                          "authgw: refused: keys_unavailable (logged once "
+                          "per authgw_key_refresh)");
+        }
+
         return NGX_HTTP_SERVICE_UNAVAILABLE;
     }
 

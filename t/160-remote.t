@@ -24,7 +24,7 @@ my $slow  = $port + 2;     # the slow provider, played here
 my $h2port = $port + 3;    # HTTP/2 (h2c) on the same server
 my $tool  = $ENV{AUTHGW_TOKEN} or die "AUTHGW_TOKEN is not set\n";
 
-plan tests => 60;
+plan tests => 61;
 
 my $root = ($ENV{TEST_NGINX_SERVROOT} || "$ENV{PWD}/t/servroot") . "-remote";
 my $dir = "$root-provider";
@@ -224,6 +224,8 @@ is(get('/api', $t1), "503 reason=keys_unavailable\n",
 is(get('/api', $t1), "503 reason=keys_unavailable\n",
    'again, within the refresh interval: 503');
 is(fetches('/jwks.json'), 1, 'one fetch for both');
+is(errors_like(qr/refused: keys_unavailable/), 1,
+   'and one keys_unavailable line for both');
 is(get('/api'), "401 reason=missing_token\n",
    'without a token it is still 401 missing_token');
 
