@@ -9,7 +9,7 @@ use warnings;
 use Exporter 'import';
 
 our @EXPORT = qw(tok bearer jwe jwe_seg py b64url unb64url std64 dirty_bits
-                 dirty_sig flip keyfile);
+                 dirty_sig flip keyfile capture_start capture_stop);
 
 my $Tool = $ENV{AUTHGW_TOKEN} or die "AUTHGW_TOKEN is not set\n";
 my $Keys = $ENV{TEST_NGINX_KEYS} or die "TEST_NGINX_KEYS is not set\n";
@@ -161,6 +161,148 @@ sub flip {
     my $c = substr $s, 0, 1;
     substr($s, 0, 1) = $c eq 'A' ? 'B' : 'A';
     return "$h.$p.$s";
+}
+
+# A raw capture upstream for the boundary suites: capture_start(PORT,
+# OWNED_RE) forks a server on 127.0.0.1:PORT that answers every request
+# with the request head it received, byte for byte but printable:
+#
+#   the request line, then each header line not named by OWNED_RE, in the
+#   order received; then "owned:" and the lines named by OWNED_RE, in the
+#   order received; then "body: ..." when there was a body.
+#
+# Lines are split as a lenient upstream splits them (at LF, CR LF), so a
+# value that smuggles a line break shows as a line of its own; any other
+# byte below 0x20, 0x7F and above is written \xNN. A path holding
+# "/status404" is answered 404 (same body); a path starting "/keep/" is
+# also kept, and "/dump" answers with every kept text ("----" between
+# them, "nothing kept" if none arrives within a second) and forgets them:
+# that is how a test sees what a subrequest whose answer nginx discards
+# (auth_request, mirror, an intercepted error) sent. Returns the pid.
+sub capture_start {
+    my ($port, $owned) = @_;
+
+    require IO::Socket::INET;
+    require IO::Select;
+
+    my $listen = IO::Socket::INET->new(LocalAddr => '127.0.0.1',
+                                       LocalPort => $port, Listen => 64,
+                                       ReuseAddr => 1)
+        or die "capture: cannot listen on 127.0.0.1:$port: $!\n";
+
+    my $pid = fork();
+    die "fork: $!\n" unless defined $pid;
+
+    if ($pid) {
+        close $listen;
+        return $pid;
+    }
+
+    my @kept;
+    my $sel = IO::Select->new($listen);
+    my $parent = getppid();
+
+    while (1) {
+        # the test that started it is gone without stopping it
+        exit 0 if getppid() != $parent;
+        next unless $sel->can_read(1);
+        my $c = $listen->accept or next;
+        my ($path, $text) = capture_read($c, $owned);
+
+        if (!defined $path) {
+            close $c;
+            next;
+        }
+
+        if ($path eq '/dump') {
+            my $deadline = time + 1;
+
+            # a subrequest may still be on its way
+            while (!@kept && time <= $deadline) {
+                next unless $sel->can_read(0.2);
+                my $k = $listen->accept or next;
+                my ($kp, $kt) = capture_read($k, $owned);
+                if (defined $kp && $kp =~ m{^/keep/}) {
+                    push @kept, $kt;
+                }
+                capture_answer($k, defined $kp && $kp =~ m{/status404}
+                                   ? 404 : 200, $kt // '');
+            }
+
+            capture_answer($c, 200, @kept ? join("----\n", @kept)
+                                          : "nothing kept\n");
+            @kept = ();
+            next;
+        }
+
+        push @kept, $text if $path =~ m{^/keep/};
+        capture_answer($c, $path =~ m{/status404} ? 404 : 200, $text);
+    }
+}
+
+sub capture_stop {
+    my $pid = shift or return;
+    kill 'TERM', $pid;
+    waitpid $pid, 0;
+}
+
+sub capture_read {
+    my ($c, $owned) = @_;
+
+    binmode $c;
+    my $sel = IO::Select->new($c);
+    my $buf = '';
+
+    while (index($buf, "\r\n\r\n") < 0) {
+        return unless $sel->can_read(5);
+        my $n = sysread $c, $buf, 65536, length $buf;
+        return unless $n;
+    }
+
+    my ($head, $body) = split /\r\n\r\n/, $buf, 2;
+    my ($len) = $head =~ /\r?\nContent-Length:[ \t]*(\d+)/i;
+
+    while (defined $len && length($body) < $len) {
+        last unless $sel->can_read(5);
+        my $n = sysread $c, $body, 65536, length $body;
+        last unless $n;
+    }
+
+    my ($line, @lines) = split /\r?\n/, $head, -1;
+    my ($path) = $line =~ /^\S+ (\S+)/;
+    $path //= '';
+    $path =~ s/\?.*//s;
+
+    my $show = sub {
+        my $s = shift;
+        $s =~ s/([^\x20-\x7e])/sprintf '\\x%02x', ord $1/ge;
+        return "$s\n";
+    };
+
+    my (@plain, @own);
+    for my $l (@lines) {
+        my ($name) = $l =~ /^([^:]*):/;
+        if (defined $name && $name =~ $owned) {
+            push @own, $l;
+        } else {
+            push @plain, $l;
+        }
+    }
+
+    my $text = join '', map { $show->($_) } $line, @plain;
+    $text .= "owned:\n" . join '', map { $show->($_) } @own;
+    $text .= 'body: ' . $show->($body) if length($body // '');
+
+    return ($path, $text);
+}
+
+sub capture_answer {
+    my ($c, $code, $text) = @_;
+    my $reason = $code == 200 ? 'OK' : 'Not Found';
+    print $c "HTTP/1.1 $code $reason\r\nContent-Type: text/plain\r\n"
+             . "Content-Length: " . length($text) . "\r\n"
+             . "Connection: close\r\n\r\n$text";
+    close $c;
 }
 
 1;

@@ -40,7 +40,7 @@ my $CurrentBlock = '';
 my %Known = map { $_ => 1 } qw(
     config http_config main_config request raw_request more_headers
     error_code response_body response_body_like response_headers
-    response_headers_like error_log no_error_log user_files timeout
+    response_headers_like error_log no_error_log user_files timeout http2
 );
 
 sub repeat_each (@) {
@@ -108,6 +108,9 @@ sub write_config ($) {
         }
     }
 
+    # "--- http2": the port speaks HTTP/2 only (prior knowledge, no TLS)
+    my $listen_opts = defined $block->http2 ? ' http2' : '';
+
     write_file("$ServRoot/conf/nginx.conf", <<"_EOC_");
 $modules
 daemon off;
@@ -136,7 +139,7 @@ http {
 $http_config
 
     server {
-        listen 127.0.0.1:$ServerPort;
+        listen 127.0.0.1:$ServerPort$listen_opts;
         server_name localhost;
         root $ServRoot/html;
 
@@ -233,8 +236,12 @@ sub read_text ($) {
     return $s // '';
 }
 
-sub build_request ($$) {
-    my ($block, $req) = @_;
+# as the real runner does: "Host: localhost" and "Connection: close" come
+# first unless more_headers gives its own, and Content-Length is added for
+# a body unless more_headers gives one; more_headers may be an array, one
+# element per request of "--- request eval"
+sub build_request ($$$) {
+    my ($block, $req, $i) = @_;
 
     if (defined $block->raw_request) {
         return expand_env($block->raw_request);
@@ -252,13 +259,17 @@ sub build_request ($$) {
     $uri   //= '/';
     $proto //= 'HTTP/1.1';
 
-    my $headers = "Host: localhost\r\nConnection: close\r\n";
+    my $more = expand_env(pick($block->more_headers, $i)) // '';
+    my $headers = '';
 
-    for my $h (lines_of(expand_env($block->more_headers))) {
+    $headers .= "Host: localhost\r\n" if $more !~ /(?:^|\n)Host:/i;
+    $headers .= "Connection: close\r\n" if $more !~ /(?:^|\n)Connection/i;
+
+    for my $h (lines_of($more)) {
         $headers .= "$h\r\n";
     }
 
-    if (length $body) {
+    if (length $body && $more !~ /(?:^|\n)Content-Length:/i) {
         $headers .= "Content-Length: " . length($body) . "\r\n";
     }
 
@@ -293,6 +304,42 @@ sub send_request ($) {
     return ($resp, undef);
 }
 
+# "--- http2": the request as the real runner sends it, through curl with
+# --http2-prior-knowledge: its headers but Connection, in their order,
+# without curl's own User-Agent and Accept
+sub send_request_h2 ($) {
+    my $raw = shift;
+
+    my ($head, $body) = split /\r\n\r\n/, $raw, 2;
+    my ($line, @headers) = split /\r\n/, $head;
+    my ($method, $uri) = split ' ', $line;
+
+    my @args = ('curl', '-i', '-sS', '--http2-prior-knowledge',
+                '-H', 'User-Agent:', '-H', 'Accept:', '-H', 'Host:',
+                '--max-time', $Timeout);
+
+    push @args, '-X', $method if $method ne 'GET';
+    push @args, map { ('-H', $_) } grep { !/^Connection\s*:/i } @headers;
+
+    if (length($body // '')) {
+        my $file = "$ServRoot/html/curl.data.bin";
+        write_file($file, $body);
+        push @args, '--data-binary', "\@$file";
+    }
+
+    push @args, "http://127.0.0.1:$ServerPort$uri";
+
+    open my $fh, '-|', @args or return (undef, "cannot run curl: $!");
+    binmode $fh;
+    local $/;
+    my $resp = <$fh>;
+    close $fh;
+
+    return (undef, "curl @args failed: $?") unless defined $resp
+                                                   && length $resp;
+    return ($resp, undef);
+}
+
 sub parse_response ($) {
     my $resp = shift;
 
@@ -301,7 +348,7 @@ sub parse_response ($) {
 
     my @lines = split /\r\n/, $head // '';
     my $status = shift @lines // '';
-    my ($code) = $status =~ m{^HTTP/\d\.\d (\d{3})};
+    my ($code) = $status =~ m{^HTTP/\d(?:\.\d)? (\d{3})};
 
     my %headers;
     for my $l (@lines) {
@@ -398,8 +445,10 @@ sub check_block ($$) {
     my @reqs = ref $reqs eq 'ARRAY' ? @$reqs : ($reqs);
     my @resps;
 
-    for my $req (@reqs) {
-        my ($resp, $serr) = send_request(build_request($block, $req));
+    for my $i (0 .. $#reqs) {
+        my $raw = build_request($block, $reqs[$i], $i);
+        my ($resp, $serr) = defined $block->http2 ? send_request_h2($raw)
+                                                  : send_request($raw);
 
         if (!defined $resp) {
             stop_nginx($pid);
