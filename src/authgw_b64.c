@@ -39,6 +39,15 @@ authgw_b64url_decoded_len(size_t len)
 }
 
 
+/* the unpadded length of n bytes */
+
+size_t
+authgw_b64url_encoded_len(size_t n)
+{
+    return (4 * n + 2) / 3;
+}
+
+
 int
 authgw_b64url_decode(unsigned char *dst, size_t *dlen,
     const unsigned char *src, size_t len)

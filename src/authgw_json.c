@@ -36,7 +36,10 @@ typedef struct {
 
 static void *authgw_json_pool_alloc(size_t size);
 static void authgw_json_pool_free(void *ptr);
-static int authgw_json_depth_ok(const unsigned char *buf, size_t len);
+static int authgw_json_shape_ok(const unsigned char *buf, size_t len,
+    size_t max_depth, size_t max_members);
+static json_t *authgw_json_load(const unsigned char *buf, size_t len,
+    int flags, const authgw_alloc_t *a);
 static int authgw_json_scalar_text(json_t *v, char *buf);
 static int authgw_json_has_control(const char *s, size_t len);
 static int authgw_json_array_text(json_t *value, const authgw_alloc_t *a,
@@ -51,13 +54,21 @@ static int authgw_json_compact(json_t *value, const authgw_alloc_t *a,
 static unsigned char  authgw_json_empty[1];
 
 
+/*
+ * Before jansson sees it: nesting no deeper than max_depth, and at most
+ * max_members members in the top-level object (colons at depth 1 outside
+ * strings), so that what it costs to parse is bounded by the caller.
+ */
+
 static int
-authgw_json_depth_ok(const unsigned char *buf, size_t len)
+authgw_json_shape_ok(const unsigned char *buf, size_t len, size_t max_depth,
+    size_t max_members)
 {
     int      in_string, escaped;
-    size_t   i, depth;
+    size_t   i, depth, members;
 
     depth = 0;
+    members = 0;
     in_string = 0;
     escaped = 0;
 
@@ -85,7 +96,7 @@ authgw_json_depth_ok(const unsigned char *buf, size_t len)
 
         case '{':
         case '[':
-            if (++depth > AUTHGW_JSON_MAX_DEPTH) {
+            if (++depth > max_depth) {
                 return 0;
             }
             break;
@@ -94,6 +105,12 @@ authgw_json_depth_ok(const unsigned char *buf, size_t len)
         case ']':
             if (depth > 0) {
                 depth--;
+            }
+            break;
+
+        case ':':
+            if (depth == 1 && ++members > max_members) {
+                return 0;
             }
             break;
 
@@ -138,14 +155,43 @@ json_t *
 authgw_json_parse(const unsigned char *buf, size_t len, int flags,
     const authgw_alloc_t *a)
 {
+    if (!authgw_json_shape_ok(buf, len, AUTHGW_JSON_MAX_DEPTH, (size_t) -1)) {
+        return NULL;
+    }
+
+    return authgw_json_load(buf, len, flags, a);
+}
+
+
+/*
+ * A JOSE protected header, parsed before any signature or tag is checked:
+ * so its size, members and depth are capped far below what makes parsing
+ * cost more than the check itself (see AUTHGW_JOSE_HEADER_MAX).
+ */
+
+json_t *
+authgw_json_parse_header(const unsigned char *buf, size_t len, int flags,
+    const authgw_alloc_t *a)
+{
+    if (len > AUTHGW_JOSE_HEADER_MAX
+        || !authgw_json_shape_ok(buf, len, AUTHGW_JOSE_DEPTH_MAX,
+                                 AUTHGW_JOSE_MEMBERS_MAX))
+    {
+        return NULL;
+    }
+
+    return authgw_json_load(buf, len, flags, a);
+}
+
+
+static json_t *
+authgw_json_load(const unsigned char *buf, size_t len, int flags,
+    const authgw_alloc_t *a)
+{
     json_t        *json;
     json_free_t    f;
     json_error_t   error;
     json_malloc_t  m;
-
-    if (!authgw_json_depth_ok(buf, len)) {
-        return NULL;
-    }
 
     if (a != NULL) {
         json_get_alloc_funcs(&m, &f);

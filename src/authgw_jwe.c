@@ -430,12 +430,18 @@ authgw_jwe_decrypt(const unsigned char *jwe, size_t len,
     p.aad = jwe;
     p.aad_len = dots[0];
 
+    /* parsed before the tag is checked: bounded like a JWS header */
+
+    if (dots[0] > authgw_b64url_encoded_len(AUTHGW_JOSE_HEADER_MAX)) {
+        return AUTHGW_BAD_USER_ID;
+    }
+
     buf = authgw_b64url_decode_alloc(a, jwe, dots[0], &hlen);
     if (buf == NULL) {
         return AUTHGW_BAD_USER_ID;
     }
 
-    header = authgw_json_parse(buf, hlen, 0, a);
+    header = authgw_json_parse_header(buf, hlen, 0, a);
     if (header == NULL) {
         return AUTHGW_BAD_USER_ID;
     }

@@ -29,9 +29,18 @@ static int authgw_jws_pkey(const authgw_key_t *key, authgw_alg_t alg,
 static int authgw_jws_digest(const authgw_key_t *key, authgw_alg_t alg,
     const unsigned char *data, size_t len, unsigned char *hash,
     unsigned int *hlen);
+static size_t authgw_jws_sig_len(const authgw_key_t *key, authgw_alg_t alg);
 static int authgw_jws_check(const authgw_key_t *key, authgw_alg_t alg,
     const unsigned char *data, size_t len, const unsigned char *sig,
     size_t slen);
+static size_t authgw_jws_candidates(authgw_key_t *const *keys, size_t nkeys,
+    json_t *kid, int alg, const authgw_key_t **first);
+static authgw_status_t authgw_jws_header(const unsigned char *seg,
+    size_t len, unsigned algs, const authgw_alloc_t *a, authgw_jws_t *jws,
+    json_t **kid);
+static authgw_status_t authgw_jws_signature(const unsigned char *token,
+    size_t len, size_t dot2, authgw_key_t *const *keys, size_t nkeys,
+    unsigned flags, json_t *kid, const authgw_alloc_t *a, authgw_jws_t *jws);
 
 
 /* the key's own digest context and digest, made at load and reused */
@@ -199,33 +208,34 @@ authgw_jws_pkey(const authgw_key_t *key, authgw_alg_t alg,
 }
 
 
+/* the exact length of a signature of this key and algorithm */
+
+static size_t
+authgw_jws_sig_len(const authgw_key_t *key, authgw_alg_t alg)
+{
+    switch (key->kty) {
+
+    case AUTHGW_KTY_OCT:
+        return (size_t) 32 + 16 * (alg - AUTHGW_HS256);
+
+    case AUTHGW_KTY_EC:
+        return 2 * key->size;
+
+    case AUTHGW_KTY_OKP:
+        return 64;
+
+    default:
+        return key->size;
+    }
+}
+
+
 static int
 authgw_jws_check(const authgw_key_t *key, authgw_alg_t alg,
     const unsigned char *data, size_t len, const unsigned char *sig,
     size_t slen)
 {
-    size_t  expect;
-
-    switch (key->kty) {
-
-    case AUTHGW_KTY_OCT:
-        expect = (size_t) 32 + 16 * (alg - AUTHGW_HS256);
-        break;
-
-    case AUTHGW_KTY_EC:
-        expect = 2 * key->size;
-        break;
-
-    case AUTHGW_KTY_OKP:
-        expect = 64;
-        break;
-
-    default:
-        expect = key->size;
-        break;
-    }
-
-    if (slen != expect) {
+    if (slen != authgw_jws_sig_len(key, alg)) {
         return 0;
     }
 
@@ -236,6 +246,43 @@ authgw_jws_check(const authgw_key_t *key, authgw_alg_t alg,
     return authgw_jws_pkey(key, alg, data, len, sig, slen);
 }
 
+
+/*
+ * The keys a token may be verified with: the one of its kid, or without a
+ * kid those that fit its alg. Returns how many, the first in *first.
+ */
+
+static size_t
+authgw_jws_candidates(authgw_key_t *const *keys, size_t nkeys, json_t *kid,
+    int alg, const authgw_key_t **first)
+{
+    size_t  i, n;
+
+    n = 0;
+    *first = NULL;
+
+    for (i = 0; i < nkeys; i++) {
+        if (kid != NULL) {
+            if (keys[i]->kid == NULL
+                || keys[i]->kid_len != json_string_length(kid)
+                || memcmp(keys[i]->kid, json_string_value(kid),
+                          keys[i]->kid_len)
+                   != 0)
+            {
+                continue;
+            }
+
+        } else if (!(keys[i]->algs & AUTHGW_ALG_BIT(alg))) {
+            continue;
+        }
+
+        if (n++ == 0) {
+            *first = keys[i];
+        }
+    }
+
+    return n;
+}
 
 
 void
@@ -251,18 +298,152 @@ authgw_jws_free(authgw_jws_t *jws)
 }
 
 
-authgw_status_t
-authgw_jws_verify(const unsigned char *token, size_t len,
-    authgw_key_t *const *keys, size_t nkeys, unsigned algs,
+/*
+ * The protected header, bounded before it is parsed: its alg (allowed),
+ * no crit, and its kid if any (a string of at most AUTHGW_KID_MAX bytes).
+ */
+
+static authgw_status_t
+authgw_jws_header(const unsigned char *seg, size_t len, unsigned algs,
+    const authgw_alloc_t *a, authgw_jws_t *jws, json_t **kid)
+{
+    int             alg;
+    size_t          blen;
+    json_t         *v;
+    unsigned char  *buf;
+
+    if (len > authgw_b64url_encoded_len(AUTHGW_JOSE_HEADER_MAX)) {
+        return AUTHGW_MALFORMED_TOKEN;
+    }
+
+    buf = authgw_b64url_decode_alloc(a, seg, len, &blen);
+    if (buf == NULL) {
+        return AUTHGW_MALFORMED_TOKEN;
+    }
+
+    jws->header = authgw_json_parse_header(buf, blen, JSON_ALLOW_NUL, a);
+    if (jws->header == NULL) {
+        return AUTHGW_MALFORMED_TOKEN;
+    }
+
+    v = json_object_get(jws->header, "alg");
+    if (!json_is_string(v)) {
+        return AUTHGW_MALFORMED_TOKEN;
+    }
+
+    /* no extension is implemented: any "crit" is refused (RFC 7515 4.1.11) */
+
+    if (json_object_get(jws->header, "crit") != NULL) {
+        return AUTHGW_MALFORMED_TOKEN;
+    }
+
+    *kid = json_object_get(jws->header, "kid");
+    if (*kid != NULL
+        && (!json_is_string(*kid)
+            || json_string_length(*kid) > AUTHGW_KID_MAX))
+    {
+        return AUTHGW_MALFORMED_TOKEN;
+    }
+
+    alg = authgw_alg_from_name(json_string_value(v), json_string_length(v));
+    if (alg < 0 || !(algs & AUTHGW_ALG_BIT(alg))) {
+        return AUTHGW_ALG_NOT_ALLOWED;
+    }
+
+    jws->alg = (authgw_alg_t) alg;
+
+    return AUTHGW_OK;
+}
+
+
+/*
+ * The signature over header.payload, with the key of the kid, or without a
+ * kid with the one key that fits the alg. Several keys are tried only with
+ * AUTHGW_VERIFY_ALL_KEYS: each is a signature check a forger gets for free.
+ */
+
+static authgw_status_t
+authgw_jws_signature(const unsigned char *token, size_t len, size_t dot2,
+    authgw_key_t *const *keys, size_t nkeys, unsigned flags, json_t *kid,
     const authgw_alloc_t *a, authgw_jws_t *jws)
 {
-    int                   alg, rc, found;
-    size_t                i, hlen, plen, slen, dot1, dot2, ndots, blen;
-    json_t               *v, *kid;
-    unsigned char        *buf;
-    const unsigned char  *sig;
-    authgw_status_t       status;
+    int                   rc;
+    size_t                i, slen;
+    unsigned char        *sig;
     const authgw_key_t   *key;
+
+    jws->candidates = authgw_jws_candidates(keys, nkeys, kid, jws->alg, &key);
+
+    if (key == NULL) {
+        return (kid != NULL) ? AUTHGW_UNKNOWN_KID : AUTHGW_ALG_NOT_ALLOWED;
+    }
+
+    if (kid == NULL && jws->candidates > 1
+        && !(flags & AUTHGW_VERIFY_ALL_KEYS))
+    {
+        return AUTHGW_UNKNOWN_KID;
+    }
+
+    /* the key type decides which algorithms it may verify */
+
+    if (!(key->algs & AUTHGW_ALG_BIT(jws->alg))) {
+        return AUTHGW_ALG_NOT_ALLOWED;
+    }
+
+    sig = authgw_b64url_decode_alloc(a, token + dot2 + 1, len - dot2 - 1,
+                                     &slen);
+    if (sig == NULL) {
+        return AUTHGW_MALFORMED_TOKEN;
+    }
+
+    for (i = 0; i < nkeys; i++) {
+
+        /* one candidate, or all of them: kids are unique in a set */
+
+        if (jws->candidates > 1) {
+            key = keys[i];
+
+            if (!(key->algs & AUTHGW_ALG_BIT(jws->alg))) {
+                continue;
+            }
+        }
+
+        rc = authgw_jws_check(key, jws->alg, token, dot2, sig, slen);
+
+        /* a refused signature leaves errors: none reaches the next request */
+
+        if (rc != 1) {
+            ERR_clear_error();
+        }
+
+        if (rc < 0) {
+            return AUTHGW_INTERNAL_ERROR;
+        }
+
+        if (rc == 1) {
+            jws->key = key;
+            return AUTHGW_OK;
+        }
+
+        if (jws->candidates == 1) {
+            break;
+        }
+    }
+
+    return AUTHGW_BAD_SIGNATURE;
+}
+
+
+authgw_status_t
+authgw_jws_verify(const unsigned char *token, size_t len,
+    authgw_key_t *const *keys, size_t nkeys, unsigned algs, unsigned flags,
+    const authgw_alloc_t *a, authgw_jws_t *jws)
+{
+    size_t                blen, dot1, dot2;
+    json_t               *kid;
+    unsigned char        *buf;
+    authgw_status_t       status;
+    const unsigned char  *p1, *p2;
 
     memset(jws, 0, sizeof(authgw_jws_t));
 
@@ -279,133 +460,39 @@ authgw_jws_verify(const unsigned char *token, size_t len,
 
     /* exactly three non-empty segments: a JWE or anything else is refused */
 
-    ndots = 0;
-    dot1 = 0;
-    dot2 = 0;
+    p1 = memchr(token, '.', len);
+    p2 = p1 ? memchr(p1 + 1, '.', len - (p1 + 1 - token)) : NULL;
 
-    for (i = 0; i < len; i++) {
-        if (token[i] == '.') {
-            if (++ndots == 1) {
-                dot1 = i;
-
-            } else {
-                dot2 = i;
-            }
-        }
-    }
-
-    if (ndots != 2 || dot1 == 0 || dot2 == dot1 + 1 || dot2 == len - 1) {
-        return AUTHGW_MALFORMED_TOKEN;
-    }
-
-    buf = authgw_b64url_decode_alloc(a, token, dot1, &blen);
-    if (buf == NULL) {
-        return AUTHGW_MALFORMED_TOKEN;
-    }
-
-    jws->header = authgw_json_parse(buf, blen, JSON_ALLOW_NUL, a);
-    if (jws->header == NULL) {
-        return AUTHGW_MALFORMED_TOKEN;
-    }
-
-    status = AUTHGW_MALFORMED_TOKEN;
-
-    v = json_object_get(jws->header, "alg");
-    if (!json_is_string(v)) {
-        goto failed;
-    }
-
-    /* no extension is implemented: any "crit" is refused (RFC 7515 4.1.11) */
-
-    if (json_object_get(jws->header, "crit") != NULL) {
-        goto failed;
-    }
-
-    kid = json_object_get(jws->header, "kid");
-    if (kid != NULL
-        && (!json_is_string(kid) || json_string_length(kid) > AUTHGW_KID_MAX))
+    if (p2 == NULL
+        || memchr(p2 + 1, '.', len - (p2 + 1 - token)) != NULL)
     {
-        goto failed;
+        return AUTHGW_MALFORMED_TOKEN;
     }
 
-    status = AUTHGW_ALG_NOT_ALLOWED;
+    dot1 = p1 - token;
+    dot2 = p2 - token;
 
-    alg = authgw_alg_from_name(json_string_value(v), json_string_length(v));
-    if (alg < 0 || !(algs & AUTHGW_ALG_BIT(alg))) {
-        goto failed;
+    if (dot1 == 0 || dot2 == dot1 + 1 || dot2 == len - 1) {
+        return AUTHGW_MALFORMED_TOKEN;
     }
 
-    jws->alg = (authgw_alg_t) alg;
+    kid = NULL;
 
-    hlen = dot1;
-    plen = dot2 - dot1 - 1;
-    slen = len - dot2 - 1;
+    status = authgw_jws_header(token, dot1, algs, a, jws, &kid);
 
-    buf = authgw_b64url_decode_alloc(a, token + dot2 + 1, slen, &blen);
-    if (buf == NULL) {
-        status = AUTHGW_MALFORMED_TOKEN;
-        goto failed;
+    if (status == AUTHGW_OK) {
+        status = authgw_jws_signature(token, len, dot2, keys, nkeys, flags,
+                                      kid, a, jws);
     }
 
-    sig = buf;
-    slen = blen;
-    found = 0;
-
-    for (i = 0; i < nkeys; i++) {
-        key = keys[i];
-
-        if (kid != NULL) {
-            if (key->kid == NULL
-                || key->kid_len != json_string_length(kid)
-                || memcmp(key->kid, json_string_value(kid), key->kid_len)
-                   != 0)
-            {
-                continue;
-            }
-
-        } else if (!(key->algs & AUTHGW_ALG_BIT(alg))) {
-            continue;
-        }
-
-        /* the key type decides which algorithms it may verify */
-
-        if (!(key->algs & AUTHGW_ALG_BIT(alg))) {
-            status = AUTHGW_ALG_NOT_ALLOWED;
-            goto failed;
-        }
-
-        found = 1;
-
-        rc = authgw_jws_check(key, (authgw_alg_t) alg, token, dot2, sig,
-                              slen);
-
-        /* a refused signature leaves errors: none reaches the next request */
-
-        if (rc != 1) {
-            ERR_clear_error();
-        }
-
-        if (rc < 0) {
-            status = AUTHGW_INTERNAL_ERROR;
-            goto failed;
-        }
-
-        if (rc == 1) {
-            jws->key = key;
-            break;
-        }
-    }
-
-    if (jws->key == NULL) {
-        status = found ? AUTHGW_BAD_SIGNATURE
-                       : (kid != NULL ? AUTHGW_UNKNOWN_KID
-                                      : AUTHGW_ALG_NOT_ALLOWED);
+    if (status != AUTHGW_OK) {
         goto failed;
     }
 
     /* only now the payload: exactly one UTF-8 JSON object */
 
-    buf = authgw_b64url_decode_alloc(a, token + hlen + 1, plen, &blen);
+    buf = authgw_b64url_decode_alloc(a, token + dot1 + 1, dot2 - dot1 - 1,
+                                     &blen);
     if (buf == NULL) {
         status = AUTHGW_MALFORMED_TOKEN;
         goto failed;

@@ -7,7 +7,8 @@ use lib '.';
 use t::Authgw;
 use Test::Nginx::Socket;
 
-plan tests => repeat_each() * (blocks() * 3);
+# TEST 46 checks two log lines
+plan tests => repeat_each() * (blocks() * 3 + 1);
 
 no_shuffle();
 run_tests();
@@ -956,7 +957,7 @@ authgw: refused: alg_not_allowed
 
 
 
-=== TEST 46: no kid: each key valid for the alg is tried (second file)
+=== TEST 46: no kid, two keys fit its alg: none is tried, unknown_kid
 --- config
     location /api {
         authgw "test";
@@ -970,10 +971,12 @@ authgw: refused: alg_not_allowed
 GET /api
 --- more_headers eval
 ::bearer(alg => 'RS256', key => 'rsa2.pem', claim => { sub => 'alice' })
---- response_body
-sub=alice
---- no_error_log
-authgw: refused
+--- error_code: 401
+--- response_headers
+WWW-Authenticate: Bearer realm="test", error="invalid_token"
+--- error_log eval
+[qr/authgw: a token without kid fits 2 keys; only one is tried unless authgw_try_all_keys is on/,
+ qr/authgw: refused: unknown_kid/]
 
 
 
@@ -1139,3 +1142,172 @@ GET /api
 WWW-Authenticate: Bearer realm="test", error="invalid_token"
 --- error_log
 authgw: refused: bad_signature
+
+
+
+=== TEST 55: no kid, two keys fit, authgw_try_all_keys on: each is tried
+--- config
+    location /api {
+        authgw "test";
+        authgw_key_file $TEST_NGINX_KEYS/rsa.pub.pem;
+        authgw_key_file $TEST_NGINX_KEYS/rsa2.pub.pem;
+        authgw_try_all_keys on;
+        proxy_set_header X-Sub $authgw_claim_sub;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/_echo;
+    }
+    location = /_echo { return 200 "sub=$http_x_sub\n"; }
+--- request
+GET /api
+--- more_headers eval
+::bearer(alg => 'RS256', key => 'rsa2.pem', claim => { sub => 'alice' })
+--- response_body
+sub=alice
+--- no_error_log
+authgw: refused
+
+
+
+=== TEST 56: no kid, two keys fit, authgw_try_all_keys on, none signed it
+--- config
+    location /api {
+        authgw "test";
+        authgw_key_file $TEST_NGINX_KEYS/rsa.pub.pem;
+        authgw_key_file $TEST_NGINX_KEYS/rsa2.pub.pem;
+        authgw_try_all_keys on;
+        proxy_set_header X-Sub $authgw_claim_sub;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/_echo;
+    }
+    location = /_echo { return 200 "sub=$http_x_sub\n"; }
+--- request
+GET /api
+--- more_headers eval
+my $t = ::tok(alg => 'RS256', key => 'rsa2.pem', claim => { sub => 'alice' }); substr($t, -5, 1) = substr($t, -5, 1) eq 'A' ? 'B' : 'A'; "Authorization: Bearer $t"
+--- error_code: 401
+--- response_headers
+WWW-Authenticate: Bearer realm="test", error="invalid_token"
+--- error_log
+authgw: refused: bad_signature
+
+
+
+=== TEST 57: a protected header of 16 members and 1024 bytes is parsed
+--- config
+    location /api {
+        authgw "test";
+        authgw_key_file $TEST_NGINX_KEYS/jwks.json;
+        proxy_set_header X-Sub $authgw_claim_sub;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/_echo;
+    }
+    location = /_echo { return 200 "sub=$http_x_sub\n"; }
+--- request
+GET /api
+--- more_headers eval
+my $h = '{"alg":"ES256","kid":"ec-1"'; $h .= qq(,"m$_":1) for 1 .. 13; $h .= ',"pad":"' . ('x' x (1024 - length($h) - 10)) . '"}'; die length $h if length $h != 1024; ::bearer(alg => 'ES256', key => 'ec256.pem', raw_header => $h, claim => { sub => 'alice' })
+--- response_body
+sub=alice
+--- no_error_log
+authgw: refused
+
+
+
+=== TEST 58: a protected header of 1025 bytes is refused before it is parsed
+--- config
+    location /api {
+        authgw "test";
+        authgw_key_file $TEST_NGINX_KEYS/jwks.json;
+        proxy_set_header X-Sub $authgw_claim_sub;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/_echo;
+    }
+    location = /_echo { return 200 "sub=$http_x_sub\n"; }
+--- request
+GET /api
+--- more_headers eval
+my $h = '{"alg":"ES256","kid":"ec-1","pad":"' . ('x' x 990) . '"}'; $h =~ s/"pad":"/"pad":"x/ while length $h < 1025; ::bearer(alg => 'ES256', key => 'ec256.pem', raw_header => $h, claim => { sub => 'alice' })
+--- error_code: 401
+--- response_headers
+WWW-Authenticate: Bearer realm="test", error="invalid_token"
+--- error_log
+authgw: refused: malformed_token
+
+
+
+=== TEST 59: a protected header of 17 members is refused before it is parsed
+--- config
+    location /api {
+        authgw "test";
+        authgw_key_file $TEST_NGINX_KEYS/jwks.json;
+        proxy_set_header X-Sub $authgw_claim_sub;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/_echo;
+    }
+    location = /_echo { return 200 "sub=$http_x_sub\n"; }
+--- request
+GET /api
+--- more_headers eval
+my $h = '{"alg":"ES256","kid":"ec-1"'; $h .= qq(,"m$_":1) for 1 .. 15; $h .= '}'; ::bearer(alg => 'ES256', key => 'ec256.pem', raw_header => $h, claim => { sub => 'alice' })
+--- error_code: 401
+--- response_headers
+WWW-Authenticate: Bearer realm="test", error="invalid_token"
+--- error_log
+authgw: refused: malformed_token
+
+
+
+=== TEST 60: a forged 5 KB header of 230 small members is refused unparsed
+--- config
+    location /api {
+        authgw "test";
+        authgw_key_file $TEST_NGINX_KEYS/jwks.json;
+        proxy_set_header X-Sub $authgw_claim_sub;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/_echo;
+    }
+    location = /_echo { return 200 "sub=$http_x_sub\n"; }
+--- request
+GET /api
+--- more_headers eval
+my $h = '{"alg":"ES256","kid":"ec-1"'; $h .= qq(,"a$_":[]) for 1 .. 230; $h .= '}'; ::bearer(alg => 'ES256', key => 'ec256.pem', raw_header => $h, claim => { sub => 'alice' })
+--- error_code: 401
+--- response_headers
+WWW-Authenticate: Bearer realm="test", error="invalid_token"
+--- error_log
+authgw: refused: malformed_token
+
+
+
+=== TEST 61: a protected header nested 4 deep is refused before it is parsed
+--- config
+    location /api {
+        authgw "test";
+        authgw_key_file $TEST_NGINX_KEYS/jwks.json;
+        proxy_set_header X-Sub $authgw_claim_sub;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/_echo;
+    }
+    location = /_echo { return 200 "sub=$http_x_sub\n"; }
+--- request
+GET /api
+--- more_headers eval
+::bearer(alg => 'ES256', key => 'ec256.pem', raw_header => '{"alg":"ES256","kid":"ec-1","x":[[[1]]]}', claim => { sub => 'alice' })
+--- error_code: 401
+--- response_headers
+WWW-Authenticate: Bearer realm="test", error="invalid_token"
+--- error_log
+authgw: refused: malformed_token
+
+
+
+=== TEST 62: a protected header nested 3 deep is parsed
+--- config
+    location /api {
+        authgw "test";
+        authgw_key_file $TEST_NGINX_KEYS/jwks.json;
+        proxy_set_header X-Sub $authgw_claim_sub;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/_echo;
+    }
+    location = /_echo { return 200 "sub=$http_x_sub\n"; }
+--- request
+GET /api
+--- more_headers eval
+::bearer(alg => 'ES256', key => 'ec256.pem', raw_header => '{"alg":"ES256","kid":"ec-1","x":[[1]]}', claim => { sub => 'alice' })
+--- response_body
+sub=alice
+--- no_error_log
+authgw: refused

@@ -128,7 +128,7 @@ step_verify(bench_t *b)
     authgw_jws_t   jws;
 
     ok = authgw_jws_verify((const unsigned char *) b->token, b->len, b->keys,
-                           b->nkeys, AUTHGW_ALGS_ALL, &b->a, &jws)
+                           b->nkeys, AUTHGW_ALGS_ALL, 0, &b->a, &jws)
          == AUTHGW_OK
          && authgw_claims_check(jws.payload, &b->policy, time(NULL))
             == AUTHGW_OK;
@@ -224,7 +224,7 @@ prepare(bench_t *b)
     b->arena.used = 0;
 
     if (authgw_jws_verify((const unsigned char *) b->token, b->len, b->keys,
-                          b->nkeys, AUTHGW_ALGS_ALL, &b->a, &jws)
+                          b->nkeys, AUTHGW_ALGS_ALL, 0, &b->a, &jws)
         != AUTHGW_OK)
     {
         fprintf(stderr, "core-bench: the token does not verify\n");

@@ -218,7 +218,8 @@ fuzz_one(const uint8_t *data, size_t size)
 
     rc = authgw_jws_verify((unsigned char *) token, strlen(token),
                            diff_keys[mode].keys, diff_keys[mode].nkeys,
-                           AUTHGW_ALGS_ALL, &fuzz_alloc, &jws);
+                           AUTHGW_ALGS_ALL, AUTHGW_VERIFY_ALL_KEYS,
+                           &fuzz_alloc, &jws);
 
     jwt = NULL;
     lib = jwt_decode(&jwt, token, diff_pubtext[mode],

@@ -72,8 +72,8 @@ fuzz_one(const uint8_t *data, size_t size)
     }
 
     rc = authgw_jws_verify((unsigned char *) token, len, fuzz_sig_keys.keys,
-                           fuzz_sig_keys.nkeys, AUTHGW_ALGS_ALL, &fuzz_alloc,
-                           &jws);
+                           fuzz_sig_keys.nkeys, AUTHGW_ALGS_ALL, 0,
+                           &fuzz_alloc, &jws);
 
     if (rc == AUTHGW_OK) {
         iss.data = (const unsigned char *) "i";

@@ -16,6 +16,7 @@
 
 #include <openssl/ecdsa.h>
 #include <openssl/pem.h>
+#include <openssl/rand.h>
 
 #include "../../src/authgw.h"
 #include "../../tools/jwe.h"
@@ -267,7 +268,7 @@ verify(const char *token, test_keys_t k, unsigned algs, authgw_jws_t *jws)
     test_pool_reset();
 
     rc = authgw_jws_verify((const unsigned char *) token, strlen(token),
-                           k.keys, k.nkeys, algs, &alloc, jws);
+                           k.keys, k.nkeys, algs, 0, &alloc, jws);
 
     return rc;
 }
@@ -2096,6 +2097,132 @@ test_json_pool(void **state)
 }
 
 
+/*
+ * Work before a signature or tag is checked is bounded (issue 15): the
+ * protected header's size, members and depth; a kid-less token tries one
+ * key unless AUTHGW_VERIFY_ALL_KEYS says otherwise.
+ */
+
+static void
+test_jose_bounds(void **state)
+{
+    char          *t, jwks[512], s1[64], s2[64], h[1100], *jwe, extra[256];
+    size_t         i, n;
+    test_keys_t    k, one, uk;
+    authgw_jws_t   jws;
+
+    static const unsigned char  secret2[32] =
+        "fedcba9876543210fedcba9876543210";
+
+    (void) state;
+
+    authgw_b64url_encode(s1, secret, 32);
+    s1[43] = '\0';
+    authgw_b64url_encode(s2, secret2, 32);
+    s2[43] = '\0';
+    snprintf(jwks, sizeof(jwks),
+             "{\"keys\":[{\"kty\":\"oct\",\"kid\":\"a\",\"k\":\"%s\"},"
+             "{\"kty\":\"oct\",\"kid\":\"b\",\"k\":\"%s\"}]}", s1, s2);
+    k = load(jwks, -1);
+
+    /* no kid, two keys fit: none is tried, unless all may be */
+
+    t = hs256_token("{\"alg\":\"HS256\"}", "{\"sub\":\"a\"}", secret2, 32);
+    assert_int_equal(verify(t, k, AUTHGW_ALGS_ALL, &jws), AUTHGW_UNKNOWN_KID);
+    assert_int_equal(jws.candidates, 2);
+
+    test_pool_reset();
+    assert_int_equal(authgw_jws_verify((unsigned char *) t, strlen(t), k.keys,
+                                       k.nkeys, AUTHGW_ALGS_ALL,
+                                       AUTHGW_VERIFY_ALL_KEYS, &alloc, &jws),
+                     AUTHGW_OK);
+    authgw_jws_free(&jws);
+    free(t);
+
+    /* with its kid: the one key */
+
+    t = hs256_token("{\"alg\":\"HS256\",\"kid\":\"b\"}", "{\"sub\":\"a\"}",
+                    secret2, 32);
+    assert_int_equal(verify(t, k, AUTHGW_ALGS_ALL, &jws), AUTHGW_OK);
+    assert_int_equal(jws.candidates, 1);
+    authgw_jws_free(&jws);
+    free(t);
+    authgw_keys_free(k.keys, k.nkeys);
+
+    /* the header: 16 members pass, 17 do not; 1024 bytes, not 1025 */
+
+    snprintf(jwks, sizeof(jwks), "{\"kty\":\"oct\",\"k\":\"%s\"}", s1);
+    one = load(jwks, -1);
+
+    for (n = AUTHGW_JOSE_MEMBERS_MAX; n <= AUTHGW_JOSE_MEMBERS_MAX + 1; n++)
+    {
+        strcpy(h, "{\"alg\":\"HS256\"");
+
+        for (i = 1; i < n; i++) {
+            sprintf(h + strlen(h), ",\"m%zu\":%zu", i, i);
+        }
+
+        strcat(h, "}");
+        t = hs256_token(h, "{\"sub\":\"a\"}", secret, 32);
+        assert_int_equal(verify(t, one, AUTHGW_ALGS_ALL, &jws),
+                         n == AUTHGW_JOSE_MEMBERS_MAX
+                         ? AUTHGW_OK : AUTHGW_MALFORMED_TOKEN);
+        authgw_jws_free(&jws);
+        free(t);
+    }
+
+    for (n = AUTHGW_JOSE_HEADER_MAX; n <= AUTHGW_JOSE_HEADER_MAX + 1; n++) {
+        strcpy(h, "{\"alg\":\"HS256\",\"p\":\"");
+        memset(h + strlen(h), 'x', n - strlen(h) - 2);
+        strcpy(h + n - 2, "\"}");
+        assert_int_equal(strlen(h), n);
+
+        t = hs256_token(h, "{\"sub\":\"a\"}", secret, 32);
+        assert_int_equal(verify(t, one, AUTHGW_ALGS_ALL, &jws),
+                         n == AUTHGW_JOSE_HEADER_MAX
+                         ? AUTHGW_OK : AUTHGW_MALFORMED_TOKEN);
+        authgw_jws_free(&jws);
+        free(t);
+    }
+
+    t = hs256_token("{\"alg\":\"HS256\",\"x\":[[1]]}", "{\"sub\":\"a\"}",
+                    secret, 32);
+    assert_int_equal(verify(t, one, AUTHGW_ALGS_ALL, &jws), AUTHGW_OK);
+    authgw_jws_free(&jws);
+    free(t);
+
+    t = hs256_token("{\"alg\":\"HS256\",\"x\":[[[1]]]}", "{\"sub\":\"a\"}",
+                    secret, 32);
+    assert_int_equal(verify(t, one, AUTHGW_ALGS_ALL, &jws),
+                     AUTHGW_MALFORMED_TOKEN);
+    free(t);
+    authgw_keys_free(one.keys, one.nkeys);
+
+    /* the user id JWE header: the same bound, the same single refusal */
+
+    uk = enc_keys(k64, 32, NULL);
+
+    for (n = 14; n <= 15; n++) {
+        strcpy(extra, "{");
+
+        for (i = 0; i < n; i++) {
+            sprintf(extra + strlen(extra), "%s\"m%zu\":1", i ? "," : "", i);
+        }
+
+        strcat(extra, "}");
+
+        jwe = tool_jwe_encrypt("dir", "A256GCM", k64, 32, NULL, extra,
+                               (const unsigned char *) "alice", 5, 12, 0);
+        assert_non_null(jwe);
+        assert_int_equal(decrypt(jwe, uk, n == 14 ? "alice" : NULL),
+                         n == 14 ? AUTHGW_OK : AUTHGW_BAD_USER_ID);
+        free(jwe);
+    }
+
+    authgw_keys_free(uk.keys, uk.nkeys);
+}
+
+
 int
 main(void)
 {
@@ -2122,6 +2249,7 @@ main(void)
         cmocka_unit_test(test_claim_pointer),
         cmocka_unit_test(test_cache_lru),
         cmocka_unit_test(test_json_pool),
+        cmocka_unit_test(test_jose_bounds),
     };
 
     return cmocka_run_group_tests(tests, NULL, test_pool_free);
