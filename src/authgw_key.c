@@ -11,11 +11,13 @@
 #endif
 
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/asn1.h>
 #include <openssl/core_names.h>
 #include <openssl/decoder.h>
 #include <openssl/ec.h>
@@ -60,6 +62,9 @@ static int authgw_key_json(authgw_key_list_t *l, const unsigned char *buf,
     size_t len, const unsigned char *kid, size_t kid_len, int alg);
 static int authgw_key_jwk(authgw_key_list_t *l, json_t *jwk, int alg,
     authgw_key_t **out);
+static const char *authgw_key_encoded(const unsigned char *buf, size_t len);
+static const char *authgw_key_der(const unsigned char *buf, size_t len);
+static int authgw_key_text(const unsigned char *buf, size_t len);
 static int authgw_key_jwk_b64(authgw_key_list_t *l, json_t *jwk,
     const char *name, unsigned char **out, size_t *len);
 static EVP_PKEY *authgw_key_jwk_rsa(authgw_key_list_t *l, json_t *jwk);
@@ -1025,6 +1030,138 @@ authgw_key_json(authgw_key_list_t *l, const unsigned char *buf, size_t len,
 }
 
 
+/*
+ * What a file given as a raw HMAC secret holds when it is a key or a
+ * certificate in any encoding, or NULL. alg=HS256 on a public key's file
+ * would make its text, which anyone may have, the secret that verifies
+ * tokens. A binary secret that happens to begin with "{" is still taken:
+ * a JWK is text.
+ */
+
+static const char *
+authgw_key_encoded(const unsigned char *buf, size_t len)
+{
+    int      object;
+    size_t   i;
+    json_t  *json;
+
+    if (memmem(buf, len, "-----BEGIN ", 11) != NULL) {
+        return "a PEM block";
+    }
+
+    json = json_loadb((const char *) buf, len, 0, NULL);
+    if (json != NULL) {
+        object = json_is_object(json);
+        json_decref(json);
+
+        if (object) {
+            return "a JWK or JWKS";
+        }
+    }
+
+    for (i = 0; i < len && (buf[i] == ' ' || buf[i] == '\t'
+                            || buf[i] == '\r' || buf[i] == '\n');
+         i++)
+    {
+        /* void */
+    }
+
+    if (i < len && buf[i] == '{' && authgw_key_text(buf, len)) {
+        return "JSON text (a JWK or JWKS)";
+    }
+
+    return authgw_key_der(buf, len);
+}
+
+
+/* DER that OpenSSL parses, spanning the whole buffer, or NULL */
+
+static const char *
+authgw_key_der(const unsigned char *buf, size_t len)
+{
+    int                    whole;
+    long                   n;
+    X509                  *x509;
+    EVP_PKEY              *pkey;
+    const char            *what;
+    const unsigned char   *p;
+    STACK_OF(ASN1_TYPE)   *seq;
+
+    if (len > LONG_MAX) {
+        return NULL;
+    }
+
+    n = (long) len;
+    what = NULL;
+
+    p = buf;
+    x509 = d2i_X509(NULL, &p, n);
+    whole = (x509 != NULL && p == buf + len);
+    X509_free(x509);
+
+    if (whole) {
+        what = "a DER certificate";
+        goto done;
+    }
+
+    p = buf;
+    pkey = d2i_PUBKEY(NULL, &p, n);
+    whole = (pkey != NULL && p == buf + len);
+    EVP_PKEY_free(pkey);
+
+    if (whole) {
+        what = "a DER public key";
+        goto done;
+    }
+
+    p = buf;
+    pkey = d2i_AutoPrivateKey(NULL, &p, n);
+    whole = (pkey != NULL && p == buf + len);
+    EVP_PKEY_free(pkey);
+
+    if (whole) {
+        what = "a DER private key";
+        goto done;
+    }
+
+    /* any other DER structure: PKCS#1, a request, a CRL, parameters */
+
+    p = buf;
+    seq = d2i_ASN1_SEQUENCE_ANY(NULL, &p, n);
+    whole = (seq != NULL && p == buf + len);
+    sk_ASN1_TYPE_pop_free(seq, ASN1_TYPE_free);
+
+    if (whole) {
+        what = "a DER structure";
+    }
+
+done:
+
+    ERR_clear_error();
+
+    return what;
+}
+
+
+/* 1: printable ASCII and white space only, as a JWK's text is */
+
+static int
+authgw_key_text(const unsigned char *buf, size_t len)
+{
+    size_t  i;
+
+    for (i = 0; i < len; i++) {
+        if ((buf[i] < 0x20 || buf[i] > 0x7e)
+            && buf[i] != '\t' && buf[i] != '\r' && buf[i] != '\n')
+        {
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+
 int
 authgw_key_load_buf(const unsigned char *buf, size_t len,
     const unsigned char *kid, size_t kid_len, int alg, authgw_key_t ***keys,
@@ -1032,6 +1169,7 @@ authgw_key_load_buf(const unsigned char *buf, size_t len,
 {
     int                 rc;
     size_t              i;
+    const char         *what;
     authgw_key_t       *key;
     authgw_key_list_t   l;
 
@@ -1049,7 +1187,14 @@ authgw_key_load_buf(const unsigned char *buf, size_t len,
 
     if (alg >= 0 && (AUTHGW_ALG_BIT(alg) & AUTHGW_ALGS_HS)) {
 
-        /* a raw secret: the file's bytes as they are */
+        /* a raw secret: the file's bytes as they are, unless a key's */
+
+        what = authgw_key_encoded(buf, len);
+        if (what != NULL) {
+            return authgw_key_fail(&l, "is %s; alg=%s takes a raw HMAC "
+                                   "secret, never a key or certificate",
+                                   what, authgw_alg_name(alg));
+        }
 
         key = authgw_key_new(AUTHGW_KTY_OCT);
         if (key == NULL) {

@@ -1,7 +1,8 @@
-# nginx -t with the module loaded: every kind of bad key file, and every
-# misuse of a directive (remote keys and authgw_status too), fails the
-# test naming the file and the reason;
-# good files pass. Plain Test::More, so it runs with any Test::Nginx.
+# nginx -t with the module loaded: every kind of bad key file (a key or
+# certificate given as a raw HMAC secret too), and every misuse of a
+# directive (remote keys and authgw_status too), fails the test naming the
+# file and the reason; good files pass. Plain Test::More, so it runs with
+# any Test::Nginx.
 
 use strict;
 use warnings;
@@ -61,6 +62,32 @@ my @bad = (
     [ 'a truncated JWK',         "$keys/bad-truncated.jwk",   'invalid JSON' ],
     [ 'alg= that does not fit the key', "$keys/rsa.pub.pem alg=ES256", 'does not fit the key type' ],
     [ 'kid= on a JWKS',          "$keys/jwks.json kid=x",      'kid= cannot be used with a JWKS' ],
+
+    # a key or certificate file given as a raw HMAC secret (alg=HS*): its
+    # text, which anyone may have, would verify HS tokens
+    [ 'a PEM public key as an HMAC secret',
+                                 "$keys/rsa.pub.pem alg=HS256",
+                                 'is a PEM block; alg=HS256 takes a raw HMAC secret, never a key or certificate' ],
+    [ 'a PEM public key without its final newline as an HMAC secret',
+                                 "$keys/rsa.pub.nonl.pem alg=HS256", 'is a PEM block' ],
+    [ 'a PKCS#1 PEM public key as an HMAC secret',
+                                 "$keys/rsa.pub.pkcs1.pem alg=HS384", 'is a PEM block; alg=HS384' ],
+    [ 'an EC PEM public key as an HMAC secret',
+                                 "$keys/ec256.pub.pem alg=HS256", 'is a PEM block' ],
+    [ 'a PEM certificate as an HMAC secret',
+                                 "$keys/rsa.crt alg=HS256",    'is a PEM block' ],
+    [ 'a PEM private key as an HMAC secret',
+                                 "$keys/rsa.pem alg=HS512",    'is a PEM block; alg=HS512' ],
+    [ 'a JWK as an HMAC secret', "$keys/rsa.jwk alg=HS256",    'is a JWK or JWKS' ],
+    [ 'an oct JWK as an HMAC secret',
+                                 "$keys/oct.jwk alg=HS512",    'is a JWK or JWKS' ],
+    [ 'a JWKS as an HMAC secret', "$keys/jwks.json alg=HS256", 'is a JWK or JWKS' ],
+    [ 'a DER public key as an HMAC secret',
+                                 "$keys/rsa.pub.der alg=HS256", 'is a DER public key' ],
+    [ 'an Ed25519 DER public key (44 bytes) as an HMAC secret',
+                                 "$keys/ed25519.pub.der alg=HS256", 'is a DER public key' ],
+    [ 'a DER certificate as an HMAC secret',
+                                 "$keys/rsa.crt.der alg=HS256", 'is a DER certificate' ],
 );
 
 my @good = qw(rsa.pub.pem rsa.pub.pkcs1.pem rsa.crt rsa.jwk jwks.json

@@ -5,10 +5,25 @@
 
 set -e
 
-T=$1
-D=$2
+# absolute paths: the keys are made from inside the folder
+T=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+mkdir -p "$2"
+D=$(cd "$2" && pwd)
 
-[ -f "$D/.done" ] && exit 0
+# encodings derived from the keys made below, made where missing, so that
+# a keys folder from before they were added gets them too (written under a
+# temporary name: a suite running meanwhile never reads half a file)
+derive() {
+    if [ ! -f "$D/rsa.crt.der" ]; then
+        openssl x509 -in "$D/rsa.crt" -outform DER -out "$D/rsa.crt.der.$$"
+        mv "$D/rsa.crt.der.$$" "$D/rsa.crt.der"
+    fi
+}
+
+if [ -f "$D/.done" ]; then
+    derive
+    exit 0
+fi
 
 rm -rf "$D"
 mkdir -p "$D"
@@ -70,3 +85,4 @@ printf '{"kty":"oct","k":"AAAA","k":"AAAA"}' > bad-dupmember.jwk
 printf '{"kty":"RSA","n":"AQAB"' > bad-truncated.jwk
 
 touch .done
+derive

@@ -889,6 +889,204 @@ test_key_loading(void **state)
 }
 
 
+/* a raw HMAC secret (alg=HS256) is refused when it is a key's encoding */
+
+static void
+secret_refused(const void *buf, size_t len, const char *what)
+{
+    char            err[256];
+    size_t          n;
+    authgw_key_t  **keys;
+
+    if (authgw_key_load_buf(buf, len, NULL, 0, AUTHGW_HS256, &keys, &n, err,
+                            sizeof(err))
+        == 0)
+    {
+        authgw_keys_free(keys, n);
+        fail_msg("%s loaded as an HMAC secret", what);
+    }
+
+    if (strstr(err, what) == NULL || strstr(err, "alg=HS256") == NULL) {
+        fail_msg("\"%s\" does not say \"%s\"", err, what);
+    }
+}
+
+
+static void
+secret_accepted(const unsigned char *buf, size_t len)
+{
+    char            err[256];
+    size_t          n;
+    authgw_key_t  **keys;
+
+    if (authgw_key_load_buf(buf, len, NULL, 0, AUTHGW_HS256, &keys, &n, err,
+                            sizeof(err))
+        != 0)
+    {
+        fail_msg("a secret of %zu bytes refused: %s", len, err);
+    }
+
+    assert_int_equal(n, 1);
+    assert_int_equal(keys[0]->algs, AUTHGW_ALG_BIT(AUTHGW_HS256));
+    authgw_keys_free(keys, n);
+}
+
+
+/* the PEM text BIO holds, with "pad" before it */
+
+static void
+secret_refused_pem(BIO *bio, const char *pad, const char *what)
+{
+    char    *pem, *text;
+    long     len;
+    size_t   plen;
+
+    len = BIO_get_mem_data(bio, &pem);
+    assert_true(len > 0);
+
+    plen = strlen(pad);
+    text = malloc(plen + (size_t) len);
+    assert_non_null(text);
+    memcpy(text, pad, plen);
+    memcpy(text + plen, pem, (size_t) len);
+
+    secret_refused(text, plen + (size_t) len, what);
+
+    free(text);
+    BIO_free(bio);
+}
+
+
+static X509 *
+self_signed(EVP_PKEY *pkey)
+{
+    X509  *x509;
+
+    x509 = X509_new();
+    assert_non_null(x509);
+
+    assert_int_equal(X509_set_version(x509, X509_VERSION_3), 1);
+    assert_int_equal(ASN1_INTEGER_set(X509_get_serialNumber(x509), 1), 1);
+    assert_non_null(X509_gmtime_adj(X509_getm_notBefore(x509), 0));
+    assert_non_null(X509_gmtime_adj(X509_getm_notAfter(x509), 3600));
+    assert_int_equal(X509_NAME_add_entry_by_txt(X509_get_subject_name(x509),
+                                                "CN", MBSTRING_ASC,
+                                                (unsigned char *) "authgw",
+                                                -1, -1, 0), 1);
+    assert_int_equal(X509_set_issuer_name(x509, X509_get_subject_name(x509)),
+                     1);
+    assert_int_equal(X509_set_pubkey(x509, pkey), 1);
+    assert_true(X509_sign(x509, pkey, EVP_sha256()) > 0);
+
+    return x509;
+}
+
+
+static void
+test_secret_not_a_key(void **state)
+{
+    int             n;
+    BIO            *bio;
+    X509           *x509;
+    EVP_PKEY       *pkey;
+    const char     *jwk;
+    unsigned char  *der, raw[32];
+
+    (void) state;
+
+    pkey = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+    assert_non_null(pkey);
+    x509 = self_signed(pkey);
+
+    /* PEM: a public key, a certificate, a private key, after white space */
+
+    bio = BIO_new(BIO_s_mem());
+    assert_int_equal(PEM_write_bio_PUBKEY(bio, pkey), 1);
+    secret_refused_pem(bio, "", "a PEM block");
+
+    bio = BIO_new(BIO_s_mem());
+    assert_int_equal(PEM_write_bio_X509(bio, x509), 1);
+    secret_refused_pem(bio, "", "a PEM block");
+
+    bio = BIO_new(BIO_s_mem());
+    assert_int_equal(PEM_write_bio_PrivateKey(bio, pkey, NULL, NULL, 0, NULL,
+                                              NULL), 1);
+    secret_refused_pem(bio, "", "a PEM block");
+
+    bio = BIO_new(BIO_s_mem());
+    assert_int_equal(PEM_write_bio_PUBKEY(bio, pkey), 1);
+    secret_refused_pem(bio, " \r\n\t\n", "a PEM block");
+
+    /* a PEM block after other text */
+
+    bio = BIO_new(BIO_s_mem());
+    assert_true(BIO_puts(bio, "the key:\n") > 0);
+    assert_int_equal(PEM_write_bio_PUBKEY(bio, pkey), 1);
+    secret_refused_pem(bio, "", "a PEM block");
+
+    /* JWK and JWKS (RFC 7515 A.3's public key), and JSON that is not */
+
+    jwk = "{\"kty\":\"EC\",\"crv\":\"P-256\",\"x\":\"f83OJ3D2xF1Bg8vub9tLe1gHMz"
+          "V76e8Tus9uPHvRVEU\",\"y\":\"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIW"
+          "I5a0\"}";
+    secret_refused(jwk, strlen(jwk), "a JWK or JWKS");
+
+    jwk = "\n {\"keys\":[{\"kty\":\"EC\",\"crv\":\"P-256\",\"x\":\"f83OJ3D2xF"
+          "1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU\",\"y\":\"x_FEzRu9m36HLN_tue659L"
+          "NpXW6pCyStikYjKIWI5a0\"}]}\n";
+    secret_refused(jwk, strlen(jwk), "a JWK or JWKS");
+
+    jwk = "  {\"kty\":\"oct\",\"k\":\"MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlh\",";
+    secret_refused(jwk, strlen(jwk), "JSON text");
+
+    /* DER: SubjectPublicKeyInfo, a certificate, a private key */
+
+    der = NULL;
+    n = i2d_PUBKEY(pkey, &der);
+    assert_true(n > 0);
+    secret_refused(der, (size_t) n, "a DER public key");
+    OPENSSL_free(der);
+
+    der = NULL;
+    n = i2d_X509(x509, &der);
+    assert_true(n > 0);
+    secret_refused(der, (size_t) n, "a DER certificate");
+    OPENSSL_free(der);
+
+    der = NULL;
+    n = i2d_PrivateKey(pkey, &der);
+    assert_true(n > 0);
+    secret_refused(der, (size_t) n, "a DER private key");
+    OPENSSL_free(der);
+
+    X509_free(x509);
+    EVP_PKEY_free(pkey);
+
+    /* any other DER structure: an RSA public key in PKCS#1 */
+
+    pkey = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t) 2048);
+    assert_non_null(pkey);
+    der = NULL;
+    n = i2d_PublicKey(pkey, &der);
+    assert_true(n > 0);
+    secret_refused(der, (size_t) n, "a DER structure");
+    OPENSSL_free(der);
+    EVP_PKEY_free(pkey);
+
+    /* a random secret still loads, even one that begins with "{" */
+
+    assert_int_equal(RAND_bytes(raw, sizeof(raw)), 1);
+    secret_accepted(raw, sizeof(raw));
+
+    raw[0] = '{';
+    raw[1] = 0x80;
+    secret_accepted(raw, sizeof(raw));
+
+    secret_accepted((const unsigned char *) "0123456789abcdef0123456789abcdef",
+                    32);
+}
+
+
 static void
 test_claims(void **state)
 {
@@ -2236,6 +2434,7 @@ main(void)
         cmocka_unit_test(test_ecdsa_ranges),
         cmocka_unit_test(test_rsa_lengths),
         cmocka_unit_test(test_key_loading),
+        cmocka_unit_test(test_secret_not_a_key),
         cmocka_unit_test(test_claims),
         cmocka_unit_test(test_json_text),
         cmocka_unit_test(test_json_text_exact),
