@@ -112,7 +112,13 @@ fuzz-short: fuzz-build fuzz-seeds
 keys: $(TOOL)
 	sh t/gen-keys.sh $(TOOL) $(B)/keys
 
-# the real Test::Nginx is used where it is installed, t/lib/ elsewhere
+# The real Test::Nginx where perl finds it (on the user's own PERL5LIB
+# too, as a local::lib install is): that PERL5LIB is kept as it is.
+# Elsewhere the runner in t/lib, ahead of the user's PERL5LIB.
+TEST_PERL5LIB = $$(if perl -MTest::Nginx::Socket -e1 2>/dev/null; \
+                   then echo "$$PERL5LIB"; \
+                   else echo "$(CURDIR)/t/lib$${PERL5LIB:+:$$PERL5LIB}"; fi)
+
 prove: module keys
 	cd $(CURDIR) && \
 	TEST_NGINX_BINARY=$(NGINX_BIN) \
@@ -120,8 +126,7 @@ prove: module keys
 	TEST_NGINX_KEYS=$(B)/keys \
 	AUTHGW_TOKEN=$(TOOL) \
 	AUTHGW_BUILD=$(B) \
-	PERL5LIB=$$(perl -MTest::Nginx::Socket -e1 2>/dev/null \
-	            || echo $(CURDIR)/t/lib) \
+	PERL5LIB="$(TEST_PERL5LIB)" \
 	prove -r t/
 
 # the suites against nginx and the module built with ASan and UBSan (from
@@ -146,8 +151,7 @@ test-asan: deps
 	TEST_NGINX_LOAD_MODULES=$(ASAN_DIR)/nginx/objs/ngx_http_authgw_module.so \
 	TEST_NGINX_KEYS=$(B)/keys \
 	AUTHGW_TOKEN=$(TOOL) \
-	PERL5LIB=$$(perl -MTest::Nginx::Socket -e1 2>/dev/null \
-	            || echo $(CURDIR)/t/lib) \
+	PERL5LIB="$(TEST_PERL5LIB)" \
 	prove $(filter-out t/120-demo.t,$(wildcard t/*.t))
 	@n=$$(ls $(ASAN_DIR)/reports | wc -l); \
 	echo "test-asan: $$n sanitizer reports"; \
@@ -189,8 +193,7 @@ test-valgrind: deps
 	TEST_NGINX_LOAD_MODULES=$(MODULE) \
 	TEST_NGINX_KEYS=$(B)/keys \
 	AUTHGW_TOKEN=$(TOOL) \
-	PERL5LIB=$$(perl -MTest::Nginx::Socket -e1 2>/dev/null \
-	            || echo $(CURDIR)/t/lib) \
+	PERL5LIB="$(TEST_PERL5LIB)" \
 	prove $(VALGRIND_SUITES)
 	sh t/valgrind-check.sh $(B)/valgrind-report.txt
 
