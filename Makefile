@@ -119,6 +119,29 @@ TEST_PERL5LIB = $$(if perl -MTest::Nginx::Socket -e1 2>/dev/null; \
                    then echo "$$PERL5LIB"; \
                    else echo "$(CURDIR)/t/lib$${PERL5LIB:+:$$PERL5LIB}"; fi)
 
+# Every port the suites listen on. make prove uses the suites' defaults
+# (1984-1998); test-valgrind and test-asan move each by 100 and by 200 and
+# have their own server roots, so the three runs can run at the same time.
+# (000-config.t only runs nginx -t, which binds nothing; 120-demo.t, on
+# fixed ports, is left out of both: see test-asan.)
+VALGRIND_PORTS := TEST_NGINX_SERVER_PORT=2084 TEST_NGINX_FCGI_PORT=2086 \
+                  TEST_NGINX_HOSTILE_PORT=2087 TEST_NGINX_HTTP_PORT=2088 \
+                  TEST_NGINX_BOUNDARY_PORT=2089 TEST_NGINX_CACHE_PORT=2090 \
+                  TEST_NGINX_REMOTE_PORT=2094 TEST_NGINX_METRICS_PORT=2097
+ASAN_PORTS     := TEST_NGINX_SERVER_PORT=2184 TEST_NGINX_FCGI_PORT=2186 \
+                  TEST_NGINX_HOSTILE_PORT=2187 TEST_NGINX_HTTP_PORT=2188 \
+                  TEST_NGINX_BOUNDARY_PORT=2189 TEST_NGINX_CACHE_PORT=2190 \
+                  TEST_NGINX_REMOTE_PORT=2194 TEST_NGINX_METRICS_PORT=2197
+
+# fails when a suite reads a TEST_NGINX_*_PORT that the list $(1) misses
+check_ports = @for v in $$(grep -ohE 'TEST_NGINX_[A-Z0-9_]+_PORT' \
+                          t/*.t t/*.pm | sort -u); do \
+                  case " $(1) " in *" $$v="*) ;; \
+                  *) echo "$@: $$v is not moved off make prove's port"; \
+                     exit 1 ;; \
+                  esac; \
+              done
+
 prove: module keys
 	cd $(CURDIR) && \
 	TEST_NGINX_BINARY=$(NGINX_BIN) \
@@ -130,21 +153,23 @@ prove: module keys
 	prove -r t/
 
 # the suites against nginx and the module built with ASan and UBSan (from
-# Debian's nginx source); any sanitizer report fails it. Leaks are left to
-# test-valgrind; ODR checks are off because every nginx dynamic module
-# defines ngx_module_names, which nginx finds with dlsym() by design.
+# Debian's nginx source, by tools/nginx-asan.sh, which installs what it
+# needs and keeps the build while its sources are unchanged); any sanitizer
+# report fails it. Leaks are left to test-valgrind; ODR checks are off
+# because every nginx dynamic module defines ngx_module_names, which nginx
+# finds with dlsym() by design. 120-demo.t is left out: tools/demo.sh
+# loads build/ngx_http_authgw_module.so, not the ASan build, on fixed ports
+# (18480-18494) and in build/demo, which make prove's demo also uses.
 ASAN_DIR := $(B)/asan
 
 test-asan: deps
+	$(call check_ports,$(ASAN_PORTS))
 	$(MAKE) tool keys
 	bash tools/nginx-asan.sh $(B)
 	rm -rf $(ASAN_DIR)/reports
 	mkdir -p $(ASAN_DIR)/reports
 	TEST_NGINX_SERVROOT=$(ASAN_DIR)/servroot \
-	TEST_NGINX_SERVER_PORT=2184 TEST_NGINX_FCGI_PORT=2186 \
-	TEST_NGINX_HOSTILE_PORT=2187 TEST_NGINX_HTTP_PORT=2188 \
-	TEST_NGINX_CACHE_PORT=2189 TEST_NGINX_REMOTE_PORT=2190 \
-	TEST_NGINX_METRICS_PORT=2193 \
+	$(ASAN_PORTS) \
 	ASAN_OPTIONS=detect_leaks=0:detect_odr_violation=0:abort_on_error=1:log_path=$(ASAN_DIR)/reports/asan \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:suppressions=$(CURDIR)/t/ubsan.suppress:log_path=$(ASAN_DIR)/reports/ubsan \
 	TEST_NGINX_BINARY=$(ASAN_DIR)/nginx/objs/nginx \
@@ -182,11 +207,11 @@ VALGRIND_SUITES ?= $(filter-out t/000-config.t t/120-demo.t \
                    t/130-hostile.t t/140-http.t t/150-cache.t,$(wildcard t/*.t))
 
 test-valgrind: deps
+	$(call check_ports,$(VALGRIND_PORTS))
 	$(MAKE) all keys
 	rm -f $(B)/valgrind-report.txt
 	TEST_NGINX_SERVROOT=$(B)/valgrind-servroot \
-	TEST_NGINX_SERVER_PORT=2084 TEST_NGINX_FCGI_PORT=2086 \
-	TEST_NGINX_REMOTE_PORT=2090 TEST_NGINX_METRICS_PORT=2093 \
+	$(VALGRIND_PORTS) \
 	TEST_NGINX_USE_VALGRIND=1 \
 	TEST_NGINX_VALGRIND_REPORT=$(B)/valgrind-report.txt \
 	TEST_NGINX_BINARY=$(NGINX_BIN) \
