@@ -93,7 +93,7 @@ my @bad = (
 my @good = qw(rsa.pub.pem rsa.pub.pkcs1.pem rsa.crt rsa.jwk jwks.json
               ec256.pub.pem ec384.jwk ec521.pub.pem ed25519.jwk oct.jwk);
 
-plan tests => 2 * @bad + 16 + @good + 2 + 14 + 9;
+plan tests => 2 * @bad + 16 + @good + 2 + 14 + 9 + 8 + 7;
 
 for my $case (@bad) {
     my ($what, $args, $reason) = @$case;
@@ -207,6 +207,45 @@ like($out, qr/invalid number of arguments in "authgw_status"/, 'and says so');
                       . " authgw_key_refresh 10s;\n authgw_key_max_stale 6h;",
                       "server { listen 127.0.0.1:1986; location = /m { authgw_status; } }");
 is($rc, 0, 'key files, a key request, its times and authgw_status load')
+    or diag($out);
+
+# authgw_set_header cannot own a header that nginx parses itself: nginx
+# would go on reading the client's copy through its own pointer
+
+for my $name (qw(Host authorization X_Forwarded_For Cookie)) {
+    ($rc, $out) = nginx_t("authgw_set_header $name v;");
+    isnt($rc, 0, "authgw_set_header $name fails");
+    like($out, qr/authgw_set_header cannot own "\Q$name\E": nginx reads that header itself/,
+         'and says why');
+}
+
+# the cache size and key times belong to the keys: a block that inherits
+# them and gives another value fails, naming where the keys are
+
+($rc, $out) = nginx_t("authgw \"t\";\n authgw_key_file $keys/rsa.pub.pem;\n"
+                      . " authgw_cache 10;\n"
+                      . " location /api/x { authgw_cache 20; }");
+isnt($rc, 0, 'another authgw_cache under inherited keys fails');
+like($out, qr/"authgw_cache" differs from the value in force where the keys this block uses are given, in \S+nginx.conf:\d+/,
+     'and names where the keys are');
+
+($rc, $out) = nginx_t("authgw \"t\";\n authgw_cache 10;",
+                      "authgw_key_file $keys/rsa.pub.pem;");
+isnt($rc, 0, 'keys at the http level, another cache size in a location fails');
+like($out, qr/"authgw_cache" differs/, 'and says so');
+
+($rc, $out) = nginx_t("authgw \"t\";\n authgw_key_request /a;\n"
+                      . " location /api/x { authgw_key_refresh 1s; }");
+isnt($rc, 0, 'another authgw_key_refresh under inherited keys fails');
+like($out, qr/"authgw_key_refresh" differs/, 'and says so');
+
+($rc, $out) = nginx_t("authgw \"t\";\n authgw_key_request /a;\n"
+                      . " authgw_key_cache 1h; authgw_cache 10;\n"
+                      . " location /api/x { authgw_key_cache 1h;"
+                      . " authgw_cache off; }\n"
+                      . " location /api/y { authgw_key_file $keys/rsa.pub.pem;"
+                      . " authgw_cache 99; authgw_key_cache 5m; }");
+is($rc, 0, 'the same value, the cache off, or keys of its own load')
     or diag($out);
 
 # good files of every kind load
