@@ -8,7 +8,9 @@
 #   make test-valgrind  the Test::Nginx suites with nginx under valgrind
 #   make soak       wrk with key rotation and a killed worker (SOAK_TIME)
 #   make test-asan  the suites against an ASan/UBSan build of nginx
-#   make bench      the benchmark; writes docs/performance.md
+#   make bench      the benchmark; writes docs/performance.md, then
+#                   make bench-hostile
+#   make bench-hostile  forged tokens against valid ones; docs/hostile.md
 #   make style      the mechanical part of the house style
 #
 # NGINX_SRC is the nginx source tree to build against (Debian's nginx-dev by
@@ -26,7 +28,7 @@ UNIT       := $(B)/test_core
 
 CORE_SRCS  := $(wildcard src/*.c)
 CORE_HDRS  := src/authgw.h
-GLUE_SRCS  := ngx_http_authgw_module.c
+GLUE_SRCS  := $(wildcard ngx_http_authgw_*.c ngx_http_authgw_*.h)
 
 STRICT     := -Wall -Wextra -Werror
 LIBS       := -ljansson -lcrypto
@@ -41,7 +43,7 @@ FUZZ_BINS  := $(addprefix $(B)/fuzz/fuzz_,$(FUZZERS))
 
 .PHONY: all deps module tool unit test prove keys style clean demo \
         fuzz fuzz-build fuzz-seeds fuzz-short test-valgrind soak test-asan \
-        bench
+        bench bench-hostile
 
 all: module tool
 
@@ -67,7 +69,7 @@ $(NGX_BUILD)/objs/Makefile: config
 # also checked with -Wextra (nginx's handlers leave parameters unused)
 $(MODULE): $(NGX_BUILD)/objs/Makefile $(GLUE_SRCS) $(CORE_SRCS) $(CORE_HDRS)
 	$(CC) $(STRICT) -Wno-unused-parameter -fsyntax-only $(NGX_INCS) -Isrc \
-	    $(GLUE_SRCS)
+	    $(filter %.c,$(GLUE_SRCS))
 	$(CC) $(STRICT) -fsyntax-only $(CORE_SRCS)
 	$(MAKE) -C $(NGX_BUILD) -f objs/Makefile modules
 	cp $(NGX_BUILD)/objs/ngx_http_authgw_module.so $@.tmp
@@ -193,6 +195,16 @@ $(B)/core-bench: tools/core-bench.c $(CORE_SRCS) $(CORE_HDRS)
 bench: deps
 	$(MAKE) all $(B)/core-bench
 	sh tools/bench.sh $(B) $(NGINX_BIN) $(BENCH_TIME) $(BENCH_ROUNDS)
+	$(MAKE) bench-hostile
+
+# what a request without credentials costs, against a valid one, same run
+HOSTILE_TIME ?= 2
+HOSTILE_ROUNDS ?= 3
+
+bench-hostile: deps
+	$(MAKE) all
+	sh tools/bench-hostile.sh $(B) $(NGINX_BIN) $(HOSTILE_TIME) \
+	    $(HOSTILE_ROUNDS)
 
 # make soak SOAK_TIME=300: wrk, key rotation with reloads, a killed worker
 SOAK_TIME ?= 120
