@@ -33,6 +33,7 @@ static size_t authgw_jws_sig_len(const authgw_key_t *key, authgw_alg_t alg);
 static int authgw_jws_check(const authgw_key_t *key, authgw_alg_t alg,
     const unsigned char *data, size_t len, const unsigned char *sig,
     size_t slen);
+static int authgw_jws_fits(const authgw_key_t *key, json_t *kid, int alg);
 static size_t authgw_jws_candidates(authgw_key_t *const *keys, size_t nkeys,
     json_t *kid, int alg, const authgw_key_t **first);
 static authgw_status_t authgw_jws_header(const unsigned char *seg,
@@ -247,10 +248,22 @@ authgw_jws_check(const authgw_key_t *key, authgw_alg_t alg,
 }
 
 
-/*
- * The keys a token may be verified with: the one of its kid, or without a
- * kid those that fit its alg. Returns how many, the first in *first.
- */
+/* a key a token may be for: the one of its kid, or without one any of alg */
+
+static int
+authgw_jws_fits(const authgw_key_t *key, json_t *kid, int alg)
+{
+    if (kid == NULL) {
+        return (key->algs & AUTHGW_ALG_BIT(alg)) != 0;
+    }
+
+    return key->kid != NULL
+           && key->kid_len == json_string_length(kid)
+           && memcmp(key->kid, json_string_value(kid), key->kid_len) == 0;
+}
+
+
+/* how many keys a token may be for, the first in *first */
 
 static size_t
 authgw_jws_candidates(authgw_key_t *const *keys, size_t nkeys, json_t *kid,
@@ -262,21 +275,7 @@ authgw_jws_candidates(authgw_key_t *const *keys, size_t nkeys, json_t *kid,
     *first = NULL;
 
     for (i = 0; i < nkeys; i++) {
-        if (kid != NULL) {
-            if (keys[i]->kid == NULL
-                || keys[i]->kid_len != json_string_length(kid)
-                || memcmp(keys[i]->kid, json_string_value(kid),
-                          keys[i]->kid_len)
-                   != 0)
-            {
-                continue;
-            }
-
-        } else if (!(keys[i]->algs & AUTHGW_ALG_BIT(alg))) {
-            continue;
-        }
-
-        if (n++ == 0) {
+        if (authgw_jws_fits(keys[i], kid, alg) && n++ == 0) {
             *first = keys[i];
         }
     }
@@ -398,12 +397,14 @@ authgw_jws_signature(const unsigned char *token, size_t len, size_t dot2,
 
     for (i = 0; i < nkeys; i++) {
 
-        /* one candidate, or all of them: kids are unique in a set */
+        /* the one candidate, or each of them in turn */
 
         if (jws->candidates > 1) {
             key = keys[i];
 
-            if (!(key->algs & AUTHGW_ALG_BIT(jws->alg))) {
+            if (!authgw_jws_fits(key, kid, jws->alg)
+                || !(key->algs & AUTHGW_ALG_BIT(jws->alg)))
+            {
                 continue;
             }
         }
