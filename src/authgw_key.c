@@ -10,6 +10,7 @@
 #define _GNU_SOURCE             /* memmem() */
 #endif
 
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -65,6 +66,7 @@ static int authgw_key_jwk(authgw_key_list_t *l, json_t *jwk, int alg,
 static const char *authgw_key_encoded(const unsigned char *buf, size_t len);
 static const char *authgw_key_der(const unsigned char *buf, size_t len);
 static int authgw_key_text(const unsigned char *buf, size_t len);
+static const char *authgw_key_b64_der(const unsigned char *buf, size_t len);
 static int authgw_key_jwk_b64(authgw_key_list_t *l, json_t *jwk,
     const char *name, unsigned char **out, size_t *len);
 static EVP_PKEY *authgw_key_jwk_rsa(authgw_key_list_t *l, json_t *jwk);
@@ -1049,7 +1051,15 @@ authgw_key_encoded(const unsigned char *buf, size_t len)
         return "a PEM block";
     }
 
-    json = json_loadb((const char *) buf, len, 0, NULL);
+    if (memmem(buf, len, "---- BEGIN SSH2 ", 16) != NULL) {
+        return "an SSH public key (RFC 4716)";
+    }
+
+    /* a UTF-8 byte order mark, then whitespace, before the text */
+
+    i = (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0) ? 3 : 0;
+
+    json = json_loadb((const char *) buf + i, len - i, 0, NULL);
     if (json != NULL) {
         object = json_is_object(json);
         json_decref(json);
@@ -1059,18 +1069,81 @@ authgw_key_encoded(const unsigned char *buf, size_t len)
         }
     }
 
-    for (i = 0; i < len && (buf[i] == ' ' || buf[i] == '\t'
-                            || buf[i] == '\r' || buf[i] == '\n');
+    for ( /* void */ ; i < len && (buf[i] == ' ' || buf[i] == '\t'
+                                   || buf[i] == '\r' || buf[i] == '\n');
          i++)
     {
         /* void */
     }
 
-    if (i < len && buf[i] == '{' && authgw_key_text(buf, len)) {
+    if (!authgw_key_text(buf + i, len - i)) {
+        return authgw_key_der(buf, len);
+    }
+
+    if (i < len && buf[i] == '{') {
         return "JSON text (a JWK or JWKS)";
     }
 
-    return authgw_key_der(buf, len);
+    /* OpenSSH: "ssh-ed25519 AAAA... comment", "ecdsa-sha2-nistp256 ..." */
+
+    if ((len - i > 4 && memcmp(buf + i, "ssh-", 4) == 0)
+        || (len - i > 11 && memcmp(buf + i, "ecdsa-sha2-", 11) == 0)
+        || (len - i > 3 && memcmp(buf + i, "sk-", 3) == 0))
+    {
+        return "an SSH public key";
+    }
+
+    return authgw_key_b64_der(buf + i, len - i);
+}
+
+
+/*
+ * Text that is only base64 (a PEM body without its armour): what it
+ * decodes to, if that is DER that OpenSSL parses whole.
+ */
+
+static const char *
+authgw_key_b64_der(const unsigned char *buf, size_t len)
+{
+    int                out, fin;
+    size_t             i;
+    const char        *what;
+    unsigned char     *der;
+    EVP_ENCODE_CTX    *ctx;
+
+    for (i = 0; i < len; i++) {
+        if (!isalnum(buf[i]) && buf[i] != '+' && buf[i] != '/'
+            && buf[i] != '=' && buf[i] != '\r' && buf[i] != '\n'
+            && buf[i] != ' ' && buf[i] != '\t')
+        {
+            return NULL;
+        }
+    }
+
+    if (len < 16 || len > INT_MAX) {
+        return NULL;
+    }
+
+    der = malloc(len);
+    ctx = EVP_ENCODE_CTX_new();
+    what = NULL;
+
+    if (der != NULL && ctx != NULL) {
+        EVP_DecodeInit(ctx);
+
+        if (EVP_DecodeUpdate(ctx, der, &out, buf, (int) len) >= 0
+            && EVP_DecodeFinal(ctx, der + out, &fin) == 1
+            && authgw_key_der(der, (size_t) out + fin) != NULL)
+        {
+            what = "base64 of a DER key or certificate";
+        }
+    }
+
+    EVP_ENCODE_CTX_free(ctx);
+    free(der);
+    ERR_clear_error();
+
+    return what;
 }
 
 
