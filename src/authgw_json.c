@@ -577,11 +577,13 @@ authgw_json_text(json_t *value, const authgw_alloc_t *a, unsigned char **out,
             return rc;
         }
 
-        return authgw_json_compact(value, a, 0, out, len);
+        return authgw_json_compact(value, a, 1, out, len);
     }
 
+    /* compact JSON, every control byte escaped as in $authgw_payload */
+
     if (json_is_object(value)) {
-        return authgw_json_compact(value, a, 0, out, len);
+        return authgw_json_compact(value, a, 1, out, len);
     }
 
     n = authgw_json_scalar_text(value, tmp);

@@ -135,19 +135,17 @@ sub token {
 
 # what each variable reads for a token carrying $c (the name claim holds
 # a control character always): a string or an array of scalars with a
-# control character is not found; compact JSON is found with the
-# characters below 0x20 escaped by jansson, not with 0x7F, which jansson
-# leaves as it is
+# control character is not found; compact JSON is found with every
+# control character escaped (0x7F as \u007f, as in $authgw_payload)
 sub values_of {
     my ($c, $payload) = @_;
     my $e = esc($c);
     my $plain = !control($c);
-    my $json_ok = $c ne "\x7f";
     return {
         name => '',
         roles => $plain ? "r1,a${c}b" : '',
-        obj => $json_ok ? qq({"k":"a${e}b","n":1}) : '',
-        list => $json_ok ? qq([{"k":"a${e}b"}]) : '',
+        obj => qq({"k":"a${e}b","n":1}),
+        list => qq([{"k":"a${e}b"}]),
         nested => $plain ? "a${c}b" : '',
         nested_arr => $plain ? "x,a${c}b" : '',
         nested_ok => '1',
@@ -195,8 +193,9 @@ sub add_block {
 }
 
 sub logged {
-    my $claim = shift;
-    return qr/\[info\][^\n]*claim "\Q$claim\E"[^\n]*control character/;
+    my ($claim, $what) = @_;
+    $what //= 'claim';
+    return qr/\[info\][^\n]*$what "\Q$claim\E"[^\n]*control character/;
 }
 
 
@@ -207,8 +206,8 @@ for my $o (0x00 .. 0x1f, 0x7f) {
     my ($t, $payload) = token($c);
     my ($bad) = token($c, uid => "al${c}ice");
     my $v = values_of($c, $payload);
-    my @logged = map { logged($_) } 'name', 'roles',
-                                    ($c eq "\x7f" ? ('obj', 'list') : ());
+    my @logged = ((map { logged($_) } 'name', 'roles'),
+                  logged('note', 'header parameter'));
 
     add_block(sprintf('control character 0x%02X: not exposed by any '
                       . 'variable, nor sent upstream', $o),

@@ -194,8 +194,7 @@ render_check_text(json_t *v, const unsigned char *dump, size_t dlen)
 
     /* refused exactly when the text would hold a control byte */
 
-    control = render_compound(v) ? render_holds(v, 0)
-                                 : render_holds(v, 1);
+    control = render_compound(v) ? 0 : render_holds(v, 1);
 
     if (control != (rc == AUTHGW_TEXT_CONTROL)) {
         abort();
