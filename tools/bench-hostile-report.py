@@ -19,7 +19,7 @@ SHAPES = {
     "nokid": "forged, no kid (8 keys of the set fit its alg)",
     "unknownkid": "forged, a kid the set does not have",
     "header230": "forged, a 5 KB protected header of 230 small members",
-    "headercap": "forged, the largest header parsed: 1024 bytes, 16 members",
+    "headercap": "forged, the largest header parsed: 512 bytes, 16 members",
     "bigsig": "a kid of the set, an 8 KB signature segment",
     "bigpayload": "forged with a kid of the set, a 15 KB payload",
 }

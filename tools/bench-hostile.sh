@@ -73,7 +73,7 @@ b64() {
 #   nokid        signed by the attacker, no kid: 8 keys fit its alg
 #   unknownkid   a kid the set does not have
 #   header230    a 5 KB protected header of 230 small members, forged
-#   headercap    the largest header parsed (1024 bytes, 16 members), forged
+#   headercap    the largest header parsed (512 bytes, 16 members), forged
 #   bigsig       a kid of the set and an 8 KB signature segment
 #   bigpayload   a kid of the set, a 15 KB payload, forged (hashed in full)
 
@@ -108,7 +108,7 @@ for alg in $ALGS; do
         h="$h,\"m$i\":[[$i]]"
         i=$((i + 1))
     done
-    pad=$((1024 - ${#h} - 10))
+    pad=$((512 - ${#h} - 10))
     h="$h,\"pad\":\"$(head -c "$pad" /dev/zero | tr '\0' x)\"}"
     sign --key "$K/$fam-x.pem" --raw-header "$h" > "$dir/headercap.txt"
 
