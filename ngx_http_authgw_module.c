@@ -24,7 +24,7 @@ typedef struct {
     ngx_uint_t                  file_keys;
     ngx_shm_zone_t             *zone;         /* the metrics */
     struct ngx_http_authgw_stats_s  *stats;
-    struct ngx_http_authgw_source_stats_s  *sources;  /* this generation's */
+    struct ngx_http_authgw_source_stats_s  **sources;  /* by remote index */
 } ngx_http_authgw_main_conf_t;
 
 
@@ -95,6 +95,8 @@ typedef struct {
     ngx_http_authgw_remote_t   *remote;
     ngx_uint_t                  done;
     ngx_uint_t                  too_big;
+    ngx_msec_t                  attempted;    /* the remote's, before */
+    ngx_uint_t                  tried;
 } ngx_http_authgw_fetch_t;
 
 
@@ -114,21 +116,27 @@ typedef struct {
 #define NGX_HTTP_AUTHGW_FETCH_ERROR    2
 #define NGX_HTTP_AUTHGW_FETCH_INVALID  3
 #define NGX_HTTP_AUTHGW_FETCH_N        4
+#define NGX_HTTP_AUTHGW_FETCH_ABORTED  4      /* not counted, no slot spent */
 
 #define NGX_HTTP_AUTHGW_ANONYMOUS      AUTHGW_STATUS_COUNT
 
-typedef struct ngx_http_authgw_source_stats_s {
+/*
+ * Everything in the zone is allocated once and never moved or freed:
+ * workers of an older generation go on counting into it while they drain.
+ * A key source's counters are found by its URI, so they carry on across
+ * reloads as the request counters do, whichever generation counts.
+ */
+
+typedef struct ngx_http_authgw_source_stats_s  ngx_http_authgw_source_stats_t;
+
+struct ngx_http_authgw_source_stats_s {
     ngx_atomic_t                fetches[NGX_HTTP_AUTHGW_FETCH_N];
     ngx_atomic_t                keys;
     ngx_atomic_t                last_success;
-} ngx_http_authgw_source_stats_t;
-
-/*
- * Allocated once per zone and never moved or freed: workers of an older
- * generation go on counting into it while they drain. The per-source
- * counters are an array of their own, replaced by a larger one when a
- * reload needs more, the old one left to the old workers.
- */
+    ngx_http_authgw_source_stats_t  *next;
+    size_t                      len;
+    u_char                      uri[1];
+};
 
 typedef struct ngx_http_authgw_stats_s {
     ngx_atomic_t                outcomes[AUTHGW_STATUS_COUNT + 1];
@@ -136,8 +144,15 @@ typedef struct ngx_http_authgw_stats_s {
     ngx_atomic_t                cache_misses;
     ngx_atomic_t                file_keys;
     ngx_http_authgw_source_stats_t  *sources;
-    ngx_uint_t                  capacity;
 } ngx_http_authgw_stats_t;
+
+
+/* the text of authgw_status: sized by a first pass, written by a second */
+
+typedef struct {
+    u_char                     *p;            /* NULL: count only */
+    size_t                      size;
+} ngx_http_authgw_text_t;
 
 
 struct ngx_http_authgw_loc_conf_s {
@@ -198,6 +213,12 @@ typedef struct {
  */
 
 #define NGX_HTTP_AUTHGW_CACHE_SIZE     1024
+
+/* the settings of the keys that a block gives itself */
+#define NGX_HTTP_AUTHGW_GIVEN_CACHE          0x01
+#define NGX_HTTP_AUTHGW_GIVEN_KEY_CACHE      0x02
+#define NGX_HTTP_AUTHGW_GIVEN_KEY_REFRESH    0x04
+#define NGX_HTTP_AUTHGW_GIVEN_KEY_MAX_STALE  0x08
 #define NGX_HTTP_AUTHGW_KEY_CACHE      600
 #define NGX_HTTP_AUTHGW_KEY_REFRESH    5
 #define NGX_HTTP_AUTHGW_KEY_MAX_STALE  86400
@@ -232,10 +253,11 @@ static ngx_uint_t ngx_http_authgw_owned(ngx_str_t *name, ngx_array_t *owned);
 static ngx_uint_t ngx_http_authgw_same_header(ngx_str_t *a, ngx_str_t *b);
 
 static ngx_int_t ngx_http_authgw_value(ngx_http_request_t *r,
-    ngx_http_variable_value_t *v, json_t *value, ngx_str_t *name);
+    ngx_http_variable_value_t *v, json_t *value, const char *what,
+    ngx_str_t *name);
 static ngx_int_t ngx_http_authgw_member(ngx_http_request_t *r,
-    ngx_http_variable_value_t *v, json_t *json, ngx_str_t *name,
-    size_t prefix);
+    ngx_http_variable_value_t *v, json_t *json, const char *what,
+    ngx_str_t *name, size_t prefix);
 static ngx_int_t ngx_http_authgw_claim_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
 static ngx_int_t ngx_http_authgw_header_variable(ngx_http_request_t *r,
@@ -279,13 +301,25 @@ static time_t ngx_http_authgw_max_age(ngx_http_request_t *sr);
 static ngx_int_t ngx_http_authgw_remote_install(ngx_http_authgw_remote_t *rm,
     authgw_key_t **keys, size_t n, ngx_log_t *log);
 static void ngx_http_authgw_remote_drop(ngx_http_authgw_remote_t *rm);
+static void ngx_http_authgw_fetch_aborted(ngx_http_authgw_fetch_t *f,
+    ngx_log_t *log);
 static void ngx_http_authgw_fetch_finish(ngx_http_authgw_remote_t *rm,
     ngx_uint_t result, ngx_log_t *log);
 static ngx_http_authgw_stats_t *ngx_http_authgw_stats(ngx_http_request_t *r);
 static void ngx_http_authgw_count(ngx_http_request_t *r, ngx_uint_t outcome);
 static ngx_int_t ngx_http_authgw_status_handler(ngx_http_request_t *r);
+static ngx_http_authgw_source_stats_t *ngx_http_authgw_source(
+    ngx_slab_pool_t *shpool, ngx_http_authgw_stats_t *st, ngx_str_t *uri);
+static void ngx_http_authgw_status_text(ngx_http_authgw_main_conf_t *amcf,
+    ngx_http_authgw_text_t *t);
+static void ngx_http_authgw_text(ngx_http_authgw_text_t *t,
+    const char *text);
+static void ngx_http_authgw_sample(ngx_http_authgw_text_t *t,
+    const char *prefix, ngx_str_t *label, ngx_str_t *second,
+    ngx_atomic_uint_t value);
 static const char *ngx_http_authgw_outcome(ngx_uint_t k);
-static size_t ngx_http_authgw_label(u_char *p, ngx_str_t *value);
+static void ngx_http_authgw_label(ngx_http_authgw_text_t *t,
+    ngx_str_t *value);
 static ngx_int_t ngx_http_authgw_init_zone(ngx_shm_zone_t *shm_zone,
     void *data);
 static char *ngx_http_authgw_key_request(ngx_conf_t *cf, ngx_command_t *cmd,
@@ -954,12 +988,25 @@ ngx_http_authgw_bearer(ngx_http_request_t *r, ngx_http_authgw_loc_conf_t *alcf,
         /* void */
     }
 
-    if (q - p != sizeof("Bearer") - 1
+    /*
+     * another scheme offers no bearer token; no scheme, or one that only
+     * starts with "Bearer" ("Bearer.x", "Bearer_"), is malformed: an
+     * upstream that looks for a "bearer" prefix would take the rest
+     */
+
+    if (q == p) {
+        return AUTHGW_MALFORMED_TOKEN;
+    }
+
+    if (q - p < (ssize_t) sizeof("Bearer") - 1
         || ngx_strncasecmp(p, (u_char *) "Bearer", sizeof("Bearer") - 1)
            != 0)
     {
-        /* another scheme offers no bearer token; no scheme is malformed */
-        return (q == p) ? AUTHGW_MALFORMED_TOKEN : AUTHGW_MISSING_TOKEN;
+        return AUTHGW_MISSING_TOKEN;
+    }
+
+    if (q - p != sizeof("Bearer") - 1) {
+        return AUTHGW_MALFORMED_TOKEN;
     }
 
     /* "Bearer" 1*SP token68, nothing else */
@@ -1402,7 +1449,7 @@ ngx_http_authgw_variable_ctx(ngx_http_request_t *r)
 
 static ngx_int_t
 ngx_http_authgw_value(ngx_http_request_t *r, ngx_http_variable_value_t *v,
-    json_t *value, ngx_str_t *name)
+    json_t *value, const char *what, ngx_str_t *name)
 {
     int              rc;
     u_char          *text;
@@ -1426,8 +1473,8 @@ ngx_http_authgw_value(ngx_http_request_t *r, ngx_http_variable_value_t *v,
 
     if (rc == AUTHGW_TEXT_CONTROL) {
         ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
-                      "authgw: claim \"%V\" not exposed: its text holds a "
-                      "control character", name);
+                      "authgw: %s \"%V\" not exposed: its text holds a "
+                      "control character", what, name);
         v->not_found = 1;
         return NGX_OK;
     }
@@ -1450,7 +1497,7 @@ ngx_http_authgw_value(ngx_http_request_t *r, ngx_http_variable_value_t *v,
 
 static ngx_int_t
 ngx_http_authgw_member(ngx_http_request_t *r, ngx_http_variable_value_t *v,
-    json_t *json, ngx_str_t *name, size_t prefix)
+    json_t *json, const char *what, ngx_str_t *name, size_t prefix)
 {
     ngx_str_t  member;
 
@@ -1466,7 +1513,7 @@ ngx_http_authgw_member(ngx_http_request_t *r, ngx_http_variable_value_t *v,
                                  json_object_getn(json,
                                                   (char *) member.data,
                                                   member.len),
-                                 &member);
+                                 what, &member);
 }
 
 
@@ -1478,7 +1525,7 @@ ngx_http_authgw_claim_variable(ngx_http_request_t *r,
 
     ctx = ngx_http_authgw_variable_ctx(r);
 
-    return ngx_http_authgw_member(r, v, ctx ? ctx->payload : NULL,
+    return ngx_http_authgw_member(r, v, ctx ? ctx->payload : NULL, "claim",
                                   (ngx_str_t *) data,
                                   sizeof("authgw_claim_") - 1);
 }
@@ -1493,7 +1540,7 @@ ngx_http_authgw_header_variable(ngx_http_request_t *r,
     ctx = ngx_http_authgw_variable_ctx(r);
 
     return ngx_http_authgw_member(r, v, ctx ? ctx->header : NULL,
-                                  (ngx_str_t *) data,
+                                  "header parameter", (ngx_str_t *) data,
                                   sizeof("authgw_header_") - 1);
 }
 
@@ -1506,7 +1553,8 @@ ngx_http_authgw_payload_variable(ngx_http_request_t *r,
 
     ctx = ngx_http_authgw_variable_ctx(r);
 
-    return ngx_http_authgw_value(r, v, ctx ? ctx->payload : NULL, NULL);
+    return ngx_http_authgw_value(r, v, ctx ? ctx->payload : NULL, NULL,
+                                 NULL);
 }
 
 
@@ -1789,7 +1837,7 @@ ngx_http_authgw_claim_set_variable(ngx_http_request_t *r,
     return ngx_http_authgw_value(r, v, authgw_claim_get(ctx->payload,
                                                         claim->data,
                                                         claim->len),
-                                 claim);
+                                 "claim", claim);
 }
 
 
@@ -2043,6 +2091,8 @@ ngx_http_authgw_remote_fetch(ngx_http_request_t *r,
     }
 
     f->done = 0;
+    f->attempted = rm->attempted;
+    f->tried = rm->tried;
     rm->fetching = 1;
     rm->attempted = ngx_current_msec;
     rm->tried = 1;
@@ -2127,6 +2177,19 @@ ngx_http_authgw_fetch_done(ngx_http_request_t *r, void *data, ngx_int_t rc)
 
     f->done = 1;
 
+    /*
+     * a client that goes away ends the fetch it started (unless the fetch
+     * location has proxy_ignore_client_abort on): that decides nothing,
+     * and spends no refresh interval, or one client could keep keys from
+     * ever arriving. Only that status: an answer that outgrows the buffer
+     * also fails the client's connection, and must stay a counted failure
+     */
+
+    if (rc == NGX_HTTP_CLIENT_CLOSED_REQUEST) {
+        ngx_http_authgw_fetch_aborted(f, r->connection->log);
+        return rc;
+    }
+
     if (f->too_big) {
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                       "authgw: keys from \"%V\": the answer declares %O "
@@ -2164,9 +2227,25 @@ ngx_http_authgw_fetch_cleanup(void *data)
 
     if (!f->done) {
         f->done = 1;
-        ngx_http_authgw_fetch_finish(f->remote, NGX_HTTP_AUTHGW_FETCH_ERROR,
-                                     ngx_cycle->log);
+        ngx_http_authgw_fetch_aborted(f, ngx_cycle->log);
     }
+}
+
+
+/* the request that made the fetch ended first: as if it had not begun */
+
+static void
+ngx_http_authgw_fetch_aborted(ngx_http_authgw_fetch_t *f, ngx_log_t *log)
+{
+    ngx_log_debug1(NGX_LOG_DEBUG_HTTP, log, 0,
+                   "authgw: the fetch from \"%V\" ended with its request",
+                   &f->remote->uri);
+
+    f->remote->attempted = f->attempted;
+    f->remote->tried = f->tried;
+
+    ngx_http_authgw_fetch_finish(f->remote, NGX_HTTP_AUTHGW_FETCH_ABORTED,
+                                 log);
 }
 
 
@@ -2192,8 +2271,10 @@ ngx_http_authgw_fetch_finish(ngx_http_authgw_remote_t *rm, ngx_uint_t result,
 
     amcf = ngx_http_cycle_get_module_main_conf(ngx_cycle,
                                                ngx_http_authgw_module);
-    if (amcf != NULL && amcf->sources != NULL) {
-        src = &amcf->sources[rm->index];
+    src = (amcf != NULL && amcf->sources != NULL)
+          ? amcf->sources[rm->index] : NULL;
+
+    if (src != NULL && result != NGX_HTTP_AUTHGW_FETCH_ABORTED) {
         (void) ngx_atomic_fetch_add(&src->fetches[result], 1);
 
         if (result == NGX_HTTP_AUTHGW_FETCH_OK) {
@@ -2203,6 +2284,7 @@ ngx_http_authgw_fetch_finish(ngx_http_authgw_remote_t *rm, ngx_uint_t result,
     }
 
     if (result != NGX_HTTP_AUTHGW_FETCH_OK
+        && result != NGX_HTTP_AUTHGW_FETCH_ABORTED
         && (rm->logged == 0 || now - rm->logged >= rm->refresh))
     {
         rm->logged = now;
@@ -2476,8 +2558,7 @@ ngx_http_authgw_count(ngx_http_request_t *r, ngx_uint_t outcome)
 /*
  * The counters come from the zone's slab pool (nginx keeps the pool's
  * header, and its mutex, at the start of every shared zone). As in
- * ngx_http_limit_req_module, a reload that keeps the zone keeps them; what
- * an old generation may still write to is never freed.
+ * ngx_http_limit_req_module, a reload that keeps the zone keeps them.
  */
 
 static ngx_int_t
@@ -2485,15 +2566,14 @@ ngx_http_authgw_init_zone(ngx_shm_zone_t *shm_zone, void *data)
 {
     ngx_http_authgw_main_conf_t  *oamcf = data;
 
-    ngx_uint_t                        n, capacity;
+    ngx_uint_t                        i;
     ngx_slab_pool_t                  *shpool;
     ngx_http_authgw_stats_t          *st;
+    ngx_http_authgw_remote_t        **remotes;
     ngx_http_authgw_main_conf_t      *amcf;
-    ngx_http_authgw_source_stats_t   *sources;
 
     amcf = shm_zone->data;
     shpool = (ngx_slab_pool_t *) shm_zone->shm.addr;
-    n = amcf->remotes.nelts;
 
     if (oamcf != NULL) {
         st = oamcf->stats;
@@ -2510,76 +2590,67 @@ ngx_http_authgw_init_zone(ngx_shm_zone_t *shm_zone, void *data)
         shpool->data = st;
     }
 
-    if (n > st->capacity) {
-        capacity = ngx_max(n, 2 * st->capacity);
-
-        sources = ngx_slab_calloc(shpool,
-                      capacity * sizeof(ngx_http_authgw_source_stats_t));
-        if (sources == NULL) {
-            return NGX_ERROR;
-        }
-
-        st->sources = sources;
-        st->capacity = capacity;
-
-    } else if (n) {
-        /* the sources may be others now: their counts start again */
-        ngx_memzero(st->sources, n * sizeof(ngx_http_authgw_source_stats_t));
-    }
-
     st->file_keys = amcf->file_keys;
     amcf->stats = st;
-    amcf->sources = n ? st->sources : NULL;
+
+    /* a source the zone has no room for is not counted; nginx logs why */
+
+    remotes = amcf->remotes.elts;
+
+    for (i = 0; i < amcf->remotes.nelts; i++) {
+        amcf->sources[i] = ngx_http_authgw_source(shpool, st,
+                                                  &remotes[i]->uri);
+    }
 
     return NGX_OK;
 }
 
 
-/* authgw_status: the Prometheus text format, in a buffer of exact size */
+/* the counters of the source with this URI, made on first use */
 
-#define NGX_HTTP_AUTHGW_HELP_REQUESTS                                         \
-    "# HELP authgw_requests_total Requests decided by authgw, by outcome.\n" \
-    "# TYPE authgw_requests_total counter\n"
-#define NGX_HTTP_AUTHGW_LINE_REQUESTS  "authgw_requests_total{outcome=\"\"} \n"
-#define NGX_HTTP_AUTHGW_HELP_CACHE                                            \
-    "# HELP authgw_cache_lookups_total Lookups in the caches of verified "   \
-    "tokens.\n# TYPE authgw_cache_lookups_total counter\n"                  \
-    "authgw_cache_lookups_total{result=\"hit\"} \n"                          \
-    "authgw_cache_lookups_total{result=\"miss\"} \n"                         \
-    "# HELP authgw_keys_loaded Keys in use, by source.\n"                   \
-    "# TYPE authgw_keys_loaded gauge\n"                                     \
-    "authgw_keys_loaded{source=\"files\"} \n"
-#define NGX_HTTP_AUTHGW_LINE_KEYS      "authgw_keys_loaded{source=\"\"} \n"
-#define NGX_HTTP_AUTHGW_HELP_FETCHES                                          \
-    "# HELP authgw_key_fetches_total Key fetches, by source and result.\n"  \
-    "# TYPE authgw_key_fetches_total counter\n"
-#define NGX_HTTP_AUTHGW_LINE_FETCHES                                          \
-    "authgw_key_fetches_total{source=\"\",result=\"\"} \n"
-#define NGX_HTTP_AUTHGW_HELP_AGE                                              \
-    "# HELP authgw_key_last_success_age_seconds Seconds since the last "    \
-    "good fetch, by source (absent: none yet).\n"                           \
-    "# TYPE authgw_key_last_success_age_seconds gauge\n"
-#define NGX_HTTP_AUTHGW_LINE_AGE                                              \
-    "authgw_key_last_success_age_seconds{source=\"\"} \n"
+static ngx_http_authgw_source_stats_t *
+ngx_http_authgw_source(ngx_slab_pool_t *shpool, ngx_http_authgw_stats_t *st,
+    ngx_str_t *uri)
+{
+    ngx_http_authgw_source_stats_t  *src;
 
-#define ngx_http_authgw_text_len(s)  (sizeof(s) - 1)
+    for (src = st->sources; src != NULL; src = src->next) {
+        if (src->len == uri->len
+            && ngx_memcmp(src->uri, uri->data, uri->len) == 0)
+        {
+            return src;
+        }
+    }
 
+    src = ngx_slab_calloc(shpool,
+                          offsetof(ngx_http_authgw_source_stats_t, uri)
+                          + uri->len);
+    if (src == NULL) {
+        return NULL;
+    }
+
+    src->len = uri->len;
+    ngx_memcpy(src->uri, uri->data, uri->len);
+
+    /* only the master walks the list, at a reload */
+
+    src->next = st->sources;
+    st->sources = src;
+
+    return src;
+}
+
+
+/* authgw_status: the Prometheus text format (version 0.0.4) */
 
 static ngx_int_t
 ngx_http_authgw_status_handler(ngx_http_request_t *r)
 {
-    size_t                           size, label;
-    time_t                           now, last;
-    ngx_int_t                        rc;
-    ngx_buf_t                       *b;
-    ngx_uint_t                       i, k, n;
-    ngx_chain_t                      out;
-    ngx_http_authgw_stats_t         *st;
-    ngx_http_authgw_remote_t       **remotes;
-    ngx_http_authgw_main_conf_t     *amcf;
-    ngx_http_authgw_source_stats_t  *src;
-
-    static const char  *results[] = { "ok", "status", "error", "invalid" };
+    ngx_int_t                     rc;
+    ngx_buf_t                    *b;
+    ngx_chain_t                   out;
+    ngx_http_authgw_text_t        t;
+    ngx_http_authgw_main_conf_t  *amcf;
 
     if (!(r->method & (NGX_HTTP_GET|NGX_HTTP_HEAD))) {
         return NGX_HTTP_NOT_ALLOWED;
@@ -2591,114 +2662,26 @@ ngx_http_authgw_status_handler(ngx_http_request_t *r)
     }
 
     amcf = ngx_http_get_module_main_conf(r, ngx_http_authgw_module);
-    st = amcf->stats;
 
-    if (st == NULL) {
+    if (amcf->stats == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    remotes = amcf->remotes.elts;
-    n = amcf->sources ? amcf->remotes.nelts : 0;
-    now = ngx_time();
+    /* the same code counts the bytes, then writes them */
 
-    size = ngx_http_authgw_text_len(NGX_HTTP_AUTHGW_HELP_REQUESTS)
-           + ngx_http_authgw_text_len(NGX_HTTP_AUTHGW_HELP_CACHE)
-           + 3 * NGX_ATOMIC_T_LEN;
+    t.p = NULL;
+    t.size = 0;
+    ngx_http_authgw_status_text(amcf, &t);
 
-    for (k = 0; k <= NGX_HTTP_AUTHGW_ANONYMOUS; k++) {
-        size += ngx_http_authgw_text_len(NGX_HTTP_AUTHGW_LINE_REQUESTS)
-                + ngx_strlen(ngx_http_authgw_outcome(k)) + NGX_ATOMIC_T_LEN;
-    }
-
-    if (n) {
-        size += ngx_http_authgw_text_len(NGX_HTTP_AUTHGW_HELP_FETCHES)
-                + ngx_http_authgw_text_len(NGX_HTTP_AUTHGW_HELP_AGE);
-    }
-
-    for (i = 0; i < n; i++) {
-        label = ngx_http_authgw_label(NULL, &remotes[i]->uri);
-
-        size += ngx_http_authgw_text_len(NGX_HTTP_AUTHGW_LINE_KEYS)
-                + label + NGX_ATOMIC_T_LEN
-                + ngx_http_authgw_text_len(NGX_HTTP_AUTHGW_LINE_AGE)
-                + label + NGX_TIME_T_LEN;
-
-        for (k = 0; k < NGX_HTTP_AUTHGW_FETCH_N; k++) {
-            size += ngx_http_authgw_text_len(NGX_HTTP_AUTHGW_LINE_FETCHES)
-                    + label + ngx_strlen(results[k]) + NGX_ATOMIC_T_LEN;
-        }
-    }
-
-    b = ngx_create_temp_buf(r->pool, size);
+    b = ngx_create_temp_buf(r->pool, t.size);
     if (b == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    b->last = ngx_cpymem(b->last, NGX_HTTP_AUTHGW_HELP_REQUESTS,
-                 ngx_http_authgw_text_len(NGX_HTTP_AUTHGW_HELP_REQUESTS));
-
-    for (k = 0; k <= NGX_HTTP_AUTHGW_ANONYMOUS; k++) {
-        b->last = ngx_sprintf(b->last,
-                              "authgw_requests_total{outcome=\"%s\"} %uA\n",
-                              ngx_http_authgw_outcome(k), st->outcomes[k]);
-    }
-
-    b->last = ngx_sprintf(b->last,
-        "# HELP authgw_cache_lookups_total Lookups in the caches of verified "
-        "tokens.\n# TYPE authgw_cache_lookups_total counter\n"
-        "authgw_cache_lookups_total{result=\"hit\"} %uA\n"
-        "authgw_cache_lookups_total{result=\"miss\"} %uA\n"
-        "# HELP authgw_keys_loaded Keys in use, by source.\n"
-        "# TYPE authgw_keys_loaded gauge\n"
-        "authgw_keys_loaded{source=\"files\"} %uA\n",
-        st->cache_hits, st->cache_misses, st->file_keys);
-
-    for (i = 0; i < n; i++) {
-        b->last = ngx_cpymem(b->last, "authgw_keys_loaded{source=\"",
-                             sizeof("authgw_keys_loaded{source=\"") - 1);
-        b->last += ngx_http_authgw_label(b->last, &remotes[i]->uri);
-        b->last = ngx_sprintf(b->last, "\"} %uA\n", amcf->sources[i].keys);
-    }
-
-    if (n) {
-        b->last = ngx_cpymem(b->last, NGX_HTTP_AUTHGW_HELP_FETCHES,
-                     ngx_http_authgw_text_len(NGX_HTTP_AUTHGW_HELP_FETCHES));
-    }
-
-    for (i = 0; i < n; i++) {
-        src = &amcf->sources[i];
-
-        for (k = 0; k < NGX_HTTP_AUTHGW_FETCH_N; k++) {
-            b->last = ngx_cpymem(b->last,
-                                 "authgw_key_fetches_total{source=\"",
-                                 sizeof("authgw_key_fetches_total{source=\"")
-                                 - 1);
-            b->last += ngx_http_authgw_label(b->last, &remotes[i]->uri);
-            b->last = ngx_sprintf(b->last, "\",result=\"%s\"} %uA\n",
-                                  results[k], src->fetches[k]);
-        }
-    }
-
-    if (n) {
-        b->last = ngx_cpymem(b->last, NGX_HTTP_AUTHGW_HELP_AGE,
-                     ngx_http_authgw_text_len(NGX_HTTP_AUTHGW_HELP_AGE));
-    }
-
-    for (i = 0; i < n; i++) {
-        last = (time_t) amcf->sources[i].last_success;
-
-        if (last == 0) {
-            continue;
-        }
-
-        b->last = ngx_cpymem(b->last,
-                             "authgw_key_last_success_age_seconds{source=\"",
-                             sizeof("authgw_key_last_success_age_seconds"
-                                    "{source=\"") - 1);
-        b->last += ngx_http_authgw_label(b->last, &remotes[i]->uri);
-        b->last = ngx_sprintf(b->last, "\"} %T\n",
-                              now > last ? now - last : 0);
-    }
+    t.p = b->last;
+    t.size = 0;
+    ngx_http_authgw_status_text(amcf, &t);
+    b->last = t.p;
 
     r->headers_out.status = NGX_HTTP_OK;
     r->headers_out.content_length_n = b->last - b->pos;
@@ -2722,6 +2705,148 @@ ngx_http_authgw_status_handler(ngx_http_request_t *r)
 }
 
 
+static void
+ngx_http_authgw_status_text(ngx_http_authgw_main_conf_t *amcf,
+    ngx_http_authgw_text_t *t)
+{
+    time_t                            now, last;
+    ngx_str_t                        *uri, outcome, files;
+    ngx_uint_t                        i, k;
+    ngx_http_authgw_stats_t          *st;
+    ngx_http_authgw_remote_t        **remotes;
+    ngx_http_authgw_source_stats_t   *src;
+
+    static ngx_str_t  results[] = {
+        ngx_string("ok"), ngx_string("status"), ngx_string("error"),
+        ngx_string("invalid")
+    };
+
+    st = amcf->stats;
+    remotes = amcf->remotes.elts;
+    now = ngx_time();
+    ngx_str_set(&files, "files");
+
+    ngx_http_authgw_text(t, "# HELP authgw_requests_total Requests decided "
+                         "by authgw, by outcome.\n"
+                         "# TYPE authgw_requests_total counter\n");
+
+    for (k = 0; k <= NGX_HTTP_AUTHGW_ANONYMOUS; k++) {
+        outcome.data = (u_char *) ngx_http_authgw_outcome(k);
+        outcome.len = ngx_strlen(outcome.data);
+        ngx_http_authgw_sample(t, "authgw_requests_total{outcome=\"",
+                               &outcome, NULL, st->outcomes[k]);
+    }
+
+    ngx_http_authgw_text(t, "# HELP authgw_cache_lookups_total Lookups in "
+                         "the caches of verified tokens.\n"
+                         "# TYPE authgw_cache_lookups_total counter\n");
+    ngx_http_authgw_sample(t, "authgw_cache_lookups_total{result=\"hit",
+                           NULL, NULL, st->cache_hits);
+    ngx_http_authgw_sample(t, "authgw_cache_lookups_total{result=\"miss",
+                           NULL, NULL, st->cache_misses);
+
+    ngx_http_authgw_text(t, "# HELP authgw_keys_loaded Keys in use, by "
+                         "source.\n# TYPE authgw_keys_loaded gauge\n");
+    ngx_http_authgw_sample(t, "authgw_keys_loaded{source=\"", &files, NULL,
+                           st->file_keys);
+
+    for (i = 0; i < amcf->remotes.nelts; i++) {
+        if (amcf->sources[i] != NULL) {
+            ngx_http_authgw_sample(t, "authgw_keys_loaded{source=\"",
+                                   &remotes[i]->uri, NULL,
+                                   amcf->sources[i]->keys);
+        }
+    }
+
+    if (amcf->remotes.nelts == 0) {
+        return;
+    }
+
+    ngx_http_authgw_text(t, "# HELP authgw_key_fetches_total Key fetches, "
+                         "by source and result.\n"
+                         "# TYPE authgw_key_fetches_total counter\n");
+
+    for (i = 0; i < amcf->remotes.nelts; i++) {
+        src = amcf->sources[i];
+
+        for (k = 0; src != NULL && k < NGX_HTTP_AUTHGW_FETCH_N; k++) {
+            ngx_http_authgw_sample(t, "authgw_key_fetches_total{source=\"",
+                                   &remotes[i]->uri, &results[k],
+                                   src->fetches[k]);
+        }
+    }
+
+    ngx_http_authgw_text(t, "# HELP authgw_key_last_success_age_seconds "
+                         "Seconds since the last good fetch, by source "
+                         "(absent: none yet).\n"
+                         "# TYPE authgw_key_last_success_age_seconds "
+                         "gauge\n");
+
+    for (i = 0; i < amcf->remotes.nelts; i++) {
+        src = amcf->sources[i];
+        last = src ? (time_t) src->last_success : 0;
+        uri = &remotes[i]->uri;
+
+        if (last != 0) {
+            ngx_http_authgw_sample(t, "authgw_key_last_success_age_seconds"
+                                   "{source=\"", uri, NULL,
+                                   now > last ? now - last : 0);
+        }
+    }
+}
+
+
+static void
+ngx_http_authgw_text(ngx_http_authgw_text_t *t, const char *text)
+{
+    size_t  n;
+
+    n = ngx_strlen(text);
+
+    if (t->p != NULL) {
+        t->p = ngx_cpymem(t->p, text, n);
+    }
+
+    t->size += n;
+}
+
+
+/*
+ * One sample: prefix (up to a label value's opening quote), the label
+ * value escaped, then ",result=\"second\"" if any, the closing, the value.
+ * Counting gives a value its longest text, as stub_status does.
+ */
+
+static void
+ngx_http_authgw_sample(ngx_http_authgw_text_t *t, const char *prefix,
+    ngx_str_t *label, ngx_str_t *second, ngx_atomic_uint_t value)
+{
+    u_char  *start;
+
+    ngx_http_authgw_text(t, prefix);
+
+    if (label != NULL) {
+        ngx_http_authgw_label(t, label);
+    }
+
+    if (second != NULL) {
+        ngx_http_authgw_text(t, "\",result=\"");
+        ngx_http_authgw_label(t, second);
+    }
+
+    ngx_http_authgw_text(t, "\"} ");
+
+    if (t->p == NULL) {
+        t->size += NGX_ATOMIC_T_LEN + 1;
+        return;
+    }
+
+    start = t->p;
+    t->p = ngx_sprintf(t->p, "%uA\n", value);
+    t->size += t->p - start;
+}
+
+
 static const char *
 ngx_http_authgw_outcome(ngx_uint_t k)
 {
@@ -2737,18 +2862,16 @@ ngx_http_authgw_outcome(ngx_uint_t k)
 }
 
 
-/*
- * A label value with "\", '"' and LF escaped (Prometheus text format):
- * writes it at p and returns its length; with p NULL, only the length.
- */
+/* a label value with "\", '"' and LF escaped (Prometheus text format) */
 
-static size_t
-ngx_http_authgw_label(u_char *p, ngx_str_t *value)
+static void
+ngx_http_authgw_label(ngx_http_authgw_text_t *t, ngx_str_t *value)
 {
-    u_char      c;
+    u_char      c, *p;
     size_t      n;
     ngx_uint_t  i;
 
+    p = t->p;
     n = 0;
 
     for (i = 0; i < value->len; i++) {
@@ -2773,7 +2896,11 @@ ngx_http_authgw_label(u_char *p, ngx_str_t *value)
         n++;
     }
 
-    return n;
+    t->size += n;
+
+    if (p != NULL) {
+        t->p = p + n;
+    }
 }
 
 
@@ -3721,17 +3848,26 @@ ngx_http_authgw_merge_keys(ngx_conf_t *cf, ngx_http_authgw_loc_conf_t *conf,
     name = NULL;
 
     if (owner != conf) {
-        if ((given & 1) && conf->cache_size != 0 && conf->cache_size != size) {
+        if ((given & NGX_HTTP_AUTHGW_GIVEN_CACHE)
+            && conf->cache_size != 0 && conf->cache_size != size)
+        {
             name = "authgw_cache";
 
-        } else if ((given & 2) && set->remote && conf->key_cache != cache) {
+        } else if (set->remote == NULL) {
+            /* the key times are of fetched keys only */
+
+        } else if ((given & NGX_HTTP_AUTHGW_GIVEN_KEY_CACHE)
+                   && conf->key_cache != cache)
+        {
             name = "authgw_key_cache";
 
-        } else if ((given & 4) && set->remote && conf->key_refresh != refresh)
+        } else if ((given & NGX_HTTP_AUTHGW_GIVEN_KEY_REFRESH)
+                   && conf->key_refresh != refresh)
         {
             name = "authgw_key_refresh";
 
-        } else if ((given & 8) && set->remote && conf->key_max_stale != stale)
+        } else if ((given & NGX_HTTP_AUTHGW_GIVEN_KEY_MAX_STALE)
+                   && conf->key_max_stale != stale)
         {
             name = "authgw_key_max_stale";
         }
@@ -3790,10 +3926,14 @@ ngx_http_authgw_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_conf_merge_uint_value(conf->log_level, prev->log_level,
                               NGX_LOG_INFO);
 
-    given = (conf->cache_size != NGX_CONF_UNSET)
-            | (conf->key_cache != NGX_CONF_UNSET) << 1
-            | (conf->key_refresh != NGX_CONF_UNSET) << 2
-            | (conf->key_max_stale != NGX_CONF_UNSET) << 3;
+    given = (conf->cache_size != NGX_CONF_UNSET
+             ? NGX_HTTP_AUTHGW_GIVEN_CACHE : 0)
+            | (conf->key_cache != NGX_CONF_UNSET
+               ? NGX_HTTP_AUTHGW_GIVEN_KEY_CACHE : 0)
+            | (conf->key_refresh != NGX_CONF_UNSET
+               ? NGX_HTTP_AUTHGW_GIVEN_KEY_REFRESH : 0)
+            | (conf->key_max_stale != NGX_CONF_UNSET
+               ? NGX_HTTP_AUTHGW_GIVEN_KEY_MAX_STALE : 0);
 
     ngx_conf_merge_value(conf->cache_size, prev->cache_size,
                          NGX_HTTP_AUTHGW_CACHE_SIZE);
@@ -3925,14 +4065,24 @@ ngx_http_authgw_init(ngx_conf_t *cf)
     /* no zone, and no shared counting, unless authgw_status shows it */
 
     if (amcf->status) {
+        amcf->sources = ngx_pcalloc(cf->pool, (amcf->remotes.nelts + 1)
+                                       * sizeof(void *));
+        if (amcf->sources == NULL) {
+            return NGX_ERROR;
+        }
+
         /*
-         * room for the arrays that reloads grow and leave behind (twice the
-         * largest); a slab pool needs 8 pages at least, its header in them
+         * room for the sources of later reloads too (renamed sources keep
+         * their counters in the zone); a slab pool needs 8 pages at least,
+         * its own header in them
          */
 
-        size = sizeof(ngx_http_authgw_stats_t)
-               + 4 * amcf->remotes.nelts
-                   * sizeof(ngx_http_authgw_source_stats_t);
+        size = sizeof(ngx_http_authgw_stats_t);
+
+        for (i = 0; i < amcf->remotes.nelts; i++) {
+            size += 4 * (sizeof(ngx_http_authgw_source_stats_t)
+                         + remotes[i]->uri.len);
+        }
 
         size = ngx_max(8 * ngx_pagesize,
                        ngx_align(size, ngx_pagesize) + 4 * ngx_pagesize);

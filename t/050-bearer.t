@@ -131,7 +131,8 @@ authgw: refused: missing_token
 
 
 
-=== TEST 7: a scheme that only starts with Bearer
+=== TEST 7: a scheme that only starts with Bearer is malformed (an upstream
+that looks for a "bearer" prefix would take the rest)
 --- config
     location /api {
         authgw "test";
@@ -146,9 +147,9 @@ GET /api
 'Authorization: Bearerx ' . ::tok(alg => 'RS256', key => 'rsa.pem', claim => { sub => 'alice' })
 --- error_code: 401
 --- response_headers
-WWW-Authenticate: Bearer realm="test"
+WWW-Authenticate: Bearer realm="test", error="invalid_token"
 --- error_log
-authgw: refused: missing_token
+authgw: refused: malformed_token
 
 
 
@@ -528,3 +529,87 @@ Authorization: Basic YWxhZGRpbjpvcGVuc2VzYW1l
 sub= auth=Basic YWxhZGRpbjpvcGVuc2VzYW1l
 --- no_error_log
 authgw: refused
+
+
+
+=== TEST 26: "Bearer." then the token, with optional, is malformed
+--- config
+    location /api {
+        authgw "test" optional;
+        authgw_key_file $TEST_NGINX_KEYS/rsa.pub.pem;
+        proxy_set_header X-Sub $authgw_claim_sub;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/_echo;
+    }
+    location = /_echo { return 200 "sub=$http_x_sub auth=$http_authorization\n"; }
+--- request
+GET /api
+--- more_headers eval
+"Authorization: Bearer." . ::tok(alg => 'RS256', key => 'rsa.pem', claim => { sub => 'alice' })
+--- error_code: 401
+--- response_headers
+WWW-Authenticate: Bearer realm="test", error="invalid_token"
+--- error_log
+authgw: refused: malformed_token
+
+
+
+=== TEST 27: "Bearer_ " then the token, with optional, is malformed
+--- config
+    location /api {
+        authgw "test" optional;
+        authgw_key_file $TEST_NGINX_KEYS/rsa.pub.pem;
+        proxy_set_header X-Sub $authgw_claim_sub;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/_echo;
+    }
+    location = /_echo { return 200 "sub=$http_x_sub auth=$http_authorization\n"; }
+--- request
+GET /api
+--- more_headers eval
+"Authorization: Bearer_ " . ::tok(alg => 'RS256', key => 'rsa.pem', claim => { sub => 'alice' })
+--- error_code: 401
+--- response_headers
+WWW-Authenticate: Bearer realm="test", error="invalid_token"
+--- error_log
+authgw: refused: malformed_token
+
+
+
+=== TEST 28: "Bearer! " then the token, with optional, is malformed
+--- config
+    location /api {
+        authgw "test" optional;
+        authgw_key_file $TEST_NGINX_KEYS/rsa.pub.pem;
+        proxy_set_header X-Sub $authgw_claim_sub;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/_echo;
+    }
+    location = /_echo { return 200 "sub=$http_x_sub auth=$http_authorization\n"; }
+--- request
+GET /api
+--- more_headers eval
+"Authorization: Bearer! " . ::tok(alg => 'RS256', key => 'rsa.pem', claim => { sub => 'alice' })
+--- error_code: 401
+--- response_headers
+WWW-Authenticate: Bearer realm="test", error="invalid_token"
+--- error_log
+authgw: refused: malformed_token
+
+
+
+=== TEST 29: "BearerX" then the token, with optional, is malformed
+--- config
+    location /api {
+        authgw "test" optional;
+        authgw_key_file $TEST_NGINX_KEYS/rsa.pub.pem;
+        proxy_set_header X-Sub $authgw_claim_sub;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/_echo;
+    }
+    location = /_echo { return 200 "sub=$http_x_sub auth=$http_authorization\n"; }
+--- request
+GET /api
+--- more_headers eval
+"Authorization: BearerX" . ::tok(alg => 'RS256', key => 'rsa.pem', claim => { sub => 'alice' })
+--- error_code: 401
+--- response_headers
+WWW-Authenticate: Bearer realm="test", error="invalid_token"
+--- error_log
+authgw: refused: malformed_token

@@ -24,7 +24,7 @@ my $slow  = $port + 2;     # the slow provider, played here
 my $h2port = $port + 3;    # HTTP/2 (h2c) on the same server
 my $tool  = $ENV{AUTHGW_TOKEN} or die "AUTHGW_TOKEN is not set\n";
 
-plan tests => 61;
+plan tests => 63;
 
 my $root = ($ENV{TEST_NGINX_SERVROOT} || "$ENV{PWD}/t/servroot") . "-remote";
 my $dir = "$root-provider";
@@ -104,6 +104,13 @@ my ($pid, $sroot) = start_nginx('remote', $port, <<"_EOC_"
         location = /_short     { internal; proxy_pass http://127.0.0.1:$pport/short.json; }
         location = /_stale     { internal; proxy_pass http://127.0.0.1:$pport/stale.json; }
         location = /_slow      { internal; proxy_pass http://127.0.0.1:$slow/jwks.json; }
+        location = /_abort     { internal; proxy_pass http://127.0.0.1:$slow/jwksab.json; }
+
+        location /abort {
+            authgw "t";
+            authgw_key_request /_abort;
+            proxy_pass http://127.0.0.1:$port/_echo;
+        }
         location = /_slowh2    { internal; proxy_pass http://127.0.0.1:$slow/jwks2.json; }
 
         location /slowh2 {
@@ -398,6 +405,23 @@ for my $s (@socks) {
 is($answers, 8, '8 concurrent requests before any key: all accepted');
 open my $cf, '<', "$dir/jwks.count";
 is(<$cf>, 1, 'after one fetch that they all waited on');
+
+# --- a client that goes away while its fetch is in flight ends the fetch;
+#     that spends no refresh interval (5 s here): the next request fetches
+
+{
+    my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $port)
+        or die "connect: $!";
+    print $s "GET /abort HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+             . "Authorization: Bearer $t1\r\n\r\n";
+    sleep 0.1;
+    close $s;
+}
+sleep 0.7;
+is(get('/abort', $t1), "200 ok\n",
+   'a fetch ended by its client: the next request fetches and passes');
+is(errors_like(qr/key fetch from "\/_abort" failed/), 0,
+   'the ended fetch is not logged as a failure');
 
 # --- HTTP/2 streams wait on a fetch too (h2c, curl): one HTTP/1.1 request
 #     starts the fetch, two HTTP/2 requests arrive while it is in flight

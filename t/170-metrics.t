@@ -20,7 +20,7 @@ my $slow  = $port + 2;     # a provider that takes its time, played here
 my $keys  = $ENV{TEST_NGINX_KEYS};
 my $tool  = $ENV{AUTHGW_TOKEN} or die "AUTHGW_TOKEN is not set\n";
 
-plan tests => 29;
+plan tests => 31;
 
 my $root = ($ENV{TEST_NGINX_SERVROOT} || "$ENV{PWD}/t/servroot") . "-metrics";
 my $dir = "$root-provider";
@@ -194,6 +194,7 @@ is($m->{'authgw_requests_total{outcome="ok"}'}, $ok_before + 8,
 # counters that the reload kept (it once freed them under the old worker)
 ($r, $m) = metrics();
 my $ok_reload = $m->{'authgw_requests_total{outcome="ok"}'};
+my $jwks_ok = $m->{'authgw_key_fetches_total{source="/_jwks",result="ok"}'};
 my $listen = IO::Socket::INET->new(LocalAddr => "127.0.0.1:$slow",
                                    Listen => 4, ReuseAddr => 1)
     or die "listen $slow: $!";
@@ -250,6 +251,10 @@ ok(defined $m->{'authgw_keys_loaded{source="/_x4"}'},
    'the reload added its key sources');
 is($m->{'authgw_requests_total{outcome="ok"}'}, $ok_reload + 1,
    'the old worker counted it into the counters the new workers show');
+is($m->{'authgw_key_fetches_total{source="/_slow",result="ok"}'}, 1,
+   'and its fetch, under the URI it fetched from');
+is($m->{'authgw_key_fetches_total{source="/_jwks",result="ok"}'}, $jwks_ok,
+   'a source\'s counts carry on across the reload, by its URI');
 ok(kill(0, $pid), 'the master is still running');
 
 stop_nginx($pid);
