@@ -1,0 +1,1111 @@
+
+/*
+ * The access handler: the bearer token, its verification through the core
+ * (and the cache), the rules, the refusal and its WWW-Authenticate, and the
+ * $authgw_* variables that read the result in any phase.
+ */
+
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_http.h>
+
+#include "ngx_http_authgw_module.h"
+
+
+static ngx_http_authgw_ctx_t *ngx_http_authgw_get_ctx(ngx_http_request_t *r);
+static void ngx_http_authgw_cleanup(void *data);
+static void *ngx_http_authgw_alloc(void *data, size_t size);
+static ngx_http_authgw_ctx_t *ngx_http_authgw_verify(ngx_http_request_t *r,
+    ngx_http_authgw_loc_conf_t *alcf);
+static authgw_status_t ngx_http_authgw_check(ngx_http_request_t *r,
+    ngx_http_authgw_loc_conf_t *alcf, ngx_http_authgw_ctx_t *ctx,
+    ngx_str_t *token, authgw_jws_t *jws);
+static authgw_status_t ngx_http_authgw_user_id(ngx_http_request_t *r,
+    ngx_http_authgw_loc_conf_t *alcf, ngx_http_authgw_ctx_t *ctx,
+    json_t *payload, authgw_cache_entry_t *e);
+static authgw_status_t ngx_http_authgw_bearer(ngx_http_request_t *r,
+    ngx_http_authgw_loc_conf_t *alcf, ngx_str_t *token);
+static ngx_uint_t ngx_http_authgw_tchar(u_char c);
+static authgw_status_t ngx_http_authgw_authorize(ngx_http_request_t *r,
+    ngx_http_authgw_loc_conf_t *alcf, json_t *payload, ngx_int_t *code);
+static ngx_int_t ngx_http_authgw_match(ngx_http_request_t *r, json_t *value,
+    ngx_array_t *values);
+static ngx_int_t ngx_http_authgw_has_scope(json_t *payload, ngx_str_t *scope);
+static ngx_int_t ngx_http_authgw_refuse(ngx_http_request_t *r,
+    ngx_http_authgw_loc_conf_t *alcf, authgw_status_t status,
+    ngx_int_t code);
+static ngx_http_authgw_ctx_t *ngx_http_authgw_variable_ctx(
+    ngx_http_request_t *r);
+static ngx_int_t ngx_http_authgw_value(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, json_t *value, const char *what,
+    ngx_str_t *name);
+static ngx_int_t ngx_http_authgw_member(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, json_t *json, const char *what,
+    ngx_str_t *name, size_t prefix);
+static authgw_key_t **ngx_http_authgw_keys_of(ngx_http_authgw_keys_t *set,
+    size_t *n);
+
+
+static ngx_str_t  ngx_http_authgw_invalid = ngx_string("invalid_token");
+static ngx_str_t  ngx_http_authgw_scope = ngx_string("insufficient_scope");
+
+
+/*
+ * The ctx survives an internal redirect in the pool cleanup that frees it,
+ * the way ngx_http_realip_module keeps the original address.
+ */
+
+static ngx_http_authgw_ctx_t *
+ngx_http_authgw_get_ctx(ngx_http_request_t *r)
+{
+    ngx_pool_cleanup_t     *cln;
+    ngx_http_authgw_ctx_t  *ctx;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_authgw_module);
+
+    if (ctx == NULL) {
+        for (cln = r->pool->cleanup; cln; cln = cln->next) {
+            if (cln->handler == ngx_http_authgw_cleanup) {
+                ctx = cln->data;
+                ngx_http_set_ctx(r, ctx, ngx_http_authgw_module);
+                break;
+            }
+        }
+    }
+
+    return ctx;
+}
+
+
+static void
+ngx_http_authgw_cleanup(void *data)
+{
+    ngx_http_authgw_ctx_t  *ctx = data;
+
+    if (!ctx->pooled) {
+        json_decref(ctx->header);
+        json_decref(ctx->payload);
+    }
+
+    ctx->header = NULL;
+    ctx->payload = NULL;
+}
+
+
+static void *
+ngx_http_authgw_alloc(void *data, size_t size)
+{
+    /* aligned: jansson's objects of a request are made here */
+    return ngx_palloc(data, size);
+}
+
+
+/*
+ * Verifies the request's token against the location's rules once; the
+ * result is reused by the access handler and the variables, and redone
+ * only when a redirect leads to a location with other rules.
+ */
+
+static ngx_http_authgw_ctx_t *
+ngx_http_authgw_verify(ngx_http_request_t *r, ngx_http_authgw_loc_conf_t *alcf)
+{
+    ngx_str_t                token;
+    ngx_uint_t               generation;
+    authgw_jws_t             jws;
+    authgw_status_t          status;
+    ngx_pool_cleanup_t      *cln;
+    ngx_http_authgw_ctx_t   *ctx;
+
+    ctx = ngx_http_authgw_get_ctx(r);
+
+    generation = (alcf->keys && alcf->keys->remote)
+                 ? alcf->keys->remote->generation : 0;
+
+    if (ctx != NULL && ctx->conf == alcf && ctx->generation == generation) {
+        return ctx;
+    }
+
+    if (ctx == NULL) {
+        cln = ngx_pool_cleanup_add(r->pool, sizeof(ngx_http_authgw_ctx_t));
+        if (cln == NULL) {
+            return NULL;
+        }
+
+        ctx = cln->data;
+        ngx_memzero(ctx, sizeof(ngx_http_authgw_ctx_t));
+        cln->handler = ngx_http_authgw_cleanup;
+
+        ngx_http_set_ctx(r, ctx, ngx_http_authgw_module);
+
+    } else {
+        ngx_http_authgw_cleanup(ctx);
+    }
+
+    ctx->conf = alcf;
+    ctx->generation = generation;
+    ctx->cache_status = NGX_HTTP_AUTHGW_CACHE_BYPASS;
+    ngx_str_null(&ctx->user_id);
+
+    status = ngx_http_authgw_bearer(r, alcf, &token);
+
+    if (status == AUTHGW_OK) {
+        status = ngx_http_authgw_check(r, alcf, ctx, &token, &jws);
+
+        if (status == AUTHGW_OK) {
+            ctx->header = jws.header;
+            ctx->payload = jws.payload;
+            ctx->pooled = jws.pooled;
+
+            ngx_log_debug3(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                           "authgw: token verified, alg=%s key=%s cache=%ui",
+                           authgw_alg_name(jws.alg),
+                           jws.key->kid ? (char *) jws.key->kid : "-",
+                           ctx->cache_status);
+
+        } else {
+            /* claims of a refused token are never exposed */
+            authgw_jws_free(&jws);
+            ngx_str_null(&ctx->user_id);
+        }
+    }
+
+    ctx->status = status;
+
+    return ctx;
+}
+
+
+/*
+ * The signature (or the cache of verified tokens), then the claims and the
+ * user id. A hit skips decoding and the signature only: the location's
+ * algorithms, claims (exp included) and rules are applied again.
+ */
+
+static authgw_status_t
+ngx_http_authgw_check(ngx_http_request_t *r, ngx_http_authgw_loc_conf_t *alcf,
+    ngx_http_authgw_ctx_t *ctx, ngx_str_t *token, authgw_jws_t *jws)
+{
+    size_t                     nkeys;
+    authgw_key_t             **keys;
+    authgw_cache_t            *cache;
+    authgw_alloc_t             alloc;
+    authgw_status_t            status;
+    authgw_cache_entry_t      *e;
+    ngx_http_authgw_stats_t   *st;
+    ngx_http_authgw_remote_t  *rm;
+    u_char                     hash[32];
+
+    alloc.alloc = ngx_http_authgw_alloc;
+    alloc.data = r->pool;
+
+    cache = alcf->cache_size ? alcf->keys->cache : NULL;
+    e = NULL;
+
+    if (cache != NULL && token->len <= AUTHGW_TOKEN_MAX
+        && authgw_cache_hash(cache, token->data, token->len, hash) == 0)
+    {
+        ctx->cache_status = NGX_HTTP_AUTHGW_CACHE_MISS;
+        e = authgw_cache_get(cache, hash);
+
+    } else {
+        cache = NULL;
+    }
+
+    st = ngx_http_authgw_stats(r);
+
+    if (cache != NULL && st != NULL) {
+        (void) ngx_atomic_fetch_add(e ? &st->cache_hits : &st->cache_misses,
+                                    1);
+    }
+
+    if (e != NULL) {
+        ctx->cache_status = NGX_HTTP_AUTHGW_CACHE_HIT;
+
+        if (!(alcf->algs & AUTHGW_ALG_BIT(e->alg))) {
+            ngx_memzero(jws, sizeof(authgw_jws_t));
+            return AUTHGW_ALG_NOT_ALLOWED;
+        }
+
+        /* verified where every key was tried: not here */
+
+        if (e->candidates > 1 && !alcf->try_all_keys) {
+            ngx_memzero(jws, sizeof(authgw_jws_t));
+            return AUTHGW_UNKNOWN_KID;
+        }
+
+        /* the entry may be evicted while this request still uses them */
+        jws->header = json_incref(e->header);
+        jws->payload = json_incref(e->payload);
+        jws->pooled = 0;
+        jws->alg = e->alg;
+        jws->key = e->key;
+
+    } else {
+        keys = ngx_http_authgw_keys_of(alcf->keys, &nkeys);
+
+        status = authgw_jws_verify(token->data, token->len, keys, nkeys,
+                                   alcf->algs,
+                                   alcf->try_all_keys ? AUTHGW_VERIFY_ALL_KEYS
+                                                      : 0,
+                                   &alloc, jws);
+
+        if (status == AUTHGW_UNKNOWN_KID && jws->candidates > 1) {
+            ngx_log_error(alcf->log_level, r->connection->log, 0,
+                          "authgw: a token without kid fits %uz keys; "
+                          "only one is tried unless authgw_try_all_keys "
+                          "is on", jws->candidates);
+        }
+
+        /* no key for it, and the provider's keys never came: not its fault */
+
+        rm = alcf->keys->remote;
+
+        if (rm != NULL && rm->fetched == 0
+            && (status == AUTHGW_UNKNOWN_KID
+                || (nkeys == 0 && status != AUTHGW_MALFORMED_TOKEN
+                    && status != AUTHGW_MISSING_TOKEN)))
+        {
+            status = AUTHGW_KEYS_UNAVAILABLE;
+        }
+
+        if (status != AUTHGW_OK) {
+            return status;
+        }
+
+        if (cache != NULL) {
+            e = authgw_cache_put(cache, hash, jws->header, jws->payload,
+                                 jws->alg, jws->key);
+
+            if (e != NULL) {
+                e->candidates = jws->candidates;
+            }
+        }
+    }
+
+    status = authgw_claims_check(jws->payload, &alcf->policy,
+                                 (int64_t) ngx_time());
+
+    if (status == AUTHGW_EXPIRED && e != NULL) {
+        /* never used past exp plus leeway */
+        authgw_cache_remove(cache, e);
+        e = NULL;
+    }
+
+    if (status == AUTHGW_OK && alcf->uid_claim.len) {
+        status = ngx_http_authgw_user_id(r, alcf, ctx, jws->payload, e);
+    }
+
+    return status;
+}
+
+
+static authgw_status_t
+ngx_http_authgw_user_id(ngx_http_request_t *r, ngx_http_authgw_loc_conf_t *alcf,
+    ngx_http_authgw_ctx_t *ctx, json_t *payload, authgw_cache_entry_t *e)
+{
+    json_t           *v;
+    authgw_alloc_t    alloc;
+    authgw_status_t   status;
+
+    v = authgw_claim_get(payload, alcf->uid_claim.data, alcf->uid_claim.len);
+
+    if (v == NULL || json_is_null(v)) {
+        return alcf->uid_optional ? AUTHGW_OK : AUTHGW_MISSING_CLAIM;
+    }
+
+    if (!json_is_string(v)) {
+        return AUTHGW_BAD_USER_ID;
+    }
+
+    /* a user id decrypted before under the same rules */
+
+    if (e != NULL && e->user_id_len
+        && e->user_id_keys == alcf->uid_keys
+        && e->user_id_claim == alcf->uid_claim.data)
+    {
+        ctx->user_id.data = ngx_pnalloc(r->pool, e->user_id_len);
+        if (ctx->user_id.data == NULL) {
+            return AUTHGW_INTERNAL_ERROR;
+        }
+
+        ngx_memcpy(ctx->user_id.data, e->user_id, e->user_id_len);
+        ctx->user_id.len = e->user_id_len;
+
+        return AUTHGW_OK;
+    }
+
+    alloc.alloc = ngx_http_authgw_alloc;
+    alloc.data = r->pool;
+
+    status = authgw_jwe_decrypt((const unsigned char *) json_string_value(v),
+                                json_string_length(v), alcf->uid_keys->keys,
+                                alcf->uid_keys->nkeys, &alloc,
+                                &ctx->user_id.data, &ctx->user_id.len);
+
+    if (status == AUTHGW_OK && e != NULL
+        && ctx->user_id.len <= AUTHGW_CACHE_USER_ID_MAX)
+    {
+        ngx_memcpy(e->user_id, ctx->user_id.data, ctx->user_id.len);
+        e->user_id_len = ctx->user_id.len;
+        e->user_id_keys = alcf->uid_keys;
+        e->user_id_claim = alcf->uid_claim.data;
+    }
+
+    return status;
+}
+
+
+/*
+ * One Authorization field, the scheme "Bearer" in any letter case, 1*SP,
+ * one token68; or the value of the token= variable. A field of the Bearer
+ * scheme in any other shape is malformed in every mode: with "optional" it
+ * must not pass as anonymous and travel on to a more lenient upstream.
+ */
+
+static authgw_status_t
+ngx_http_authgw_bearer(ngx_http_request_t *r, ngx_http_authgw_loc_conf_t *alcf,
+    ngx_str_t *token)
+{
+    u_char           *p, *q, *last;
+    ngx_uint_t        i, n;
+    ngx_list_part_t  *part;
+    ngx_table_elt_t  *h, *auth;
+
+    if (alcf->token != NULL) {
+        if (ngx_http_complex_value(r, alcf->token, token) != NGX_OK) {
+            return AUTHGW_INTERNAL_ERROR;
+        }
+
+        return token->len ? AUTHGW_OK : AUTHGW_MISSING_TOKEN;
+    }
+
+    n = 0;
+    auth = NULL;
+    part = &r->headers_in.headers.part;
+    h = part->elts;
+
+    for (i = 0; /* void */; i++) {
+
+        if (i >= part->nelts) {
+            if (part->next == NULL) {
+                break;
+            }
+
+            part = part->next;
+            h = part->elts;
+            i = 0;
+        }
+
+        if (h[i].key.len == sizeof("Authorization") - 1
+            && ngx_strncasecmp(h[i].key.data, (u_char *) "Authorization",
+                               sizeof("Authorization") - 1) == 0)
+        {
+            auth = &h[i];
+            n++;
+        }
+    }
+
+    if (n == 0) {
+        return AUTHGW_MISSING_TOKEN;
+    }
+
+    /* a second field could be read by the upstream instead of this one */
+
+    if (n > 1) {
+        return AUTHGW_MALFORMED_TOKEN;
+    }
+
+    p = auth->value.data;
+    last = p + auth->value.len;
+
+    if (p == last) {
+        return AUTHGW_MISSING_TOKEN;
+    }
+
+    /* the scheme: the token (RFC 9110 tchar) the field starts with */
+
+    for (q = p; q < last && ngx_http_authgw_tchar(*q); q++) {
+        /* void */
+    }
+
+    /*
+     * another scheme offers no bearer token; no scheme, or one that only
+     * starts with "Bearer" ("Bearer.x", "Bearer_"), is malformed: an
+     * upstream that looks for a "bearer" prefix would take the rest
+     */
+
+    if (q == p) {
+        return AUTHGW_MALFORMED_TOKEN;
+    }
+
+    if (q - p < (ssize_t) sizeof("Bearer") - 1
+        || ngx_strncasecmp(p, (u_char *) "Bearer", sizeof("Bearer") - 1)
+           != 0)
+    {
+        return AUTHGW_MISSING_TOKEN;
+    }
+
+    if (q - p != sizeof("Bearer") - 1) {
+        return AUTHGW_MALFORMED_TOKEN;
+    }
+
+    /* "Bearer" 1*SP token68, nothing else */
+
+    if (q == last || *q != ' ') {
+        return AUTHGW_MALFORMED_TOKEN;
+    }
+
+    while (q < last && *q == ' ') {
+        q++;
+    }
+
+    if (q == last) {
+        return AUTHGW_MALFORMED_TOKEN;
+    }
+
+    /*
+     * the rest is the token: the verifier takes only base64url and dots
+     * from it (no byte passes that token68 refuses), so a byte loop here
+     * would only double the work a forged token costs
+     */
+
+    token->data = q;
+    token->len = last - q;
+
+    return AUTHGW_OK;
+}
+
+
+/* RFC 9110 tchar */
+
+static ngx_uint_t
+ngx_http_authgw_tchar(u_char c)
+{
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+        || (c >= '0' && c <= '9'))
+    {
+        return 1;
+    }
+
+    return ngx_strchr("!#$%&'*+-.^_`|~", c) != NULL && c != '\0';
+}
+
+
+ngx_int_t
+ngx_http_authgw_handler(ngx_http_request_t *r)
+{
+    ngx_int_t                    code, rc;
+    authgw_status_t              status;
+    ngx_http_authgw_ctx_t       *ctx;
+    ngx_http_authgw_remote_t    *rm;
+    ngx_http_authgw_loc_conf_t  *alcf;
+
+    alcf = ngx_http_get_module_loc_conf(r, ngx_http_authgw_module);
+
+    if (alcf->enable != 1) {
+        return NGX_DECLINED;
+    }
+
+    rm = alcf->keys ? alcf->keys->remote : NULL;
+
+    if (rm != NULL) {
+        ngx_http_authgw_remote_expire(r, rm);
+    }
+
+    ctx = ngx_http_authgw_verify(r, alcf);
+    if (ctx == NULL) {
+        ngx_http_authgw_count(r, AUTHGW_INTERNAL_ERROR);
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    /*
+     * keys from the provider: wait for them if this token needs them (a
+     * kid it may have just added), then verify again with the new ones
+     */
+
+    if (rm != NULL) {
+        rc = ngx_http_authgw_remote_keys(r, rm, ctx);
+
+        if (rc == NGX_AGAIN) {
+            return NGX_AGAIN;
+        }
+
+        if (rc == NGX_ERROR) {
+            ngx_http_authgw_count(r, AUTHGW_INTERNAL_ERROR);
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+    }
+
+    code = NGX_HTTP_UNAUTHORIZED;
+    status = ctx->status;
+
+    if (status == AUTHGW_OK) {
+        status = ngx_http_authgw_authorize(r, alcf, ctx->payload, &code);
+
+        if (status == AUTHGW_OK) {
+            ngx_http_authgw_count(r, AUTHGW_OK);
+            return NGX_OK;
+        }
+
+        /* a verified token that the rules refuse: its claims stay */
+        ctx->status = status;
+    }
+
+    if (status == AUTHGW_MISSING_TOKEN && alcf->optional) {
+        ngx_log_debug0(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                       "authgw: no token, anonymous");
+        ngx_http_authgw_count(r, NGX_HTTP_AUTHGW_ANONYMOUS);
+        return NGX_OK;
+    }
+
+    ngx_http_authgw_count(r, status);
+
+    if (status == AUTHGW_INTERNAL_ERROR) {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "authgw: internal error while verifying a token");
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (status == AUTHGW_KEYS_UNAVAILABLE) {
+
+        /* once per refresh interval, as the failed fetches are */
+
+        if (rm != NULL
+            && (rm->unavailable == 0
+                || ngx_time() - rm->unavailable >= rm->refresh))
+        {
+            rm->unavailable = ngx_time();
+            ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                          "authgw: refused: keys_unavailable (logged once "
+                          "per authgw_key_refresh)");
+        }
+
+        return NGX_HTTP_SERVICE_UNAVAILABLE;
+    }
+
+    ngx_log_error(alcf->log_level, r->connection->log, 0,
+                  "authgw: refused: %s", authgw_status_str(status));
+
+    return ngx_http_authgw_refuse(r, alcf, status, code);
+}
+
+
+/* authgw_require_claim, authgw_require_scope and authgw_require, in order */
+
+static authgw_status_t
+ngx_http_authgw_authorize(ngx_http_request_t *r,
+    ngx_http_authgw_loc_conf_t *alcf, json_t *payload, ngx_int_t *code)
+{
+    json_t                    *v;
+    ngx_str_t                  value, *scope;
+    ngx_uint_t                 i;
+    ngx_http_authgw_rule_t    *rule;
+    ngx_http_complex_value_t  *cv;
+
+    if (alcf->rules != NULL) {
+        rule = alcf->rules->elts;
+
+        for (i = 0; i < alcf->rules->nelts; i++) {
+            v = authgw_claim_get(payload, rule[i].claim.data,
+                                 rule[i].claim.len);
+
+            *code = rule[i].error;
+
+            if (v == NULL || json_is_null(v)) {
+                return AUTHGW_MISSING_CLAIM;
+            }
+
+            if (rule[i].values != NULL
+                && !ngx_http_authgw_match(r, v, rule[i].values))
+            {
+                return AUTHGW_CLAIM_MISMATCH;
+            }
+        }
+    }
+
+    if (alcf->scopes != NULL) {
+        scope = alcf->scopes->elts;
+
+        for (i = 0; i < alcf->scopes->nelts; i++) {
+            if (!ngx_http_authgw_has_scope(payload, &scope[i])) {
+                *code = NGX_HTTP_FORBIDDEN;
+                return AUTHGW_INSUFFICIENT_SCOPE;
+            }
+        }
+    }
+
+    if (alcf->requires != NULL) {
+        cv = alcf->requires->elts;
+
+        for (i = 0; i < alcf->requires->nelts; i++) {
+            if (ngx_http_complex_value(r, &cv[i], &value) != NGX_OK) {
+                return AUTHGW_INTERNAL_ERROR;
+            }
+
+            if (value.len == 0 || (value.len == 1 && value.data[0] == '0')) {
+                *code = alcf->require_error;
+                return AUTHGW_CLAIM_MISMATCH;
+            }
+        }
+    }
+
+    return AUTHGW_OK;
+}
+
+
+/*
+ * A string claim equals one of the values, an array claim contains one, a
+ * number's or boolean's JSON text equals one.
+ */
+
+static ngx_int_t
+ngx_http_authgw_match(ngx_http_request_t *r, json_t *value,
+    ngx_array_t *values)
+{
+    u_char          *text;
+    size_t           len, k;
+    json_t          *e;
+    ngx_str_t       *want;
+    ngx_uint_t       i;
+    authgw_alloc_t   alloc;
+
+    if (json_is_array(value)) {
+        json_array_foreach(value, k, e) {
+            if (!json_is_array(e) && !json_is_object(e)
+                && ngx_http_authgw_match(r, e, values))
+            {
+                return 1;
+            }
+        }
+
+        return 0;
+    }
+
+    if (json_is_object(value) || json_is_null(value)) {
+        return 0;
+    }
+
+    alloc.alloc = ngx_http_authgw_alloc;
+    alloc.data = r->pool;
+
+    if (authgw_json_text(value, &alloc, &text, &len) != 0) {
+        return 0;
+    }
+
+    want = values->elts;
+
+    for (i = 0; i < values->nelts; i++) {
+        if (want[i].len == len && ngx_memcmp(want[i].data, text, len) == 0) {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+/* "scope" (space-delimited, RFC 8693) or "scp" (an array or a string) */
+
+static ngx_int_t
+ngx_http_authgw_has_scope(json_t *payload, ngx_str_t *scope)
+{
+    u_char      *p, *last, *start;
+    size_t       k;
+    json_t      *v, *e;
+    ngx_uint_t   i;
+
+    static const char  *names[2] = { "scope", "scp" };
+
+    for (i = 0; i < 2; i++) {
+        v = json_object_get(payload, names[i]);
+
+        if (json_is_array(v) && i == 1) {
+            json_array_foreach(v, k, e) {
+                if (json_is_string(e) && json_string_length(e) == scope->len
+                    && ngx_memcmp(json_string_value(e), scope->data,
+                                  scope->len) == 0)
+                {
+                    return 1;
+                }
+            }
+
+            continue;
+        }
+
+        if (!json_is_string(v)) {
+            continue;
+        }
+
+        p = (u_char *) json_string_value(v);
+        last = p + json_string_length(v);
+
+        while (p < last) {
+            while (p < last && *p == ' ') {
+                p++;
+            }
+
+            start = p;
+
+            while (p < last && *p != ' ') {
+                p++;
+            }
+
+            if ((size_t) (p - start) == scope->len
+                && ngx_memcmp(start, scope->data, scope->len) == 0)
+            {
+                return 1;
+            }
+        }
+    }
+
+    return 0;
+}
+
+
+/* RFC 6750 section 3: Bearer realm="...", error="...", error_description */
+
+static ngx_int_t
+ngx_http_authgw_refuse(ngx_http_request_t *r, ngx_http_authgw_loc_conf_t *alcf,
+    authgw_status_t status, ngx_int_t code)
+{
+    u_char           *p;
+    size_t            len;
+    ngx_str_t         realm, *error, *scope;
+    ngx_uint_t        i;
+    const char       *reason;
+    ngx_table_elt_t  *h;
+
+    if (ngx_http_complex_value(r, alcf->realm, &realm) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    /* RFC 6750 3.1: invalid_token goes with 401, insufficient_scope 403 */
+
+    if (code == NGX_HTTP_FORBIDDEN) {
+        error = &ngx_http_authgw_scope;
+
+    } else {
+        error = (status == AUTHGW_MISSING_TOKEN) ? NULL
+                                                 : &ngx_http_authgw_invalid;
+    }
+
+    scope = (status == AUTHGW_INSUFFICIENT_SCOPE && alcf->scope_list.len)
+            ? &alcf->scope_list : NULL;
+
+    reason = authgw_status_str(status);
+
+    len = sizeof("Bearer realm=\"\"") - 1 + realm.len * 2;
+
+    if (scope != NULL) {
+        len += sizeof(", scope=\"\"") - 1 + scope->len;
+    }
+
+    if (error != NULL) {
+        len += sizeof(", error=\"\"") - 1 + error->len;
+
+        if (alcf->error_detail) {
+            len += sizeof(", error_description=\"\"") - 1
+                   + ngx_strlen(reason);
+        }
+    }
+
+    p = ngx_pnalloc(r->pool, len);
+    if (p == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    h = ngx_list_push(&r->headers_out.headers);
+    if (h == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    h->hash = 1;
+#if (nginx_version >= 1023000)
+    h->next = NULL;
+#endif
+    ngx_str_set(&h->key, "WWW-Authenticate");
+    h->value.data = p;
+
+    p = ngx_cpymem(p, "Bearer realm=\"", sizeof("Bearer realm=\"") - 1);
+
+    /* the realm may hold variables: quote it as an RFC 9110 string */
+
+    for (i = 0; i < realm.len; i++) {
+        if (realm.data[i] == '"' || realm.data[i] == '\\') {
+            *p++ = '\\';
+        }
+
+        *p++ = (realm.data[i] < 0x20 || realm.data[i] == 0x7f)
+               ? ' ' : realm.data[i];
+    }
+
+    *p++ = '"';
+
+    if (error != NULL) {
+        p = ngx_sprintf(p, ", error=\"%V\"", error);
+
+        if (alcf->error_detail) {
+            p = ngx_sprintf(p, ", error_description=\"%s\"", reason);
+        }
+    }
+
+    if (scope != NULL) {
+        p = ngx_sprintf(p, ", scope=\"%V\"", scope);
+    }
+
+    h->value.len = p - h->value.data;
+
+    r->headers_out.www_authenticate = h;
+
+    return code;
+}
+
+
+/*
+ * In a location where authgw is on, the result for its rules (verified on
+ * first use); elsewhere the last result, if any, e.g. after error_page.
+ */
+
+static ngx_http_authgw_ctx_t *
+ngx_http_authgw_variable_ctx(ngx_http_request_t *r)
+{
+    ngx_http_authgw_loc_conf_t  *alcf;
+
+    alcf = ngx_http_get_module_loc_conf(r, ngx_http_authgw_module);
+
+    if (alcf->enable == 1) {
+        return ngx_http_authgw_verify(r, alcf);
+    }
+
+    return ngx_http_authgw_get_ctx(r);
+}
+
+
+/*
+ * A claim's or header parameter's text (name: for the log), or, with no
+ * name, the whole payload as JSON. No variable holds a control character:
+ * a value whose text would is not found, and the payload escapes them.
+ */
+
+static ngx_int_t
+ngx_http_authgw_value(ngx_http_request_t *r, ngx_http_variable_value_t *v,
+    json_t *value, const char *what, ngx_str_t *name)
+{
+    int              rc;
+    u_char          *text;
+    size_t           len;
+    authgw_alloc_t   alloc;
+
+    if (value == NULL) {
+        v->not_found = 1;
+        return NGX_OK;
+    }
+
+    alloc.alloc = ngx_http_authgw_alloc;
+    alloc.data = r->pool;
+
+    if (name == NULL) {
+        rc = authgw_json_dump(value, &alloc, &text, &len);
+
+    } else {
+        rc = authgw_json_text(value, &alloc, &text, &len);
+    }
+
+    if (rc == AUTHGW_TEXT_CONTROL) {
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                      "authgw: %s \"%V\" not exposed: its text holds a "
+                      "control character", what, name);
+        v->not_found = 1;
+        return NGX_OK;
+    }
+
+    if (rc != 0) {
+        return NGX_ERROR;
+    }
+
+    v->data = text;
+    v->len = len;
+    v->valid = 1;
+    v->no_cacheable = 1;
+    v->not_found = 0;
+
+    return NGX_OK;
+}
+
+
+/* a member of the header or payload named by the variable's suffix */
+
+static ngx_int_t
+ngx_http_authgw_member(ngx_http_request_t *r, ngx_http_variable_value_t *v,
+    json_t *json, const char *what, ngx_str_t *name, size_t prefix)
+{
+    ngx_str_t  member;
+
+    if (json == NULL) {
+        v->not_found = 1;
+        return NGX_OK;
+    }
+
+    member.data = name->data + prefix;
+    member.len = name->len - prefix;
+
+    return ngx_http_authgw_value(r, v,
+                                 json_object_getn(json,
+                                                  (char *) member.data,
+                                                  member.len),
+                                 what, &member);
+}
+
+
+ngx_int_t
+ngx_http_authgw_claim_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data)
+{
+    ngx_http_authgw_ctx_t  *ctx;
+
+    ctx = ngx_http_authgw_variable_ctx(r);
+
+    return ngx_http_authgw_member(r, v, ctx ? ctx->payload : NULL, "claim",
+                                  (ngx_str_t *) data,
+                                  sizeof("authgw_claim_") - 1);
+}
+
+
+ngx_int_t
+ngx_http_authgw_header_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data)
+{
+    ngx_http_authgw_ctx_t  *ctx;
+
+    ctx = ngx_http_authgw_variable_ctx(r);
+
+    return ngx_http_authgw_member(r, v, ctx ? ctx->header : NULL,
+                                  "header parameter", (ngx_str_t *) data,
+                                  sizeof("authgw_header_") - 1);
+}
+
+
+ngx_int_t
+ngx_http_authgw_payload_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data)
+{
+    ngx_http_authgw_ctx_t  *ctx;
+
+    ctx = ngx_http_authgw_variable_ctx(r);
+
+    return ngx_http_authgw_value(r, v, ctx ? ctx->payload : NULL, NULL,
+                                 NULL);
+}
+
+
+ngx_int_t
+ngx_http_authgw_error_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data)
+{
+    const char             *reason;
+    ngx_http_authgw_ctx_t  *ctx;
+
+    ctx = ngx_http_authgw_variable_ctx(r);
+
+    if (ctx == NULL) {
+        v->not_found = 1;
+        return NGX_OK;
+    }
+
+    reason = authgw_status_str(ctx->status);
+
+    v->data = (u_char *) reason;
+    v->len = ngx_strlen(reason);
+    v->valid = 1;
+    v->no_cacheable = 1;
+    v->not_found = 0;
+
+    return NGX_OK;
+}
+
+
+ngx_int_t
+ngx_http_authgw_user_id_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data)
+{
+    ngx_http_authgw_ctx_t  *ctx;
+
+    ctx = ngx_http_authgw_variable_ctx(r);
+
+    if (ctx == NULL || ctx->user_id.len == 0) {
+        v->not_found = 1;
+        return NGX_OK;
+    }
+
+    v->data = ctx->user_id.data;
+    v->len = ctx->user_id.len;
+    v->valid = 1;
+    v->no_cacheable = 1;
+    v->not_found = 0;
+
+    return NGX_OK;
+}
+
+
+ngx_int_t
+ngx_http_authgw_claim_set_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data)
+{
+    ngx_str_t              *claim = (ngx_str_t *) data;
+    ngx_http_authgw_ctx_t  *ctx;
+
+    ctx = ngx_http_authgw_variable_ctx(r);
+
+    if (ctx == NULL || ctx->payload == NULL) {
+        v->not_found = 1;
+        return NGX_OK;
+    }
+
+    return ngx_http_authgw_value(r, v, authgw_claim_get(ctx->payload,
+                                                        claim->data,
+                                                        claim->len),
+                                 "claim", claim);
+}
+
+
+ngx_int_t
+ngx_http_authgw_cache_status_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data)
+{
+    ngx_http_authgw_ctx_t  *ctx;
+
+    static ngx_str_t  names[] = {
+        ngx_string("BYPASS"), ngx_string("MISS"), ngx_string("HIT")
+    };
+
+    ctx = ngx_http_authgw_variable_ctx(r);
+
+    if (ctx == NULL) {
+        v->not_found = 1;
+        return NGX_OK;
+    }
+
+    v->data = names[ctx->cache_status].data;
+    v->len = names[ctx->cache_status].len;
+    v->valid = 1;
+    v->no_cacheable = 1;
+    v->not_found = 0;
+
+    return NGX_OK;
+}
+
+
+/* the keys a set verifies with: its files', then the last fetched */
+
+static authgw_key_t **
+ngx_http_authgw_keys_of(ngx_http_authgw_keys_t *set, size_t *n)
+{
+    if (set->remote != NULL) {
+        *n = set->remote->nall;
+        return set->remote->all;
+    }
+
+    *n = set->nkeys;
+    return set->keys;
+}

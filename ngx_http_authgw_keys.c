@@ -1,0 +1,722 @@
+
+/*
+ * Keys from the identity provider (authgw_key_request): the fetch through
+ * an in-memory subrequest, the requests that wait on it, what it installs.
+ */
+
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_http.h>
+
+#include "ngx_http_authgw_module.h"
+
+
+static void ngx_http_authgw_free_remote(void *data);
+static ngx_int_t ngx_http_authgw_header_filter(ngx_http_request_t *r);
+static ngx_int_t ngx_http_authgw_remote_wait(ngx_http_request_t *r,
+    ngx_http_authgw_remote_t *rm);
+static void ngx_http_authgw_waiter_cleanup(void *data);
+static void ngx_http_authgw_wake(ngx_event_t *ev);
+static ngx_int_t ngx_http_authgw_remote_fetch(ngx_http_request_t *r,
+    ngx_http_authgw_remote_t *rm, ngx_uint_t background);
+static ngx_int_t ngx_http_authgw_fetch_request(ngx_http_request_t *r,
+    ngx_http_request_t *sr);
+static ngx_int_t ngx_http_authgw_fetch_done(ngx_http_request_t *r,
+    void *data, ngx_int_t rc);
+static void ngx_http_authgw_fetch_cleanup(void *data);
+static void ngx_http_authgw_fetch_aborted(ngx_http_authgw_fetch_t *f,
+    ngx_log_t *log);
+static void ngx_http_authgw_fetch_finish(ngx_http_authgw_remote_t *rm,
+    ngx_uint_t result, ngx_log_t *log);
+static ngx_uint_t ngx_http_authgw_fetch_result(ngx_http_request_t *sr,
+    ngx_http_authgw_remote_t *rm, ngx_int_t rc);
+static time_t ngx_http_authgw_max_age(ngx_http_request_t *sr);
+static ngx_int_t ngx_http_authgw_remote_install(ngx_http_authgw_remote_t *rm,
+    authgw_key_t **keys, size_t n, ngx_log_t *log);
+static void ngx_http_authgw_remote_drop(ngx_http_authgw_remote_t *rm);
+
+
+static ngx_http_output_header_filter_pt  ngx_http_next_header_filter;
+
+
+/*
+ * The fetched keys of a set, for a request whose token was just checked
+ * with the keys at hand (status). A token that needs keys we do not have
+ * (no fetched keys, or an unknown kid) waits for a fetch: the one in
+ * flight, or one it starts; once per request. Keys past authgw_key_cache
+ * are refreshed in the background while this request goes on with them.
+ * Never two fetches within authgw_key_refresh in a worker, never two at a
+ * time. NGX_DECLINED: go on with the status as it is; NGX_AGAIN: wait.
+ */
+
+ngx_int_t
+ngx_http_authgw_remote_keys(ngx_http_request_t *r,
+    ngx_http_authgw_remote_t *rm, ngx_http_authgw_ctx_t *ctx)
+{
+    ngx_uint_t  may;
+
+    may = !rm->fetching
+          && (!rm->tried
+              || (ngx_msec_int_t) (ngx_current_msec - rm->attempted)
+                 >= (ngx_msec_int_t) rm->refresh * 1000);
+
+    if ((ctx->status == AUTHGW_KEYS_UNAVAILABLE
+         || ctx->status == AUTHGW_UNKNOWN_KID)
+        && !ctx->refetched)
+    {
+        if (rm->fetching) {
+            ctx->refetched = 1;
+            return ngx_http_authgw_remote_wait(r, rm);
+        }
+
+        if (may) {
+            ctx->refetched = 1;
+            return ngx_http_authgw_remote_fetch(r, rm, 0);
+        }
+
+        return NGX_DECLINED;
+    }
+
+    if (rm->fetched && ngx_time() >= rm->expires && may) {
+        if (ngx_http_authgw_remote_fetch(r, rm, 1) == NGX_ERROR) {
+            return NGX_ERROR;
+        }
+    }
+
+    return NGX_DECLINED;
+}
+
+
+/* fetched keys past authgw_key_max_stale are no longer trusted */
+
+void
+ngx_http_authgw_remote_expire(ngx_http_request_t *r,
+    ngx_http_authgw_remote_t *rm)
+{
+    if (rm->fetched && ngx_time() - rm->fetched > rm->max_stale) {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "authgw: keys from \"%V\" are older than "
+                      "authgw_key_max_stale, no longer used", &rm->uri);
+        ngx_http_authgw_remote_drop(rm);
+    }
+}
+
+
+static ngx_int_t
+ngx_http_authgw_remote_wait(ngx_http_request_t *r,
+    ngx_http_authgw_remote_t *rm)
+{
+    ngx_pool_cleanup_t        *cln;
+    ngx_http_authgw_waiter_t  *w;
+
+    cln = ngx_pool_cleanup_add(r->pool, sizeof(ngx_http_authgw_waiter_t));
+    if (cln == NULL) {
+        return NGX_ERROR;
+    }
+
+    w = cln->data;
+    ngx_memzero(w, sizeof(ngx_http_authgw_waiter_t));
+    w->request = r;
+    w->wake.handler = ngx_http_authgw_wake;
+    w->wake.data = w;
+    w->wake.log = r->connection->log;
+    w->linked = 1;
+    ngx_queue_insert_tail(&rm->waiters, &w->queue);
+
+    cln->handler = ngx_http_authgw_waiter_cleanup;
+
+    ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                   "authgw: waiting for the keys from \"%V\"", &rm->uri);
+
+    return NGX_AGAIN;
+}
+
+
+static void
+ngx_http_authgw_waiter_cleanup(void *data)
+{
+    ngx_http_authgw_waiter_t  *w = data;
+
+    if (w->linked) {
+        ngx_queue_remove(&w->queue);
+        w->linked = 0;
+    }
+
+    if (w->wake.posted) {
+        ngx_delete_posted_event(&w->wake);
+    }
+}
+
+
+/* the fetch is over: the waiting request runs its phases again */
+
+static void
+ngx_http_authgw_wake(ngx_event_t *ev)
+{
+    ngx_http_authgw_waiter_t  *w = ev->data;
+
+    ngx_connection_t    *c;
+    ngx_http_request_t  *r;
+
+    r = w->request;
+    c = r->connection;
+
+    ngx_http_set_log_request(c->log, r);
+
+    r->write_event_handler = ngx_http_core_run_phases;
+    ngx_http_core_run_phases(r);
+
+    ngx_http_run_posted_requests(c);
+}
+
+
+/*
+ * A fetch whose answer declares more than subrequest_output_buffer_size is
+ * refused here, before its body: nginx's in-memory filter would otherwise
+ * fail the client connection of the request that made the fetch.
+ */
+
+static ngx_int_t
+ngx_http_authgw_header_filter(ngx_http_request_t *r)
+{
+    ngx_http_authgw_fetch_t   *f;
+    ngx_http_core_loc_conf_t  *clcf;
+
+    if (r != r->main && r->subrequest_in_memory
+        && r->post_subrequest != NULL
+        && r->post_subrequest->handler == ngx_http_authgw_fetch_done)
+    {
+        clcf = ngx_http_get_module_loc_conf(r, ngx_http_core_module);
+
+        if (r->headers_out.content_length_n
+            > (off_t) clcf->subrequest_output_buffer_size)
+        {
+            f = r->post_subrequest->data;
+            f->too_big = 1;
+            r->header_only = 1;
+        }
+    }
+
+    return ngx_http_next_header_filter(r);
+}
+
+
+/* background: the request goes on without waiting for the answer */
+
+static ngx_int_t
+ngx_http_authgw_remote_fetch(ngx_http_request_t *r,
+    ngx_http_authgw_remote_t *rm, ngx_uint_t background)
+{
+    ngx_http_request_t          *sr;
+    ngx_pool_cleanup_t          *cln;
+    ngx_http_authgw_fetch_t     *f;
+    ngx_http_post_subrequest_t  *ps;
+
+    ps = ngx_palloc(r->pool, sizeof(ngx_http_post_subrequest_t));
+    if (ps == NULL) {
+        return NGX_ERROR;
+    }
+
+    /* if this request goes before its subrequest ends, the fetch ends */
+
+    cln = ngx_pool_cleanup_add(r->pool, sizeof(ngx_http_authgw_fetch_t));
+    if (cln == NULL) {
+        return NGX_ERROR;
+    }
+
+    f = cln->data;
+    f->remote = rm;
+    f->done = 1;
+    f->too_big = 0;
+    cln->handler = ngx_http_authgw_fetch_cleanup;
+
+    ps->handler = ngx_http_authgw_fetch_done;
+    ps->data = f;
+
+    if (ngx_http_subrequest(r, &rm->uri, NULL, &sr, ps,
+                            NGX_HTTP_SUBREQUEST_IN_MEMORY
+                            |(background ? NGX_HTTP_SUBREQUEST_BACKGROUND
+                                         : NGX_HTTP_SUBREQUEST_WAITED))
+        != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    if (ngx_http_authgw_fetch_request(r, sr) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    f->done = 0;
+    f->attempted = rm->attempted;
+    f->tried = rm->tried;
+    rm->fetching = 1;
+    rm->attempted = ngx_current_msec;
+    rm->tried = 1;
+
+    ngx_log_debug2(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                   "authgw: fetching keys from \"%V\"%s", &rm->uri,
+                   background ? " in the background" : "");
+
+    return background ? NGX_OK : NGX_AGAIN;
+}
+
+
+/*
+ * The fetch is the gateway's own request: none of the client's headers
+ * (its token, cookies, Range, If-None-Match, Accept-Encoding), body or
+ * cached variables go with it, so nothing the client sent decides how it
+ * ends.
+ */
+
+static ngx_int_t
+ngx_http_authgw_fetch_request(ngx_http_request_t *r, ngx_http_request_t *sr)
+{
+    ngx_http_core_main_conf_t  *cmcf;
+
+    ngx_memzero(&sr->headers_in, sizeof(ngx_http_headers_in_t));
+
+    if (ngx_list_init(&sr->headers_in.headers, r->pool, 1,
+                      sizeof(ngx_table_elt_t))
+        != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+#if (nginx_version < 1023000)
+    if (ngx_array_init(&sr->headers_in.cookies, r->pool, 1,
+                       sizeof(ngx_table_elt_t *))
+        != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+#if (NGX_HTTP_X_FORWARDED_FOR)
+    if (ngx_array_init(&sr->headers_in.x_forwarded_for, r->pool, 1,
+                       sizeof(ngx_table_elt_t *))
+        != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+#endif
+#endif
+
+    sr->headers_in.content_length_n = -1;
+    sr->headers_in.keep_alive_n = -1;
+
+    /* as auth_request does: an empty body, never the client's */
+
+    sr->request_body = ngx_pcalloc(r->pool, sizeof(ngx_http_request_body_t));
+    if (sr->request_body == NULL) {
+        return NGX_ERROR;
+    }
+
+    cmcf = ngx_http_get_module_main_conf(r, ngx_http_core_module);
+
+    sr->variables = ngx_pcalloc(r->pool, cmcf->variables.nelts
+                                         * sizeof(ngx_http_variable_value_t));
+    if (sr->variables == NULL) {
+        return NGX_ERROR;
+    }
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_authgw_fetch_done(ngx_http_request_t *r, void *data, ngx_int_t rc)
+{
+    ngx_http_authgw_fetch_t  *f = data;
+
+    if (f->done || rc == NGX_AGAIN) {
+        return rc;
+    }
+
+    f->done = 1;
+
+    /*
+     * a client that goes away ends the fetch it started (unless the fetch
+     * location has proxy_ignore_client_abort on): that decides nothing,
+     * and spends no refresh interval, or one client could keep keys from
+     * ever arriving. Only that status: an answer that outgrows the buffer
+     * also fails the client's connection, and must stay a counted failure
+     */
+
+    if (rc == NGX_HTTP_CLIENT_CLOSED_REQUEST) {
+        ngx_http_authgw_fetch_aborted(f, r->connection->log);
+        return rc;
+    }
+
+    if (f->too_big) {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "authgw: keys from \"%V\": the answer declares %O "
+                      "bytes, more than subrequest_output_buffer_size",
+                      &f->remote->uri, r->headers_out.content_length_n);
+    }
+
+    ngx_http_authgw_fetch_finish(f->remote,
+                                 f->too_big
+                                 ? NGX_HTTP_AUTHGW_FETCH_ERROR
+                                 : ngx_http_authgw_fetch_result(r, f->remote,
+                                                                rc),
+                                 r->connection->log);
+
+    /*
+     * the answer was this module's alone: a failed fetch (a timeout, an
+     * error status) does not end the request that made it. An answer
+     * without Content-Length that outgrows subrequest_output_buffer_size
+     * is the exception: nginx marks the client's connection as failed
+     * then, and that one request ends.
+     */
+
+    if (rc >= NGX_HTTP_SPECIAL_RESPONSE) {
+        return NGX_OK;
+    }
+
+    return rc;
+}
+
+
+static void
+ngx_http_authgw_fetch_cleanup(void *data)
+{
+    ngx_http_authgw_fetch_t  *f = data;
+
+    if (!f->done) {
+        f->done = 1;
+        ngx_http_authgw_fetch_aborted(f, ngx_cycle->log);
+    }
+}
+
+
+/* the request that made the fetch ended first: as if it had not begun */
+
+static void
+ngx_http_authgw_fetch_aborted(ngx_http_authgw_fetch_t *f, ngx_log_t *log)
+{
+    ngx_log_debug1(NGX_LOG_DEBUG_HTTP, log, 0,
+                   "authgw: the fetch from \"%V\" ended with its request",
+                   &f->remote->uri);
+
+    f->remote->attempted = f->attempted;
+    f->remote->tried = f->tried;
+
+    ngx_http_authgw_fetch_finish(f->remote, NGX_HTTP_AUTHGW_FETCH_ABORTED,
+                                 log);
+}
+
+
+/* counts the fetch, logs a failure once per interval, wakes the waiters */
+
+static void
+ngx_http_authgw_fetch_finish(ngx_http_authgw_remote_t *rm, ngx_uint_t result,
+    ngx_log_t *log)
+{
+    time_t                           now;
+    ngx_queue_t                     *q;
+    ngx_http_authgw_waiter_t        *w;
+    ngx_http_authgw_main_conf_t     *amcf;
+    ngx_http_authgw_source_stats_t  *src;
+
+    static const char  *results[] = {
+        "ok", "an error status", "no complete answer",
+        "no usable keys in the answer"
+    };
+
+    now = ngx_time();
+    rm->fetching = 0;
+
+    amcf = ngx_http_cycle_get_module_main_conf(ngx_cycle,
+                                               ngx_http_authgw_module);
+    src = (amcf != NULL && amcf->sources != NULL)
+          ? amcf->sources[rm->index] : NULL;
+
+    if (src != NULL && result != NGX_HTTP_AUTHGW_FETCH_ABORTED) {
+        (void) ngx_atomic_fetch_add(&src->fetches[result], 1);
+
+        if (result == NGX_HTTP_AUTHGW_FETCH_OK) {
+            src->keys = rm->nkeys;
+            src->last_success = now;
+        }
+    }
+
+    if (result != NGX_HTTP_AUTHGW_FETCH_OK
+        && result != NGX_HTTP_AUTHGW_FETCH_ABORTED
+        && (rm->logged == 0 || now - rm->logged >= rm->refresh))
+    {
+        rm->logged = now;
+        ngx_log_error(NGX_LOG_ERR, log, 0,
+                      "authgw: key fetch from \"%V\" failed: %s; %s",
+                      &rm->uri, results[result],
+                      rm->fetched ? "the last good keys stay in use"
+                                  : "no fetched keys to use");
+    }
+
+    while (!ngx_queue_empty(&rm->waiters)) {
+        q = ngx_queue_head(&rm->waiters);
+        ngx_queue_remove(q);
+
+        w = ngx_queue_data(q, ngx_http_authgw_waiter_t, queue);
+        w->linked = 0;
+
+        ngx_post_event(&w->wake, &ngx_posted_events);
+    }
+}
+
+
+static ngx_uint_t
+ngx_http_authgw_fetch_result(ngx_http_request_t *sr,
+    ngx_http_authgw_remote_t *rm, ngx_int_t rc)
+{
+    char            err[256];
+    size_t          n, i, len;
+    u_char         *body;
+    time_t          age;
+    authgw_key_t  **keys;
+
+    if (rc == NGX_ERROR || sr->headers_out.status == 0) {
+        return NGX_HTTP_AUTHGW_FETCH_ERROR;
+    }
+
+    if (rc >= NGX_HTTP_SPECIAL_RESPONSE) {
+        return NGX_HTTP_AUTHGW_FETCH_STATUS;
+    }
+
+    if (sr->headers_out.status != NGX_HTTP_OK) {
+        return NGX_HTTP_AUTHGW_FETCH_STATUS;
+    }
+
+    if (sr->out == NULL || sr->out->buf == NULL) {
+        return NGX_HTTP_AUTHGW_FETCH_INVALID;
+    }
+
+    body = sr->out->buf->pos;
+    len = sr->out->buf->last - sr->out->buf->pos;
+
+    /* a JWK or JWKS only: no PEM and never a raw secret from the network */
+
+    for (i = 0; i < len && (body[i] == ' ' || body[i] == '\t'
+                            || body[i] == '\r' || body[i] == '\n');
+         i++)
+    {
+        /* void */
+    }
+
+    if (i == len || body[i] != '{') {
+        return NGX_HTTP_AUTHGW_FETCH_INVALID;
+    }
+
+    if (authgw_key_load_buf(body, len, NULL, 0, -1, &keys, &n, err,
+                            sizeof(err))
+        != 0)
+    {
+        ngx_log_error(NGX_LOG_ERR, sr->connection->log, 0,
+                      "authgw: keys from \"%V\": %s", &rm->uri, err);
+        return NGX_HTTP_AUTHGW_FETCH_INVALID;
+    }
+
+    /*
+     * symmetric keys are never taken from the network, and a kid of the
+     * files' keys stays theirs
+     */
+
+    for (i = 0; i < n; /* void */) {
+        if (keys[i]->kty == AUTHGW_KTY_OCT
+            || (keys[i]->kid != NULL
+                && authgw_key_find(rm->set->keys, rm->set->nkeys,
+                                   keys[i]->kid, keys[i]->kid_len)
+                   != NULL))
+        {
+            authgw_key_free(keys[i]);
+            keys[i] = keys[--n];
+            continue;
+        }
+
+        i++;
+    }
+
+    if (n == 0) {
+        authgw_keys_free(keys, n);
+        ngx_log_error(NGX_LOG_ERR, sr->connection->log, 0,
+                      "authgw: keys from \"%V\": no usable public key",
+                      &rm->uri);
+        return NGX_HTTP_AUTHGW_FETCH_INVALID;
+    }
+
+    if (ngx_http_authgw_remote_install(rm, keys, n, sr->connection->log)
+        != NGX_OK)
+    {
+        authgw_keys_free(keys, n);
+        return NGX_HTTP_AUTHGW_FETCH_ERROR;
+    }
+
+    age = ngx_http_authgw_max_age(sr);
+
+    rm->expires = rm->fetched
+                  + ((age >= 0 && age < rm->cache) ? age : rm->cache);
+
+    ngx_log_error(NGX_LOG_INFO, sr->connection->log, 0,
+                  "authgw: %uz keys from \"%V\", kept for %T s", n, &rm->uri,
+                  rm->expires - rm->fetched);
+
+    return NGX_HTTP_AUTHGW_FETCH_OK;
+}
+
+
+/* Cache-Control: max-age=N of the answer, or -1 */
+
+static time_t
+ngx_http_authgw_max_age(ngx_http_request_t *sr)
+{
+    u_char           *p, *last;
+    time_t            age;
+    ngx_uint_t        i;
+    ngx_list_part_t  *part;
+    ngx_table_elt_t  *h;
+
+    age = -1;
+    part = &sr->headers_out.headers.part;
+    h = part->elts;
+
+    for (i = 0; /* void */; i++) {
+
+        if (i >= part->nelts) {
+            if (part->next == NULL) {
+                break;
+            }
+
+            part = part->next;
+            h = part->elts;
+            i = 0;
+        }
+
+        if (h[i].hash == 0
+            || h[i].key.len != sizeof("Cache-Control") - 1
+            || ngx_strncasecmp(h[i].key.data, (u_char *) "Cache-Control",
+                               sizeof("Cache-Control") - 1) != 0)
+        {
+            continue;
+        }
+
+        p = ngx_strlcasestrn(h[i].value.data,
+                             h[i].value.data + h[i].value.len,
+                             (u_char *) "max-age=", sizeof("max-age=") - 2);
+        if (p == NULL) {
+            continue;
+        }
+
+        p += sizeof("max-age=") - 1;
+        last = p;
+
+        while (last < h[i].value.data + h[i].value.len
+               && *last >= '0' && *last <= '9')
+        {
+            last++;
+        }
+
+        if (last > p) {
+            age = ngx_atotm(p, ngx_min(last - p, 9));
+        }
+    }
+
+    return age;
+}
+
+
+/* the fetched keys replace the last; the cache of verified tokens empties */
+
+static ngx_int_t
+ngx_http_authgw_remote_install(ngx_http_authgw_remote_t *rm,
+    authgw_key_t **keys, size_t n, ngx_log_t *log)
+{
+    authgw_key_t  **all;
+
+    all = ngx_alloc((rm->set->nkeys + n) * sizeof(authgw_key_t *), log);
+    if (all == NULL) {
+        return NGX_ERROR;
+    }
+
+    if (rm->set->nkeys) {
+        ngx_memcpy(all, rm->set->keys,
+                   rm->set->nkeys * sizeof(authgw_key_t *));
+    }
+
+    ngx_memcpy(all + rm->set->nkeys, keys, n * sizeof(authgw_key_t *));
+
+    ngx_http_authgw_remote_drop(rm);
+
+    rm->keys = keys;
+    rm->nkeys = n;
+    rm->all = all;
+    rm->nall = rm->set->nkeys + n;
+    rm->fetched = ngx_time();
+
+    return NGX_OK;
+}
+
+
+static void
+ngx_http_authgw_remote_drop(ngx_http_authgw_remote_t *rm)
+{
+    if (rm->set->cache != NULL) {
+        authgw_cache_flush(rm->set->cache);
+    }
+
+    if (rm->all != rm->set->keys) {
+        ngx_free(rm->all);
+    }
+
+    authgw_keys_free(rm->keys, rm->nkeys);
+
+    rm->keys = NULL;
+    rm->nkeys = 0;
+    rm->all = rm->set->keys;
+    rm->nall = rm->set->nkeys;
+    rm->fetched = 0;
+    rm->generation++;
+}
+
+
+/* the cycle goes (its caches are destroyed after this: last in, first out) */
+
+static void
+ngx_http_authgw_free_remote(void *data)
+{
+    ngx_http_authgw_remote_drop(data);
+}
+
+
+/*
+ * At init, in the master: each worker starts with the files' keys and
+ * fetches the rest; the header filter sees the fetches' answers.
+ */
+
+ngx_int_t
+ngx_http_authgw_keys_init(ngx_conf_t *cf, ngx_http_authgw_main_conf_t *amcf)
+{
+    ngx_uint_t                  i;
+    ngx_pool_cleanup_t         *cln;
+    ngx_http_authgw_remote_t  **remotes;
+
+    remotes = amcf->remotes.elts;
+
+    for (i = 0; i < amcf->remotes.nelts; i++) {
+        remotes[i]->all = remotes[i]->set->keys;
+        remotes[i]->nall = remotes[i]->set->nkeys;
+
+        cln = ngx_pool_cleanup_add(cf->pool, 0);
+        if (cln == NULL) {
+            return NGX_ERROR;
+        }
+
+        cln->handler = ngx_http_authgw_free_remote;
+        cln->data = remotes[i];
+    }
+
+    if (amcf->remotes.nelts) {
+        ngx_http_next_header_filter = ngx_http_top_header_filter;
+        ngx_http_top_header_filter = ngx_http_authgw_header_filter;
+    }
+
+    return NGX_OK;
+}

@@ -1,0 +1,267 @@
+
+/*
+ * ngx_http_authgw_module: the types and functions that its glue files
+ * share. Not an interface of the module: nothing outside it includes this.
+ */
+
+
+#ifndef _NGX_HTTP_AUTHGW_MODULE_H_INCLUDED_
+#define _NGX_HTTP_AUTHGW_MODULE_H_INCLUDED_
+
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_http.h>
+
+#include "authgw.h"
+
+
+typedef struct {
+    ngx_flag_t                  used;
+    ngx_flag_t                  headers;
+    ngx_flag_t                  status;       /* authgw_status somewhere */
+    ngx_array_t                 keysets;      /* of ngx_http_authgw_keys_t * */
+    ngx_array_t                 remotes;      /* of remote key sources */
+    ngx_uint_t                  file_keys;
+    ngx_shm_zone_t             *zone;         /* the metrics */
+    struct ngx_http_authgw_stats_s  *stats;
+    struct ngx_http_authgw_source_stats_s  **sources;  /* by remote index */
+} ngx_http_authgw_main_conf_t;
+
+
+typedef struct {
+    ngx_str_t                   name;
+    ngx_http_complex_value_t    value;
+} ngx_http_authgw_header_t;
+
+
+typedef struct {
+    ngx_str_t                   claim;
+    ngx_array_t                *values;       /* of ngx_str_t, or NULL */
+    ngx_uint_t                  error;
+} ngx_http_authgw_rule_t;
+
+
+typedef struct ngx_http_authgw_remote_s  ngx_http_authgw_remote_t;
+typedef struct ngx_http_authgw_loc_conf_s  ngx_http_authgw_loc_conf_t;
+
+/*
+ * The keys of one block. Its cache size and key times are those in force
+ * in that block (the owner); blocks that inherit the keys share them.
+ */
+
+typedef struct {
+    authgw_key_t              **keys;         /* from authgw_key_file */
+    size_t                      nkeys;
+    authgw_cache_t             *cache;        /* verified tokens, per worker */
+    size_t                      cache_size;
+    ngx_http_authgw_remote_t   *remote;       /* authgw_key_request, or NULL */
+    ngx_http_authgw_loc_conf_t *owner;
+    u_char                     *file;         /* where the keys are given */
+    ngx_uint_t                  line;
+} ngx_http_authgw_keys_t;
+
+
+/*
+ * Keys fetched by a subrequest (authgw_key_request). The settings come from
+ * the configuration; the rest is each worker's own: the last good keys,
+ * when they came and expire, and the requests waiting on a fetch.
+ */
+
+struct ngx_http_authgw_remote_s {
+    ngx_str_t                   uri;
+    ngx_http_authgw_keys_t     *set;
+    ngx_uint_t                  index;        /* its slot in the metrics */
+    time_t                      cache;        /* authgw_key_cache */
+    time_t                      refresh;      /* authgw_key_refresh */
+    time_t                      max_stale;    /* authgw_key_max_stale */
+
+    authgw_key_t              **keys;         /* the last good fetch */
+    size_t                      nkeys;
+    authgw_key_t              **all;          /* the files' keys, then those */
+    size_t                      nall;
+    time_t                      fetched;      /* 0: no fetched keys in use */
+    time_t                      expires;
+    ngx_msec_t                  attempted;    /* the last fetch began */
+    ngx_uint_t                  tried;        /* attempted is set */
+    time_t                      logged;       /* the last failure logged */
+    time_t                      unavailable;  /* keys_unavailable logged */
+    ngx_uint_t                  generation;   /* one more for each key set */
+    ngx_uint_t                  fetching;
+    ngx_queue_t                 waiters;
+};
+
+
+typedef struct {
+    ngx_http_authgw_remote_t   *remote;
+    ngx_uint_t                  done;
+    ngx_uint_t                  too_big;
+    ngx_msec_t                  attempted;    /* the remote's, before */
+    ngx_uint_t                  tried;
+} ngx_http_authgw_fetch_t;
+
+
+/* a request waiting on a fetch; woken through its own posted event */
+typedef struct {
+    ngx_queue_t                 queue;
+    ngx_http_request_t         *request;
+    ngx_event_t                 wake;
+    ngx_uint_t                  linked;
+} ngx_http_authgw_waiter_t;
+
+
+/* the metrics, in shared memory: every worker counts into them */
+
+#define NGX_HTTP_AUTHGW_FETCH_OK       0
+#define NGX_HTTP_AUTHGW_FETCH_STATUS   1
+#define NGX_HTTP_AUTHGW_FETCH_ERROR    2
+#define NGX_HTTP_AUTHGW_FETCH_INVALID  3
+#define NGX_HTTP_AUTHGW_FETCH_N        4
+#define NGX_HTTP_AUTHGW_FETCH_ABORTED  4      /* not counted, no slot spent */
+
+#define NGX_HTTP_AUTHGW_ANONYMOUS      AUTHGW_STATUS_COUNT
+
+/*
+ * Everything in the zone is allocated once and never moved or freed:
+ * workers of an older generation go on counting into it while they drain.
+ * A key source's counters are found by its URI, so they carry on across
+ * reloads as the request counters do, whichever generation counts.
+ */
+
+typedef struct ngx_http_authgw_source_stats_s  ngx_http_authgw_source_stats_t;
+
+struct ngx_http_authgw_source_stats_s {
+    ngx_atomic_t                fetches[NGX_HTTP_AUTHGW_FETCH_N];
+    ngx_atomic_t                keys;
+    ngx_atomic_t                last_success;
+    ngx_http_authgw_source_stats_t  *next;
+    size_t                      len;
+    u_char                      uri[1];
+};
+
+typedef struct ngx_http_authgw_stats_s {
+    ngx_atomic_t                outcomes[AUTHGW_STATUS_COUNT + 1];
+    ngx_atomic_t                cache_hits;
+    ngx_atomic_t                cache_misses;
+    ngx_atomic_t                file_keys;
+    ngx_http_authgw_source_stats_t  *sources;
+} ngx_http_authgw_stats_t;
+
+
+/* the text of authgw_status: sized by a first pass, written by a second */
+
+typedef struct {
+    u_char                     *p;            /* NULL: count only */
+    size_t                      size;
+} ngx_http_authgw_text_t;
+
+
+struct ngx_http_authgw_loc_conf_s {
+    ngx_int_t                   enable;       /* unset, 0: off, 1: on */
+    ngx_http_complex_value_t   *realm;
+    ngx_http_complex_value_t   *token;
+    ngx_flag_t                  optional;
+
+    ngx_http_authgw_keys_t     *keys;
+    ngx_uint_t                  algs;
+    ngx_array_t                *issuers;      /* of authgw_str_t */
+    ngx_array_t                *audiences;    /* of authgw_str_t */
+    time_t                      leeway;
+    ngx_flag_t                  require_exp;
+    ngx_flag_t                  try_all_keys;
+    ngx_flag_t                  error_detail;
+    ngx_uint_t                  log_level;
+    ngx_int_t                   cache_size;   /* 0: off */
+    time_t                      key_cache;
+    time_t                      key_refresh;
+    time_t                      key_max_stale;
+
+    ngx_str_t                   uid_claim;
+    ngx_flag_t                  uid_optional;
+    ngx_http_authgw_keys_t     *uid_keys;
+
+    ngx_array_t                *set_headers;  /* of ngx_http_authgw_header_t */
+    ngx_array_t                *rules;        /* of ngx_http_authgw_rule_t */
+    ngx_array_t                *scopes;       /* of ngx_str_t */
+    ngx_str_t                   scope_list;   /* "a b", for the response */
+    ngx_array_t                *requires;     /* of complex values */
+    ngx_uint_t                  require_error;
+
+    authgw_claims_policy_t      policy;
+};
+
+
+typedef struct {
+    ngx_http_authgw_loc_conf_t *conf;         /* verified for this conf */
+    authgw_status_t             status;
+    json_t                     *header;
+    json_t                     *payload;
+    ngx_uint_t                  pooled;       /* in r->pool: no decref */
+    ngx_uint_t                  generation;   /* of the fetched keys used */
+    ngx_uint_t                  refetched;    /* an unknown kid was refetched */
+    ngx_str_t                   user_id;
+    ngx_uint_t                  cache_status;
+} ngx_http_authgw_ctx_t;
+
+
+/*
+ * 1024 verified tokens per worker and key set: the active tokens of about
+ * a thousand users, a few hundred KB plus their claims, and a hit costs a
+ * SHA-256 of the token instead of a signature check (20-60 us for RSA-2048
+ * and P-256). Fetched keys: kept 10 minutes unless the answer says less; an
+ * unknown kid fetches again at most every 5 seconds; after a day without a
+ * good fetch, the last keys are no longer trusted.
+ */
+
+#define NGX_HTTP_AUTHGW_CACHE_SIZE     1024
+
+/* the settings of the keys that a block gives itself */
+#define NGX_HTTP_AUTHGW_GIVEN_CACHE          0x01
+#define NGX_HTTP_AUTHGW_GIVEN_KEY_CACHE      0x02
+#define NGX_HTTP_AUTHGW_GIVEN_KEY_REFRESH    0x04
+#define NGX_HTTP_AUTHGW_GIVEN_KEY_MAX_STALE  0x08
+#define NGX_HTTP_AUTHGW_KEY_CACHE      600
+#define NGX_HTTP_AUTHGW_KEY_REFRESH    5
+#define NGX_HTTP_AUTHGW_KEY_MAX_STALE  86400
+
+
+#define NGX_HTTP_AUTHGW_CACHE_BYPASS  0
+#define NGX_HTTP_AUTHGW_CACHE_MISS    1
+#define NGX_HTTP_AUTHGW_CACHE_HIT     2
+
+
+ngx_int_t ngx_http_authgw_handler(ngx_http_request_t *r);
+ngx_int_t ngx_http_authgw_claim_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data);
+ngx_int_t ngx_http_authgw_header_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data);
+ngx_int_t ngx_http_authgw_payload_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data);
+ngx_int_t ngx_http_authgw_error_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data);
+ngx_int_t ngx_http_authgw_user_id_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data);
+ngx_int_t ngx_http_authgw_claim_set_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data);
+ngx_int_t ngx_http_authgw_cache_status_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data);
+ngx_int_t ngx_http_authgw_header_handler(ngx_http_request_t *r);
+ngx_uint_t ngx_http_authgw_same_header(ngx_str_t *a, ngx_str_t *b);
+ngx_int_t ngx_http_authgw_remote_keys(ngx_http_request_t *r,
+    ngx_http_authgw_remote_t *rm, ngx_http_authgw_ctx_t *ctx);
+void ngx_http_authgw_remote_expire(ngx_http_request_t *r,
+    ngx_http_authgw_remote_t *rm);
+ngx_http_authgw_stats_t *ngx_http_authgw_stats(ngx_http_request_t *r);
+void ngx_http_authgw_count(ngx_http_request_t *r, ngx_uint_t outcome);
+ngx_int_t ngx_http_authgw_status_handler(ngx_http_request_t *r);
+
+ngx_int_t ngx_http_authgw_keys_init(ngx_conf_t *cf,
+    ngx_http_authgw_main_conf_t *amcf);
+ngx_int_t ngx_http_authgw_status_init(ngx_conf_t *cf,
+    ngx_http_authgw_main_conf_t *amcf);
+
+
+extern ngx_module_t  ngx_http_authgw_module;
+
+
+#endif /* _NGX_HTTP_AUTHGW_MODULE_H_INCLUDED_ */
