@@ -29,9 +29,6 @@ static authgw_status_t ngx_http_authgw_bearer(ngx_http_request_t *r,
 static ngx_uint_t ngx_http_authgw_tchar(u_char c);
 static authgw_status_t ngx_http_authgw_authorize(ngx_http_request_t *r,
     ngx_http_authgw_loc_conf_t *alcf, json_t *payload, ngx_int_t *code);
-static ngx_int_t ngx_http_authgw_match(ngx_http_request_t *r, json_t *value,
-    ngx_array_t *values);
-static ngx_int_t ngx_http_authgw_has_scope(json_t *payload, ngx_str_t *scope);
 static ngx_int_t ngx_http_authgw_refuse(ngx_http_request_t *r,
     ngx_http_authgw_loc_conf_t *alcf, authgw_status_t status,
     ngx_int_t code);
@@ -617,7 +614,8 @@ ngx_http_authgw_authorize(ngx_http_request_t *r,
             }
 
             if (rule[i].values != NULL
-                && !ngx_http_authgw_match(r, v, rule[i].values))
+                && !authgw_claim_match(v, rule[i].values->elts,
+                                       rule[i].values->nelts))
             {
                 return AUTHGW_CLAIM_MISMATCH;
             }
@@ -628,7 +626,7 @@ ngx_http_authgw_authorize(ngx_http_request_t *r,
         scope = alcf->scopes->elts;
 
         for (i = 0; i < alcf->scopes->nelts; i++) {
-            if (!ngx_http_authgw_has_scope(payload, &scope[i])) {
+            if (!authgw_has_scope(payload, scope[i].data, scope[i].len)) {
                 *code = NGX_HTTP_FORBIDDEN;
                 return AUTHGW_INSUFFICIENT_SCOPE;
             }
@@ -651,115 +649,6 @@ ngx_http_authgw_authorize(ngx_http_request_t *r,
     }
 
     return AUTHGW_OK;
-}
-
-
-/*
- * A string claim equals one of the values, an array claim contains one, a
- * number's or boolean's JSON text equals one.
- */
-
-static ngx_int_t
-ngx_http_authgw_match(ngx_http_request_t *r, json_t *value,
-    ngx_array_t *values)
-{
-    u_char          *text;
-    size_t           len, k;
-    json_t          *e;
-    ngx_str_t       *want;
-    ngx_uint_t       i;
-    authgw_alloc_t   alloc;
-
-    if (json_is_array(value)) {
-        json_array_foreach(value, k, e) {
-            if (!json_is_array(e) && !json_is_object(e)
-                && ngx_http_authgw_match(r, e, values))
-            {
-                return 1;
-            }
-        }
-
-        return 0;
-    }
-
-    if (json_is_object(value) || json_is_null(value)) {
-        return 0;
-    }
-
-    alloc.alloc = ngx_http_authgw_alloc;
-    alloc.data = r->pool;
-
-    if (authgw_json_text(value, &alloc, &text, &len) != 0) {
-        return 0;
-    }
-
-    want = values->elts;
-
-    for (i = 0; i < values->nelts; i++) {
-        if (want[i].len == len && ngx_memcmp(want[i].data, text, len) == 0) {
-            return 1;
-        }
-    }
-
-    return 0;
-}
-
-
-/* "scope" (space-delimited, RFC 8693) or "scp" (an array or a string) */
-
-static ngx_int_t
-ngx_http_authgw_has_scope(json_t *payload, ngx_str_t *scope)
-{
-    u_char      *p, *last, *start;
-    size_t       k;
-    json_t      *v, *e;
-    ngx_uint_t   i;
-
-    static const char  *names[2] = { "scope", "scp" };
-
-    for (i = 0; i < 2; i++) {
-        v = json_object_get(payload, names[i]);
-
-        if (json_is_array(v) && i == 1) {
-            json_array_foreach(v, k, e) {
-                if (json_is_string(e) && json_string_length(e) == scope->len
-                    && ngx_memcmp(json_string_value(e), scope->data,
-                                  scope->len) == 0)
-                {
-                    return 1;
-                }
-            }
-
-            continue;
-        }
-
-        if (!json_is_string(v)) {
-            continue;
-        }
-
-        p = (u_char *) json_string_value(v);
-        last = p + json_string_length(v);
-
-        while (p < last) {
-            while (p < last && *p == ' ') {
-                p++;
-            }
-
-            start = p;
-
-            while (p < last && *p != ' ') {
-                p++;
-            }
-
-            if ((size_t) (p - start) == scope->len
-                && ngx_memcmp(start, scope->data, scope->len) == 0)
-            {
-                return 1;
-            }
-        }
-    }
-
-    return 0;
 }
 
 

@@ -845,8 +845,9 @@ ngx_http_authgw_require_claim(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     ngx_http_authgw_loc_conf_t *alcf = conf;
 
     ngx_int_t                rc;
-    ngx_str_t               *value, *v;
+    ngx_str_t               *value;
     ngx_uint_t               i, error;
+    authgw_str_t            *v;
     ngx_http_authgw_rule_t  *rule;
 
     value = cf->args->elts;
@@ -884,7 +885,8 @@ ngx_http_authgw_require_claim(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         }
 
         if (rule->values == NULL) {
-            rule->values = ngx_array_create(cf->pool, 2, sizeof(ngx_str_t));
+            rule->values = ngx_array_create(cf->pool, 2,
+                                            sizeof(authgw_str_t));
             if (rule->values == NULL) {
                 return NGX_CONF_ERROR;
             }
@@ -895,7 +897,8 @@ ngx_http_authgw_require_claim(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
             return NGX_CONF_ERROR;
         }
 
-        *v = value[i];
+        v->data = value[i].data;
+        v->len = value[i].len;
     }
 
     /* a claim that must exist is an invalid token; a mismatch, forbidden */

@@ -37,7 +37,7 @@ typedef struct {
 
 typedef struct {
     ngx_str_t                   claim;
-    ngx_array_t                *values;       /* of ngx_str_t, or NULL */
+    ngx_array_t                *values;       /* of authgw_str_t, or NULL */
     ngx_uint_t                  error;
 } ngx_http_authgw_rule_t;
 

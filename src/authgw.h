@@ -32,6 +32,9 @@
  * than an RSA-2048 or P-256 verification; at 1024 bytes it was 19 us.
  */
 #define AUTHGW_JOSE_HEADER_MAX  512
+
+/* more than the longest JSON text of a number, boolean or null */
+#define AUTHGW_JSON_SCALAR_MAX  32
 #define AUTHGW_JOSE_MEMBERS_MAX 16
 #define AUTHGW_JOSE_DEPTH_MAX   3
 
@@ -171,6 +174,7 @@ json_t *authgw_json_parse(const unsigned char *buf, size_t len, int flags,
     const authgw_alloc_t *a);
 json_t *authgw_json_parse_header(const unsigned char *buf, size_t len,
     int flags, const authgw_alloc_t *a);
+int authgw_json_scalar_text(json_t *v, char *buf);
 int authgw_json_text(json_t *value, const authgw_alloc_t *a,
     unsigned char **out, size_t *len);
 int authgw_json_dump(json_t *value, const authgw_alloc_t *a,
@@ -203,6 +207,10 @@ authgw_status_t authgw_claims_check(json_t *payload,
     const authgw_claims_policy_t *policy, int64_t now);
 
 json_t *authgw_claim_get(json_t *payload, const unsigned char *name,
+    size_t len);
+int authgw_claim_match(json_t *value, const authgw_str_t *values,
+    size_t n);
+int authgw_has_scope(json_t *payload, const unsigned char *scope,
     size_t len);
 
 

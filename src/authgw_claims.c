@@ -1,9 +1,13 @@
 
 /*
  * Registered claim checks (RFC 7519 section 4.1): exp and nbf as JSON
- * numbers compared without overflow, iss and aud by exact length and bytes.
+ * numbers compared without overflow, iss and aud by exact length and bytes;
+ * claim lookup by name or JSON Pointer; the values of authgw_require_claim
+ * and the scopes of authgw_require_scope.
  */
 
+
+#include <string.h>
 
 #include "authgw.h"
 
@@ -210,4 +214,115 @@ authgw_claim_get(json_t *payload, const unsigned char *name, size_t len)
 
         p++;
     }
+}
+
+
+/*
+ * authgw_require_claim's values: a string claim equals one of them, an
+ * array claim contains one (its strings, numbers and booleans), a number's
+ * or boolean's JSON text equals one. Compared by length and bytes.
+ */
+
+int
+authgw_claim_match(json_t *value, const authgw_str_t *values, size_t n)
+{
+    int          r;
+    char         text[AUTHGW_JSON_SCALAR_MAX];
+    size_t       i, k, len;
+    json_t      *e;
+    const char  *p;
+
+    if (json_is_array(value)) {
+        json_array_foreach(value, k, e) {
+            if (!json_is_array(e) && !json_is_object(e)
+                && authgw_claim_match(e, values, n))
+            {
+                return 1;
+            }
+        }
+
+        return 0;
+    }
+
+    if (json_is_string(value)) {
+        p = json_string_value(value);
+        len = json_string_length(value);
+
+    } else if (json_is_object(value) || json_is_null(value)) {
+        return 0;
+
+    } else {
+        r = authgw_json_scalar_text(value, text);
+        if (r < 0) {
+            return 0;
+        }
+
+        p = text;
+        len = (size_t) r;
+    }
+
+    for (i = 0; i < n; i++) {
+        if (values[i].len == len && memcmp(values[i].data, p, len) == 0)
+        {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+/* "scope" (space-delimited, RFC 8693) or "scp" (an array or a string) */
+
+int
+authgw_has_scope(json_t *payload, const unsigned char *scope, size_t len)
+{
+    size_t                i, k;
+    json_t               *v, *e;
+    const unsigned char  *p, *last, *start;
+
+    static const char  *names[2] = { "scope", "scp" };
+
+    for (i = 0; i < 2; i++) {
+        v = json_object_get(payload, names[i]);
+
+        if (json_is_array(v) && i == 1) {
+            json_array_foreach(v, k, e) {
+                if (json_is_string(e) && json_string_length(e) == len
+                    && memcmp(json_string_value(e), scope, len) == 0)
+                {
+                    return 1;
+                }
+            }
+
+            continue;
+        }
+
+        if (!json_is_string(v)) {
+            continue;
+        }
+
+        p = (const unsigned char *) json_string_value(v);
+        last = p + json_string_length(v);
+
+        while (p < last) {
+            while (p < last && *p == ' ') {
+                p++;
+            }
+
+            start = p;
+
+            while (p < last && *p != ' ') {
+                p++;
+            }
+
+            if (p > start && (size_t) (p - start) == len
+                && memcmp(start, scope, len) == 0)
+            {
+                return 1;
+            }
+        }
+    }
+
+    return 0;
 }

@@ -14,8 +14,6 @@
 #include "authgw.h"
 
 
-/* more than the longest JSON text of a number, boolean or null */
-#define AUTHGW_JSON_SCALAR_MAX  32
 
 /* authgw_json_array_text(): an element is an array or an object */
 #define AUTHGW_JSON_COMPOUND    2
@@ -40,7 +38,6 @@ static int authgw_json_shape_ok(const unsigned char *buf, size_t len,
     size_t max_depth, size_t max_members);
 static json_t *authgw_json_load(const unsigned char *buf, size_t len,
     int flags, const authgw_alloc_t *a);
-static int authgw_json_scalar_text(json_t *v, char *buf);
 static int authgw_json_has_control(const char *s, size_t len);
 static int authgw_json_array_text(json_t *value, const authgw_alloc_t *a,
     unsigned char **out, size_t *len);
@@ -230,7 +227,7 @@ authgw_json_load(const unsigned char *buf, size_t len, int flags,
  * length or -1.
  */
 
-static int
+int
 authgw_json_scalar_text(json_t *v, char *buf)
 {
     int      n, prec;

@@ -2455,6 +2455,112 @@ test_jose_bounds(void **state)
 }
 
 
+/* authgw_require_claim's values and authgw_require_scope, in the core */
+
+static void
+test_claim_rules(void **state)
+{
+    size_t         i;
+    json_t        *j;
+    authgw_str_t   want[3];
+
+    static const struct {
+        const char  *json;
+        int          match;
+    } cases[] = {
+        { "{\"v\":\"admin\"}", 1 },
+        { "{\"v\":\"Admin\"}", 0 },
+        { "{\"v\":\"admin \"}", 0 },
+        { "{\"v\":\"admin\\u0000x\"}", 0 },
+        { "{\"v\":\"\"}", 0 },
+        { "{\"v\":[\"x\",\"admin\"]}", 1 },
+        { "{\"v\":[[\"admin\"]]}", 0 },
+        { "{\"v\":[{\"admin\":1}]}", 0 },
+        { "{\"v\":{\"admin\":\"admin\"}}", 0 },
+        { "{\"v\":null}", 0 },
+        { "{\"v\":42}", 1 },
+        { "{\"v\":42.0}", 1 },
+        { "{\"v\":42.5}", 0 },
+        { "{\"v\":420}", 0 },
+        { "{\"v\":true}", 0 },
+        { "{\"v\":false}", 0 },
+        { "{\"v\":[1,42]}", 1 },
+        { "{\"v\":[null]}", 0 },
+    };
+
+    static const struct {
+        const char  *json;
+        const char  *scope;
+        int          has;
+    } scopes[] = {
+        { "{\"scope\":\"read write\"}", "write", 1 },
+        { "{\"scope\":\"read write\"}", "read", 1 },
+        { "{\"scope\":\"read write\"}", "wri", 0 },
+        { "{\"scope\":\"read write\"}", "read write", 0 },
+        { "{\"scope\":\"  read   write  \"}", "write", 1 },
+        { "{\"scope\":\"readwrite\"}", "write", 0 },
+        { "{\"scope\":\"\"}", "write", 0 },
+        { "{\"scope\":[\"write\"]}", "write", 0 },
+        { "{\"scope\":5}", "5", 0 },
+        { "{\"scp\":[\"a\",\"write\"]}", "write", 1 },
+        { "{\"scp\":[\"a write\"]}", "write", 0 },
+        { "{\"scp\":\"read write\"}", "write", 1 },
+        { "{\"scp\":[1,\"x\"]}", "1", 0 },
+        { "{\"scope\":\"read\",\"scp\":[\"write\"]}", "write", 1 },
+        { "{\"scope\":\"wr\\u0000ite\"}", "wr", 0 },
+        { "{}", "write", 0 },
+    };
+
+    (void) state;
+
+    want[0].data = (const unsigned char *) "dev";
+    want[0].len = 3;
+    want[1].data = (const unsigned char *) "admin";
+    want[1].len = 5;
+    want[2].data = (const unsigned char *) "42";
+    want[2].len = 2;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        j = json_loads(cases[i].json, JSON_ALLOW_NUL, NULL);
+        assert_non_null(j);
+
+        if (authgw_claim_match(json_object_get(j, "v"), want, 3)
+            != cases[i].match)
+        {
+            fail_msg("%s: expected %d", cases[i].json, cases[i].match);
+        }
+
+        json_decref(j);
+    }
+
+    /* "true" is the text of a boolean, not of the string "true" only */
+
+    want[0].data = (const unsigned char *) "true";
+    want[0].len = 4;
+    j = json_loads("{\"v\":\"true\"}", 0, NULL);
+    assert_int_equal(authgw_claim_match(json_object_get(j, "v"), want, 1), 1);
+    json_decref(j);
+    j = json_loads("{\"v\":true}", 0, NULL);
+    assert_int_equal(authgw_claim_match(json_object_get(j, "v"), want, 1), 1);
+    json_decref(j);
+
+    for (i = 0; i < sizeof(scopes) / sizeof(scopes[0]); i++) {
+        j = json_loads(scopes[i].json, JSON_ALLOW_NUL, NULL);
+        assert_non_null(j);
+
+        if (authgw_has_scope(j, (const unsigned char *) scopes[i].scope,
+                             strlen(scopes[i].scope))
+            != scopes[i].has)
+        {
+            fail_msg("%s, scope %s: expected %d", scopes[i].json,
+                     scopes[i].scope, scopes[i].has);
+        }
+
+        json_decref(j);
+    }
+}
+
+
 int
 main(void)
 {
@@ -2483,6 +2589,7 @@ main(void)
         cmocka_unit_test(test_cache_lru),
         cmocka_unit_test(test_json_pool),
         cmocka_unit_test(test_jose_bounds),
+        cmocka_unit_test(test_claim_rules),
     };
 
     return cmocka_run_group_tests(tests, NULL, test_pool_free);
