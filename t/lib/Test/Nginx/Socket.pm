@@ -54,9 +54,20 @@ sub html_dir ()       { return "$ServRoot/html" }
 sub server_root ()    { return $ServRoot }
 sub no_shuffle ()     { }
 sub no_long_string () { }
-sub workers (@)       { }
-sub master_on ()      { }
-sub master_off ()     { }
+# as the real one: the number of workers, and a master process (which
+# workers() above 1 needs: without a master nginx runs one process)
+my $Workers = 1;
+my $Master  = 0;
+
+sub workers (@) {
+    $Workers = shift if @_;
+    die "workers(): a positive number, not '$Workers'\n"
+        unless $Workers =~ /^[1-9][0-9]*$/;
+    return $Workers;
+}
+
+sub master_on ()  { $Master = 1 }
+sub master_off () { $Master = 0 }
 
 sub expand_env ($) {
     my $s = shift;
@@ -114,8 +125,8 @@ sub write_config ($) {
     write_file("$ServRoot/conf/nginx.conf", <<"_EOC_");
 $modules
 daemon off;
-master_process off;
-worker_processes 1;
+master_process @{[ $Master ? 'on' : 'off' ]};
+worker_processes $Workers;
 error_log logs/error.log $LogLevel;
 pid logs/nginx.pid;
 
