@@ -201,7 +201,7 @@ for round in $(seq 1 "$ROUNDS"); do
         for shape in $SHAPES; do
             for target in $alg deny; do
                 out=$(BENCH_TOKENS=$D/tokens/$alg/$shape.txt taskset -c 1 \
-                      wrk -t 1 -c 32 -d "${SECONDS_EACH}s" -s t/bench.lua \
+                      wrk -t 1 -c 32 -d "${SECONDS_EACH}s" -s tools/bench.lua \
                       "http://127.0.0.1:$PORT/$target/")
                 rps=$(echo "$out" | awk '/^Requests\/sec/ { print $2 }')
                 [ "$target" = deny ] || target=authgw

@@ -79,7 +79,7 @@ for cfg in $CONFIGS; do
 done
 
 sed -e "s|@B@|$B|g" -e "s|@D@|$D|g" -e "s|@K@|$K|g" -e "s|@PORT@|$PORT|g" \
-    -e "s|@UP@|$UP|g" -e "s|@AUTH@|$AUTH|g" t/bench.conf > "$D/nginx.conf"
+    -e "s|@UP@|$UP|g" -e "s|@AUTH@|$AUTH|g" tools/bench.conf > "$D/nginx.conf"
 
 "$NGINX" -p "$D/" -c "$D/nginx.conf" -t -q || exit 1
 "$NGINX" -p "$D/" -c "$D/nginx.conf" || exit 1
@@ -89,7 +89,7 @@ MASTER=$(cat "$D/logs/nginx.pid")
 run_wrk() {
     # run_wrk CONFIG SECONDS -> wrk output
     BENCH_TOKENS=$D/tokens/$1.txt taskset -c 1 wrk -t 1 -c 32 -d "$2s" \
-        --latency -s t/bench.lua "http://127.0.0.1:$PORT/$1/"
+        --latency -s tools/bench.lua "http://127.0.0.1:$PORT/$1/"
 }
 
 # every configuration answers correctly before anything is measured

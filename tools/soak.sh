@@ -65,7 +65,7 @@ echo 1 > "$D/phase"
 $T jwks "$K/k1.jwk" > "$K/jwks.json"
 
 sed -e "s|@B@|$B|g" -e "s|@D@|$D|g" -e "s|@K@|$K|g" -e "s|@PORT@|$PORT|g" \
-    -e "s|@BACKEND@|$BACKEND|g" t/soak.conf > "$D/conf/nginx.conf"
+    -e "s|@BACKEND@|$BACKEND|g" tools/soak.conf > "$D/conf/nginx.conf"
 
 "$NGINX" -p "$D/" -c "$D/conf/nginx.conf" -t -q || exit 1
 "$NGINX" -p "$D/" -c "$D/conf/nginx.conf" || exit 1
@@ -82,7 +82,7 @@ reload() {
     reloads=$((reloads + 1))
 }
 
-SOAK_DIR=$D wrk -t 2 -c 32 -d "${DURATION}s" -s t/soak.lua \
+SOAK_DIR=$D wrk -t 2 -c 32 -d "${DURATION}s" -s tools/soak.lua \
     "http://127.0.0.1:$PORT" > "$D/wrk.log" 2>&1 &
 WRK=$!
 
