@@ -20,7 +20,7 @@ static void ngx_http_authgw_free_keys(void *data);
 static char *ngx_http_authgw(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 static char *ngx_http_authgw_key_file(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
-static ngx_http_authgw_keys_t *ngx_http_authgw_set(ngx_conf_t *cf,
+static ngx_http_authgw_keys_t *ngx_http_authgw_keys_get(ngx_conf_t *cf,
     ngx_http_authgw_loc_conf_t *alcf, ngx_http_authgw_keys_t **field,
     ngx_uint_t uid);
 static char *ngx_http_authgw_key_request(ngx_conf_t *cf, ngx_command_t *cmd,
@@ -479,7 +479,7 @@ ngx_http_authgw_key_file(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     loaded->nkeys = n;
     cln->handler = ngx_http_authgw_free_keys;
 
-    set = ngx_http_authgw_set(cf, conf, field, uid);
+    set = ngx_http_authgw_keys_get(cf, conf, field, uid);
     if (set == NULL) {
         return NGX_CONF_ERROR;
     }
@@ -523,10 +523,10 @@ ngx_http_authgw_key_file(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 }
 
 
-/* the key set of this block, made on its first key directive */
+/* the key set of this block: got, or made on its first key directive */
 
 static ngx_http_authgw_keys_t *
-ngx_http_authgw_set(ngx_conf_t *cf, ngx_http_authgw_loc_conf_t *alcf,
+ngx_http_authgw_keys_get(ngx_conf_t *cf, ngx_http_authgw_loc_conf_t *alcf,
     ngx_http_authgw_keys_t **field, ngx_uint_t uid)
 {
     ngx_http_authgw_keys_t       **kp;
@@ -580,7 +580,7 @@ ngx_http_authgw_key_request(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         return NGX_CONF_ERROR;
     }
 
-    set = ngx_http_authgw_set(cf, conf, field, 0);
+    set = ngx_http_authgw_keys_get(cf, conf, field, 0);
     if (set == NULL) {
         return NGX_CONF_ERROR;
     }

@@ -89,6 +89,14 @@ typedef enum {
 
 
 #define AUTHGW_ALG_BIT(alg)  (1u << (alg))
+
+/*
+ * Every family lists SHA-256, SHA-384, SHA-512 in that order: an
+ * algorithm's hash, 0 to 2, indexes authgw_sha2_names and the per-hash
+ * contexts of a key; its output is AUTHGW_SHA2_LEN(h) bytes.
+ */
+#define AUTHGW_ALG_HASH(alg)  (((alg) - AUTHGW_HS256) % 3)
+#define AUTHGW_SHA2_LEN(h)    ((size_t) 32 + 16 * (h))
 #define AUTHGW_ALGS_HS       0x0007u
 #define AUTHGW_ALGS_RSA      0x01f8u
 #define AUTHGW_ALGS_ALL      ((1u << AUTHGW_ALG_COUNT) - 1)
@@ -157,6 +165,8 @@ typedef struct {
     int                   require_exp;
 } authgw_claims_policy_t;
 
+
+extern const char  *authgw_sha2_names[3];
 
 const char *authgw_status_str(authgw_status_t status);
 int authgw_alg_from_name(const char *name, size_t len);

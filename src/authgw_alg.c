@@ -1,6 +1,6 @@
 
 /*
- * Algorithm names, key types they bind to, and the reason codes.
+ * Algorithm names, their hashes, and the reason codes.
  */
 
 
@@ -16,6 +16,9 @@ static const char  *authgw_alg_names[AUTHGW_ALG_COUNT] = {
     "ES256", "ES384", "ES512",
     "EdDSA"
 };
+
+
+const char  *authgw_sha2_names[3] = { "SHA256", "SHA384", "SHA512" };
 
 
 static const char  *authgw_status_names[] = {

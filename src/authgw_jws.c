@@ -53,7 +53,7 @@ authgw_jws_digest(const authgw_key_t *key, authgw_alg_t alg,
 {
     EVP_MD  *md;
 
-    md = key->md[(alg - AUTHGW_RS256) % 3];
+    md = key->md[AUTHGW_ALG_HASH(alg)];
 
     if (key->mctx == NULL || md == NULL
         || EVP_DigestInit_ex2(key->mctx, md, NULL) != 1
@@ -76,7 +76,7 @@ authgw_jws_hmac(const authgw_key_t *key, authgw_alg_t alg,
     EVP_MAC_CTX    *ctx;
     unsigned char   mac[EVP_MAX_MD_SIZE];
 
-    ctx = key->hmac[alg - AUTHGW_HS256];
+    ctx = key->hmac[AUTHGW_ALG_HASH(alg)];
     if (ctx == NULL) {
         return 0;
     }
@@ -217,7 +217,7 @@ authgw_jws_sig_len(const authgw_key_t *key, authgw_alg_t alg)
     switch (key->kty) {
 
     case AUTHGW_KTY_OCT:
-        return (size_t) 32 + 16 * (alg - AUTHGW_HS256);
+        return AUTHGW_SHA2_LEN(AUTHGW_ALG_HASH(alg));
 
     case AUTHGW_KTY_EC:
         return 2 * key->size;

@@ -81,10 +81,6 @@ static int authgw_enc_key_jwk(authgw_key_list_t *l, json_t *jwk,
     const unsigned char *kid, size_t kid_len);
 
 
-static const char  *authgw_hmac_digests[3] = { "SHA256", "SHA384", "SHA512" };
-static const size_t authgw_hmac_sizes[3] = { 32, 48, 64 };
-
-
 static int
 authgw_key_fail(authgw_key_list_t *l, const char *fmt, ...)
 {
@@ -249,7 +245,7 @@ authgw_key_hmac(authgw_key_list_t *l, authgw_key_t *key,
     OSSL_PARAM   params[2];
 
     for (i = 0; i < 3; i++) {
-        if (len < authgw_hmac_sizes[i]) {
+        if (len < AUTHGW_SHA2_LEN(i)) {
             algs &= ~AUTHGW_ALG_BIT(AUTHGW_HS256 + i);
         }
     }
@@ -277,7 +273,7 @@ authgw_key_hmac(authgw_key_list_t *l, authgw_key_t *key,
 
         params[0] = OSSL_PARAM_construct_utf8_string(
                         OSSL_MAC_PARAM_DIGEST,
-                        (char *) authgw_hmac_digests[i], 0);
+                        (char *) authgw_sha2_names[i], 0);
         params[1] = OSSL_PARAM_construct_end();
 
         if (EVP_MAC_init(key->hmac[i], secret, len, params) != 1) {
@@ -307,21 +303,19 @@ authgw_key_prepare(authgw_key_list_t *l, authgw_key_t *key)
     int             a, h, ok;
     EVP_PKEY_CTX   *ctx;
 
-    static const char  *digests[3] = { "SHA256", "SHA384", "SHA512" };
-
     for (a = AUTHGW_RS256; a <= AUTHGW_ES512; a++) {
         if (!(key->algs & AUTHGW_ALG_BIT(a))) {
             continue;
         }
 
-        h = (a - AUTHGW_RS256) % 3;
+        h = AUTHGW_ALG_HASH(a);
 
         if (key->mctx == NULL) {
             key->mctx = EVP_MD_CTX_new();
         }
 
         if (key->md[h] == NULL) {
-            key->md[h] = EVP_MD_fetch(NULL, digests[h], NULL);
+            key->md[h] = EVP_MD_fetch(NULL, authgw_sha2_names[h], NULL);
         }
 
         ctx = EVP_PKEY_CTX_new_from_pkey(NULL, key->pkey, NULL);
