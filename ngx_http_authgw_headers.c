@@ -14,6 +14,8 @@
 
 static ngx_int_t ngx_http_authgw_strip_headers(ngx_http_request_t *r,
     ngx_array_t *owned);
+static ngx_uint_t ngx_http_authgw_has_owned(ngx_list_t *list,
+    ngx_array_t *owned);
 static ngx_uint_t ngx_http_authgw_owned(ngx_str_t *name, ngx_array_t *owned);
 
 
@@ -103,13 +105,23 @@ ngx_http_authgw_header_handler(ngx_http_request_t *r)
 static ngx_int_t
 ngx_http_authgw_strip_headers(ngx_http_request_t *r, ngx_array_t *owned)
 {
-    ngx_uint_t        i, start, found;
+    ngx_uint_t        i, start;
     ngx_list_t       *list;
     ngx_list_part_t  *part, *run, head, *tail;
     ngx_table_elt_t  *h;
 
     list = &r->headers_in.headers;
-    found = 0;
+
+    /*
+     * the common case, no copy in the main request, allocates nothing; a
+     * subrequest's pushes must not reach its parent's descriptors, so its
+     * list is always rebuilt
+     */
+
+    if (r == r->main && !ngx_http_authgw_has_owned(list, owned)) {
+        return NGX_OK;
+    }
+
     head.next = NULL;
     tail = &head;
 
@@ -127,7 +139,6 @@ ngx_http_authgw_strip_headers(ngx_http_request_t *r, ngx_array_t *owned)
                 ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
                                "authgw: removed client header \"%V\"",
                                &h[i].key);
-                found = 1;
             }
 
             if (i == start) {
@@ -150,12 +161,6 @@ ngx_http_authgw_strip_headers(ngx_http_request_t *r, ngx_array_t *owned)
         }
     }
 
-    /* a subrequest's pushes must not reach its parent's descriptors */
-
-    if (!found && r == r->main) {
-        return NGX_OK;
-    }
-
     if (head.next == NULL) {
         list->part.elts = ngx_palloc(r->pool, list->nalloc * list->size);
         if (list->part.elts == NULL) {
@@ -174,6 +179,29 @@ ngx_http_authgw_strip_headers(ngx_http_request_t *r, ngx_array_t *owned)
     list->nalloc = list->last->nelts;
 
     return NGX_OK;
+}
+
+
+/* 1 if the list holds a header of an owned name */
+
+static ngx_uint_t
+ngx_http_authgw_has_owned(ngx_list_t *list, ngx_array_t *owned)
+{
+    ngx_uint_t        i;
+    ngx_list_part_t  *part;
+    ngx_table_elt_t  *h;
+
+    for (part = &list->part; part != NULL; part = part->next) {
+        h = part->elts;
+
+        for (i = 0; i < part->nelts; i++) {
+            if (ngx_http_authgw_owned(&h[i].key, owned)) {
+                return 1;
+            }
+        }
+    }
+
+    return 0;
 }
 
 
