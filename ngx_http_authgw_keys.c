@@ -469,7 +469,7 @@ ngx_http_authgw_fetch_result(ngx_http_request_t *sr,
     ngx_http_authgw_remote_t *rm, ngx_int_t rc)
 {
     char            err[256];
-    size_t          n, i, len;
+    size_t          n, len;
     u_char         *body;
     time_t          age;
     authgw_key_t  **keys;
@@ -493,53 +493,12 @@ ngx_http_authgw_fetch_result(ngx_http_request_t *sr,
     body = sr->out->buf->pos;
     len = sr->out->buf->last - sr->out->buf->pos;
 
-    /* a JWK or JWKS only: no PEM and never a raw secret from the network */
-
-    for (i = 0; i < len && (body[i] == ' ' || body[i] == '\t'
-                            || body[i] == '\r' || body[i] == '\n');
-         i++)
-    {
-        /* void */
-    }
-
-    if (i == len || body[i] != '{') {
-        return NGX_HTTP_AUTHGW_FETCH_INVALID;
-    }
-
-    if (authgw_key_load_buf(body, len, NULL, 0, -1, &keys, &n, err,
-                            sizeof(err))
+    if (authgw_key_load_remote(body, len, rm->set->keys, rm->set->nkeys,
+                               &keys, &n, err, sizeof(err))
         != 0)
     {
         ngx_log_error(NGX_LOG_ERR, sr->connection->log, 0,
                       "authgw: keys from \"%V\": %s", &rm->uri, err);
-        return NGX_HTTP_AUTHGW_FETCH_INVALID;
-    }
-
-    /*
-     * symmetric keys are never taken from the network, and a kid of the
-     * files' keys stays theirs
-     */
-
-    for (i = 0; i < n; /* void */) {
-        if (keys[i]->kty == AUTHGW_KTY_OCT
-            || (keys[i]->kid != NULL
-                && authgw_key_find(rm->set->keys, rm->set->nkeys,
-                                   keys[i]->kid, keys[i]->kid_len)
-                   != NULL))
-        {
-            authgw_key_free(keys[i]);
-            keys[i] = keys[--n];
-            continue;
-        }
-
-        i++;
-    }
-
-    if (n == 0) {
-        authgw_keys_free(keys, n);
-        ngx_log_error(NGX_LOG_ERR, sr->connection->log, 0,
-                      "authgw: keys from \"%V\": no usable public key",
-                      &rm->uri);
         return NGX_HTTP_AUTHGW_FETCH_INVALID;
     }
 

@@ -43,6 +43,22 @@ typedef struct {
 } authgw_key_list_t;
 
 
+/* what a JWK is read for */
+typedef enum {
+    AUTHGW_JWK_SIG = 0,         /* verifying signatures */
+    AUTHGW_JWK_ENC              /* decrypting the user id: a user-id key */
+} authgw_jwk_use_t;
+
+
+/* what a key file asks of its JWKs */
+typedef struct {
+    authgw_jwk_use_t      use;
+    int                   alg;          /* alg= of the file, or -1 */
+    const unsigned char  *kid;          /* kid= of the file, or NULL */
+    size_t                kid_len;
+} authgw_jwk_want_t;
+
+
 static int authgw_key_fail(authgw_key_list_t *l, const char *fmt, ...);
 static int authgw_key_file(const char *path, int user_id,
     const unsigned char *kid, size_t kid_len, int alg, authgw_key_t ***keys,
@@ -60,9 +76,20 @@ static int authgw_key_prepare(authgw_key_list_t *l, authgw_key_t *key);
 static int authgw_key_pem(authgw_key_list_t *l, const unsigned char *buf,
     size_t len, const unsigned char *kid, size_t kid_len, int alg);
 static int authgw_key_json(authgw_key_list_t *l, const unsigned char *buf,
-    size_t len, const unsigned char *kid, size_t kid_len, int alg);
-static int authgw_key_jwk(authgw_key_list_t *l, json_t *jwk, int alg,
-    authgw_key_t **out);
+    size_t len, const authgw_jwk_want_t *w);
+static int authgw_key_jwks(authgw_key_list_t *l, json_t *json,
+    const authgw_jwk_want_t *w);
+static int authgw_key_jwk(authgw_key_list_t *l, json_t *jwk,
+    const authgw_jwk_want_t *w);
+static int authgw_jwk_filter(authgw_key_list_t *l, json_t *jwk,
+    authgw_jwk_use_t use, int *jalg, json_t **kid);
+static authgw_key_t *authgw_key_jwk_sig(authgw_key_list_t *l, json_t *jwk,
+    const char *kty, int jalg);
+static int authgw_key_jwk_verify(authgw_key_list_t *l, json_t *jwk,
+    int jalg, const authgw_jwk_want_t *w, const unsigned char *kid,
+    size_t kid_len);
+static int authgw_key_jwk_decrypt(authgw_key_list_t *l, json_t *jwk,
+    const unsigned char *kid, size_t kid_len);
 static const char *authgw_key_encoded(const unsigned char *buf, size_t len);
 static const char *authgw_key_der(const unsigned char *buf, size_t len);
 static int authgw_key_text(const unsigned char *buf, size_t len);
@@ -77,8 +104,6 @@ static int authgw_enc_key_size_ok(size_t len);
 static int authgw_enc_key_add(authgw_key_list_t *l,
     const unsigned char *secret, size_t len, const unsigned char *kid,
     size_t kid_len);
-static int authgw_enc_key_jwk(authgw_key_list_t *l, json_t *jwk,
-    const unsigned char *kid, size_t kid_len);
 
 
 static int
@@ -773,166 +798,327 @@ authgw_key_jwk_okp(authgw_key_list_t *l, json_t *jwk)
 
 
 /*
- * Returns 0 with *out set, 0 with *out NULL when the JWK is not meant to
- * verify signatures (use, key_ops, alg say so), or -1 on an error.
+ * Whether a JWK is meant for this use, by what it says of itself: "use"
+ * ("sig", or "enc"), "key_ops" ("verify", or "decrypt" or "unwrapKey")
+ * and "alg" (a JWS algorithm, or for a user-id key anything else).
+ * 1: it is, with *jalg its JWS algorithm or -1 and *kid its kid or NULL;
+ * 0: it is not, and a JWKS skips it; -1: a member is malformed.
  */
 
 static int
-authgw_key_jwk(authgw_key_list_t *l, json_t *jwk, int alg,
-    authgw_key_t **out)
+authgw_jwk_filter(authgw_key_list_t *l, json_t *jwk, authgw_jwk_use_t use,
+    int *jalg, json_t **kid)
 {
-    int             jalg;
-    size_t          i, slen, field;
-    json_t         *kty, *use, *ops, *op, *ja, *kid;
-    EVP_PKEY       *pkey;
-    const char     *ks;
-    authgw_key_t   *key;
-    unsigned char  *secret;
+    size_t       i;
+    json_t      *v, *op;
+    const char  *s;
 
-    *out = NULL;
+    static const char  *uses[] = { "sig", "enc" };
+    static const char  *ops[][2] = { { "verify", "verify" },
+                                     { "decrypt", "unwrapKey" } };
 
     if (!json_is_object(jwk)) {
         return authgw_key_fail(l, "a JWK is not a JSON object");
     }
 
-    use = json_object_get(jwk, "use");
-    if (use != NULL) {
-        if (!json_is_string(use)) {
+    v = json_object_get(jwk, "use");
+    if (v != NULL) {
+        if (!json_is_string(v)) {
             return authgw_key_fail(l, "JWK \"use\" is not a string");
         }
 
-        if (strcmp(json_string_value(use), "sig") != 0) {
+        if (strcmp(json_string_value(v), uses[use]) != 0) {
             return 0;
         }
     }
 
-    ops = json_object_get(jwk, "key_ops");
-    if (ops != NULL) {
-        if (!json_is_array(ops)) {
+    v = json_object_get(jwk, "key_ops");
+    if (v != NULL) {
+        if (!json_is_array(v)) {
             return authgw_key_fail(l, "JWK \"key_ops\" is not an array");
         }
 
-        json_array_foreach(ops, i, op) {
-            if (json_is_string(op)
-                && strcmp(json_string_value(op), "verify") == 0)
+        json_array_foreach(v, i, op) {
+            s = json_string_value(op);
+
+            if (s != NULL
+                && (strcmp(s, ops[use][0]) == 0
+                    || strcmp(s, ops[use][1]) == 0))
             {
                 break;
             }
         }
 
-        if (i == json_array_size(ops)) {
+        if (i == json_array_size(v)) {
             return 0;
         }
     }
 
-    jalg = -1;
-    ja = json_object_get(jwk, "alg");
-    if (ja != NULL) {
-        if (!json_is_string(ja)) {
+    *jalg = -1;
+
+    v = json_object_get(jwk, "alg");
+    if (v != NULL) {
+        if (!json_is_string(v)) {
             return authgw_key_fail(l, "JWK \"alg\" is not a string");
         }
 
-        jalg = authgw_alg_from_name(json_string_value(ja),
-                                    json_string_length(ja));
-        if (jalg < 0) {
-            /* an encryption or unknown algorithm: not a verification key */
+        *jalg = authgw_alg_from_name(json_string_value(v),
+                                     json_string_length(v));
+
+        /* an encryption algorithm, or a signature one, or an unknown one */
+
+        if ((use == AUTHGW_JWK_SIG) != (*jalg >= 0)) {
             return 0;
         }
     }
 
-    kid = json_object_get(jwk, "kid");
-    if (kid != NULL
-        && (!json_is_string(kid) || json_string_length(kid) == 0
-            || json_string_length(kid) > AUTHGW_KID_MAX))
+    *kid = json_object_get(jwk, "kid");
+    if (*kid != NULL
+        && (!json_is_string(*kid) || json_string_length(*kid) == 0
+            || json_string_length(*kid) > AUTHGW_KID_MAX))
     {
         return authgw_key_fail(l, "JWK \"kid\" is not a non-empty string");
     }
 
-    kty = json_object_get(jwk, "kty");
-    if (!json_is_string(kty)) {
+    if (!json_is_string(json_object_get(jwk, "kty"))) {
         return authgw_key_fail(l, "JWK \"kty\" missing or not a string");
     }
 
-    ks = json_string_value(kty);
+    return 1;
+}
 
-    if (strcmp(ks, "oct") == 0) {
+
+/* a signature key of any kty, for the algorithms it fits; NULL: an error */
+
+static authgw_key_t *
+authgw_key_jwk_sig(authgw_key_list_t *l, json_t *jwk, const char *kty,
+    int jalg)
+{
+    size_t          slen, field;
+    EVP_PKEY       *pkey;
+    authgw_key_t   *key;
+    unsigned char  *secret;
+
+    if (strcmp(kty, "oct") == 0) {
         if (authgw_key_jwk_b64(l, jwk, "k", &secret, &slen) != 0) {
-            return -1;
+            return NULL;
         }
 
         key = authgw_key_new(AUTHGW_KTY_OCT);
-        if (key == NULL) {
-            OPENSSL_clear_free(secret, slen);
-            return authgw_key_fail(l, "out of memory");
-        }
 
-        if (authgw_key_hmac(l, key, secret, slen,
-                            jalg >= 0 ? AUTHGW_ALG_BIT(jalg) & AUTHGW_ALGS_HS
-                                      : AUTHGW_ALGS_HS)
-            != 0)
+        if (key == NULL) {
+            (void) authgw_key_fail(l, "out of memory");
+
+        } else if (authgw_key_hmac(l, key, secret, slen,
+                                   jalg >= 0 ? AUTHGW_ALG_BIT(jalg)
+                                               & AUTHGW_ALGS_HS
+                                             : AUTHGW_ALGS_HS)
+                   != 0)
         {
-            OPENSSL_clear_free(secret, slen);
             authgw_key_free(key);
-            return -1;
+            key = NULL;
         }
 
         OPENSSL_clear_free(secret, slen);
 
+        return key;
+    }
+
+    field = 0;
+
+    if (strcmp(kty, "RSA") == 0) {
+        pkey = authgw_key_jwk_rsa(l, jwk);
+
+    } else if (strcmp(kty, "EC") == 0) {
+        pkey = authgw_key_jwk_ec(l, jwk, &field);
+
+    } else if (strcmp(kty, "OKP") == 0) {
+        pkey = authgw_key_jwk_okp(l, jwk);
+
     } else {
-        field = 0;
+        (void) authgw_key_fail(l, "JWK kty \"%s\" is not supported", kty);
+        return NULL;
+    }
 
-        if (strcmp(ks, "RSA") == 0) {
-            pkey = authgw_key_jwk_rsa(l, jwk);
+    if (pkey == NULL || authgw_key_from_pkey(l, &key, pkey) != 0) {
+        return NULL;
+    }
 
-        } else if (strcmp(ks, "EC") == 0) {
-            pkey = authgw_key_jwk_ec(l, jwk, &field);
+    return key;
+}
 
-        } else if (strcmp(ks, "OKP") == 0) {
-            pkey = authgw_key_jwk_okp(l, jwk);
 
-        } else {
-            return authgw_key_fail(l, "JWK kty \"%s\" is not supported", ks);
-        }
+/* a signature key, bound to its "alg" and to the file's alg= */
 
-        if (pkey == NULL) {
-            return -1;
-        }
+static int
+authgw_key_jwk_verify(authgw_key_list_t *l, json_t *jwk, int jalg,
+    const authgw_jwk_want_t *w, const unsigned char *kid, size_t kid_len)
+{
+    const char    *kty;
+    authgw_key_t  *key;
 
-        if (authgw_key_from_pkey(l, &key, pkey) != 0) {
-            return -1;
-        }
+    kty = json_string_value(json_object_get(jwk, "kty"));
+
+    key = authgw_key_jwk_sig(l, jwk, kty, jalg);
+    if (key == NULL) {
+        return -1;
     }
 
     if (jalg >= 0) {
         if (!(key->algs & AUTHGW_ALG_BIT(jalg))) {
             authgw_key_free(key);
             return authgw_key_fail(l, "JWK alg \"%s\" does not fit kty "
-                                   "\"%s\"", authgw_alg_name(jalg), ks);
+                                   "\"%s\"", authgw_alg_name(jalg), kty);
         }
 
         key->algs = AUTHGW_ALG_BIT(jalg);
     }
 
-    if (alg >= 0) {
-        if (!(key->algs & AUTHGW_ALG_BIT(alg))) {
+    if (w->alg >= 0) {
+        if (!(key->algs & AUTHGW_ALG_BIT(w->alg))) {
             authgw_key_free(key);
             return 0;
         }
 
-        key->algs = AUTHGW_ALG_BIT(alg);
+        key->algs = AUTHGW_ALG_BIT(w->alg);
     }
 
-    if (kid != NULL
-        && authgw_key_set_kid(key, (const unsigned char *)
-                              json_string_value(kid),
-                              json_string_length(kid))
-           != 0)
-    {
+    if (kid != NULL && authgw_key_set_kid(key, kid, kid_len) != 0) {
         authgw_key_free(key);
         return authgw_key_fail(l, "out of memory");
     }
 
-    *out = key;
+    return authgw_key_add(l, key) == 0 ? 1 : -1;
+}
+
+
+/* a user-id key: kty "oct" only */
+
+static int
+authgw_key_jwk_decrypt(authgw_key_list_t *l, json_t *jwk,
+    const unsigned char *kid, size_t kid_len)
+{
+    int             rc;
+    size_t          slen;
+    unsigned char  *secret;
+
+    if (strcmp(json_string_value(json_object_get(jwk, "kty")), "oct") != 0) {
+        return 0;
+    }
+
+    if (authgw_key_jwk_b64(l, jwk, "k", &secret, &slen) != 0) {
+        return -1;
+    }
+
+    rc = authgw_enc_key_add(l, secret, slen, kid, kid_len);
+
+    OPENSSL_clear_free(secret, slen);
+
+    return rc == 0 ? 1 : -1;
+}
+
+
+/*
+ * One JWK of a file, for the use the file is read for. The file's kid=
+ * replaces the JWK's own. 1: a key added, 0: the JWK is not for this use
+ * (a JWKS skips it), -1: an error.
+ */
+
+static int
+authgw_key_jwk(authgw_key_list_t *l, json_t *jwk, const authgw_jwk_want_t *w)
+{
+    int                   rc, jalg;
+    size_t                kid_len;
+    json_t               *kid;
+    const unsigned char  *kp;
+
+    kid = NULL;
+
+    rc = authgw_jwk_filter(l, jwk, w->use, &jalg, &kid);
+    if (rc != 1) {
+        return rc;
+    }
+
+    kp = w->kid;
+    kid_len = w->kid_len;
+
+    if (kp == NULL && kid != NULL) {
+        kp = (const unsigned char *) json_string_value(kid);
+        kid_len = json_string_length(kid);
+    }
+
+    if (w->use == AUTHGW_JWK_ENC) {
+        return authgw_key_jwk_decrypt(l, jwk, kp, kid_len);
+    }
+
+    return authgw_key_jwk_verify(l, jwk, jalg, w, kp, kid_len);
+}
+
+
+/*
+ * A single JWK, or a JWKS and each of its keys, for one use: a JWKS skips
+ * the keys that are not for it, and must hold at least one that is.
+ */
+
+static int
+authgw_key_jwks(authgw_key_list_t *l, json_t *json, const authgw_jwk_want_t *w)
+{
+    int      rc;
+    char     reason[256];
+    size_t   i, skipped;
+    json_t  *set, *jwk;
+
+    static const char  *single[] = {
+        "the JWK is not a signature verification key (use, key_ops or alg)",
+        "the JWK is not a user-id key (kty \"oct\", use \"enc\")"
+    };
+
+    static const char  *none[] = {
+        "usable signature key (use, key_ops or alg)",
+        "user-id key (kty \"oct\", use \"enc\")"
+    };
+
+    if (!json_is_object(json)) {
+        return authgw_key_fail(l, "not a JWK or JWKS object");
+    }
+
+    set = json_object_get(json, "keys");
+
+    if (set == NULL) {
+        rc = authgw_key_jwk(l, json, w);
+
+        if (rc == 0) {
+            return authgw_key_fail(l, "%s", single[w->use]);
+        }
+
+        return rc == 1 ? 0 : -1;
+    }
+
+    if (w->kid != NULL) {
+        return authgw_key_fail(l, "kid= cannot be used with a JWKS");
+    }
+
+    if (!json_is_array(set)) {
+        return authgw_key_fail(l, "JWKS \"keys\" is not an array");
+    }
+
+    skipped = 0;
+
+    json_array_foreach(set, i, jwk) {
+        rc = authgw_key_jwk(l, jwk, w);
+
+        if (rc < 0) {
+            snprintf(reason, sizeof(reason), "%s", l->err);
+            return authgw_key_fail(l, "JWKS key #%zu: %s", i + 1, reason);
+        }
+
+        skipped += (rc == 0);
+    }
+
+    if (l->nkeys == 0) {
+        return authgw_key_fail(l, "JWKS has no %s: %zu skipped",
+                               none[w->use], skipped);
+    }
 
     return 0;
 }
@@ -940,13 +1126,11 @@ authgw_key_jwk(authgw_key_list_t *l, json_t *jwk, int alg,
 
 static int
 authgw_key_json(authgw_key_list_t *l, const unsigned char *buf, size_t len,
-    const unsigned char *kid, size_t kid_len, int alg)
+    const authgw_jwk_want_t *w)
 {
-    char           reason[256];
-    size_t         i, skipped;
-    json_t        *json, *keys, *jwk;
+    int            rc;
+    json_t        *json;
     json_error_t   error;
-    authgw_key_t  *key;
 
     json = json_loadb((const char *) buf, len, JSON_REJECT_DUPLICATES, &error);
     if (json == NULL) {
@@ -954,75 +1138,11 @@ authgw_key_json(authgw_key_list_t *l, const unsigned char *buf, size_t len,
                                error.line, error.text);
     }
 
-    if (!json_is_object(json)) {
-        json_decref(json);
-        return authgw_key_fail(l, "not a JWK or JWKS object");
-    }
-
-    keys = json_object_get(json, "keys");
-
-    if (keys == NULL) {
-
-        /* a single JWK */
-
-        if (authgw_key_jwk(l, json, alg, &key) != 0) {
-            json_decref(json);
-            return -1;
-        }
-
-        json_decref(json);
-
-        if (key == NULL) {
-            return authgw_key_fail(l, "the JWK is not a signature "
-                                   "verification key (use, key_ops or alg)");
-        }
-
-        if (kid != NULL && authgw_key_set_kid(key, kid, kid_len) != 0) {
-            authgw_key_free(key);
-            return authgw_key_fail(l, "out of memory");
-        }
-
-        return authgw_key_add(l, key);
-    }
-
-    if (kid != NULL) {
-        json_decref(json);
-        return authgw_key_fail(l, "kid= cannot be used with a JWKS");
-    }
-
-    if (!json_is_array(keys)) {
-        json_decref(json);
-        return authgw_key_fail(l, "JWKS \"keys\" is not an array");
-    }
-
-    skipped = 0;
-
-    json_array_foreach(keys, i, jwk) {
-        if (authgw_key_jwk(l, jwk, alg, &key) != 0) {
-            json_decref(json);
-            snprintf(reason, sizeof(reason), "%s", l->err);
-            return authgw_key_fail(l, "JWKS key #%zu: %s", i + 1, reason);
-        }
-
-        if (key == NULL) {
-            skipped++;
-            continue;
-        }
-
-        if (authgw_key_add(l, key) != 0) {
-            json_decref(json);
-            return -1;
-        }
-    }
+    rc = authgw_key_jwks(l, json, w);
 
     json_decref(json);
 
-    if (l->nkeys == 0) {
-        return authgw_key_fail(l, "JWKS has no usable signature key "
-                               "(%zu skipped)", skipped);
-    }
-
-    return 0;
+    return rc;
 }
 
 
@@ -1239,6 +1359,7 @@ authgw_key_load_buf(const unsigned char *buf, size_t len,
     const char         *what;
     authgw_key_t       *key;
     authgw_key_list_t   l;
+    authgw_jwk_want_t   w;
 
     memset(&l, 0, sizeof(l));
     l.err = err;
@@ -1290,7 +1411,12 @@ authgw_key_load_buf(const unsigned char *buf, size_t len,
     }
 
     if (i < len && buf[i] == '{') {
-        rc = authgw_key_json(&l, buf, len, kid, kid_len, alg);
+        w.use = AUTHGW_JWK_SIG;
+        w.alg = alg;
+        w.kid = kid;
+        w.kid_len = kid_len;
+
+        rc = authgw_key_json(&l, buf, len, &w);
 
     } else if (memmem(buf, len, "-----BEGIN ", 11) != NULL) {
         rc = authgw_key_pem(&l, buf, len, kid, kid_len, alg);
@@ -1310,6 +1436,71 @@ done:
 
     *keys = l.keys;
     *nkeys = l.nkeys;
+
+    return 0;
+}
+
+
+/*
+ * A key set fetched from the network, not written by the operator: a JWK
+ * or JWKS only (never PEM, never a raw secret), and of it only public
+ * keys, none with a kid that a key of the operator's files (owned) has:
+ * a provider can neither add an HMAC secret nor replace a key given at
+ * load. 0 with at least one key taken, or -1.
+ */
+
+int
+authgw_key_load_remote(const unsigned char *buf, size_t len,
+    authgw_key_t *const *owned, size_t nowned, authgw_key_t ***keys,
+    size_t *nkeys, char *err, size_t errlen)
+{
+    size_t          i, n, dropped;
+    authgw_key_t  **k;
+
+    for (i = 0; i < len && (buf[i] == ' ' || buf[i] == '\t'
+                            || buf[i] == '\r' || buf[i] == '\n');
+         i++)
+    {
+        /* void */
+    }
+
+    if (i == len || buf[i] != '{') {
+        snprintf(err, errlen, "not a JWK or JWKS");
+        return -1;
+    }
+
+    if (authgw_key_load_buf(buf, len, NULL, 0, -1, &k, &n, err, errlen)
+        != 0)
+    {
+        return -1;
+    }
+
+    dropped = 0;
+
+    for (i = 0; i < n; /* void */) {
+        if (k[i]->kty == AUTHGW_KTY_OCT
+            || (k[i]->kid != NULL
+                && authgw_key_find(owned, nowned, k[i]->kid, k[i]->kid_len)
+                   != NULL))
+        {
+            authgw_key_free(k[i]);
+            k[i] = k[--n];
+            dropped++;
+            continue;
+        }
+
+        i++;
+    }
+
+    if (n == 0) {
+        authgw_keys_free(k, n);
+        snprintf(err, errlen, "no usable public key (%zu symmetric, or with "
+                 "the kid of a key file)", dropped);
+        return -1;
+    }
+
+    *keys = k;
+    *nkeys = n;
 
     return 0;
 }
@@ -1430,91 +1621,15 @@ authgw_enc_key_add(authgw_key_list_t *l, const unsigned char *secret,
 }
 
 
-/* 1: added, 0: not a user-id key (skipped in a JWKS), -1: error */
-
-static int
-authgw_enc_key_jwk(authgw_key_list_t *l, json_t *jwk,
-    const unsigned char *kid, size_t kid_len)
-{
-    int             rc;
-    size_t          i, slen;
-    json_t         *v, *op;
-    unsigned char  *secret;
-
-    if (!json_is_object(jwk)) {
-        return authgw_key_fail(l, "a JWK is not a JSON object");
-    }
-
-    v = json_object_get(jwk, "kty");
-    if (!json_is_string(v) || strcmp(json_string_value(v), "oct") != 0) {
-        return 0;
-    }
-
-    v = json_object_get(jwk, "use");
-    if (v != NULL
-        && (!json_is_string(v) || strcmp(json_string_value(v), "enc") != 0))
-    {
-        return 0;
-    }
-
-    v = json_object_get(jwk, "key_ops");
-    if (v != NULL) {
-        if (!json_is_array(v)) {
-            return authgw_key_fail(l, "JWK \"key_ops\" is not an array");
-        }
-
-        json_array_foreach(v, i, op) {
-            if (json_is_string(op)
-                && (strcmp(json_string_value(op), "decrypt") == 0
-                    || strcmp(json_string_value(op), "unwrapKey") == 0))
-            {
-                break;
-            }
-        }
-
-        if (i == json_array_size(v)) {
-            return 0;
-        }
-    }
-
-    if (kid == NULL) {
-        v = json_object_get(jwk, "kid");
-
-        if (v != NULL) {
-            if (!json_is_string(v) || json_string_length(v) == 0
-                || json_string_length(v) > AUTHGW_KID_MAX)
-            {
-                return authgw_key_fail(l, "JWK \"kid\" is not a non-empty "
-                                       "string");
-            }
-
-            kid = (const unsigned char *) json_string_value(v);
-            kid_len = json_string_length(v);
-        }
-    }
-
-    if (authgw_key_jwk_b64(l, jwk, "k", &secret, &slen) != 0) {
-        return -1;
-    }
-
-    rc = authgw_enc_key_add(l, secret, slen, kid, kid_len);
-
-    OPENSSL_clear_free(secret, slen);
-
-    return rc == 0 ? 1 : -1;
-}
-
-
 int
 authgw_enc_key_load_buf(const unsigned char *buf, size_t len,
     const unsigned char *kid, size_t kid_len, authgw_key_t ***keys,
     size_t *nkeys, char *err, size_t errlen)
 {
     int                 rc;
-    char                reason[256];
-    size_t              i;
-    json_t             *json, *set, *jwk;
+    json_t             *json;
     authgw_key_list_t   l;
+    authgw_jwk_want_t   w;
 
     memset(&l, 0, sizeof(l));
     l.err = err;
@@ -1535,40 +1650,12 @@ authgw_enc_key_load_buf(const unsigned char *buf, size_t len,
         goto done;
     }
 
-    set = json_object_get(json, "keys");
+    w.use = AUTHGW_JWK_ENC;
+    w.alg = -1;
+    w.kid = kid;
+    w.kid_len = kid_len;
 
-    if (set == NULL) {
-        rc = authgw_enc_key_jwk(&l, json, kid, kid_len);
-
-        if (rc == 0) {
-            authgw_key_fail(&l, "the JWK is not a user-id key (kty \"oct\", "
-                            "use \"enc\")");
-        }
-
-        rc = (rc == 1) ? 0 : -1;
-
-    } else if (kid != NULL) {
-        rc = authgw_key_fail(&l, "kid= cannot be used with a JWKS");
-
-    } else if (!json_is_array(set)) {
-        rc = authgw_key_fail(&l, "JWKS \"keys\" is not an array");
-
-    } else {
-        rc = 0;
-
-        json_array_foreach(set, i, jwk) {
-            if (authgw_enc_key_jwk(&l, jwk, NULL, 0) < 0) {
-                snprintf(reason, sizeof(reason), "%s", l.err);
-                rc = authgw_key_fail(&l, "JWKS key #%zu: %s", i + 1, reason);
-                break;
-            }
-        }
-
-        if (rc == 0 && l.nkeys == 0) {
-            rc = authgw_key_fail(&l, "JWKS has no user-id key (kty \"oct\", "
-                                 "use \"enc\")");
-        }
-    }
+    rc = authgw_key_jwks(&l, json, &w);
 
     json_decref(json);
 
