@@ -21,9 +21,6 @@ static ngx_http_authgw_ctx_t *ngx_http_authgw_verify(ngx_http_request_t *r,
 static authgw_status_t ngx_http_authgw_check(ngx_http_request_t *r,
     ngx_http_authgw_loc_conf_t *alcf, ngx_http_authgw_ctx_t *ctx,
     ngx_str_t *token, authgw_jws_t *jws);
-static authgw_status_t ngx_http_authgw_user_id(ngx_http_request_t *r,
-    ngx_http_authgw_loc_conf_t *alcf, ngx_http_authgw_ctx_t *ctx,
-    json_t *payload, authgw_cache_entry_t *e);
 static authgw_status_t ngx_http_authgw_bearer(ngx_http_request_t *r,
     ngx_http_authgw_loc_conf_t *alcf, ngx_str_t *token);
 static ngx_uint_t ngx_http_authgw_tchar(u_char c);
@@ -141,7 +138,7 @@ ngx_http_authgw_verify(ngx_http_request_t *r, ngx_http_authgw_loc_conf_t *alcf)
 
     ctx->conf = alcf;
     ctx->generation = generation;
-    ctx->cache_status = NGX_HTTP_AUTHGW_CACHE_BYPASS;
+    ctx->cache_status = AUTHGW_CACHE_BYPASS;
     ngx_str_null(&ctx->user_id);
 
     status = ngx_http_authgw_bearer(r, alcf, &token);
@@ -175,8 +172,8 @@ ngx_http_authgw_verify(ngx_http_request_t *r, ngx_http_authgw_loc_conf_t *alcf)
 
 /*
  * The signature (or the cache of verified tokens), then the claims and the
- * user id. A hit skips decoding and the signature only: the location's
- * algorithms, claims (exp included) and rules are applied again.
+ * user id. What a cache hit still checks is the core's rule
+ * (authgw_cache_verify).
  */
 
 static authgw_status_t
@@ -189,63 +186,32 @@ ngx_http_authgw_check(ngx_http_request_t *r, ngx_http_authgw_loc_conf_t *alcf,
     authgw_alloc_t             alloc;
     authgw_status_t            status;
     authgw_cache_entry_t      *e;
+    authgw_user_id_rule_t      uid;
     ngx_http_authgw_stats_t   *st;
     ngx_http_authgw_remote_t  *rm;
-    u_char                     hash[32];
 
     alloc.alloc = ngx_http_authgw_alloc;
     alloc.data = r->pool;
 
     cache = alcf->cache_size ? alcf->keys->cache : NULL;
-    e = NULL;
+    keys = ngx_http_authgw_keys_of(alcf->keys, &nkeys);
 
-    if (cache != NULL && token->len <= AUTHGW_TOKEN_MAX
-        && authgw_cache_hash(cache, token->data, token->len, hash) == 0)
-    {
-        ctx->cache_status = NGX_HTTP_AUTHGW_CACHE_MISS;
-        e = authgw_cache_get(cache, hash);
+    status = authgw_cache_verify(cache, token->data, token->len, keys, nkeys,
+                                 alcf->algs,
+                                 alcf->try_all_keys ? AUTHGW_VERIFY_ALL_KEYS
+                                                    : 0,
+                                 &alloc, jws, &e);
 
-    } else {
-        cache = NULL;
-    }
+    ctx->cache_status = jws->cache;
 
     st = ngx_http_authgw_stats(r);
 
-    if (cache != NULL && st != NULL) {
-        (void) ngx_atomic_fetch_add(e ? &st->cache_hits : &st->cache_misses,
-                                    1);
+    if (jws->cache != AUTHGW_CACHE_BYPASS && st != NULL) {
+        (void) ngx_atomic_fetch_add(jws->cache == AUTHGW_CACHE_HIT
+                                    ? &st->cache_hits : &st->cache_misses, 1);
     }
 
-    if (e != NULL) {
-        ctx->cache_status = NGX_HTTP_AUTHGW_CACHE_HIT;
-
-        if (!(alcf->algs & AUTHGW_ALG_BIT(e->alg))) {
-            ngx_memzero(jws, sizeof(authgw_jws_t));
-            return AUTHGW_ALG_NOT_ALLOWED;
-        }
-
-        /* verified where every key was tried: not here */
-
-        if (e->candidates > 1 && !alcf->try_all_keys) {
-            ngx_memzero(jws, sizeof(authgw_jws_t));
-            return AUTHGW_UNKNOWN_KID;
-        }
-
-        /* the entry may be evicted while this request still uses them */
-        jws->header = json_incref(e->header);
-        jws->payload = json_incref(e->payload);
-        jws->pooled = 0;
-        jws->alg = e->alg;
-        jws->key = e->key;
-
-    } else {
-        keys = ngx_http_authgw_keys_of(alcf->keys, &nkeys);
-
-        status = authgw_jws_verify(token->data, token->len, keys, nkeys,
-                                   alcf->algs,
-                                   alcf->try_all_keys ? AUTHGW_VERIFY_ALL_KEYS
-                                                      : 0,
-                                   &alloc, jws);
+    if (status != AUTHGW_OK && jws->cache != AUTHGW_CACHE_HIT) {
 
         if (status == AUTHGW_UNKNOWN_KID && jws->candidates > 1) {
             ngx_log_error(alcf->log_level, r->connection->log, 0,
@@ -265,91 +231,27 @@ ngx_http_authgw_check(ngx_http_request_t *r, ngx_http_authgw_loc_conf_t *alcf,
         {
             status = AUTHGW_KEYS_UNAVAILABLE;
         }
-
-        if (status != AUTHGW_OK) {
-            return status;
-        }
-
-        if (cache != NULL) {
-            e = authgw_cache_put(cache, hash, jws->header, jws->payload,
-                                 jws->alg, jws->key);
-
-            if (e != NULL) {
-                e->candidates = jws->candidates;
-            }
-        }
     }
 
-    status = authgw_claims_check(jws->payload, &alcf->policy,
-                                 (int64_t) ngx_time());
-
-    if (status == AUTHGW_EXPIRED && e != NULL) {
-        /* never used past exp plus leeway */
-        authgw_cache_remove(cache, e);
-        e = NULL;
+    if (status != AUTHGW_OK) {
+        return status;
     }
 
-    if (status == AUTHGW_OK && alcf->uid_claim.len) {
-        status = ngx_http_authgw_user_id(r, alcf, ctx, jws->payload, e);
+    status = authgw_cache_claims_check(cache, &e, jws->payload,
+                                       &alcf->policy, (int64_t) ngx_time());
+
+    if (status != AUTHGW_OK || alcf->uid_claim.len == 0) {
+        return status;
     }
 
-    return status;
-}
+    uid.claim = alcf->uid_claim.data;
+    uid.claim_len = alcf->uid_claim.len;
+    uid.keys = alcf->uid_keys->keys;
+    uid.nkeys = alcf->uid_keys->nkeys;
+    uid.optional = alcf->uid_optional;
 
-
-static authgw_status_t
-ngx_http_authgw_user_id(ngx_http_request_t *r, ngx_http_authgw_loc_conf_t *alcf,
-    ngx_http_authgw_ctx_t *ctx, json_t *payload, authgw_cache_entry_t *e)
-{
-    json_t           *v;
-    authgw_alloc_t    alloc;
-    authgw_status_t   status;
-
-    v = authgw_claim_get(payload, alcf->uid_claim.data, alcf->uid_claim.len);
-
-    if (v == NULL || json_is_null(v)) {
-        return alcf->uid_optional ? AUTHGW_OK : AUTHGW_MISSING_CLAIM;
-    }
-
-    if (!json_is_string(v)) {
-        return AUTHGW_BAD_USER_ID;
-    }
-
-    /* a user id decrypted before under the same rules */
-
-    if (e != NULL && e->user_id_len
-        && e->user_id_keys == alcf->uid_keys
-        && e->user_id_claim == alcf->uid_claim.data)
-    {
-        ctx->user_id.data = ngx_pnalloc(r->pool, e->user_id_len);
-        if (ctx->user_id.data == NULL) {
-            return AUTHGW_INTERNAL_ERROR;
-        }
-
-        ngx_memcpy(ctx->user_id.data, e->user_id, e->user_id_len);
-        ctx->user_id.len = e->user_id_len;
-
-        return AUTHGW_OK;
-    }
-
-    alloc.alloc = ngx_http_authgw_alloc;
-    alloc.data = r->pool;
-
-    status = authgw_jwe_decrypt((const unsigned char *) json_string_value(v),
-                                json_string_length(v), alcf->uid_keys->keys,
-                                alcf->uid_keys->nkeys, &alloc,
-                                &ctx->user_id.data, &ctx->user_id.len);
-
-    if (status == AUTHGW_OK && e != NULL
-        && ctx->user_id.len <= AUTHGW_CACHE_USER_ID_MAX)
-    {
-        ngx_memcpy(e->user_id, ctx->user_id.data, ctx->user_id.len);
-        e->user_id_len = ctx->user_id.len;
-        e->user_id_keys = alcf->uid_keys;
-        e->user_id_claim = alcf->uid_claim.data;
-    }
-
-    return status;
+    return authgw_user_id(jws->payload, &uid, e, &alloc, &ctx->user_id.data,
+                          &ctx->user_id.len);
 }
 
 

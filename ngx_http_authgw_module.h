@@ -200,7 +200,7 @@ typedef struct {
     ngx_uint_t                  generation;   /* of the fetched keys used */
     ngx_uint_t                  refetched;    /* an unknown kid was refetched */
     ngx_str_t                   user_id;
-    ngx_uint_t                  cache_status;
+    authgw_cache_lookup_t       cache_status;
 } ngx_http_authgw_ctx_t;
 
 
@@ -223,11 +223,6 @@ typedef struct {
 #define NGX_HTTP_AUTHGW_KEY_CACHE      600
 #define NGX_HTTP_AUTHGW_KEY_REFRESH    5
 #define NGX_HTTP_AUTHGW_KEY_MAX_STALE  86400
-
-
-#define NGX_HTTP_AUTHGW_CACHE_BYPASS  0
-#define NGX_HTTP_AUTHGW_CACHE_MISS    1
-#define NGX_HTTP_AUTHGW_CACHE_HIT     2
 
 
 ngx_int_t ngx_http_authgw_handler(ngx_http_request_t *r);

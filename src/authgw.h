@@ -145,6 +145,14 @@ typedef struct {
 } authgw_key_t;
 
 
+/* what a lookup in the cache of verified tokens gave */
+typedef enum {
+    AUTHGW_CACHE_BYPASS = 0,            /* no cache, or not looked up */
+    AUTHGW_CACHE_MISS,
+    AUTHGW_CACHE_HIT
+} authgw_cache_lookup_t;
+
+
 /* pooled: header and payload live in the allocator's memory (no decref) */
 typedef struct {
     json_t               *header;
@@ -153,6 +161,7 @@ typedef struct {
     const authgw_key_t   *key;
     size_t                candidates;   /* keys the token could be for */
     int                   pooled;
+    authgw_cache_lookup_t cache;
 } authgw_jws_t;
 
 
@@ -227,6 +236,16 @@ int authgw_has_scope(json_t *payload, const unsigned char *scope,
     size_t len);
 
 
+/* where the encrypted user id is, and the keys that decrypt it */
+typedef struct {
+    const unsigned char  *claim;
+    size_t                claim_len;
+    authgw_key_t *const  *keys;
+    size_t                nkeys;
+    int                   optional;     /* no claim (or null) is no user id */
+} authgw_user_id_rule_t;
+
+
 #define AUTHGW_CACHE_USER_ID_MAX  64
 
 typedef struct authgw_cache_s  authgw_cache_t;
@@ -237,7 +256,7 @@ typedef struct {
     json_t               *payload;
     authgw_alg_t          alg;
     const authgw_key_t   *key;
-    const void           *user_id_keys; /* the rules that decrypted it */
+    const void           *user_id_keys; /* the rule that decrypted it */
     const void           *user_id_claim;
     size_t                candidates;   /* >1: a kid-less token, all tried */
     size_t                user_id_len;  /* 0: not cached */
@@ -263,6 +282,13 @@ authgw_cache_entry_t *authgw_cache_put(authgw_cache_t *c,
     const unsigned char *hash, json_t *header, json_t *payload,
     authgw_alg_t alg, const authgw_key_t *key);
 void authgw_cache_remove(authgw_cache_t *c, authgw_cache_entry_t *e);
+authgw_status_t authgw_cache_verify(authgw_cache_t *c,
+    const unsigned char *token, size_t len, authgw_key_t *const *keys,
+    size_t nkeys, unsigned algs, unsigned flags, const authgw_alloc_t *a,
+    authgw_jws_t *jws, authgw_cache_entry_t **entry);
+authgw_status_t authgw_cache_claims_check(authgw_cache_t *c,
+    authgw_cache_entry_t **entry, json_t *payload,
+    const authgw_claims_policy_t *policy, int64_t now);
 void authgw_cache_flush(authgw_cache_t *c);
 const authgw_cache_stats_t *authgw_cache_stats(authgw_cache_t *c);
 
@@ -271,6 +297,9 @@ void authgw_jwe_key_free(authgw_jwe_key_t *k);
 authgw_status_t authgw_jwe_decrypt(const unsigned char *jwe, size_t len,
     authgw_key_t *const *keys, size_t nkeys, const authgw_alloc_t *a,
     unsigned char **out, size_t *outlen);
+authgw_status_t authgw_user_id(json_t *payload,
+    const authgw_user_id_rule_t *rule, authgw_cache_entry_t *e,
+    const authgw_alloc_t *a, unsigned char **id, size_t *len);
 
 
 #endif /* _AUTHGW_H_INCLUDED_ */

@@ -4,9 +4,11 @@
  * SHA-256 of the whole token, bounded in entries, least recently used
  * evicted first. All entries are allocated when the cache is made, at
  * configuration load; the request path only links and unlinks them. An
- * entry holds references to the verified header and payload, so that a hit
- * skips decoding, parsing and the signature, while the claim rules (and
- * exp) are applied again by the caller.
+ * entry holds its own copies of the verified header and payload, so that a
+ * hit skips decoding, parsing and the signature. What a hit still checks is
+ * decided here (authgw_cache_verify, authgw_cache_claims_check): the
+ * caller's algorithms and key rules, then every claim rule, exp included;
+ * an entry found expired is dropped.
  */
 
 
@@ -343,4 +345,95 @@ const authgw_cache_stats_t *
 authgw_cache_stats(authgw_cache_t *c)
 {
     return &c->stats;
+}
+
+
+/*
+ * authgw_jws_verify() through the cache. A hit skips decoding, parsing and
+ * the signature, and nothing else that a verification now would refuse:
+ * the token's algorithm must still be allowed, and a token without kid
+ * that fit several keys passes only where every key is tried. Only tokens
+ * that verify are stored. *entry: the entry hit or stored, or NULL; with
+ * no cache (c NULL) this is authgw_jws_verify().
+ */
+
+authgw_status_t
+authgw_cache_verify(authgw_cache_t *c, const unsigned char *token,
+    size_t len, authgw_key_t *const *keys, size_t nkeys, unsigned algs,
+    unsigned flags, const authgw_alloc_t *a, authgw_jws_t *jws,
+    authgw_cache_entry_t **entry)
+{
+    authgw_status_t        status;
+    authgw_cache_entry_t  *e;
+    unsigned char          hash[32];
+
+    *entry = NULL;
+
+    if (c == NULL || len > AUTHGW_TOKEN_MAX
+        || authgw_cache_hash(c, token, len, hash) != 0)
+    {
+        return authgw_jws_verify(token, len, keys, nkeys, algs, flags, a,
+                                 jws);
+    }
+
+    e = authgw_cache_get(c, hash);
+
+    if (e == NULL) {
+        status = authgw_jws_verify(token, len, keys, nkeys, algs, flags, a,
+                                   jws);
+        jws->cache = AUTHGW_CACHE_MISS;
+
+        if (status == AUTHGW_OK) {
+            *entry = authgw_cache_put(c, hash, jws->header, jws->payload,
+                                      jws->alg, jws->key);
+
+            if (*entry != NULL) {
+                (*entry)->candidates = jws->candidates;
+            }
+        }
+
+        return status;
+    }
+
+    memset(jws, 0, sizeof(authgw_jws_t));
+    jws->cache = AUTHGW_CACHE_HIT;
+
+    if (!(algs & AUTHGW_ALG_BIT(e->alg))) {
+        return AUTHGW_ALG_NOT_ALLOWED;
+    }
+
+    if (e->candidates > 1 && !(flags & AUTHGW_VERIFY_ALL_KEYS)) {
+        return AUTHGW_UNKNOWN_KID;
+    }
+
+    /* the entry may be evicted while the caller still uses them */
+
+    jws->header = json_incref(e->header);
+    jws->payload = json_incref(e->payload);
+    jws->alg = e->alg;
+    jws->key = e->key;
+    jws->candidates = e->candidates;
+
+    *entry = e;
+
+    return AUTHGW_OK;
+}
+
+
+/* the claim rules; a token found expired is dropped, never to hit again */
+
+authgw_status_t
+authgw_cache_claims_check(authgw_cache_t *c, authgw_cache_entry_t **entry,
+    json_t *payload, const authgw_claims_policy_t *policy, int64_t now)
+{
+    authgw_status_t  status;
+
+    status = authgw_claims_check(payload, policy, now);
+
+    if (status == AUTHGW_EXPIRED && *entry != NULL) {
+        authgw_cache_remove(c, *entry);
+        *entry = NULL;
+    }
+
+    return status;
 }

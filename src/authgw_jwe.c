@@ -576,3 +576,60 @@ done:
 
     return AUTHGW_OK;
 }
+
+
+/*
+ * The user id of a verified token: the JWE in the rule's claim, decrypted
+ * with the rule's keys, or taken from the cache entry of the token when
+ * the same rule decrypted it before. *id NULL: no claim, where that is
+ * allowed. The id lives in a's memory.
+ */
+
+authgw_status_t
+authgw_user_id(json_t *payload, const authgw_user_id_rule_t *rule,
+    authgw_cache_entry_t *e, const authgw_alloc_t *a, unsigned char **id,
+    size_t *len)
+{
+    json_t           *v;
+    authgw_status_t   status;
+
+    *id = NULL;
+    *len = 0;
+
+    v = authgw_claim_get(payload, rule->claim, rule->claim_len);
+
+    if (v == NULL || json_is_null(v)) {
+        return rule->optional ? AUTHGW_OK : AUTHGW_MISSING_CLAIM;
+    }
+
+    if (!json_is_string(v)) {
+        return AUTHGW_BAD_USER_ID;
+    }
+
+    if (e != NULL && e->user_id_len
+        && e->user_id_keys == rule->keys && e->user_id_claim == rule->claim)
+    {
+        *id = a->alloc(a->data, e->user_id_len);
+        if (*id == NULL) {
+            return AUTHGW_INTERNAL_ERROR;
+        }
+
+        memcpy(*id, e->user_id, e->user_id_len);
+        *len = e->user_id_len;
+
+        return AUTHGW_OK;
+    }
+
+    status = authgw_jwe_decrypt((const unsigned char *) json_string_value(v),
+                                json_string_length(v), rule->keys,
+                                rule->nkeys, a, id, len);
+
+    if (status == AUTHGW_OK && e != NULL && *len <= AUTHGW_CACHE_USER_ID_MAX) {
+        memcpy(e->user_id, *id, *len);
+        e->user_id_len = *len;
+        e->user_id_keys = rule->keys;
+        e->user_id_claim = rule->claim;
+    }
+
+    return status;
+}
