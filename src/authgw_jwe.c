@@ -98,6 +98,18 @@ static int authgw_jwe_gcm(authgw_jwe_key_t *k, size_t i,
 static int authgw_jwe_cbc_hs(authgw_jwe_key_t *k, size_t i,
     const unsigned char *cek, authgw_jwe_parts_t *p);
 static int authgw_jwe_text_ok(const unsigned char *s, size_t len);
+static int authgw_jwe_split(const unsigned char *jwe, size_t len,
+    size_t *dots);
+static int authgw_jwe_header(const unsigned char *seg, size_t len,
+    const authgw_alloc_t *a, const authgw_jwe_alg_t **alg,
+    const authgw_jwe_enc_t **enc, json_t **kid);
+static int authgw_jwe_segments(const unsigned char *jwe, size_t len,
+    const size_t *dots, const authgw_jwe_alg_t *alg,
+    const authgw_jwe_enc_t *enc, const authgw_alloc_t *a,
+    authgw_jwe_parts_t *p);
+static int authgw_jwe_with_key(authgw_key_t *key,
+    const authgw_jwe_alg_t *alg, const authgw_jwe_enc_t *enc,
+    authgw_jwe_parts_t *p);
 
 
 
@@ -386,42 +398,194 @@ authgw_jwe_text_ok(const unsigned char *s, size_t len)
 }
 
 
-authgw_status_t
-authgw_jwe_decrypt(const unsigned char *jwe, size_t len,
-    authgw_key_t *const *keys, size_t nkeys, const authgw_alloc_t *a,
-    unsigned char **out, size_t *outlen)
+/* the four dots of exactly five segments, the first not empty; or -1 */
+
+static int
+authgw_jwe_split(const unsigned char *jwe, size_t len, size_t *dots)
 {
-    int                      ok;
-    size_t                   i, n, dots[4], hlen;
-    json_t                  *header, *v, *kid;
-    const char              *s;
-    size_t                   e;
-    unsigned char           *buf, cek[64];
-    authgw_key_t            *key;
-    authgw_jwe_parts_t       p;
-    const unsigned char     *kp;
-    const authgw_jwe_alg_t  *alg;
-    const authgw_jwe_enc_t  *enc;
-
-    if (len == 0 || len > AUTHGW_JWE_MAX) {
-        return AUTHGW_BAD_USER_ID;
-    }
-
-    /* exactly five segments */
+    size_t  i, n;
 
     n = 0;
 
     for (i = 0; i < len; i++) {
         if (jwe[i] == '.') {
             if (n == 4) {
-                return AUTHGW_BAD_USER_ID;
+                return -1;
             }
 
             dots[n++] = i;
         }
     }
 
-    if (n != 4 || dots[0] == 0) {
+    return (n == 4 && dots[0] != 0) ? 0 : -1;
+}
+
+
+/*
+ * The protected header, bounded like a JWS header since it is parsed
+ * before the tag is checked: its alg and enc, both known, its kid if any
+ * (a string), no zip and no crit (neither is implemented). 0 or -1.
+ */
+
+static int
+authgw_jwe_header(const unsigned char *seg, size_t len,
+    const authgw_alloc_t *a, const authgw_jwe_alg_t **alg,
+    const authgw_jwe_enc_t **enc, json_t **kid)
+{
+    size_t          hlen;
+    json_t         *header, *v;
+    unsigned char  *buf;
+
+    if (len > authgw_b64url_encoded_len(AUTHGW_JOSE_HEADER_MAX)) {
+        return -1;
+    }
+
+    buf = authgw_b64url_decode_alloc(a, seg, len, &hlen);
+    if (buf == NULL) {
+        return -1;
+    }
+
+    /* it lives in a's memory */
+
+    header = authgw_json_parse_header(buf, hlen, 0, a);
+    if (header == NULL
+        || json_object_get(header, "zip") != NULL
+        || json_object_get(header, "crit") != NULL)
+    {
+        return -1;
+    }
+
+    v = json_object_get(header, "alg");
+
+    for (*alg = authgw_jwe_algs; (*alg)->name; (*alg)++) {
+        if (json_is_string(v) && json_string_length(v) == strlen((*alg)->name)
+            && strcmp(json_string_value(v), (*alg)->name) == 0)
+        {
+            break;
+        }
+    }
+
+    v = json_object_get(header, "enc");
+
+    for (*enc = authgw_jwe_encs; (*enc)->name; (*enc)++) {
+        if (json_is_string(v) && json_string_length(v) == strlen((*enc)->name)
+            && strcmp(json_string_value(v), (*enc)->name) == 0)
+        {
+            break;
+        }
+    }
+
+    *kid = json_object_get(header, "kid");
+
+    if ((*alg)->name == NULL || (*enc)->name == NULL
+        || (*kid != NULL && !json_is_string(*kid)))
+    {
+        return -1;
+    }
+
+    return 0;
+}
+
+
+/* the four other segments, decoded, of the lengths alg and enc give */
+
+static int
+authgw_jwe_segments(const unsigned char *jwe, size_t len, const size_t *dots,
+    const authgw_jwe_alg_t *alg, const authgw_jwe_enc_t *enc,
+    const authgw_alloc_t *a, authgw_jwe_parts_t *p)
+{
+    p->ek = authgw_b64url_decode_alloc(a, jwe + dots[0] + 1,
+                                       dots[1] - dots[0] - 1, &p->ek_len);
+    p->iv = authgw_b64url_decode_alloc(a, jwe + dots[1] + 1,
+                                       dots[2] - dots[1] - 1, &p->iv_len);
+    p->ct = authgw_b64url_decode_alloc(a, jwe + dots[2] + 1,
+                                       dots[3] - dots[2] - 1, &p->ct_len);
+    p->tag = authgw_b64url_decode_alloc(a, jwe + dots[3] + 1,
+                                        len - dots[3] - 1, &p->tag_len);
+
+    if (p->ek == NULL || p->iv == NULL || p->ct == NULL || p->tag == NULL
+        || p->iv_len != enc->iv_len || p->tag_len != enc->tag_len
+        || (alg->key_len == 0 && p->ek_len != 0)
+        || p->ct_len == 0 || p->ct_len > AUTHGW_USER_ID_MAX + 16)
+    {
+        return -1;
+    }
+
+    /* room for a CBC block of padding */
+
+    p->pt = a->alloc(a->data, p->ct_len + 16);
+
+    return p->pt ? 0 : -1;
+}
+
+
+/*
+ * Decrypts with one key: "dir" uses the key's own contexts (keyed again
+ * if a CEK was in them), a key wrap unwraps the CEK first. 1: decrypted
+ * and authenticated, 0: not with this key.
+ */
+
+static int
+authgw_jwe_with_key(authgw_key_t *key, const authgw_jwe_alg_t *alg,
+    const authgw_jwe_enc_t *enc, authgw_jwe_parts_t *p)
+{
+    int                   ok;
+    size_t                e;
+    unsigned char         cek[64];
+    const unsigned char  *kp;
+
+    if (key->jwe == NULL) {
+        return 0;
+    }
+
+    e = (size_t) (enc - authgw_jwe_encs);
+
+    if (alg->key_len == 0) {
+        if (key->size != enc->key_len) {
+            return 0;
+        }
+
+        kp = (key->jwe->own & (1u << e)) ? NULL : key->secret;
+
+    } else if (key->size != alg->key_len
+               || !authgw_jwe_unwrap(key, p, cek, enc->key_len))
+    {
+        OPENSSL_cleanse(cek, sizeof(cek));
+        return 0;
+
+    } else {
+        kp = cek;
+    }
+
+    ok = enc->digest ? authgw_jwe_cbc_hs(key->jwe, e, kp, p)
+                     : authgw_jwe_gcm(key->jwe, e, kp, p);
+
+    if (ok && kp == key->secret) {
+        key->jwe->own |= 1u << e;
+    }
+
+    OPENSSL_cleanse(cek, sizeof(cek));
+
+    return ok;
+}
+
+
+authgw_status_t
+authgw_jwe_decrypt(const unsigned char *jwe, size_t len,
+    authgw_key_t *const *keys, size_t nkeys, const authgw_alloc_t *a,
+    unsigned char **out, size_t *outlen)
+{
+    int                      ok;
+    size_t                   i, dots[4];
+    json_t                  *kid;
+    authgw_key_t            *key;
+    authgw_jwe_parts_t       p;
+    const authgw_jwe_alg_t  *alg;
+    const authgw_jwe_enc_t  *enc;
+
+    if (len == 0 || len > AUTHGW_JWE_MAX
+        || authgw_jwe_split(jwe, len, dots) != 0)
+    {
         return AUTHGW_BAD_USER_ID;
     }
 
@@ -430,137 +594,32 @@ authgw_jwe_decrypt(const unsigned char *jwe, size_t len,
     p.aad = jwe;
     p.aad_len = dots[0];
 
-    /* parsed before the tag is checked: bounded like a JWS header */
-
-    if (dots[0] > authgw_b64url_encoded_len(AUTHGW_JOSE_HEADER_MAX)) {
-        return AUTHGW_BAD_USER_ID;
-    }
-
-    buf = authgw_b64url_decode_alloc(a, jwe, dots[0], &hlen);
-    if (buf == NULL) {
-        return AUTHGW_BAD_USER_ID;
-    }
-
-    header = authgw_json_parse_header(buf, hlen, 0, a);
-    if (header == NULL) {
-        return AUTHGW_BAD_USER_ID;
-    }
-
-    alg = NULL;
-    enc = NULL;
     ok = 0;
 
-    /* no compression and no extensions are implemented */
-
-    if (json_object_get(header, "zip") != NULL
-        || json_object_get(header, "crit") != NULL)
+    if (authgw_jwe_header(jwe, dots[0], a, &alg, &enc, &kid) != 0
+        || authgw_jwe_segments(jwe, len, dots, alg, enc, a, &p) != 0)
     {
         goto done;
     }
 
-    v = json_object_get(header, "alg");
-    s = json_is_string(v) ? json_string_value(v) : "";
+    if (kid != NULL) {
+        key = authgw_key_find(keys, nkeys,
+                              (const unsigned char *) json_string_value(kid),
+                              json_string_length(kid));
 
-    for (alg = authgw_jwe_algs; alg->name; alg++) {
-        if (json_string_length(v) == strlen(alg->name)
-            && strcmp(s, alg->name) == 0)
-        {
-            break;
+        ok = (key != NULL) && authgw_jwe_with_key(key, alg, enc, &p);
+
+    } else {
+        for (i = 0; i < nkeys && !ok; i++) {
+            ok = authgw_jwe_with_key(keys[i], alg, enc, &p);
         }
     }
-
-    v = json_object_get(header, "enc");
-    s = json_is_string(v) ? json_string_value(v) : "";
-
-    for (enc = authgw_jwe_encs; enc->name; enc++) {
-        if (json_string_length(v) == strlen(enc->name)
-            && strcmp(s, enc->name) == 0)
-        {
-            break;
-        }
-    }
-
-    kid = json_object_get(header, "kid");
-
-    if (alg->name == NULL || enc->name == NULL
-        || (kid != NULL && !json_is_string(kid)))
-    {
-        goto done;
-    }
-
-    p.ek = authgw_b64url_decode_alloc(a, jwe + dots[0] + 1,
-                                      dots[1] - dots[0] - 1, &p.ek_len);
-    p.iv = authgw_b64url_decode_alloc(a, jwe + dots[1] + 1,
-                                      dots[2] - dots[1] - 1, &p.iv_len);
-    p.ct = authgw_b64url_decode_alloc(a, jwe + dots[2] + 1,
-                                      dots[3] - dots[2] - 1, &p.ct_len);
-    p.tag = authgw_b64url_decode_alloc(a, jwe + dots[3] + 1,
-                                       len - dots[3] - 1, &p.tag_len);
-
-    if (p.ek == NULL || p.iv == NULL || p.ct == NULL || p.tag == NULL
-        || p.iv_len != enc->iv_len || p.tag_len != enc->tag_len
-        || (alg->key_len == 0 && p.ek_len != 0)
-        || p.ct_len == 0 || p.ct_len > AUTHGW_USER_ID_MAX + 16)
-    {
-        goto done;
-    }
-
-    e = (size_t) (enc - authgw_jwe_encs);
-
-    p.pt = a->alloc(a->data, p.ct_len + 16);
-    if (p.pt == NULL) {
-        goto done;
-    }
-
-    for (i = 0; i < nkeys && !ok; i++) {
-        key = keys[i];
-
-        if (kid != NULL
-            && (key->kid == NULL || key->kid_len != json_string_length(kid)
-                || memcmp(key->kid, json_string_value(kid), key->kid_len)
-                   != 0))
-        {
-            continue;
-        }
-
-        if (key->jwe == NULL) {
-            continue;
-        }
-
-        /* "dir": the key's own contexts, keyed again if a CEK was in them */
-
-        if (alg->key_len == 0) {
-            if (key->size != enc->key_len) {
-                continue;
-            }
-
-            kp = (key->jwe->own & (1u << e)) ? NULL : key->secret;
-
-        } else if (key->size != alg->key_len
-                   || !authgw_jwe_unwrap(key, &p, cek, enc->key_len))
-        {
-            continue;
-
-        } else {
-            kp = cek;
-        }
-
-        ok = enc->digest ? authgw_jwe_cbc_hs(key->jwe, e, kp, &p)
-                         : authgw_jwe_gcm(key->jwe, e, kp, &p);
-
-        if (ok && kp == key->secret) {
-            key->jwe->own |= 1u << e;
-        }
-    }
-
-    OPENSSL_cleanse(cek, sizeof(cek));
 
     ok = ok && p.pt_len > 0 && p.pt_len <= AUTHGW_USER_ID_MAX
          && authgw_jwe_text_ok(p.pt, p.pt_len);
 
 done:
 
-    /* the header lives in a's memory */
     ERR_clear_error();
 
     if (!ok) {
@@ -576,7 +635,6 @@ done:
 
     return AUTHGW_OK;
 }
-
 
 /*
  * The user id of a verified token: the JWE in the rule's claim, decrypted

@@ -33,7 +33,6 @@ static size_t authgw_jws_sig_len(const authgw_key_t *key, authgw_alg_t alg);
 static int authgw_jws_check(const authgw_key_t *key, authgw_alg_t alg,
     const unsigned char *data, size_t len, const unsigned char *sig,
     size_t slen);
-static int authgw_jws_fits(const authgw_key_t *key, json_t *kid, int alg);
 static size_t authgw_jws_candidates(authgw_key_t *const *keys, size_t nkeys,
     json_t *kid, int alg, const authgw_key_t **first);
 static authgw_status_t authgw_jws_header(const unsigned char *seg,
@@ -250,20 +249,10 @@ authgw_jws_check(const authgw_key_t *key, authgw_alg_t alg,
 
 /* a key a token may be for: the one of its kid, or without one any of alg */
 
-static int
-authgw_jws_fits(const authgw_key_t *key, json_t *kid, int alg)
-{
-    if (kid == NULL) {
-        return (key->algs & AUTHGW_ALG_BIT(alg)) != 0;
-    }
-
-    return key->kid != NULL
-           && key->kid_len == json_string_length(kid)
-           && memcmp(key->kid, json_string_value(kid), key->kid_len) == 0;
-}
-
-
-/* how many keys a token may be for, the first in *first */
+/*
+ * How many keys a token may be for, the first in *first: the key of its
+ * kid, or without a kid every key of its algorithm.
+ */
 
 static size_t
 authgw_jws_candidates(authgw_key_t *const *keys, size_t nkeys, json_t *kid,
@@ -271,11 +260,18 @@ authgw_jws_candidates(authgw_key_t *const *keys, size_t nkeys, json_t *kid,
 {
     size_t  i, n;
 
+    if (kid != NULL) {
+        *first = authgw_key_find(keys, nkeys,
+                                 (const unsigned char *) json_string_value(kid),
+                                 json_string_length(kid));
+        return *first != NULL;
+    }
+
     n = 0;
     *first = NULL;
 
     for (i = 0; i < nkeys; i++) {
-        if (authgw_jws_fits(keys[i], kid, alg) && n++ == 0) {
+        if ((keys[i]->algs & AUTHGW_ALG_BIT(alg)) && n++ == 0) {
             *first = keys[i];
         }
     }
@@ -402,9 +398,7 @@ authgw_jws_signature(const unsigned char *token, size_t len, size_t dot2,
         if (jws->candidates > 1) {
             key = keys[i];
 
-            if (!authgw_jws_fits(key, kid, jws->alg)
-                || !(key->algs & AUTHGW_ALG_BIT(jws->alg)))
-            {
+            if (!(key->algs & AUTHGW_ALG_BIT(jws->alg))) {
                 continue;
             }
         }
