@@ -20,6 +20,11 @@ static void ngx_http_authgw_free_keys(void *data);
 static char *ngx_http_authgw(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 static char *ngx_http_authgw_key_file(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
+static char *ngx_http_authgw_key_args(ngx_conf_t *cf, ngx_uint_t uid,
+    u_char **kid, size_t *kid_len, int *alg);
+static char *ngx_http_authgw_keys_add(ngx_conf_t *cf, ngx_command_t *cmd,
+    ngx_str_t *path, ngx_http_authgw_keys_t *set,
+    ngx_http_authgw_keys_t *loaded);
 static ngx_http_authgw_keys_t *ngx_http_authgw_keys_get(ngx_conf_t *cf,
     ngx_http_authgw_loc_conf_t *alcf, ngx_http_authgw_keys_t **field,
     ngx_uint_t uid);
@@ -396,44 +401,33 @@ ngx_http_authgw(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 }
 
 
+/* kid= and alg= of a key file directive (alg= is for signature keys) */
+
 static char *
-ngx_http_authgw_key_file(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+ngx_http_authgw_key_args(ngx_conf_t *cf, ngx_uint_t uid, u_char **kid,
+    size_t *kid_len, int *alg)
 {
-    char  *p = conf;
-
-    int                      rc, alg, uid;
-    char                     err[256];
-    size_t                   n, j;
-    u_char                  *kid;
-    size_t                   kid_len;
-    ngx_str_t               *value, path;
-    ngx_uint_t               i;
-    authgw_key_t           **keys, *key;
-    ngx_pool_cleanup_t      *cln;
-    ngx_http_authgw_keys_t       *set, *loaded, **field;
-    ngx_http_authgw_main_conf_t  *amcf;
-
-    field = (ngx_http_authgw_keys_t **) (p + cmd->offset);
-    uid = (cmd->offset == offsetof(ngx_http_authgw_loc_conf_t, uid_keys));
+    ngx_str_t   *value;
+    ngx_uint_t   i;
 
     value = cf->args->elts;
 
-    kid = NULL;
-    kid_len = 0;
-    alg = -1;
+    *kid = NULL;
+    *kid_len = 0;
+    *alg = -1;
 
     for (i = 2; i < cf->args->nelts; i++) {
 
-        if (ngx_strncmp(value[i].data, "kid=", 4) == 0 && kid == NULL) {
-            kid = value[i].data + 4;
-            kid_len = value[i].len - 4;
+        if (ngx_strncmp(value[i].data, "kid=", 4) == 0 && *kid == NULL) {
+            *kid = value[i].data + 4;
+            *kid_len = value[i].len - 4;
             continue;
         }
 
-        if (ngx_strncmp(value[i].data, "alg=", 4) == 0 && alg < 0 && !uid) {
-            alg = authgw_alg_from_name((char *) value[i].data + 4,
-                                       value[i].len - 4);
-            if (alg < 0) {
+        if (ngx_strncmp(value[i].data, "alg=", 4) == 0 && *alg < 0 && !uid) {
+            *alg = authgw_alg_from_name((char *) value[i].data + 4,
+                                        value[i].len - 4);
+            if (*alg < 0) {
                 ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                                    "unknown algorithm in \"%V\"", &value[i]);
                 return NGX_CONF_ERROR;
@@ -447,6 +441,35 @@ ngx_http_authgw_key_file(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         return NGX_CONF_ERROR;
     }
 
+    return NGX_CONF_OK;
+}
+
+
+static char *
+ngx_http_authgw_key_file(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    char  *p = conf;
+
+    int                      rc, alg, uid;
+    char                     err[256];
+    size_t                   n, kid_len;
+    u_char                  *kid;
+    ngx_str_t               *value, path;
+    authgw_key_t           **keys;
+    ngx_pool_cleanup_t      *cln;
+    ngx_http_authgw_keys_t       *set, *loaded, **field;
+    ngx_http_authgw_main_conf_t  *amcf;
+
+    field = (ngx_http_authgw_keys_t **) (p + cmd->offset);
+    uid = (cmd->offset == offsetof(ngx_http_authgw_loc_conf_t, uid_keys));
+
+    if (ngx_http_authgw_key_args(cf, uid, &kid, &kid_len, &alg)
+        != NGX_CONF_OK)
+    {
+        return NGX_CONF_ERROR;
+    }
+
+    value = cf->args->elts;
     path = value[1];
 
     if (ngx_conf_full_name(cf->cycle, &path, 1) != NGX_OK) {
@@ -489,10 +512,21 @@ ngx_http_authgw_key_file(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         amcf->file_keys += n;
     }
 
-    /* one flat list per block; a kid names one key across all its files */
+    return ngx_http_authgw_keys_add(cf, cmd, &path, set, loaded);
+}
 
-    for (j = 0; j < n; j++) {
-        key = keys[j];
+
+/* a file's keys join the block's one flat list; a kid names one key */
+
+static char *
+ngx_http_authgw_keys_add(ngx_conf_t *cf, ngx_command_t *cmd, ngx_str_t *path,
+    ngx_http_authgw_keys_t *set, ngx_http_authgw_keys_t *loaded)
+{
+    size_t          j;
+    authgw_key_t  **keys, *key;
+
+    for (j = 0; j < loaded->nkeys; j++) {
+        key = loaded->keys[j];
 
         if (key->kid != NULL
             && authgw_key_find(set->keys, set->nkeys, key->kid, key->kid_len)
@@ -500,12 +534,13 @@ ngx_http_authgw_key_file(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         {
             ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                                "%V \"%V\": duplicate kid \"%*s\"",
-                               &cmd->name, &path, key->kid_len, key->kid);
+                               &cmd->name, path, key->kid_len, key->kid);
             return NGX_CONF_ERROR;
         }
     }
 
-    keys = ngx_palloc(cf->pool, (set->nkeys + n) * sizeof(authgw_key_t *));
+    keys = ngx_palloc(cf->pool,
+                      (set->nkeys + loaded->nkeys) * sizeof(authgw_key_t *));
     if (keys == NULL) {
         return NGX_CONF_ERROR;
     }
@@ -514,10 +549,11 @@ ngx_http_authgw_key_file(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         ngx_memcpy(keys, set->keys, set->nkeys * sizeof(authgw_key_t *));
     }
 
-    ngx_memcpy(keys + set->nkeys, loaded->keys, n * sizeof(authgw_key_t *));
+    ngx_memcpy(keys + set->nkeys, loaded->keys,
+               loaded->nkeys * sizeof(authgw_key_t *));
 
     set->keys = keys;
-    set->nkeys += n;
+    set->nkeys += loaded->nkeys;
 
     return NGX_CONF_OK;
 }
