@@ -24,7 +24,8 @@ B          := $(CURDIR)/build
 NGX_BUILD  := $(B)/nginx
 MODULE     := $(B)/ngx_http_authgw_module.so
 TOOL       := $(B)/authgw-token
-UNIT       := $(B)/test_core
+UNIT_TESTS := b64 json key jws claims jwe cache
+UNIT       := $(addprefix $(B)/unit/test_,$(UNIT_TESTS))
 
 CORE_SRCS  := $(wildcard src/*.c)
 CORE_HDRS  := src/authgw.h
@@ -81,14 +82,20 @@ $(TOOL): tools/authgw-token.c tools/jwe.c tools/jwe.h src/authgw_b64.c \
 	$(CC) $(STRICT) -O2 -o $@ tools/authgw-token.c tools/jwe.c \
 	    src/authgw_b64.c src/authgw_alg.c -ljwt $(LIBS)
 
-$(UNIT): t/unit/test_core.c $(CORE_SRCS) $(CORE_HDRS) tools/jwe.c tools/jwe.h
-	@mkdir -p $(B)
+# one cmocka binary per file of src/ (make unit UNIT_TESTS="jws jwe": those
+# only), each with ASan and UBSan; every one runs, and any failure fails it
+$(B)/unit/test_%: t/unit/test_%.c t/unit/unit.c t/unit/unit.h $(CORE_SRCS) \
+	    $(CORE_HDRS)
+	@mkdir -p $(B)/unit
 	$(CC) $(STRICT) -g -O1 -fsanitize=address,undefined \
-	    -fno-sanitize-recover=all -o $@ t/unit/test_core.c $(CORE_SRCS) \
-	    tools/jwe.c $(LIBS) -lcmocka
+	    -fno-sanitize-recover=all -o $@ $(filter %.c,$^) $(LIBS) -lcmocka
+
+# the tests that make user ids with the tool's JWE encoder
+$(B)/unit/test_jwe $(B)/unit/test_jws: tools/jwe.c tools/jwe.h
 
 unit: $(UNIT)
-	$(UNIT)
+	@rc=0; for t in $(UNIT); do echo "$$t:"; \
+	    $$t || { echo "$$t: FAILED"; rc=1; }; done; exit $$rc
 
 # libFuzzer targets for the core, with ASan and UBSan
 $(B)/fuzz/fuzz_%: t/fuzz/fuzz_%.c t/fuzz/fuzz_common.c t/fuzz/fuzz.h \

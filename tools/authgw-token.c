@@ -69,6 +69,13 @@ static void emit_public(EVP_PKEY *pkey, const unsigned char *secret,
 static int cmd_keygen(int argc, char **argv);
 static int cmd_pubkey(int argc, char **argv);
 static int cmd_jwks(int argc, char **argv);
+static int sign_alg(int argc, char **argv);
+static json_t *sign_claims(int argc, char **argv);
+static void sign_claim_args(json_t *claims, int argc, char **argv);
+static void sign_libjwt(int alg, const unsigned char *key, size_t klen,
+    const char *kid, json_t *claims);
+static char *sign_header(int argc, char **argv, int alg, const char *kid);
+static char *sign_payload(int argc, char **argv, json_t *claims);
 static int cmd_sign(int argc, char **argv);
 static int cmd_decode(int argc, char **argv);
 static int cmd_encrypt(int argc, char **argv);
@@ -681,49 +688,52 @@ sign_openssl(int alg, const unsigned char *key, size_t klen,
 }
 
 
+/* the algorithm of --alg, or -1 for "none"; any other needs a --key */
+
 static int
-cmd_sign(int argc, char **argv)
+sign_alg(int argc, char **argv)
 {
-    int             i, alg, use_openssl;
-    char           *h, *p, *s, *input, *out, *eq;
-    jwt_t          *jwt;
-    size_t          klen, slen;
-    json_t         *claims, *header, *v;
-    time_t          now;
-    const char     *a, *keyfile, *kid, *rawh, *rawp, *hseg, *pseg, *ukey;
-    json_error_t    error;
-    unsigned char  *key, *sig;
+    int          alg;
+    const char  *a;
 
     a = opt(argc, argv, "--alg");
-    keyfile = opt(argc, argv, "--key");
-    kid = opt(argc, argv, "--kid");
-    rawh = opt(argc, argv, "--raw-header");
-    rawp = opt(argc, argv, "--raw-payload");
-    hseg = opt(argc, argv, "--header-seg");
-    pseg = opt(argc, argv, "--payload-seg");
 
     if (a == NULL) {
         die("sign needs --alg", NULL);
     }
 
     if (strcmp(a, "none") == 0) {
-        alg = -1;
-
-    } else {
-        alg = authgw_alg_from_name(a, strlen(a));
-        if (alg < 0) {
-            die("unknown --alg", a);
-        }
-
-        if (keyfile == NULL) {
-            die("sign needs --key", NULL);
-        }
+        return -1;
     }
 
-    key = keyfile ? read_file(keyfile, &klen) : NULL;
-    now = time(NULL);
+    alg = authgw_alg_from_name(a, strlen(a));
+    if (alg < 0) {
+        die("unknown --alg", a);
+    }
 
-    v = NULL;
+    if (opt(argc, argv, "--key") == NULL) {
+        die("sign needs --key", NULL);
+    }
+
+    return alg;
+}
+
+
+/*
+ * The claims: --claims (any JSON), then exp, nbf and iat from the current
+ * time, the encrypted --user-id, and each --claim and --claim-json.
+ */
+
+static json_t *
+sign_claims(int argc, char **argv)
+{
+    char          *s;
+    json_t        *claims;
+    time_t         now;
+    const char    *a, *ukey;
+    json_error_t   error;
+
+    now = time(NULL);
     claims = json_object();
 
     if ((a = opt(argc, argv, "--claims")) != NULL) {
@@ -759,6 +769,22 @@ cmd_sign(int argc, char **argv)
         free(s);
     }
 
+    sign_claim_args(claims, argc, argv);
+
+    return claims;
+}
+
+
+/* each --claim k=v (a string) and --claim-json k=JSON, in their order */
+
+static void
+sign_claim_args(json_t *claims, int argc, char **argv)
+{
+    int            i;
+    char          *eq;
+    json_t        *v;
+    json_error_t   error;
+
     for (i = 0; i < argc - 1; i++) {
         if (strcmp(argv[i], "--claim") != 0
             && strcmp(argv[i], "--claim-json") != 0)
@@ -786,84 +812,158 @@ cmd_sign(int argc, char **argv)
         json_object_set_new(claims, argv[i + 1], v);
         *eq = '=';
     }
+}
 
-    use_openssl = flag(argc, argv, "--openssl") || rawh != NULL
-                  || rawp != NULL || hseg != NULL || pseg != NULL
+
+/* what libjwt can make: a JWT of HS*, RS*, ES* or none, with a kid */
+
+static void
+sign_libjwt(int alg, const unsigned char *key, size_t klen, const char *kid,
+    json_t *claims)
+{
+    char   *s, *out;
+    jwt_t  *jwt;
+
+    s = json_dumps(claims, JSON_COMPACT);
+
+    if (jwt_new(&jwt) != 0
+        || jwt_set_alg(jwt, alg < 0 ? JWT_ALG_NONE
+                                    : jwt_str_alg(authgw_alg_name(alg)),
+                       alg < 0 ? NULL : key, alg < 0 ? 0 : (int) klen)
+           != 0
+        || (json_object_size(claims) > 0
+            && jwt_add_grants_json(jwt, s) != 0)
+        || (kid != NULL && jwt_add_header(jwt, "kid", kid) != 0))
+    {
+        die("libjwt refused the token", NULL);
+    }
+
+    out = jwt_encode_str(jwt);
+    if (out == NULL) {
+        die("libjwt could not sign", NULL);
+    }
+
+    printf("%s\n", out);
+    free(out);
+    free(s);
+    jwt_free(jwt);
+}
+
+
+/*
+ * The header segment: --header-seg as it is, --raw-header encoded, or
+ * --header-json (or {}) with its alg added when it has none, and the kid
+ */
+
+static char *
+sign_header(int argc, char **argv, int alg, const char *kid)
+{
+    char          *s, *h;
+    json_t        *header;
+    const char    *a;
+    json_error_t   error;
+
+    if ((a = opt(argc, argv, "--header-seg")) != NULL) {
+        return strdup(a);
+    }
+
+    if ((a = opt(argc, argv, "--raw-header")) != NULL) {
+        return b64((const unsigned char *) a, strlen(a));
+    }
+
+    a = opt(argc, argv, "--header-json");
+    header = a ? json_loads(a, 0, &error) : json_object();
+    if (header == NULL) {
+        die("--header-json is not JSON", error.text);
+    }
+
+    if (json_object_get(header, "alg") == NULL) {
+        json_object_set_new(header, "alg",
+                            json_string(alg < 0 ? "none"
+                                                : authgw_alg_name(alg)));
+    }
+
+    if (kid != NULL) {
+        json_object_set_new(header, "kid", json_string(kid));
+    }
+
+    s = json_dumps(header, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    h = b64((const unsigned char *) s, strlen(s));
+    free(s);
+    json_decref(header);
+
+    return h;
+}
+
+
+/* the payload segment: --payload-seg, --raw-payload encoded, or the claims */
+
+static char *
+sign_payload(int argc, char **argv, json_t *claims)
+{
+    char        *s, *p;
+    const char  *a;
+
+    if ((a = opt(argc, argv, "--payload-seg")) != NULL) {
+        return strdup(a);
+    }
+
+    if ((a = opt(argc, argv, "--raw-payload")) != NULL) {
+        return b64((const unsigned char *) a, strlen(a));
+    }
+
+    s = json_dumps(claims, JSON_COMPACT | JSON_ENCODE_ANY);
+    p = b64((const unsigned char *) s, strlen(s));
+    free(s);
+
+    return p;
+}
+
+
+/*
+ * HS*, RS* and ES* JWTs are signed by libjwt; PS*, EdDSA, hand-made
+ * headers or payloads, claims that are not an object and --openssl by
+ * OpenSSL
+ */
+
+static int
+cmd_sign(int argc, char **argv)
+{
+    int             alg, use_openssl;
+    char           *h, *p, *s, *input;
+    size_t          klen, slen;
+    json_t         *claims;
+    const char     *a, *keyfile, *kid;
+    unsigned char  *key, *sig;
+
+    alg = sign_alg(argc, argv);
+    keyfile = opt(argc, argv, "--key");
+    kid = opt(argc, argv, "--kid");
+
+    key = keyfile ? read_file(keyfile, &klen) : NULL;
+
+    claims = sign_claims(argc, argv);
+
+    use_openssl = flag(argc, argv, "--openssl")
+                  || opt(argc, argv, "--raw-header") != NULL
+                  || opt(argc, argv, "--raw-payload") != NULL
+                  || opt(argc, argv, "--header-seg") != NULL
+                  || opt(argc, argv, "--payload-seg") != NULL
                   || opt(argc, argv, "--header-json") != NULL
                   || !json_is_object(claims)
                   || (alg >= AUTHGW_PS256 && alg <= AUTHGW_PS512)
                   || alg == AUTHGW_EDDSA;
 
     if (!use_openssl) {
-        s = json_dumps(claims, JSON_COMPACT);
-
-        if (jwt_new(&jwt) != 0
-            || jwt_set_alg(jwt, alg < 0 ? JWT_ALG_NONE
-                                        : jwt_str_alg(authgw_alg_name(alg)),
-                           alg < 0 ? NULL : key, alg < 0 ? 0 : (int) klen)
-               != 0
-            || (json_object_size(claims) > 0
-                && jwt_add_grants_json(jwt, s) != 0)
-            || (kid != NULL && jwt_add_header(jwt, "kid", kid) != 0))
-        {
-            die("libjwt refused the token", NULL);
-        }
-
-        out = jwt_encode_str(jwt);
-        if (out == NULL) {
-            die("libjwt could not sign", NULL);
-        }
-
-        printf("%s\n", out);
-        free(out);
-        free(s);
-        jwt_free(jwt);
+        sign_libjwt(alg, key, klen, kid, claims);
         json_decref(claims);
         free(key);
 
         return 0;
     }
 
-    if (hseg != NULL) {
-        h = strdup(hseg);
-
-    } else if (rawh != NULL) {
-        h = b64((const unsigned char *) rawh, strlen(rawh));
-
-    } else {
-        a = opt(argc, argv, "--header-json");
-        header = a ? json_loads(a, 0, &error) : json_object();
-        if (header == NULL) {
-            die("--header-json is not JSON", error.text);
-        }
-
-        if (json_object_get(header, "alg") == NULL) {
-            json_object_set_new(header, "alg",
-                                json_string(alg < 0 ? "none"
-                                                    : authgw_alg_name(alg)));
-        }
-
-        if (kid != NULL) {
-            json_object_set_new(header, "kid", json_string(kid));
-        }
-
-        s = json_dumps(header, JSON_COMPACT | JSON_PRESERVE_ORDER);
-        h = b64((const unsigned char *) s, strlen(s));
-        free(s);
-        json_decref(header);
-    }
-
-    if (pseg != NULL) {
-        p = strdup(pseg);
-
-    } else if (rawp != NULL) {
-        p = b64((const unsigned char *) rawp, strlen(rawp));
-
-    } else {
-        s = json_dumps(claims, JSON_COMPACT | JSON_ENCODE_ANY);
-        p = b64((const unsigned char *) s, strlen(s));
-        free(s);
-    }
+    h = sign_header(argc, argv, alg, kid);
+    p = sign_payload(argc, argv, claims);
 
     input = malloc(strlen(h) + strlen(p) + 2);
     sprintf(input, "%s.%s", h, p);

@@ -1,0 +1,645 @@
+
+/*
+ * Unit tests of src/authgw_jws.c: the RFC 7515 appendix A, RFC 7520
+ * section 4 and RFC 8037 A.4 known answers, header and shape rules, ECDSA
+ * and RSA signature forms, and the bounds on work before a signature.
+ */
+
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/ecdsa.h>
+
+#include "../../tools/jwe.h"
+#include "unit.h"
+
+
+#define RFC7515_NOW  1300819379    /* one second before the examples expire */
+
+
+/* RFC 7515 A.1-A.3 payload, shared by the tokens */
+#define RFC7515_PAYLOAD                                                       \
+    "eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxl"   \
+    "LmNvbS9pc19yb290Ijp0cnVlfQ"
+
+static const char  *rfc7515_a1_key =
+    "{\"kty\":\"oct\",\"k\":\"AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1q"
+    "S0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow\"}";
+
+static const char  *rfc7515_a1 =
+    "eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9." RFC7515_PAYLOAD
+    ".dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+
+static const char  *rfc7515_a2_key =
+    "{\"kty\":\"RSA\",\"e\":\"AQAB\",\"n\":\"ofgWCuLjybRlzo0tZWJjNiuSfb4p4fAk"
+    "d_wWJcyQoTbji9k0l8W26mPddxHmfHQp-Vaw-4qPCJrcS2mJPMEzP1Pt0Bm4d4QlL-yRT-"
+    "SFd2lZS-pCgNMsD1W_YpRPEwOWvG6b32690r2jZ47soMZo9wGzjb_7OMg0LOL-bSf63kpa"
+    "SHSXndS5z5rexMdbBYUsLA9e-KXBdQOS-UTo7WTBEMa2R2CapHg665xsmtdVMTBQY4uDZl"
+    "xvb3qCo5ZwKh9kG4LT6_I5IhlJH7aGhyxXFvUK-DWNmoudF8NAco9_h9iaGNj8q2ethFkM"
+    "Ls91kzk2PAcDTW9gb54h4FRWyuXpoQ\"}";
+
+static const char  *rfc7515_a2 =
+    "eyJhbGciOiJSUzI1NiJ9." RFC7515_PAYLOAD
+    ".cC4hiUPoj9Eetdgtv3hF80EGrhuB__dzERat0XF9g2VtQgr9PJbu3XOiZj5RZmh7AAuH"
+    "Im4Bh-0Qc_lF5YKt_O8W2Fp5jujGbds9uJdbF9CUAr7t1dnZcAcQjbKBYNX4BAynRFdiuB"
+    "--f_nZLgrnbyTyWzO75vRK5h6xBArLIARNPvkSjtQBMHlb1L07Qe7K0GarZRmB_eSN9383"
+    "LcOLn6_dO--xi12jzDwusC-eOkHWEsqtFZESc6BfI7noOPqvhJ1phCnvWh6IeYI2w9QOYE"
+    "UipUTI8np6LbgGY9Fs98rqVt5AXLIhWkWywlVmtVrBp0igcN_IoypGlUPQGe77Rw";
+
+static const char  *rfc7515_a3_key =
+    "{\"kty\":\"EC\",\"crv\":\"P-256\",\"x\":\"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e"
+    "8Tus9uPHvRVEU\",\"y\":\"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0\"}";
+
+static const char  *rfc7515_a3 =
+    "eyJhbGciOiJFUzI1NiJ9." RFC7515_PAYLOAD
+    ".DtEhU3ljbEg8L38VWAfUAqOyKAM6-Xx-F4GawxaepmXFCgfTjDxw5djxLa8ISlSApmWQ"
+    "xfKTUJqPP3-Kg6NU1Q";
+
+static const char  *rfc7515_a4_key =
+    "{\"kty\":\"EC\",\"crv\":\"P-521\",\"x\":\"AekpBQ8ST8a8VcfVOTNl353vSrDCLL"
+    "JXmPk06wTjxrrjcBpXp5EOnYG_NjFZ6OvLFV1jSfS9tsz4qUxcWceqwQGk\",\"y\":\"A"
+    "DSmRA43Z1DSNx_RvcLI87cdL07l6jQyyBXMoxVg_l2Th-x3S1WDhjDly79ajL4Kkd0AZMa"
+    "Zmh9ubmf63e3kyMj2\"}";
+
+static const char  *rfc7515_a4 =
+    "eyJhbGciOiJFUzUxMiJ9.UGF5bG9hZA.AdwMgeerwtHoh-l192l60hp9wAHZFVJbLfD_Ux"
+    "Mi70cwnZOYaRI1bKPWROc-mZZqwqT2SI-KGDKB34XO0aw_7XdtAG8GaSwFKdCAPZgoXD2Y"
+    "BJZCPEX3xKpRwcdOO8KpEHwJjyqOgzDO7iKvU8vcnwNrmxYbSW9ERBXukOXolLzeO_Jn";
+
+static const char  *rfc7515_a5 =
+    "eyJhbGciOiJub25lIn0." RFC7515_PAYLOAD ".";
+
+static const char  *rfc7520_hs_key =
+    "{\"kty\":\"oct\",\"kid\":\"018c0ae5-4d9b-471b-bfd6-eef314bc7037\",\"use"
+    "\":\"sig\",\"alg\":\"HS256\",\"k\":\"hJtXIZ2uSN5kbQfbtTNWbpdmhkV8FJG-On"
+    "bc6mxCcYg\"}";
+
+static const char  *rfc7520_hs =
+    "eyJhbGciOiJIUzI1NiIsImtpZCI6IjAxOGMwYWU1LTRkOWItNDcxYi1iZmQ2LWVlZjMxNG"
+    "JjNzAzNyJ9.SXTigJlzIGEgZGFuZ2Vyb3VzIGJ1c2luZXNzLCBGcm9kbywgZ29pbmcgb3V"
+    "0IHlvdXIgZG9vci4gWW91IHN0ZXAgb250byB0aGUgcm9hZCwgYW5kIGlmIHlvdSBkb24nd"
+    "CBrZWVwIHlvdXIgZmVldCwgdGhlcmXigJlzIG5vIGtub3dpbmcgd2hlcmUgeW91IG1pZ2h"
+    "0IGJlIHN3ZXB0IG9mZiB0by4.s0h6KThzkfBBBkLspW1h84VsJZFTsPPqMDA7g1Md7p0";
+
+static const char  *rfc8037_key =
+    "{\"kty\":\"OKP\",\"crv\":\"Ed25519\",\"x\":\"11qYAYKxCrfVS_7TyWQHOg7hcvP"
+    "apiMlrwIaaPcHURo\"}";
+
+static const char  *rfc8037_a4 =
+    "eyJhbGciOiJFZERTQSJ9.RXhhbXBsZSBvZiBFZDI1NTE5IHNpZ25pbmc.hgyY0il_MGCjP"
+    "0JzlnLWG1PPOt7-09PGcvMg3AIbQR6dWbhijcNR4ki4iylGjg5BhVsPt9g7sVvpAr_MuM0"
+    "KAg";
+
+
+static authgw_status_t
+verify_now(const char *token, test_keys_t k, int64_t now)
+{
+    authgw_jws_t            jws;
+    authgw_status_t         rc;
+    authgw_claims_policy_t  policy;
+
+    memset(&policy, 0, sizeof(policy));
+    policy.require_exp = 1;
+
+    rc = verify(token, k, AUTHGW_ALGS_ALL, &jws);
+    if (rc != AUTHGW_OK) {
+        return rc;
+    }
+
+    rc = authgw_claims_check(jws.payload, &policy, now);
+    authgw_jws_free(&jws);
+
+    return rc;
+}
+
+
+/* a copy of token with one bit of its last signature character flipped */
+
+static char *
+flip_sig(const char *token)
+{
+    char    *t;
+    size_t   n;
+
+    t = strdup(token);
+    n = strlen(t);
+
+    /* flip a bit that decodes into the signature, not the unused bits */
+    t[n - 3] = t[n - 3] == 'A' ? 'B' : 'A';
+
+    return t;
+}
+
+
+static void
+test_rfc7515_kats(void **state)
+{
+    char         *bad;
+    test_keys_t   hs, rs, es, es512;
+    authgw_jws_t  jws;
+
+    (void) state;
+
+    hs = load(rfc7515_a1_key, -1);
+    rs = load(rfc7515_a2_key, -1);
+    es = load(rfc7515_a3_key, -1);
+    es512 = load(rfc7515_a4_key, -1);
+
+    assert_int_equal(verify_now(rfc7515_a1, hs, RFC7515_NOW), AUTHGW_OK);
+    assert_int_equal(verify_now(rfc7515_a2, rs, RFC7515_NOW), AUTHGW_OK);
+    assert_int_equal(verify_now(rfc7515_a3, es, RFC7515_NOW), AUTHGW_OK);
+
+    /* exp == now is expired (RFC 7519 4.1.4) */
+    assert_int_equal(verify_now(rfc7515_a1, hs, RFC7515_NOW + 1),
+                     AUTHGW_EXPIRED);
+
+    /* A.4 signs the text "Payload": the signature verifies, the JWT not */
+    assert_int_equal(verify(rfc7515_a4, es512, AUTHGW_ALGS_ALL, &jws),
+                     AUTHGW_MALFORMED_TOKEN);
+    bad = flip_sig(rfc7515_a4);
+    assert_int_equal(verify(bad, es512, AUTHGW_ALGS_ALL, &jws),
+                     AUTHGW_BAD_SIGNATURE);
+    free(bad);
+
+    /* A.5 unsecured: its empty signature segment is refused as a shape */
+    assert_int_equal(verify(rfc7515_a5, hs, AUTHGW_ALGS_ALL, &jws),
+                     AUTHGW_MALFORMED_TOKEN);
+
+    bad = flip_sig(rfc7515_a1);
+    assert_int_equal(verify(bad, hs, AUTHGW_ALGS_ALL, &jws),
+                     AUTHGW_BAD_SIGNATURE);
+    free(bad);
+
+    bad = flip_sig(rfc7515_a2);
+    assert_int_equal(verify(bad, rs, AUTHGW_ALGS_ALL, &jws),
+                     AUTHGW_BAD_SIGNATURE);
+    free(bad);
+
+    bad = flip_sig(rfc7515_a3);
+    assert_int_equal(verify(bad, es, AUTHGW_ALGS_ALL, &jws),
+                     AUTHGW_BAD_SIGNATURE);
+    free(bad);
+
+    /* the key type binds the algorithm: an RS256 token to an EC key */
+    assert_int_equal(verify(rfc7515_a2, es, AUTHGW_ALGS_ALL, &jws),
+                     AUTHGW_ALG_NOT_ALLOWED);
+
+    /* the allow-list */
+    assert_int_equal(verify(rfc7515_a2, rs, AUTHGW_ALG_BIT(AUTHGW_PS256),
+                            &jws),
+                     AUTHGW_ALG_NOT_ALLOWED);
+
+    authgw_keys_free(hs.keys, hs.nkeys);
+    authgw_keys_free(rs.keys, rs.nkeys);
+    authgw_keys_free(es.keys, es.nkeys);
+    authgw_keys_free(es512.keys, es512.nkeys);
+}
+
+
+static void
+test_rfc7520_rfc8037_kats(void **state)
+{
+    char         *bad;
+    test_keys_t   hs, ed;
+    authgw_jws_t  jws;
+
+    (void) state;
+
+    hs = load(rfc7520_hs_key, -1);
+    ed = load(rfc8037_key, -1);
+
+    assert_int_equal(hs.nkeys, 1);
+    assert_int_equal(hs.keys[0]->algs, AUTHGW_ALG_BIT(AUTHGW_HS256));
+
+    /* both sign English text: signature good, payload not a JWT */
+    assert_int_equal(verify(rfc7520_hs, hs, AUTHGW_ALGS_ALL, &jws),
+                     AUTHGW_MALFORMED_TOKEN);
+    assert_int_equal(verify(rfc8037_a4, ed, AUTHGW_ALGS_ALL, &jws),
+                     AUTHGW_MALFORMED_TOKEN);
+
+    bad = flip_sig(rfc7520_hs);
+    assert_int_equal(verify(bad, hs, AUTHGW_ALGS_ALL, &jws),
+                     AUTHGW_BAD_SIGNATURE);
+    free(bad);
+
+    bad = flip_sig(rfc8037_a4);
+    assert_int_equal(verify(bad, ed, AUTHGW_ALGS_ALL, &jws),
+                     AUTHGW_BAD_SIGNATURE);
+    free(bad);
+
+    authgw_keys_free(hs.keys, hs.nkeys);
+    authgw_keys_free(ed.keys, ed.nkeys);
+}
+
+
+static void
+test_header_rules(void **state)
+{
+    size_t         i;
+    char          *t, jwk[256], ssecret[64];
+    test_keys_t    k;
+    authgw_jws_t   jws;
+    const char    *p = "{\"sub\":\"a\"}";
+
+    static const struct {
+        const char       *header;
+        authgw_status_t   expect;
+    } cases[] = {
+        { "{\"alg\":\"HS256\"}", AUTHGW_OK },
+        { "{\"alg\":\"HS256\",\"kid\":\"k1\"}", AUTHGW_OK },
+        { "{\"alg\":\"none\"}", AUTHGW_ALG_NOT_ALLOWED },
+        { "{\"alg\":\"None\"}", AUTHGW_ALG_NOT_ALLOWED },
+        { "{\"alg\":\"nOnE\"}", AUTHGW_ALG_NOT_ALLOWED },
+        { "{\"alg\":\"hs256\"}", AUTHGW_ALG_NOT_ALLOWED },
+        { "{\"alg\":\"HS256 \"}", AUTHGW_ALG_NOT_ALLOWED },
+        { "{\"alg\":\"\"}", AUTHGW_ALG_NOT_ALLOWED },
+        { "{\"typ\":\"JWT\"}", AUTHGW_MALFORMED_TOKEN },
+        { "{\"alg\":null}", AUTHGW_MALFORMED_TOKEN },
+        { "{\"alg\":[\"HS256\"]}", AUTHGW_MALFORMED_TOKEN },
+        { "{\"alg\":256}", AUTHGW_MALFORMED_TOKEN },
+        { "{\"alg\":\"HS256\",\"alg\":\"HS256\"}", AUTHGW_MALFORMED_TOKEN },
+        { "{\"alg\":\"HS256\",\"crit\":[\"b64\"],\"b64\":true}",
+          AUTHGW_MALFORMED_TOKEN },
+        { "{\"alg\":\"HS256\",\"crit\":[]}", AUTHGW_MALFORMED_TOKEN },
+        { "{\"alg\":\"HS256\",\"kid\":\"k2\"}", AUTHGW_UNKNOWN_KID },
+        { "{\"alg\":\"HS256\",\"kid\":\"\"}", AUTHGW_UNKNOWN_KID },
+        { "{\"alg\":\"HS256\",\"kid\":\"k1\\u0000x\"}", AUTHGW_UNKNOWN_KID },
+        { "{\"alg\":\"HS256\",\"kid\":1}", AUTHGW_MALFORMED_TOKEN },
+        { "{\"alg\":\"HS256\",\"kid\":null}", AUTHGW_MALFORMED_TOKEN },
+        { "{\"alg\":\"HS256\",\"jku\":\"http://evil/\",\"x5u\":\"x\"}",
+          AUTHGW_OK },
+        { "[\"alg\",\"HS256\"]", AUTHGW_MALFORMED_TOKEN },
+        { "\xef\xbb\xbf{\"alg\":\"HS256\"}", AUTHGW_MALFORMED_TOKEN },
+        { "{\"alg\":\"HS256\"} x", AUTHGW_MALFORMED_TOKEN },
+        { "{\"alg\":\"HS256\",\"x\":\"\\ud800\"}", AUTHGW_MALFORMED_TOKEN },
+        { "{\"alg\":\"HS256\",\"x\":\"\xff\"}", AUTHGW_MALFORMED_TOKEN },
+    };
+
+    (void) state;
+
+    authgw_b64url_encode(ssecret, secret, 32);
+    ssecret[43] = '\0';
+    snprintf(jwk, sizeof(jwk), "{\"kty\":\"oct\",\"kid\":\"k1\",\"k\":\"%s\"}",
+             ssecret);
+    k = load(jwk, -1);
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        t = hs256_token(cases[i].header, p, secret, 32);
+
+        if (verify(t, k, AUTHGW_ALGS_ALL, &jws) != cases[i].expect) {
+            fail_msg("header %s: got %s, expected %s", cases[i].header,
+                     authgw_status_str(verify(t, k, AUTHGW_ALGS_ALL, &jws)),
+                     authgw_status_str(cases[i].expect));
+        }
+
+        authgw_jws_free(&jws);
+        free(t);
+    }
+
+    authgw_keys_free(k.keys, k.nkeys);
+}
+
+
+static void
+test_shape_rules(void **state)
+{
+    size_t         i;
+    char          *good, *t, big[AUTHGW_TOKEN_MAX + 64];
+    test_keys_t    k;
+    authgw_jws_t   jws;
+
+    static const char  *bad[] = {
+        "", ".", "..", "...", "abc", "a.b", "a.b.c.d", "a.b.c.d.e", ".a.b",
+        "a.b.", "a..b"
+    };
+
+    (void) state;
+
+    k = load("0123456789abcdef0123456789abcdef", AUTHGW_HS256);
+
+    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        assert_int_not_equal(verify(bad[i], k, AUTHGW_ALGS_ALL, &jws),
+                             AUTHGW_OK);
+    }
+
+    assert_int_equal(verify("", k, AUTHGW_ALGS_ALL, &jws),
+                     AUTHGW_MISSING_TOKEN);
+
+    good = hs256_token("{\"alg\":\"HS256\"}", "{\"a\":1}", secret, 32);
+    assert_int_equal(verify(good, k, AUTHGW_ALGS_ALL, &jws), AUTHGW_OK);
+    authgw_jws_free(&jws);
+
+    /* padding added to the signature */
+    t = malloc(strlen(good) + 3);
+    sprintf(t, "%s=", good);
+    assert_int_equal(verify(t, k, AUTHGW_ALGS_ALL, &jws),
+                     AUTHGW_MALFORMED_TOKEN);
+    free(t);
+
+    /* payloads that are not one JSON object */
+    t = hs256_token("{\"alg\":\"HS256\"}", "[1]", secret, 32);
+    assert_int_equal(verify(t, k, AUTHGW_ALGS_ALL, &jws),
+                     AUTHGW_MALFORMED_TOKEN);
+    free(t);
+    t = hs256_token("{\"alg\":\"HS256\"}", "{\"a\":1,\"a\":2}", secret, 32);
+    assert_int_equal(verify(t, k, AUTHGW_ALGS_ALL, &jws),
+                     AUTHGW_MALFORMED_TOKEN);
+    free(t);
+    t = hs256_token("{\"alg\":\"HS256\"}", "\"text\"", secret, 32);
+    assert_int_equal(verify(t, k, AUTHGW_ALGS_ALL, &jws),
+                     AUTHGW_MALFORMED_TOKEN);
+    free(t);
+
+    /* nesting beyond the bound, inside an otherwise valid object */
+    memset(big, 0, sizeof(big));
+    strcpy(big, "{\"a\":");
+    for (i = 0; i < AUTHGW_JSON_MAX_DEPTH; i++) {
+        strcat(big, "[");
+    }
+    for (i = 0; i < AUTHGW_JSON_MAX_DEPTH; i++) {
+        strcat(big, "]");
+    }
+    strcat(big, "}");
+    t = hs256_token("{\"alg\":\"HS256\"}", big, secret, 32);
+    assert_int_equal(verify(t, k, AUTHGW_ALGS_ALL, &jws),
+                     AUTHGW_MALFORMED_TOKEN);
+    free(t);
+
+    /* over the size cap, refused before decoding */
+    memset(big, 'A', sizeof(big) - 1);
+    big[sizeof(big) - 1] = '\0';
+    big[10] = '.';
+    big[20] = '.';
+    assert_int_equal(verify(big, k, AUTHGW_ALGS_ALL, &jws),
+                     AUTHGW_MALFORMED_TOKEN);
+
+    free(good);
+    authgw_keys_free(k.keys, k.nkeys);
+}
+
+
+/* the token's signing input with another signature; the status of it */
+
+static authgw_status_t
+resign(const char *token, test_keys_t k, const unsigned char *sig,
+    size_t slen)
+{
+    char             *t;
+    size_t            n;
+    authgw_jws_t      jws;
+    authgw_status_t   rc;
+
+    n = (size_t) (strrchr(token, '.') - token);
+    t = malloc(n + slen * 2 + 8);
+    memcpy(t, token, n + 1);
+    t[n + 1 + authgw_b64url_encode(t + n + 1, sig, slen)] = '\0';
+
+    rc = verify(t, k, AUTHGW_ALGS_ALL, &jws);
+    authgw_jws_free(&jws);
+    free(t);
+
+    return rc;
+}
+
+
+/* R||S of half bytes each, as a DER ECDSA-Sig-Value */
+
+static unsigned char *
+der_of(const unsigned char *rs, size_t half, size_t *len)
+{
+    static unsigned char   der[160];
+    unsigned char         *p;
+    ECDSA_SIG             *es;
+
+    es = ECDSA_SIG_new();
+    ECDSA_SIG_set0(es, BN_bin2bn(rs, (int) half, NULL),
+                   BN_bin2bn(rs + half, (int) half, NULL));
+    p = der;
+    *len = (size_t) i2d_ECDSA_SIG(es, &p);
+    ECDSA_SIG_free(es);
+
+    return der;
+}
+
+
+static void
+test_ecdsa_ranges(void **state)
+{
+    char           *t;
+    const char     *dot;
+    size_t          n;
+    test_keys_t     es;
+    authgw_jws_t    jws;
+    unsigned char   sig[64];
+
+    (void) state;
+
+    es = load(rfc7515_a3_key, -1);
+
+    /* r = s = 0 ("psychic signatures", CVE-2022-21449) */
+    memset(sig, 0, sizeof(sig));
+    t = make_token("{\"alg\":\"ES256\"}", "{}", sig, 64);
+    assert_int_equal(verify(t, es, AUTHGW_ALGS_ALL, &jws),
+                     AUTHGW_BAD_SIGNATURE);
+    free(t);
+
+    /* r = s = n */
+    memcpy(sig, es.keys[0]->order, 32);
+    memcpy(sig + 32, es.keys[0]->order, 32);
+    t = make_token("{\"alg\":\"ES256\"}", "{}", sig, 64);
+    assert_int_equal(verify(t, es, AUTHGW_ALGS_ALL, &jws),
+                     AUTHGW_BAD_SIGNATURE);
+    free(t);
+
+    /* the RFC signature with one byte more or less, or DER-encoded */
+    dot = strrchr(rfc7515_a3, '.');
+    assert_int_equal(authgw_b64url_decode(sig, &n,
+                                          (const unsigned char *) dot + 1,
+                                          strlen(dot + 1)), 0);
+    assert_int_equal(n, 64);
+
+    t = make_token("{\"alg\":\"ES256\"}", "{}", sig, 63);
+    assert_int_equal(verify(t, es, AUTHGW_ALGS_ALL, &jws),
+                     AUTHGW_BAD_SIGNATURE);
+    free(t);
+
+    /* the RFC token itself, with its signature re-encoded as DER */
+    assert_int_equal(resign(rfc7515_a3, es, der_of(sig, 32, &n), n),
+                     AUTHGW_BAD_SIGNATURE);
+
+    authgw_keys_free(es.keys, es.nkeys);
+}
+
+
+static void
+test_rsa_lengths(void **state)
+{
+    size_t          n;
+    test_keys_t     rs;
+    const char     *dot;
+    unsigned char   sig[300];
+
+    (void) state;
+
+    rs = load(rfc7515_a2_key, -1);
+
+    dot = strrchr(rfc7515_a2, '.');
+    assert_int_equal(authgw_b64url_decode(sig + 1, &n,
+                                          (const unsigned char *) dot + 1,
+                                          strlen(dot + 1)), 0);
+    assert_int_equal(n, 256);
+
+    /* the same signature value with a leading zero byte, or one byte short */
+    sig[0] = 0;
+    assert_int_equal(resign(rfc7515_a2, rs, sig, 257), AUTHGW_BAD_SIGNATURE);
+    assert_int_equal(resign(rfc7515_a2, rs, sig + 2, 255),
+                     AUTHGW_BAD_SIGNATURE);
+    assert_int_equal(resign(rfc7515_a2, rs, sig + 1, 256), AUTHGW_OK);
+
+    authgw_keys_free(rs.keys, rs.nkeys);
+}
+
+
+/*
+ * Work before a signature or tag is checked is bounded (issue 15): the
+ * protected header's size, members and depth; a kid-less token tries one
+ * key unless AUTHGW_VERIFY_ALL_KEYS says otherwise.
+ */
+
+static void
+test_jose_bounds(void **state)
+{
+    char          *t, jwks[512], s1[64], s2[64], h[1100], *jwe, extra[256];
+    size_t         i, n;
+    test_keys_t    k, one, uk;
+    authgw_jws_t   jws;
+
+    static const unsigned char  secret2[32] =
+        "fedcba9876543210fedcba9876543210";
+
+    (void) state;
+
+    authgw_b64url_encode(s1, secret, 32);
+    s1[43] = '\0';
+    authgw_b64url_encode(s2, secret2, 32);
+    s2[43] = '\0';
+    snprintf(jwks, sizeof(jwks),
+             "{\"keys\":[{\"kty\":\"oct\",\"kid\":\"a\",\"k\":\"%s\"},"
+             "{\"kty\":\"oct\",\"kid\":\"b\",\"k\":\"%s\"}]}", s1, s2);
+    k = load(jwks, -1);
+
+    /* no kid, two keys fit: none is tried, unless all may be */
+
+    t = hs256_token("{\"alg\":\"HS256\"}", "{\"sub\":\"a\"}", secret2, 32);
+    assert_int_equal(verify(t, k, AUTHGW_ALGS_ALL, &jws), AUTHGW_UNKNOWN_KID);
+    assert_int_equal(jws.candidates, 2);
+
+    test_pool_reset();
+    assert_int_equal(authgw_jws_verify((unsigned char *) t, strlen(t), k.keys,
+                                       k.nkeys, AUTHGW_ALGS_ALL,
+                                       AUTHGW_VERIFY_ALL_KEYS, &alloc, &jws),
+                     AUTHGW_OK);
+    authgw_jws_free(&jws);
+    free(t);
+
+    /* with its kid: the one key */
+
+    t = hs256_token("{\"alg\":\"HS256\",\"kid\":\"b\"}", "{\"sub\":\"a\"}",
+                    secret2, 32);
+    assert_int_equal(verify(t, k, AUTHGW_ALGS_ALL, &jws), AUTHGW_OK);
+    assert_int_equal(jws.candidates, 1);
+    authgw_jws_free(&jws);
+    free(t);
+    authgw_keys_free(k.keys, k.nkeys);
+
+    /* the header: 16 members pass, 17 do not; 1024 bytes, not 1025 */
+
+    snprintf(jwks, sizeof(jwks), "{\"kty\":\"oct\",\"k\":\"%s\"}", s1);
+    one = load(jwks, -1);
+
+    for (n = AUTHGW_JOSE_MEMBERS_MAX; n <= AUTHGW_JOSE_MEMBERS_MAX + 1; n++)
+    {
+        strcpy(h, "{\"alg\":\"HS256\"");
+
+        for (i = 1; i < n; i++) {
+            sprintf(h + strlen(h), ",\"m%zu\":%zu", i, i);
+        }
+
+        strcat(h, "}");
+        t = hs256_token(h, "{\"sub\":\"a\"}", secret, 32);
+        assert_int_equal(verify(t, one, AUTHGW_ALGS_ALL, &jws),
+                         n == AUTHGW_JOSE_MEMBERS_MAX
+                         ? AUTHGW_OK : AUTHGW_MALFORMED_TOKEN);
+        authgw_jws_free(&jws);
+        free(t);
+    }
+
+    for (n = AUTHGW_JOSE_HEADER_MAX; n <= AUTHGW_JOSE_HEADER_MAX + 1; n++) {
+        strcpy(h, "{\"alg\":\"HS256\",\"p\":\"");
+        memset(h + strlen(h), 'x', n - strlen(h) - 2);
+        strcpy(h + n - 2, "\"}");
+        assert_int_equal(strlen(h), n);
+
+        t = hs256_token(h, "{\"sub\":\"a\"}", secret, 32);
+        assert_int_equal(verify(t, one, AUTHGW_ALGS_ALL, &jws),
+                         n == AUTHGW_JOSE_HEADER_MAX
+                         ? AUTHGW_OK : AUTHGW_MALFORMED_TOKEN);
+        authgw_jws_free(&jws);
+        free(t);
+    }
+
+    t = hs256_token("{\"alg\":\"HS256\",\"x\":[[1]]}", "{\"sub\":\"a\"}",
+                    secret, 32);
+    assert_int_equal(verify(t, one, AUTHGW_ALGS_ALL, &jws), AUTHGW_OK);
+    authgw_jws_free(&jws);
+    free(t);
+
+    t = hs256_token("{\"alg\":\"HS256\",\"x\":[[[1]]]}", "{\"sub\":\"a\"}",
+                    secret, 32);
+    assert_int_equal(verify(t, one, AUTHGW_ALGS_ALL, &jws),
+                     AUTHGW_MALFORMED_TOKEN);
+    free(t);
+    authgw_keys_free(one.keys, one.nkeys);
+
+    /* the user id JWE header: the same bound, the same single refusal */
+
+    uk = enc_keys(k64, 32, NULL);
+
+    for (n = 14; n <= 15; n++) {
+        strcpy(extra, "{");
+
+        for (i = 0; i < n; i++) {
+            sprintf(extra + strlen(extra), "%s\"m%zu\":1", i ? "," : "", i);
+        }
+
+        strcat(extra, "}");
+
+        jwe = tool_jwe_encrypt("dir", "A256GCM", k64, 32, NULL, extra,
+                               (const unsigned char *) "alice", 5, 12, 0);
+        assert_non_null(jwe);
+        assert_int_equal(decrypt(jwe, uk, n == 14 ? "alice" : NULL),
+                         n == 14 ? AUTHGW_OK : AUTHGW_BAD_USER_ID);
+        free(jwe);
+    }
+
+    authgw_keys_free(uk.keys, uk.nkeys);
+}
+
+
+int
+main(void)
+{
+    const struct CMUnitTest  tests[] = {
+        cmocka_unit_test(test_rfc7515_kats),
+        cmocka_unit_test(test_rfc7520_rfc8037_kats),
+        cmocka_unit_test(test_header_rules),
+        cmocka_unit_test(test_shape_rules),
+        cmocka_unit_test(test_ecdsa_ranges),
+        cmocka_unit_test(test_rsa_lengths),
+        cmocka_unit_test(test_jose_bounds),
+    };
+
+    return cmocka_run_group_tests_name("jws", tests, NULL, test_pool_free);
+}
