@@ -77,13 +77,7 @@ ngx_http_authgw_cleanup(void *data)
 {
     ngx_http_authgw_ctx_t  *ctx = data;
 
-    if (!ctx->pooled) {
-        json_decref(ctx->header);
-        json_decref(ctx->payload);
-    }
-
-    ctx->header = NULL;
-    ctx->payload = NULL;
+    authgw_jws_free(&ctx->jws);
 }
 
 
@@ -147,9 +141,7 @@ ngx_http_authgw_verify(ngx_http_request_t *r, ngx_http_authgw_loc_conf_t *alcf)
         status = ngx_http_authgw_check(r, alcf, ctx, &token, &jws);
 
         if (status == AUTHGW_OK) {
-            ctx->header = jws.header;
-            ctx->payload = jws.payload;
-            ctx->pooled = jws.pooled;
+            ctx->jws = jws;
 
             ngx_log_debug3(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
                            "authgw: token verified, alg=%s key=%s cache=%ui",
@@ -440,7 +432,7 @@ ngx_http_authgw_handler(ngx_http_request_t *r)
     status = ctx->status;
 
     if (status == AUTHGW_OK) {
-        status = ngx_http_authgw_authorize(r, alcf, ctx->payload, &code);
+        status = ngx_http_authgw_authorize(r, alcf, ctx->jws.payload, &code);
 
         if (status == AUTHGW_OK) {
             ngx_http_authgw_count(r, AUTHGW_OK);
@@ -757,7 +749,7 @@ ngx_http_authgw_claim_variable(ngx_http_request_t *r,
 
     ctx = ngx_http_authgw_variable_ctx(r);
 
-    return ngx_http_authgw_member(r, v, ctx ? ctx->payload : NULL, "claim",
+    return ngx_http_authgw_member(r, v, ctx ? ctx->jws.payload : NULL, "claim",
                                   (ngx_str_t *) data,
                                   sizeof("authgw_claim_") - 1);
 }
@@ -771,7 +763,7 @@ ngx_http_authgw_header_variable(ngx_http_request_t *r,
 
     ctx = ngx_http_authgw_variable_ctx(r);
 
-    return ngx_http_authgw_member(r, v, ctx ? ctx->header : NULL,
+    return ngx_http_authgw_member(r, v, ctx ? ctx->jws.header : NULL,
                                   "header parameter", (ngx_str_t *) data,
                                   sizeof("authgw_header_") - 1);
 }
@@ -785,7 +777,7 @@ ngx_http_authgw_payload_variable(ngx_http_request_t *r,
 
     ctx = ngx_http_authgw_variable_ctx(r);
 
-    return ngx_http_authgw_value(r, v, ctx ? ctx->payload : NULL, NULL,
+    return ngx_http_authgw_value(r, v, ctx ? ctx->jws.payload : NULL, NULL,
                                  NULL);
 }
 
@@ -848,12 +840,12 @@ ngx_http_authgw_claim_set_variable(ngx_http_request_t *r,
 
     ctx = ngx_http_authgw_variable_ctx(r);
 
-    if (ctx == NULL || ctx->payload == NULL) {
+    if (ctx == NULL || ctx->jws.payload == NULL) {
         v->not_found = 1;
         return NGX_OK;
     }
 
-    return ngx_http_authgw_value(r, v, authgw_claim_get(ctx->payload,
+    return ngx_http_authgw_value(r, v, authgw_claim_get(ctx->jws.payload,
                                                         claim->data,
                                                         claim->len),
                                  "claim", claim);

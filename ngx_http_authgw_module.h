@@ -194,9 +194,7 @@ struct ngx_http_authgw_loc_conf_s {
 typedef struct {
     ngx_http_authgw_loc_conf_t *conf;         /* verified for this conf */
     authgw_status_t             status;
-    json_t                     *header;
-    json_t                     *payload;
-    ngx_uint_t                  pooled;       /* in r->pool: no decref */
+    authgw_jws_t                jws;          /* a verified token, or 0s */
     ngx_uint_t                  generation;   /* of the fetched keys used */
     ngx_uint_t                  refetched;    /* an unknown kid was refetched */
     ngx_str_t                   user_id;

@@ -153,7 +153,11 @@ typedef enum {
 } authgw_cache_lookup_t;
 
 
-/* pooled: header and payload live in the allocator's memory (no decref) */
+/*
+ * pooled: the payload (and the header, unless header_held) lives in the
+ * allocator's memory, and is never decref'd; header_held: the header is
+ * a reference to a recent token's (authgw_jws_free() drops it)
+ */
 typedef struct {
     json_t               *header;
     json_t               *payload;
@@ -161,6 +165,7 @@ typedef struct {
     const authgw_key_t   *key;
     size_t                candidates;   /* keys the token could be for */
     int                   pooled;
+    int                   header_held;
     authgw_cache_lookup_t cache;
 } authgw_jws_t;
 
@@ -224,6 +229,7 @@ authgw_status_t authgw_jws_verify(const unsigned char *token, size_t len,
     authgw_key_t *const *keys, size_t nkeys, unsigned algs, unsigned flags,
     const authgw_alloc_t *a, authgw_jws_t *jws);
 void authgw_jws_free(authgw_jws_t *jws);
+void authgw_jws_forget(void);
 
 authgw_status_t authgw_claims_check(json_t *payload,
     const authgw_claims_policy_t *policy, int64_t now);

@@ -7,6 +7,7 @@
  */
 
 
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/core_names.h>
@@ -16,6 +17,29 @@
 #include <openssl/rsa.h>
 
 #include "authgw.h"
+
+
+/*
+ * The protected headers of recent tokens, parsed, per process: a provider
+ * signs its tokens with one header (alg, kid, typ), so the segment repeats
+ * and is decoded and parsed once. Only the header of a token whose
+ * signature verified is kept, so a forger can neither fill nor churn the
+ * slots. A slot is chosen by a hash of the segment, and a hit compares the
+ * whole segment.
+ */
+
+#define AUTHGW_JWS_MEMO  16
+
+typedef struct {
+    unsigned char         *seg;         /* base64url, as received */
+    size_t                 len;
+    json_t                *header;      /* its own, on the heap */
+    json_t                *kid;         /* in header, or NULL */
+    authgw_alg_t           alg;
+} authgw_jws_memo_t;
+
+
+static authgw_jws_memo_t  authgw_jws_memo[AUTHGW_JWS_MEMO];
 
 
 static int authgw_jws_hmac(const authgw_key_t *key, authgw_alg_t alg,
@@ -38,6 +62,11 @@ static size_t authgw_jws_candidates(authgw_key_t *const *keys, size_t nkeys,
 static authgw_status_t authgw_jws_header(const unsigned char *seg,
     size_t len, unsigned algs, const authgw_alloc_t *a, authgw_jws_t *jws,
     json_t **kid);
+static authgw_jws_memo_t *authgw_jws_memo_slot(const unsigned char *seg,
+    size_t len);
+static void authgw_jws_memo_put(authgw_jws_memo_t *m,
+    const unsigned char *seg, size_t len, json_t *header, json_t *kid,
+    authgw_alg_t alg);
 static authgw_status_t authgw_jws_signature(const unsigned char *token,
     size_t len, size_t dot2, authgw_key_t *const *keys, size_t nkeys,
     unsigned flags, json_t *kid, const authgw_alloc_t *a, authgw_jws_t *jws);
@@ -286,10 +315,81 @@ authgw_jws_free(authgw_jws_t *jws)
     if (!jws->pooled) {
         json_decref(jws->header);
         json_decref(jws->payload);
+
+    } else if (jws->header_held) {
+        json_decref(jws->header);
     }
+
+    jws->header_held = 0;
 
     jws->header = NULL;
     jws->payload = NULL;
+}
+
+
+/* the slot of a header segment: FNV-1a of its bytes */
+
+static authgw_jws_memo_t *
+authgw_jws_memo_slot(const unsigned char *seg, size_t len)
+{
+    size_t    i;
+    uint32_t  h;
+
+    h = 2166136261u;
+
+    for (i = 0; i < len; i++) {
+        h = (h ^ seg[i]) * 16777619u;
+    }
+
+    return &authgw_jws_memo[h % AUTHGW_JWS_MEMO];
+}
+
+
+/* keeps a verified token's header in its slot, in place of the one there */
+
+static void
+authgw_jws_memo_put(authgw_jws_memo_t *m, const unsigned char *seg,
+    size_t len, json_t *header, json_t *kid, authgw_alg_t alg)
+{
+    json_t         *h;
+    unsigned char  *copy;
+
+    /* a copy on the heap: the token's own lives in a request's memory */
+
+    h = json_deep_copy(header);
+    copy = malloc(len);
+
+    if (h == NULL || copy == NULL) {
+        json_decref(h);
+        free(copy);
+        return;
+    }
+
+    memcpy(copy, seg, len);
+
+    json_decref(m->header);
+    free(m->seg);
+
+    m->seg = copy;
+    m->len = len;
+    m->header = h;
+    m->kid = kid ? json_object_get(h, "kid") : NULL;
+    m->alg = alg;
+}
+
+
+/* drops every kept header (a process that exits, or a test) */
+
+void
+authgw_jws_forget(void)
+{
+    size_t  i;
+
+    for (i = 0; i < AUTHGW_JWS_MEMO; i++) {
+        json_decref(authgw_jws_memo[i].header);
+        free(authgw_jws_memo[i].seg);
+        memset(&authgw_jws_memo[i], 0, sizeof(authgw_jws_memo_t));
+    }
 }
 
 
@@ -438,6 +538,7 @@ authgw_jws_verify(const unsigned char *token, size_t len,
     json_t               *kid;
     unsigned char        *buf;
     authgw_status_t       status;
+    authgw_jws_memo_t    *memo;
     const unsigned char  *p1, *p2;
 
     memset(jws, 0, sizeof(authgw_jws_t));
@@ -472,8 +573,27 @@ authgw_jws_verify(const unsigned char *token, size_t len,
     }
 
     kid = NULL;
+    memo = NULL;
 
-    status = authgw_jws_header(token, dot1, algs, a, jws, &kid);
+    if (dot1 <= authgw_b64url_encoded_len(AUTHGW_JOSE_HEADER_MAX)) {
+        memo = authgw_jws_memo_slot(token, dot1);
+    }
+
+    if (memo != NULL && memo->len == dot1
+        && memcmp(memo->seg, token, dot1) == 0)
+    {
+        jws->header = json_incref(memo->header);
+        jws->header_held = 1;
+        jws->alg = memo->alg;
+        kid = memo->kid;
+
+        status = (algs & AUTHGW_ALG_BIT(memo->alg)) ? AUTHGW_OK
+                                                    : AUTHGW_ALG_NOT_ALLOWED;
+        memo = NULL;
+
+    } else {
+        status = authgw_jws_header(token, dot1, algs, a, jws, &kid);
+    }
 
     if (status == AUTHGW_OK) {
         status = authgw_jws_signature(token, len, dot2, keys, nkeys, flags,
@@ -497,6 +617,10 @@ authgw_jws_verify(const unsigned char *token, size_t len,
     if (jws->payload == NULL) {
         status = AUTHGW_MALFORMED_TOKEN;
         goto failed;
+    }
+
+    if (memo != NULL) {
+        authgw_jws_memo_put(memo, token, dot1, jws->header, kid, jws->alg);
     }
 
     return AUTHGW_OK;

@@ -1033,6 +1033,7 @@ authgw_key_jwk(authgw_key_list_t *l, json_t *jwk, const authgw_jwk_want_t *w)
     const unsigned char  *kp;
 
     kid = NULL;
+    jalg = -1;
 
     rc = authgw_jwk_filter(l, jwk, w->use, &jalg, &kid);
     if (rc != 1) {
