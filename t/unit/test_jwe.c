@@ -2,7 +2,8 @@
 /*
  * Unit tests of src/authgw_jwe.c: the encrypted user id, with the RFC 7520
  * section 5.6 known answer, every alg/enc pair made by tools/jwe.c, key
- * contexts reused across tokens, every refusal, and kids.
+ * contexts reused across tokens, every refusal, kids, and the user id
+ * rule (its claim, and the id kept in a cache entry).
  */
 
 
@@ -458,6 +459,111 @@ test_jwe_kid(void **state)
 }
 
 
+static authgw_status_t
+user_id(json_t *payload, const authgw_user_id_rule_t *rule,
+    authgw_cache_entry_t *e, const char *expect)
+{
+    size_t            len;
+    unsigned char    *id;
+    authgw_status_t   status;
+
+    status = authgw_user_id(payload, rule, e, &alloc, &id, &len);
+
+    if (expect == NULL) {
+        assert_null(id);
+        assert_int_equal(len, 0);
+
+    } else {
+        assert_int_equal(status, AUTHGW_OK);
+        assert_int_equal(len, strlen(expect));
+        assert_memory_equal(id, expect, len);
+    }
+
+    return status;
+}
+
+
+static void
+test_user_id_rule(void **state)
+{
+    char                   *jwe;
+    json_t                 *payload, *other, *h;
+    test_keys_t             k, k2;
+    authgw_cache_t         *c;
+    unsigned char           hash[32];
+    authgw_cache_entry_t   *e;
+    authgw_user_id_rule_t   rule, rule2;
+
+    (void) state;
+
+    k = enc_keys(k64, 32, NULL);
+    k2 = enc_keys(k64, 32, NULL);
+
+    jwe = tool_jwe_encrypt("dir", "A256GCM", k64, 32, NULL, NULL,
+                           (const unsigned char *) "u-1001", 6, 0, 0);
+    payload = json_pack("{s:s, s:{s:s}}", "sub", "a", "ext", "uid", jwe);
+
+    memset(&rule, 0, sizeof(rule));
+    rule.claim = (const unsigned char *) "/ext/uid";
+    rule.claim_len = 8;
+    rule.keys = k.keys;
+    rule.nkeys = k.nkeys;
+
+    assert_int_equal(user_id(payload, &rule, NULL, "u-1001"), AUTHGW_OK);
+
+    /* no claim, or null: refused unless optional; any other type: bad */
+
+    other = json_pack("{s:s, s:n}", "sub", "a", "uid", "x");
+    rule2 = rule;
+    rule2.claim = (const unsigned char *) "uid";
+    rule2.claim_len = 3;
+
+    assert_int_equal(user_id(other, &rule2, NULL, NULL), AUTHGW_MISSING_CLAIM);
+    rule2.optional = 1;
+    assert_int_equal(user_id(other, &rule2, NULL, NULL), AUTHGW_OK);
+    json_object_set_new(other, "uid", json_integer(7));
+    assert_int_equal(user_id(other, &rule2, NULL, NULL), AUTHGW_BAD_USER_ID);
+    json_object_del(other, "uid");
+    assert_int_equal(user_id(other, &rule2, NULL, NULL), AUTHGW_OK);
+    json_object_set_new(other, "uid", json_string("not a JWE"));
+    assert_int_equal(user_id(other, &rule2, NULL, NULL), AUTHGW_BAD_USER_ID);
+
+    /* kept in the token's cache entry, for the rule that decrypted it */
+
+    c = authgw_cache_create(2);
+    h = json_object();
+    memset(hash, 7, sizeof(hash));
+    e = authgw_cache_put(c, hash, h, payload, AUTHGW_HS256, NULL);
+    assert_non_null(e);
+
+    assert_int_equal(user_id(payload, &rule, e, "u-1001"), AUTHGW_OK);
+    assert_int_equal(e->user_id_len, 6);
+
+    /* the entry answers for the same rule, without decrypting */
+    assert_int_equal(user_id(other, &(authgw_user_id_rule_t) {
+                                 rule.claim, rule.claim_len, rule.keys,
+                                 rule.nkeys, 0 }, e, NULL),
+                     AUTHGW_MISSING_CLAIM);
+    json_object_set_new(other, "ext", json_pack("{s:s}", "uid", "garbage"));
+    assert_int_equal(user_id(other, &rule, e, "u-1001"), AUTHGW_OK);
+
+    /* under other keys or another claim it decrypts again */
+    rule2 = rule;
+    rule2.keys = k2.keys;
+    assert_int_equal(user_id(other, &rule2, e, NULL), AUTHGW_BAD_USER_ID);
+    assert_int_equal(user_id(payload, &rule2, e, "u-1001"), AUTHGW_OK);
+    assert_ptr_equal(e->user_id_keys, k2.keys);
+
+    authgw_cache_destroy(c);
+    json_decref(h);
+    json_decref(other);
+    json_decref(payload);
+    free(jwe);
+    authgw_keys_free(k.keys, k.nkeys);
+    authgw_keys_free(k2.keys, k2.nkeys);
+}
+
+
 int
 main(void)
 {
@@ -467,6 +573,7 @@ main(void)
         cmocka_unit_test(test_jwe_context_reuse),
         cmocka_unit_test(test_jwe_refusals),
         cmocka_unit_test(test_jwe_kid),
+        cmocka_unit_test(test_user_id_rule),
     };
 
     return cmocka_run_group_tests_name("jwe", tests, NULL, test_pool_free);

@@ -2,7 +2,8 @@
 /*
  * Unit tests of src/authgw_jws.c: the RFC 7515 appendix A, RFC 7520
  * section 4 and RFC 8037 A.4 known answers, header and shape rules, ECDSA
- * and RSA signature forms, and the bounds on work before a signature.
+ * and RSA signature forms, the bounds on work before a signature, and the
+ * protected headers kept from verified tokens.
  */
 
 
@@ -628,10 +629,124 @@ test_jose_bounds(void **state)
 }
 
 
+static authgw_status_t
+verify_flags(const char *token, test_keys_t k, unsigned algs, int *held,
+    const authgw_key_t **key)
+{
+    authgw_jws_t     jws;
+    authgw_status_t  rc;
+
+    rc = authgw_jws_verify((const unsigned char *) token, strlen(token),
+                           k.keys, k.nkeys, algs, 0, &alloc, &jws);
+
+    *held = jws.header_held;
+    *key = jws.key;
+
+    if (rc == AUTHGW_OK) {
+        assert_non_null(jws.header);
+        assert_string_equal(json_string_value(json_object_get(jws.header,
+                                                              "alg")),
+                            "HS256");
+    }
+
+    authgw_jws_free(&jws);
+
+    return rc;
+}
+
+
+/*
+ * A verified token's protected header is kept and parsed once; the rules
+ * (algorithms, keys) are applied again on each token, and a token that
+ * fails never leaves its header.
+ */
+
+static void
+test_header_memo(void **state)
+{
+    int                   held, i;
+    char                 *t1, *t2, *forged, *hdr, text[512], a[64], b[64];
+    test_keys_t           k, only_a;
+    unsigned char         other[32];
+    const authgw_key_t   *key;
+
+    (void) state;
+
+    authgw_jws_forget();
+
+    memset(other, 0x33, sizeof(other));
+    a[authgw_b64url_encode(a, secret, 32)] = '\0';
+    b[authgw_b64url_encode(b, other, 32)] = '\0';
+
+    snprintf(text, sizeof(text), "{\"keys\":[{\"kty\":\"oct\",\"kid\":\"a\","
+             "\"k\":\"%s\"},{\"kty\":\"oct\",\"kid\":\"b\",\"k\":\"%s\"}]}",
+             a, b);
+    k = load(text, -1);
+
+    snprintf(text, sizeof(text), "{\"kty\":\"oct\",\"kid\":\"a\","
+             "\"k\":\"%s\"}", a);
+    only_a = load(text, -1);
+
+    hdr = "{\"alg\":\"HS256\",\"kid\":\"b\",\"typ\":\"JWT\"}";
+    t1 = hs256_token(hdr, "{\"sub\":\"1\"}", other, 32);
+    t2 = hs256_token(hdr, "{\"sub\":\"2\"}", other, 32);
+
+    assert_int_equal(verify_flags(t1, k, AUTHGW_ALGS_ALL, &held, &key),
+                     AUTHGW_OK);
+    assert_int_equal(held, 0);
+    assert_ptr_equal(key, k.keys[1]);
+
+    /* the next token of that header reuses it, and its kid picks the key */
+    for (i = 0; i < 2; i++) {
+        assert_int_equal(verify_flags(t2, k, AUTHGW_ALGS_ALL, &held, &key),
+                         AUTHGW_OK);
+        assert_int_equal(held, 1);
+        assert_ptr_equal(key, k.keys[1]);
+    }
+
+    /* the algorithms and keys of this call still decide */
+    assert_int_equal(verify_flags(t2, k, AUTHGW_ALGS_RSA, &held, &key),
+                     AUTHGW_ALG_NOT_ALLOWED);
+    assert_int_equal(verify_flags(t2, only_a, AUTHGW_ALGS_ALL, &held, &key),
+                     AUTHGW_UNKNOWN_KID);
+
+    /* a kept header with a signature made by another key: refused */
+    free(t2);
+    t2 = hs256_token(hdr, "{\"sub\":\"2\"}", secret, 32);
+    assert_int_equal(verify_flags(t2, k, AUTHGW_ALGS_ALL, &held, &key),
+                     AUTHGW_BAD_SIGNATURE);
+
+    /* a forged token's header is never kept, however often it comes */
+    forged = hs256_token("{\"alg\":\"HS256\",\"kid\":\"a\",\"x\":1}",
+                         "{\"sub\":\"3\"}", other, 32);
+
+    for (i = 0; i < 3; i++) {
+        assert_int_equal(verify_flags(forged, k, AUTHGW_ALGS_ALL, &held, &key),
+                         AUTHGW_BAD_SIGNATURE);
+        assert_int_equal(held, 0);
+    }
+
+    /* forgotten: parsed again */
+    authgw_jws_forget();
+    assert_int_equal(verify_flags(t1, k, AUTHGW_ALGS_ALL, &held, &key),
+                     AUTHGW_OK);
+    assert_int_equal(held, 0);
+
+    authgw_jws_forget();
+
+    free(t1);
+    free(t2);
+    free(forged);
+    authgw_keys_free(k.keys, k.nkeys);
+    authgw_keys_free(only_a.keys, only_a.nkeys);
+}
+
+
 int
 main(void)
 {
     const struct CMUnitTest  tests[] = {
+        cmocka_unit_test(test_header_memo),
         cmocka_unit_test(test_rfc7515_kats),
         cmocka_unit_test(test_rfc7520_rfc8037_kats),
         cmocka_unit_test(test_header_rules),

@@ -357,10 +357,223 @@ test_secret_not_a_key(void **state)
 }
 
 
+#define EC_XY  "\"crv\":\"P-256\",\"x\":\"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9u" \
+               "PHvRVEU\",\"y\":\"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0\""
+#define K32    "\"k\":\"MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY\""
+
+
+static const char *
+enc_error(const char *text, const char *kid)
+{
+    static char    err[256];
+    size_t         n;
+    authgw_key_t **keys;
+
+    if (authgw_enc_key_load_buf((const unsigned char *) text, strlen(text),
+                                (const unsigned char *) kid,
+                                kid ? strlen(kid) : 0, &keys, &n, err,
+                                sizeof(err))
+        == 0)
+    {
+        authgw_keys_free(keys, n);
+        fail_msg("user-id key loaded but should not");
+    }
+
+    return err;
+}
+
+
+static int
+has_kid(test_keys_t k, const char *kid)
+{
+    return authgw_key_find(k.keys, k.nkeys, (const unsigned char *) kid,
+                           strlen(kid))
+           != NULL;
+}
+
+
+/* one filter decides which JWKs are for signatures and which for user ids */
+
+static void
+test_jwk_filter(void **state)
+{
+    test_keys_t   k;
+    const char   *set;
+
+    (void) state;
+
+    set = "{\"keys\":["
+          "{\"kty\":\"oct\",\"kid\":\"s1\",\"use\":\"sig\"," K32 "},"
+          "{\"kty\":\"oct\",\"kid\":\"s2\",\"key_ops\":[\"sign\",\"verify\"],"
+          K32 "},"
+          "{\"kty\":\"oct\",\"kid\":\"s3\",\"alg\":\"HS256\"," K32 "},"
+          "{\"kty\":\"EC\",\"kid\":\"s4\"," EC_XY "},"
+          "{\"kty\":\"oct\",\"kid\":\"e1\",\"use\":\"enc\"," K32 "},"
+          "{\"kty\":\"oct\",\"kid\":\"e2\",\"key_ops\":[\"unwrapKey\"],"
+          K32 "},"
+          "{\"kty\":\"oct\",\"kid\":\"e3\",\"alg\":\"A256KW\"," K32 "},"
+          "{\"kty\":\"RSA\",\"kid\":\"r\",\"use\":\"enc\",\"n\":\"AQAB\"}"
+          "]}";
+
+    k = load(set, -1);
+    assert_int_equal(k.nkeys, 4);
+    assert_true(has_kid(k, "s1") && has_kid(k, "s2") && has_kid(k, "s3")
+                && has_kid(k, "s4"));
+    assert_int_equal(authgw_key_find(k.keys, k.nkeys,
+                                     (const unsigned char *) "s3", 2)->algs,
+                     AUTHGW_ALG_BIT(AUTHGW_HS256));
+    authgw_keys_free(k.keys, k.nkeys);
+
+    /* alg= of the file takes the keys that fit it and skips the others */
+    k = load(set, AUTHGW_ES256);
+    assert_int_equal(k.nkeys, 1);
+    assert_true(has_kid(k, "s4"));
+    authgw_keys_free(k.keys, k.nkeys);
+
+    /* the same set for user ids: oct keys for "enc" only */
+    k = enc_keys((const unsigned char *) set, strlen(set), NULL);
+    assert_int_equal(k.nkeys, 3);
+    assert_true(has_kid(k, "e1") && has_kid(k, "e2") && has_kid(k, "e3"));
+    authgw_keys_free(k.keys, k.nkeys);
+
+    /* a JWK's kid, or the file's kid= in its place */
+    k = enc_keys((const unsigned char *) "{\"kty\":\"oct\",\"kid\":\"x\","
+                 K32 "}", strlen("{\"kty\":\"oct\",\"kid\":\"x\"," K32 "}"),
+                 "y");
+    assert_true(k.nkeys == 1 && has_kid(k, "y") && !has_kid(k, "x"));
+    authgw_keys_free(k.keys, k.nkeys);
+
+    /* malformed members fail for either use, with the key's place */
+
+    static const char  *bad[][2] = {
+        { "{\"kty\":\"oct\",\"use\":1," K32 "}", "\"use\" is not a string" },
+        { "{\"kty\":\"oct\",\"key_ops\":\"verify\"," K32 "}",
+          "\"key_ops\" is not an array" },
+        { "{\"kty\":\"oct\",\"alg\":7," K32 "}", "\"alg\" is not a string" },
+        { "{\"kty\":\"oct\",\"kid\":\"\"," K32 "}",
+          "\"kid\" is not a non-empty string" },
+        { "{" K32 "}", "\"kty\" missing or not a string" },
+        { "[]", "a JWK is not a JSON object" },
+    };
+
+    char    text[256];
+    size_t  i;
+
+    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        snprintf(text, sizeof(text), "{\"keys\":[%s]}", bad[i][0]);
+        assert_non_null(strstr(load_error(text, -1), bad[i][1]));
+        assert_non_null(strstr(load_error(text, -1), "JWKS key #1: "));
+        assert_non_null(strstr(enc_error(text, NULL), bad[i][1]));
+        assert_non_null(strstr(enc_error(text, NULL), "JWKS key #1: "));
+    }
+
+    assert_non_null(strstr(load_error("{\"kty\":\"XYZ\"}", -1),
+                           "kty \"XYZ\" is not supported"));
+
+    /* a JWK that is not for the use; a JWKS with none that is */
+
+    assert_non_null(strstr(load_error("{\"kty\":\"oct\",\"use\":\"enc\","
+                                      K32 "}", -1),
+                           "not a signature verification key"));
+    assert_non_null(strstr(enc_error("{\"kty\":\"oct\",\"use\":\"sig\","
+                                     K32 "}", NULL),
+                           "not a user-id key"));
+    assert_non_null(strstr(load_error("{\"keys\":[{\"kty\":\"oct\",\"use\":"
+                                      "\"enc\"," K32 "}]}", -1),
+                           "no usable signature key (use, key_ops or alg): "
+                           "1 skipped"));
+    assert_non_null(strstr(enc_error("{\"keys\":[{\"kty\":\"EC\"," EC_XY
+                                     "}]}", NULL),
+                           "no user-id key"));
+    assert_non_null(strstr(enc_error("{\"keys\":[{\"kty\":\"oct\"," K32
+                                     "}]}", "k"),
+                           "kid= cannot be used with a JWKS"));
+}
+
+
+static const char *
+remote(const char *text, test_keys_t owned, test_keys_t *k)
+{
+    static char  err[256];
+
+    err[0] = '\0';
+    k->keys = NULL;
+    k->nkeys = 0;
+
+    if (authgw_key_load_remote((const unsigned char *) text, strlen(text),
+                               owned.keys, owned.nkeys, &k->keys, &k->nkeys,
+                               err, sizeof(err))
+        != 0)
+    {
+        assert_null(k->keys);
+        return err;
+    }
+
+    return NULL;
+}
+
+
+/* a fetched key set: public keys only, none with a kid the files own */
+
+static void
+test_key_remote(void **state)
+{
+    test_keys_t   owned, k;
+    const char   *err;
+
+    (void) state;
+
+    owned = load("{\"kty\":\"EC\",\"kid\":\"mine\"," EC_XY "}", -1);
+
+    err = remote("\r\n {\"keys\":["
+                 "{\"kty\":\"EC\",\"kid\":\"theirs\"," EC_XY "},"
+                 "{\"kty\":\"EC\",\"kid\":\"mine\"," EC_XY "},"
+                 "{\"kty\":\"EC\"," EC_XY "},"
+                 "{\"kty\":\"oct\",\"kid\":\"hmac\"," K32 "}]}", owned, &k);
+    assert_null(err);
+    assert_int_equal(k.nkeys, 2);
+    assert_true(has_kid(k, "theirs") && !has_kid(k, "mine")
+                && !has_kid(k, "hmac"));
+    authgw_keys_free(k.keys, k.nkeys);
+
+    /* only JSON: never PEM, never a raw secret */
+
+    err = remote("-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQ"
+                 "cDQgAE\n-----END PUBLIC KEY-----\n", owned, &k);
+    assert_non_null(err);
+    assert_non_null(strstr(err, "not a JWK or JWKS"));
+
+    assert_non_null(remote("0123456789abcdef0123456789abcdef", owned, &k));
+    assert_non_null(remote("", owned, &k));
+    assert_non_null(remote("  \n", owned, &k));
+
+    /* nothing usable left: refused, not an empty set */
+
+    err = remote("{\"kty\":\"oct\"," K32 "}", owned, &k);
+    assert_non_null(err);
+    assert_non_null(strstr(err, "no usable public key"));
+
+    err = remote("{\"keys\":[{\"kty\":\"EC\",\"kid\":\"mine\"," EC_XY "}]}",
+                 owned, &k);
+    assert_non_null(err);
+    assert_non_null(strstr(err, "no usable public key"));
+
+    /* and what a file would refuse, a fetched set is refused for too */
+    assert_non_null(strstr(remote("{\"keys\":[{\"kty\":\"EC\",\"kid\":\"a\","
+                                  EC_XY "},{\"kty\":\"EC\",\"kid\":\"a\","
+                                  EC_XY "}]}", owned, &k),
+                           "duplicate kid"));
+
+    authgw_keys_free(owned.keys, owned.nkeys);
+}
+
+
 int
 main(void)
 {
     const struct CMUnitTest  tests[] = {
+        cmocka_unit_test(test_jwk_filter),
+        cmocka_unit_test(test_key_remote),
         cmocka_unit_test(test_key_loading),
         cmocka_unit_test(test_secret_not_a_key),
     };
