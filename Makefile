@@ -38,7 +38,7 @@ NGX_INCS    = $(addprefix -I$(NGX_BUILD)/, objs src/core src/event \
               src/event/modules src/os/unix src/http src/http/modules \
               src/http/v2)
 
-FUZZERS    := token keys jwe b64 diff render
+FUZZERS    := token keys jwe b64 diff render cache
 FUZZ_TIME  ?= 120
 FUZZ_BINS  := $(addprefix $(B)/fuzz/fuzz_,$(FUZZERS))
 

@@ -9,7 +9,7 @@ rc=0
 
 export AUTHGW_FUZZ_KEYS="$B/keys"
 
-for t in token keys jwe b64 diff render; do
+for t in token keys jwe b64 diff render cache; do
     mkdir -p "$B/fuzz/corpus/$t"
     "$B/fuzz/fuzz_$t" -max_total_time="$S" -print_final_stats=1 \
         -dict=t/fuzz/jose.dict -artifact_prefix="$B/fuzz/crash-$t-" \

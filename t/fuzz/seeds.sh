@@ -9,7 +9,7 @@ K=$2
 O=$3
 
 rm -rf "$O"
-mkdir -p "$O/token" "$O/keys" "$O/jwe" "$O/b64" "$O/diff" "$O/render"
+mkdir -p "$O/token" "$O/keys" "$O/jwe" "$O/b64" "$O/diff" "$O/render" "$O/cache"
 
 # each seed gets a file of its own: a counter would not do, since a seed
 # function at the end of a pipeline runs in a subshell
@@ -79,3 +79,16 @@ printf '{"sub":"u","aud":["a","b"],"n":{"x":1.5,"y":null},"b":[true,null]}' \
     | seed_plain render
 printf '{"e":[],"f":{},"g":[""],"h":["",""],"u":"\\u00e9\\ud83d\\ude00"}' \
     | seed_plain render
+
+# the cache target reads its first byte as the token target does; its other
+# bits choose the rules: the token seeds under each of them
+for f in "$O"/token/seed-*; do
+    for b in 000 002 004 006 012 022 044 074 146 200 232; do
+        { printf "\\$b"; tail -c +2 "$f"; } > "$(mktemp "$O/cache/seed-XXXXXX")"
+    done
+done
+# kid-less tokens that the harness signs, which fit several HS256 keys
+for b in 001 003 005 007 201 203 245; do
+    printf '{"alg":"HS256"}\000{"sub":"a","exp":1800000100,"iss":"i"}' \
+        | seed cache "$b"
+done
