@@ -16,9 +16,9 @@
 static ngx_http_authgw_ctx_t *ngx_http_authgw_get_ctx(ngx_http_request_t *r);
 static void ngx_http_authgw_cleanup(void *data);
 static void *ngx_http_authgw_alloc(void *data, size_t size);
-static ngx_http_authgw_ctx_t *ngx_http_authgw_verify(ngx_http_request_t *r,
-    ngx_http_authgw_loc_conf_t *alcf);
-static authgw_status_t ngx_http_authgw_check(ngx_http_request_t *r,
+static ngx_http_authgw_ctx_t *ngx_http_authgw_verify_once(
+    ngx_http_request_t *r, ngx_http_authgw_loc_conf_t *alcf);
+static authgw_status_t ngx_http_authgw_verify_token(ngx_http_request_t *r,
     ngx_http_authgw_loc_conf_t *alcf, ngx_http_authgw_ctx_t *ctx,
     ngx_str_t *token, authgw_jws_t *jws);
 static authgw_status_t ngx_http_authgw_bearer(ngx_http_request_t *r,
@@ -96,7 +96,8 @@ ngx_http_authgw_alloc(void *data, size_t size)
  */
 
 static ngx_http_authgw_ctx_t *
-ngx_http_authgw_verify(ngx_http_request_t *r, ngx_http_authgw_loc_conf_t *alcf)
+ngx_http_authgw_verify_once(ngx_http_request_t *r,
+    ngx_http_authgw_loc_conf_t *alcf)
 {
     ngx_str_t                token;
     ngx_uint_t               generation;
@@ -138,7 +139,7 @@ ngx_http_authgw_verify(ngx_http_request_t *r, ngx_http_authgw_loc_conf_t *alcf)
     status = ngx_http_authgw_bearer(r, alcf, &token);
 
     if (status == AUTHGW_OK) {
-        status = ngx_http_authgw_check(r, alcf, ctx, &token, &jws);
+        status = ngx_http_authgw_verify_token(r, alcf, ctx, &token, &jws);
 
         if (status == AUTHGW_OK) {
             ctx->jws = jws;
@@ -169,8 +170,9 @@ ngx_http_authgw_verify(ngx_http_request_t *r, ngx_http_authgw_loc_conf_t *alcf)
  */
 
 static authgw_status_t
-ngx_http_authgw_check(ngx_http_request_t *r, ngx_http_authgw_loc_conf_t *alcf,
-    ngx_http_authgw_ctx_t *ctx, ngx_str_t *token, authgw_jws_t *jws)
+ngx_http_authgw_verify_token(ngx_http_request_t *r,
+    ngx_http_authgw_loc_conf_t *alcf, ngx_http_authgw_ctx_t *ctx,
+    ngx_str_t *token, authgw_jws_t *jws)
 {
     size_t                     nkeys;
     authgw_key_t             **keys;
@@ -404,7 +406,7 @@ ngx_http_authgw_handler(ngx_http_request_t *r)
         ngx_http_authgw_remote_expire(r, rm);
     }
 
-    ctx = ngx_http_authgw_verify(r, alcf);
+    ctx = ngx_http_authgw_verify_once(r, alcf);
     if (ctx == NULL) {
         ngx_http_authgw_count(r, AUTHGW_INTERNAL_ERROR);
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
@@ -658,7 +660,7 @@ ngx_http_authgw_variable_ctx(ngx_http_request_t *r)
     alcf = ngx_http_get_module_loc_conf(r, ngx_http_authgw_module);
 
     if (alcf->enable == 1) {
-        return ngx_http_authgw_verify(r, alcf);
+        return ngx_http_authgw_verify_once(r, alcf);
     }
 
     return ngx_http_authgw_get_ctx(r);

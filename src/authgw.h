@@ -1,7 +1,10 @@
 
 /*
- * authgw core: JWS verification, key sets and claim checks with no nginx
- * dependency, so that it can be unit-tested and fuzzed on its own.
+ * authgw core: JWS verification, key sets (files, and sets fetched from a
+ * provider), the claim rules, the encrypted user id and the cache of
+ * verified tokens, with no nginx dependency, so that it can be unit-tested
+ * and fuzzed on its own. Not thread-safe: a process (an nginx worker) uses
+ * it from one thread.
  */
 
 

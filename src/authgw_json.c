@@ -2,8 +2,8 @@
 /*
  * Strict JSON: one object, UTF-8, no duplicate members (jansson's
  * JSON_REJECT_DUPLICATES), nesting bounded before jansson recurses.
- * Values are rendered in the one encoding that SPEC section 3 gives, in
- * exactly the bytes they take, and never with a raw control byte.
+ * Values are rendered as docs/directives.md says the variables hold
+ * them, in exactly the bytes they take, and never with a raw control byte.
  */
 
 
@@ -538,7 +538,7 @@ authgw_json_compact(json_t *value, const authgw_alloc_t *a, int escape,
 
 
 /*
- * The text of a variable, in the one encoding of SPEC section 3: a string
+ * The text of a variable, in its one encoding: a string
  * as is (not copied); a number, boolean or null as its JSON text; an array
  * of scalars comma-joined; an object or nested array as compact JSON.
  * Returns 0, -1 (no memory, or a value jansson cannot dump), or

@@ -4,6 +4,7 @@
  * alg "dir" or AES key wrap (RFC 3394) and an AES-GCM or AES-CBC-HMAC-SHA2
  * content encryption (RFC 7518 section 5). Every failure is the one status
  * AUTHGW_BAD_USER_ID: a bad tag, bad padding and a wrong key look alike.
+ * Also the user id rule: which claim, and the id a cache entry keeps.
  */
 
 

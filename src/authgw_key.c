@@ -1,8 +1,11 @@
 
 /*
  * Key sets: JWKS, a single JWK, a PEM public key (SPKI or PKCS#1), an X.509
- * certificate, or a raw HMAC secret. Everything is parsed here, once, into
- * EVP_PKEY objects and HMAC templates; the request path only uses them.
+ * certificate, or a raw HMAC secret; user-id keys (symmetric, for the JWE);
+ * and the set fetched from a provider (JSON, public keys only). One filter
+ * decides which JWKs each use takes, one walker reads a JWK or a JWKS.
+ * Everything is parsed here, once, into EVP_PKEY objects, HMAC templates
+ * and cipher contexts; the request path only uses them.
  */
 
 

@@ -1,4 +1,4 @@
-# Every reason code of SPEC section 5 that token verification produces:
+# Every reason code of docs/directives.md that token verification produces:
 # each refusal with its status, WWW-Authenticate and error-log line, and
 # the directives that decide them (algorithms, issuer, audience, leeway,
 # require_exp, error_detail, log_level), and keys_unavailable (503) with

@@ -1,4 +1,4 @@
-# Encoding rules of SPEC section 6: strict base64url in every segment,
+# Encoding rules (docs/directives.md, "What a token must be"): strict base64url in every segment,
 # one UTF-8 JSON object without duplicate members and with bounded depth,
 # exp/nbf as JSON numbers compared without overflow (boundaries, leeway,
 # fractions, huge values), and exact iss/aud matching. Every token here

@@ -1,4 +1,4 @@
-# The encrypted user id (SPEC sections 2 and 6): every alg/enc pair is
+# The encrypted user id (docs/directives.md, authgw_user_id_claim): every alg/enc pair is
 # decrypted and reaches the upstream in the gateway's own header; RFC 7520
 # 5.6 as a known answer; and every refusal class gives the one answer
 # bad_user_id: 401, invalid_token, nothing upstream.

@@ -1,4 +1,4 @@
-# Authorization (SPEC section 2): authgw_require_claim with values, JSON
+# Authorization (docs/directives.md): authgw_require_claim with values, JSON
 # Pointer paths and error=, authgw_require_scope with scope and scp,
 # authgw_require on variables (with map), authgw_claim_set.
 

@@ -1,4 +1,4 @@
-# The $authgw_* variables before the access phase (SPEC section 3): a
+# The $authgw_* variables before the access phase (docs/directives.md, "Embedded Variables"): a
 # limit_req key on the user id limits each user alone, "if" and "map" see
 # verified claims in the rewrite phase, and a forged or expired token gives
 # empty claims in every phase.

@@ -1,4 +1,4 @@
-# Trust at the nginx boundary (SPEC section 6, THREATS 22a): the module
+# Trust at the nginx boundary (docs/security.md, "The nginx boundary"): the module
 # never changes what nginx's own request state means. nginx keeps pointers
 # into the request's header list (headers_in.host, user_agent, referer,
 # authorization, content_length, range, the cookie and X-Forwarded-For

@@ -1,6 +1,7 @@
-# No $authgw_* variable ever holds a control character (SPEC section 3,
-# THREATS 22a): a claim whose text would hold a byte below 0x20 or 0x7F is
-# not found (empty), and the error log says at info which claim;
+# No $authgw_* variable ever holds a control character (docs/directives.md,
+# "Embedded Variables"; docs/security.md, attack 22a): a claim whose text
+# would hold a byte below 0x20 or 0x7F is not found (empty), and the error
+# log says at info which claim;
 # $authgw_payload stays JSON with every control character escaped (0x7F
 # as \u007f). An identity provider may let a user write such bytes into a
 # claim; copied into a header by proxy_set_header, a CR or LF would add
