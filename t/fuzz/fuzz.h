@@ -38,6 +38,7 @@ size_t fuzz_block_size(const void *p);
 unsigned char *fuzz_read(const char *name, size_t *len);
 char *fuzz_hs256_token(const unsigned char *header, size_t hlen,
     const unsigned char *payload, size_t plen);
+char *fuzz_token_of(const uint8_t *data, size_t size, size_t *len);
 
 
 #endif /* _AUTHGW_FUZZ_H_INCLUDED_ */

@@ -114,7 +114,6 @@ fuzz_one(const uint8_t *data, size_t size)
     unsigned                algs, flags1, flags2;
     authgw_str_t            iss;
     authgw_jws_t            jws, fresh;
-    const uint8_t          *nul;
     authgw_status_t         s1, s2, c1, c2;
     authgw_cache_entry_t   *e;
     authgw_claims_policy_t  policy;
@@ -134,28 +133,9 @@ fuzz_one(const uint8_t *data, size_t size)
         return 0;
     }
 
-    if (data[0] & 1) {
-        nul = memchr(data + 1, '\0', size - 1);
-
-        if (nul == NULL) {
-            token = fuzz_hs256_token((unsigned char *) "{\"alg\":\"HS256\"}",
-                                     15, data + 1, size - 1);
-
-        } else {
-            token = fuzz_hs256_token(data + 1, nul - data - 1, nul + 1,
-                                     size - (nul + 1 - data));
-        }
-
-        len = strlen(token);
-
-    } else {
-        token = malloc(size);
-        if (token == NULL) {
-            return 0;
-        }
-
-        memcpy(token, data + 1, size - 1);
-        len = size - 1;
+    token = fuzz_token_of(data, size, &len);
+    if (token == NULL) {
+        return 0;
     }
 
     flags1 = (data[0] & 2) ? AUTHGW_VERIFY_ALL_KEYS : 0;

@@ -253,3 +253,43 @@ fuzz_hs256_token(const unsigned char *header, size_t hlen,
 
     return t;
 }
+
+
+/*
+ * The token of an input whose first byte is a mode: with bit 0 set, the
+ * rest is header and payload JSON (split at the first NUL; without one, a
+ * payload under {"alg":"HS256"}) that this signs with the HS256 key;
+ * otherwise the rest is the token as it is. Free it with free().
+ */
+
+char *
+fuzz_token_of(const uint8_t *data, size_t size, size_t *len)
+{
+    char           *token;
+    const uint8_t  *nul;
+
+    if (data[0] & 1) {
+        nul = memchr(data + 1, '\0', size - 1);
+
+        if (nul == NULL) {
+            token = fuzz_hs256_token((unsigned char *) "{\"alg\":\"HS256\"}",
+                                     15, data + 1, size - 1);
+
+        } else {
+            token = fuzz_hs256_token(data + 1, (size_t) (nul - data - 1),
+                                     nul + 1, size - (size_t) (nul - data) - 1);
+        }
+
+        *len = strlen(token);
+
+        return token;
+    }
+
+    token = malloc(size);
+    if (token != NULL) {
+        memcpy(token, data + 1, size - 1);
+        *len = size - 1;
+    }
+
+    return token;
+}

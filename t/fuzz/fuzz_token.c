@@ -38,7 +38,6 @@ fuzz_one(const uint8_t *data, size_t size)
     char                   *token;
     size_t                  len, ulen;
     json_t                 *uid, *v;
-    const uint8_t          *nul;
     authgw_str_t            iss, aud;
     authgw_jws_t            jws;
     unsigned char          *user;
@@ -51,24 +50,9 @@ fuzz_one(const uint8_t *data, size_t size)
         return 0;
     }
 
-    if (data[0] & 1) {
-        nul = memchr(data + 1, '\0', size - 1);
-
-        if (nul == NULL) {
-            token = fuzz_hs256_token((unsigned char *) "{\"alg\":\"HS256\"}",
-                                     15, data + 1, size - 1);
-
-        } else {
-            token = fuzz_hs256_token(data + 1, (size_t) (nul - data - 1),
-                                     nul + 1, size - (size_t) (nul - data) - 1);
-        }
-
-        len = strlen(token);
-
-    } else {
-        token = malloc(size);
-        memcpy(token, data + 1, size - 1);
-        len = size - 1;
+    token = fuzz_token_of(data, size, &len);
+    if (token == NULL) {
+        return 0;
     }
 
     rc = authgw_jws_verify((unsigned char *) token, len, fuzz_sig_keys.keys,
