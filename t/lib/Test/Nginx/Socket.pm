@@ -3,6 +3,7 @@ package Test::Nginx::Socket;
 # A small runner for the subset of the Test::Nginx::Socket data format that
 # authgw's suites use. It is put on PERL5LIB only where the real
 # Test::Nginx (CPAN) is not installed; see t/README.md for the subset.
+# nginx is started and stopped by t/Nginx.pm, as for t/Server.pm.
 
 use strict;
 use warnings;
@@ -13,8 +14,11 @@ use Cwd qw(cwd);
 use File::Path qw(make_path remove_tree);
 use IO::Select;
 use IO::Socket::INET;
-use POSIX qw(:sys_wait_h);
-use Time::HiRes qw(sleep time);
+use Time::HiRes qw(time);
+
+# t/Nginx.pm, found from the repository root through the suites' own
+# "use lib '.'" (they load t::Authgw the same way)
+use t::Nginx;
 
 our $VERSION = '0.1-authgw';
 
@@ -27,16 +31,13 @@ my $LogLevel   = 'debug';
 my $ServerPort = $ENV{TEST_NGINX_SERVER_PORT} || $ENV{TEST_NGINX_PORT}
                  || 1984;
 my $ServRoot   = $ENV{TEST_NGINX_SERVROOT} || cwd() . '/t/servroot';
-my $Valgrind   = $ENV{TEST_NGINX_USE_VALGRIND};
-my $Timeout    = $ENV{TEST_NGINX_TIMEOUT} || ($Valgrind ? 30 : 5);
+my $Timeout    = $t::Nginx::Timeout;
 
 $ENV{TEST_NGINX_SERVER_PORT} = $ServerPort;
 $ENV{TEST_NGINX_HTML_DIR}    = "$ServRoot/html";
 $ENV{TEST_NGINX_SERVROOT}    = $ServRoot;
 
 # the sections this runner understands; any other one fails the block
-my $CurrentBlock = '';
-
 my %Known = map { $_ => 1 } qw(
     config http_config main_config request raw_request more_headers
     error_code response_body response_body_like response_headers
@@ -158,93 +159,6 @@ $config
     }
 }
 _EOC_
-}
-
-sub start_nginx () {
-    my $bin = $ENV{TEST_NGINX_BINARY} || 'nginx';
-
-    my $pid = fork();
-    die "fork: $!\n" unless defined $pid;
-
-    if ($pid == 0) {
-        open STDOUT, '>', "$ServRoot/logs/stderr.log";
-        open STDERR, '>&', \*STDOUT;
-
-        # TEST_NGINX_USE_VALGRIND: memcheck, its report per block appended
-        # to TEST_NGINX_VALGRIND_REPORT (see stop_nginx)
-        my @vg = !$Valgrind ? () : (
-            'valgrind', '-q', '--leak-check=full',
-            '--show-leak-kinds=definite', '--num-callers=30',
-            "--log-file=$ServRoot/logs/valgrind.log",
-            (-f 't/valgrind.suppress'
-             ? ('--suppressions=t/valgrind.suppress') : ()));
-
-        exec @vg, $bin, '-p', "$ServRoot/", '-c', 'conf/nginx.conf';
-        exit 127;
-    }
-
-    my $deadline = time + $Timeout;
-
-    while (time < $deadline) {
-        if (waitpid($pid, WNOHANG) == $pid) {
-            return (undef, read_text("$ServRoot/logs/stderr.log")
-                           . read_text("$ServRoot/logs/error.log"));
-        }
-
-        my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1',
-                                      PeerPort => $ServerPort,
-                                      Proto    => 'tcp');
-        if ($s) {
-            close $s;
-            return ($pid, undef);
-        }
-
-        sleep 0.01;
-    }
-
-    kill 'KILL', $pid;
-    waitpid $pid, 0;
-
-    return (undef, "nginx did not listen on port $ServerPort in time");
-}
-
-sub stop_nginx ($) {
-    my $pid = shift;
-
-    kill 'QUIT', $pid;
-
-    my $deadline = time + $Timeout;
-    my $exited = 0;
-
-    while (time < $deadline) {
-        if (waitpid($pid, WNOHANG) == $pid) {
-            $exited = 1;
-            last;
-        }
-        sleep 0.01;
-    }
-
-    if (!$exited) {
-        kill 'KILL', $pid;
-        waitpid $pid, 0;
-    }
-
-    if ($Valgrind && $ENV{TEST_NGINX_VALGRIND_REPORT}) {
-        my $report = read_text("$ServRoot/logs/valgrind.log");
-        if (open my $fh, '>>', $ENV{TEST_NGINX_VALGRIND_REPORT}) {
-            print $fh "=== $0: $CurrentBlock\n$report";
-            close $fh;
-        }
-    }
-}
-
-sub read_text ($) {
-    my $path = shift;
-    open my $fh, '<', $path or return '';
-    local $/;
-    my $s = <$fh>;
-    close $fh;
-    return $s // '';
 }
 
 # as the real runner does: "Host: localhost" and "Connection: close" come
@@ -440,9 +354,7 @@ sub check_block ($$) {
 
     write_config($block);
 
-    $CurrentBlock = $name;
-
-    my ($pid, $err) = start_nginx();
+    my ($pid, $err) = t::Nginx::start($ServRoot, $ServerPort);
 
     if (!$pid) {
         fail("$name - nginx started");
@@ -462,7 +374,7 @@ sub check_block ($$) {
                                                   : send_request($raw);
 
         if (!defined $resp) {
-            stop_nginx($pid);
+            t::Nginx::stop($pid, $name);
             fail("$name - request sent");
             diag($serr);
             return;
@@ -471,9 +383,9 @@ sub check_block ($$) {
         push @resps, $resp;
     }
 
-    stop_nginx($pid);
+    t::Nginx::stop($pid, $name);
 
-    my $log = read_text("$ServRoot/logs/error.log");
+    my $log = t::Nginx::read_text("$ServRoot/logs/error.log");
 
     for my $i (0 .. $#resps) {
         my $n = @resps > 1 ? "$name - req $i" : $name;
