@@ -37,11 +37,12 @@ $ENV{TEST_NGINX_SERVER_PORT} = $ServerPort;
 $ENV{TEST_NGINX_HTML_DIR}    = "$ServRoot/html";
 $ENV{TEST_NGINX_SERVROOT}    = $ServRoot;
 
-# the sections this runner understands; any other one fails the block
+# the sections this runner implements; any other one stops the suite
+# before a block runs (see check_sections)
 my %Known = map { $_ => 1 } qw(
     config http_config main_config request raw_request more_headers
     error_code response_body response_body_like response_headers
-    response_headers_like error_log no_error_log user_files timeout http2
+    response_headers_like error_log no_error_log user_files http2
 );
 
 sub repeat_each (@) {
@@ -343,14 +344,21 @@ sub check_response {
     }
 }
 
-sub check_block ($$) {
-    my ($block, $rep) = @_;
-    my $name = $block->name . ($rep ? " (repeat $rep)" : '');
+# what this runner does not implement stops the suite, naming the block,
+# rather than being ignored
+sub check_sections ($) {
+    my $block = shift;
+    my $name = $block->name;
 
-    for my $section (keys %{ $block->_section_map || {} }) {
+    for my $section (sort keys %{ $block->_section_map || {} }) {
         die "$name: section '$section' is not supported by this runner\n"
             unless $Known{$section};
     }
+}
+
+sub check_block ($$) {
+    my ($block, $rep) = @_;
+    my $name = $block->name . ($rep ? " (repeat $rep)" : '');
 
     write_config($block);
 
@@ -406,6 +414,8 @@ sub check_block ($$) {
 }
 
 sub run_tests () {
+    check_sections($_) for blocks();
+
     for my $block (blocks()) {
         for my $rep (0 .. $RepeatEach - 1) {
             check_block($block, $rep);
