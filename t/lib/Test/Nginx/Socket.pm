@@ -54,8 +54,16 @@ sub log_level (@)     { $LogLevel = shift if @_; return $LogLevel }
 sub server_port ()    { return $ServerPort }
 sub html_dir ()       { return "$ServRoot/html" }
 sub server_root ()    { return $ServRoot }
-sub no_shuffle ()     { }
+
+# results are compared by is(), as the real runner does after this
 sub no_long_string () { }
+
+# the real runner shuffles the blocks unless told not to; this one runs
+# them in order only, so run_tests() wants to be told
+my $NoShuffle = $ENV{TEST_NGINX_NO_SHUFFLE};
+
+sub no_shuffle () { $NoShuffle = 1 }
+
 # as the real one: the number of workers, and a master process (which
 # workers() above 1 needs: without a master nginx runs one process)
 my $Workers = 1;
@@ -414,6 +422,9 @@ sub check_block ($$) {
 }
 
 sub run_tests () {
+    die "run_tests(): this runner does not shuffle blocks as the real one "
+        . "does; call no_shuffle() first\n" unless $NoShuffle;
+
     check_sections($_) for blocks();
 
     for my $block (blocks()) {
