@@ -45,6 +45,14 @@ my %Known = map { $_ => 1 } qw(
     response_headers_like error_log no_error_log user_files http2
 );
 
+# sections that may give an array, one element per request of
+# "--- request eval [...]"; sections whose patterns may be qr//
+my %PerRequest = map { $_ => 1 } qw(
+    request more_headers error_code response_body response_body_like
+    response_headers response_headers_like
+);
+my %Pattern = map { $_ => 1 } qw(response_body_like error_log no_error_log);
+
 sub repeat_each (@) {
     $RepeatEach = shift if @_;
     return $RepeatEach;
@@ -120,11 +128,17 @@ sub write_config ($) {
     my $http_config = expand_env($block->http_config) // '';
     my $config      = expand_env($block->config) // '';
 
+    # ">>> NAME" lines, each followed by its file's text; the real runner
+    # also takes a time after the name, and an array: not implemented
     if (defined $block->user_files) {
-        my @parts = split /^>>> (\S+)\n/m, expand_env($block->user_files);
-        shift @parts;
+        my $where = $block->name . ': --- user_files';
+        my @parts = split /^>>> (.*)\n/m, expand_env($block->user_files);
+        die "$where: text before the first \">>> NAME\" line\n"
+            if length shift @parts;
         while (@parts) {
             my ($name, $body) = splice @parts, 0, 2;
+            die "$where: \">>> $name\": one file name, nothing else\n"
+                unless $name =~ /^\S+$/;
             write_file("$ServRoot/html/$name", $body);
         }
     }
@@ -182,7 +196,6 @@ sub build_request ($$$) {
     }
 
     $req = expand_env($req);
-    die "no --- request\n" unless defined $req;
 
     $req =~ s/^\s+//;
     my ($line, $body) = split /\n/, $req, 2;
@@ -353,15 +366,57 @@ sub check_response {
 }
 
 # what this runner does not implement stops the suite, naming the block,
-# rather than being ignored
+# rather than being ignored: a section it does not know, a section line
+# Test::Base did not take as one, a value it would read only in part (an
+# eval giving a list, of which it reads the first; an array not of one
+# element per request) or as text (a reference)
 sub check_sections ($) {
     my $block = shift;
     my $name = $block->name;
+    my $reqs = $block->request;
+    my $n = ref $reqs eq 'ARRAY' ? @$reqs : 1;
+
+    # "---name" or "---\tname" is not a section line: Test::Base leaves it
+    # in the text before it, the title's or the previous section's
+    my %raw = (title => $block->description,
+               %{ $block->original_values || {} });
+
+    for my $what (sort keys %raw) {
+        next if ref $raw{$what} || ($raw{$what} // '') !~ /^(---[^-\n].*)$/m;
+        die "$name: \"$1\" in the $what is not a section line "
+            . "(\"--- name\")\n";
+    }
 
     for my $section (sort keys %{ $block->_section_map || {} }) {
+        my $where = "$name: --- $section";
+
         die "$name: section '$section' is not supported by this runner\n"
             unless $Known{$section};
+
+        my @v = $block->$section;
+        die "$where: " . @v . " values, not one (an array goes in [...])\n"
+            if @v > 1;
+
+        my @elts = @v;
+
+        if (ref $v[0] eq 'ARRAY') {
+            if ($PerRequest{$section}) {
+                die "$where: " . @{ $v[0] } . " values for $n request"
+                    . ($n == 1 ? '' : 's') . "\n" unless @{ $v[0] } == $n;
+            } elsif (!$Pattern{$section}) {
+                die "$where: an array, not text\n";
+            }
+            @elts = @{ $v[0] };
+        }
+
+        for my $e (@elts) {
+            next if !ref $e || (ref $e eq 'Regexp' && $Pattern{$section});
+            die "$where: a reference (" . ref($e) . "), not text\n";
+        }
     }
+
+    die "$name: no --- request or --- raw_request\n"
+        unless defined $reqs || defined $block->raw_request;
 }
 
 sub check_block ($$) {
