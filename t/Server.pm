@@ -1,8 +1,9 @@
 package t::Server;
 
 # For the suites that are not in the Test::Nginx format (many requests on
-# one connection, hundreds of distinct headers): start one nginx with the
-# module loaded, talk raw HTTP/1.1 to it, stop it.
+# one connection, hundreds of distinct headers): write the configuration of
+# one nginx with the module loaded and start it (through t/Nginx.pm, as the
+# runner in t/lib does), talk raw HTTP/1.1 to it, stop it.
 
 use strict;
 use warnings;
@@ -11,23 +12,21 @@ use Exporter 'import';
 use File::Path qw(make_path remove_tree);
 use IO::Select;
 use IO::Socket::INET;
-use POSIX qw(:sys_wait_h);
-use Time::HiRes qw(sleep time);
+use Time::HiRes qw(time);
+
+use t::Nginx;
 
 our @EXPORT = qw(start_nginx stop_nginx exchange parse_responses http_get);
 
-my %Roots;     # master pid -> server root
-
 # start_nginx(NAME, PORT, HTTP_BLOCK_TEXT[, master => 1][, workers => N])
-# -> (pid, root); with master, workers (1 unless said) under a master
-# (reloads work as in production)
+# -> (pid, root), or dies saying why nginx does not listen; with master,
+# workers (1 unless said) under a master (reloads work as in production)
 sub start_nginx {
     my ($name, $port, $http, %o) = @_;
 
     my $root = ($ENV{TEST_NGINX_SERVROOT} || "$ENV{PWD}/t/servroot")
                . "-$name";
     my $module = $ENV{TEST_NGINX_LOAD_MODULES} or die "no module\n";
-    my $bin = $ENV{TEST_NGINX_BINARY} || 'nginx';
 
     remove_tree($root);
     make_path("$root/conf", "$root/logs", "$root/tmp");
@@ -53,67 +52,14 @@ $http
 _EOC_
     close $fh;
 
-    # TEST_NGINX_USE_VALGRIND: memcheck on the master and every worker
-    # (one log per process), appended to TEST_NGINX_VALGRIND_REPORT when
-    # nginx stops
-    my @vg = !$ENV{TEST_NGINX_USE_VALGRIND} ? () : (
-        'valgrind', '-q', '--leak-check=full', '--show-leak-kinds=definite',
-        '--num-callers=30', "--log-file=$root/logs/valgrind.%p.log",
-        (-f 't/valgrind.suppress' ? ('--suppressions=t/valgrind.suppress')
-                                  : ()));
+    my ($pid, $err) = t::Nginx::start($root, $port);
+    die $err unless $pid;
 
-    my $pid = fork();
-    if ($pid == 0) {
-        open STDOUT, '>', "$root/logs/stderr.log";
-        open STDERR, '>&', \*STDOUT;
-        exec @vg, $bin, '-p', "$root/", '-c', 'conf/nginx.conf';
-        exit 127;
-    }
-
-    $Roots{$pid} = $root;
-
-    for (1 .. (@vg ? 3000 : 500)) {
-        my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1',
-                                      PeerPort => $port);
-        if ($s) {
-            close $s;
-            return ($pid, $root);
-        }
-        die "nginx exited at start\n" if waitpid($pid, WNOHANG) == $pid;
-        sleep 0.01;
-    }
-
-    die "nginx did not listen on $port\n";
+    return ($pid, $root);
 }
 
 sub stop_nginx {
-    my $pid = shift;
-    my $root = delete $Roots{$pid};
-    my $done;
-
-    kill 'QUIT', $pid;
-    for (1 .. 3000) {
-        if (waitpid($pid, WNOHANG) == $pid) {
-            $done = 1;
-            last;
-        }
-        sleep 0.01;
-    }
-    unless ($done) {
-        kill 'KILL', $pid;
-        waitpid $pid, 0;
-    }
-
-    my $report = $ENV{TEST_NGINX_VALGRIND_REPORT};
-    return unless $ENV{TEST_NGINX_USE_VALGRIND} && $report && $root;
-
-    open my $out, '>>', $report or return;
-    for my $log (sort glob "$root/logs/valgrind.*.log") {
-        open my $in, '<', $log or next;
-        local $/;
-        print $out "=== $0: $log\n", <$in>;
-    }
-    close $out;
+    t::Nginx::stop(shift);
 }
 
 # exchange(PORT, RAW_BYTES, EXPECTED_RESPONSES) -> raw response bytes;

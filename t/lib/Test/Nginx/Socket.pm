@@ -3,6 +3,7 @@ package Test::Nginx::Socket;
 # A small runner for the subset of the Test::Nginx::Socket data format that
 # authgw's suites use. It is put on PERL5LIB only where the real
 # Test::Nginx (CPAN) is not installed; see t/README.md for the subset.
+# nginx is started and stopped by t/Nginx.pm, as for t/Server.pm.
 
 use strict;
 use warnings;
@@ -13,8 +14,11 @@ use Cwd qw(cwd);
 use File::Path qw(make_path remove_tree);
 use IO::Select;
 use IO::Socket::INET;
-use POSIX qw(:sys_wait_h);
-use Time::HiRes qw(sleep time);
+use Time::HiRes qw(time);
+
+# t/Nginx.pm, found from the repository root through the suites' own
+# "use lib '.'" (they load t::Authgw the same way)
+use t::Nginx;
 
 our $VERSION = '0.1-authgw';
 
@@ -27,21 +31,27 @@ my $LogLevel   = 'debug';
 my $ServerPort = $ENV{TEST_NGINX_SERVER_PORT} || $ENV{TEST_NGINX_PORT}
                  || 1984;
 my $ServRoot   = $ENV{TEST_NGINX_SERVROOT} || cwd() . '/t/servroot';
-my $Valgrind   = $ENV{TEST_NGINX_USE_VALGRIND};
-my $Timeout    = $ENV{TEST_NGINX_TIMEOUT} || ($Valgrind ? 30 : 5);
+my $Timeout    = $t::Nginx::Timeout;
 
 $ENV{TEST_NGINX_SERVER_PORT} = $ServerPort;
 $ENV{TEST_NGINX_HTML_DIR}    = "$ServRoot/html";
 $ENV{TEST_NGINX_SERVROOT}    = $ServRoot;
 
-# the sections this runner understands; any other one fails the block
-my $CurrentBlock = '';
-
+# the sections this runner implements; any other one stops the suite
+# before a block runs (see check_sections)
 my %Known = map { $_ => 1 } qw(
     config http_config main_config request raw_request more_headers
     error_code response_body response_body_like response_headers
-    response_headers_like error_log no_error_log user_files timeout http2
+    response_headers_like error_log no_error_log user_files http2
 );
+
+# sections that may give an array, one element per request of
+# "--- request eval [...]"; sections whose patterns may be qr//
+my %PerRequest = map { $_ => 1 } qw(
+    request more_headers error_code response_body response_body_like
+    response_headers response_headers_like
+);
+my %Pattern = map { $_ => 1 } qw(response_body_like error_log no_error_log);
 
 sub repeat_each (@) {
     $RepeatEach = shift if @_;
@@ -52,8 +62,16 @@ sub log_level (@)     { $LogLevel = shift if @_; return $LogLevel }
 sub server_port ()    { return $ServerPort }
 sub html_dir ()       { return "$ServRoot/html" }
 sub server_root ()    { return $ServRoot }
-sub no_shuffle ()     { }
+
+# results are compared by is(), as the real runner does after this
 sub no_long_string () { }
+
+# the real runner shuffles the blocks unless told not to; this one runs
+# them in order only, so run_tests() wants to be told
+my $NoShuffle = $ENV{TEST_NGINX_NO_SHUFFLE};
+
+sub no_shuffle () { $NoShuffle = 1 }
+
 # as the real one: the number of workers, and a master process (which
 # workers() above 1 needs: without a master nginx runs one process)
 my $Workers = 1;
@@ -110,11 +128,17 @@ sub write_config ($) {
     my $http_config = expand_env($block->http_config) // '';
     my $config      = expand_env($block->config) // '';
 
+    # ">>> NAME" lines, each followed by its file's text; the real runner
+    # also takes a time after the name, and an array: not implemented
     if (defined $block->user_files) {
-        my @parts = split /^>>> (\S+)\n/m, expand_env($block->user_files);
-        shift @parts;
+        my $where = $block->name . ': --- user_files';
+        my @parts = split /^>>> (.*)\n/m, expand_env($block->user_files);
+        die "$where: text before the first \">>> NAME\" line\n"
+            if length shift @parts;
         while (@parts) {
             my ($name, $body) = splice @parts, 0, 2;
+            die "$where: \">>> $name\": one file name, nothing else\n"
+                unless $name =~ /^\S+$/;
             write_file("$ServRoot/html/$name", $body);
         }
     }
@@ -160,93 +184,6 @@ $config
 _EOC_
 }
 
-sub start_nginx () {
-    my $bin = $ENV{TEST_NGINX_BINARY} || 'nginx';
-
-    my $pid = fork();
-    die "fork: $!\n" unless defined $pid;
-
-    if ($pid == 0) {
-        open STDOUT, '>', "$ServRoot/logs/stderr.log";
-        open STDERR, '>&', \*STDOUT;
-
-        # TEST_NGINX_USE_VALGRIND: memcheck, its report per block appended
-        # to TEST_NGINX_VALGRIND_REPORT (see stop_nginx)
-        my @vg = !$Valgrind ? () : (
-            'valgrind', '-q', '--leak-check=full',
-            '--show-leak-kinds=definite', '--num-callers=30',
-            "--log-file=$ServRoot/logs/valgrind.log",
-            (-f 't/valgrind.suppress'
-             ? ('--suppressions=t/valgrind.suppress') : ()));
-
-        exec @vg, $bin, '-p', "$ServRoot/", '-c', 'conf/nginx.conf';
-        exit 127;
-    }
-
-    my $deadline = time + $Timeout;
-
-    while (time < $deadline) {
-        if (waitpid($pid, WNOHANG) == $pid) {
-            return (undef, read_text("$ServRoot/logs/stderr.log")
-                           . read_text("$ServRoot/logs/error.log"));
-        }
-
-        my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1',
-                                      PeerPort => $ServerPort,
-                                      Proto    => 'tcp');
-        if ($s) {
-            close $s;
-            return ($pid, undef);
-        }
-
-        sleep 0.01;
-    }
-
-    kill 'KILL', $pid;
-    waitpid $pid, 0;
-
-    return (undef, "nginx did not listen on port $ServerPort in time");
-}
-
-sub stop_nginx ($) {
-    my $pid = shift;
-
-    kill 'QUIT', $pid;
-
-    my $deadline = time + $Timeout;
-    my $exited = 0;
-
-    while (time < $deadline) {
-        if (waitpid($pid, WNOHANG) == $pid) {
-            $exited = 1;
-            last;
-        }
-        sleep 0.01;
-    }
-
-    if (!$exited) {
-        kill 'KILL', $pid;
-        waitpid $pid, 0;
-    }
-
-    if ($Valgrind && $ENV{TEST_NGINX_VALGRIND_REPORT}) {
-        my $report = read_text("$ServRoot/logs/valgrind.log");
-        if (open my $fh, '>>', $ENV{TEST_NGINX_VALGRIND_REPORT}) {
-            print $fh "=== $0: $CurrentBlock\n$report";
-            close $fh;
-        }
-    }
-}
-
-sub read_text ($) {
-    my $path = shift;
-    open my $fh, '<', $path or return '';
-    local $/;
-    my $s = <$fh>;
-    close $fh;
-    return $s // '';
-}
-
 # as the real runner does: "Host: localhost" and "Connection: close" come
 # first unless more_headers gives its own, and Content-Length is added for
 # a body unless more_headers gives one; more_headers may be an array, one
@@ -259,7 +196,6 @@ sub build_request ($$$) {
     }
 
     $req = expand_env($req);
-    die "no --- request\n" unless defined $req;
 
     $req =~ s/^\s+//;
     my ($line, $body) = split /\n/, $req, 2;
@@ -429,20 +365,67 @@ sub check_response {
     }
 }
 
+# what this runner does not implement stops the suite, naming the block,
+# rather than being ignored: a section it does not know, a section line
+# Test::Base did not take as one, a value it would read only in part (an
+# eval giving a list, of which it reads the first; an array not of one
+# element per request) or as text (a reference)
+sub check_sections ($) {
+    my $block = shift;
+    my $name = $block->name;
+    my $reqs = $block->request;
+    my $n = ref $reqs eq 'ARRAY' ? @$reqs : 1;
+
+    # "---name" or "---\tname" is not a section line: Test::Base leaves it
+    # in the text before it, the title's or the previous section's
+    my %raw = (title => $block->description,
+               %{ $block->original_values || {} });
+
+    for my $what (sort keys %raw) {
+        next if ref $raw{$what} || ($raw{$what} // '') !~ /^(---[^-\n].*)$/m;
+        die "$name: \"$1\" in the $what is not a section line "
+            . "(\"--- name\")\n";
+    }
+
+    for my $section (sort keys %{ $block->_section_map || {} }) {
+        my $where = "$name: --- $section";
+
+        die "$name: section '$section' is not supported by this runner\n"
+            unless $Known{$section};
+
+        my @v = $block->$section;
+        die "$where: " . @v . " values, not one (an array goes in [...])\n"
+            if @v > 1;
+
+        my @elts = @v;
+
+        if (ref $v[0] eq 'ARRAY') {
+            if ($PerRequest{$section}) {
+                die "$where: " . @{ $v[0] } . " values for $n request"
+                    . ($n == 1 ? '' : 's') . "\n" unless @{ $v[0] } == $n;
+            } elsif (!$Pattern{$section}) {
+                die "$where: an array, not text\n";
+            }
+            @elts = @{ $v[0] };
+        }
+
+        for my $e (@elts) {
+            next if !ref $e || (ref $e eq 'Regexp' && $Pattern{$section});
+            die "$where: a reference (" . ref($e) . "), not text\n";
+        }
+    }
+
+    die "$name: no --- request or --- raw_request\n"
+        unless defined $reqs || defined $block->raw_request;
+}
+
 sub check_block ($$) {
     my ($block, $rep) = @_;
     my $name = $block->name . ($rep ? " (repeat $rep)" : '');
 
-    for my $section (keys %{ $block->_section_map || {} }) {
-        die "$name: section '$section' is not supported by this runner\n"
-            unless $Known{$section};
-    }
-
     write_config($block);
 
-    $CurrentBlock = $name;
-
-    my ($pid, $err) = start_nginx();
+    my ($pid, $err) = t::Nginx::start($ServRoot, $ServerPort);
 
     if (!$pid) {
         fail("$name - nginx started");
@@ -462,7 +445,7 @@ sub check_block ($$) {
                                                   : send_request($raw);
 
         if (!defined $resp) {
-            stop_nginx($pid);
+            t::Nginx::stop($pid, $name);
             fail("$name - request sent");
             diag($serr);
             return;
@@ -471,9 +454,9 @@ sub check_block ($$) {
         push @resps, $resp;
     }
 
-    stop_nginx($pid);
+    t::Nginx::stop($pid, $name);
 
-    my $log = read_text("$ServRoot/logs/error.log");
+    my $log = t::Nginx::read_text("$ServRoot/logs/error.log");
 
     for my $i (0 .. $#resps) {
         my $n = @resps > 1 ? "$name - req $i" : $name;
@@ -494,6 +477,11 @@ sub check_block ($$) {
 }
 
 sub run_tests () {
+    die "run_tests(): this runner does not shuffle blocks as the real one "
+        . "does; call no_shuffle() first\n" unless $NoShuffle;
+
+    check_sections($_) for blocks();
+
     for my $block (blocks()) {
         for my $rep (0 .. $RepeatEach - 1) {
             check_block($block, $rep);
