@@ -14,11 +14,17 @@
 #   make style      the mechanical part of the house style
 #
 # NGINX_SRC is the nginx source tree to build against (Debian's nginx-dev by
-# default: its conf_flags are used, so the module fits the packaged nginx).
+# default: its conf_flags are used, so the module fits the packaged nginx);
+# a release tarball or a git checkout of nginx works too, configured with
+# NGX_FLAGS.
 
 NGINX_SRC  ?= /usr/share/nginx/src
 NGINX_BIN  ?= /usr/sbin/nginx
 CC         ?= cc
+# the configure flags for a tree without Debian's conf_flags: take them
+# from `nginx -V` of the nginx that will load the module
+NGX_FLAGS  ?= --with-compat --with-debug --with-http_ssl_module \
+              --with-http_v2_module --with-http_auth_request_module
 
 B          := $(CURDIR)/build
 NGX_BUILD  := $(B)/nginx
@@ -44,7 +50,7 @@ FUZZ_BINS  := $(addprefix $(B)/fuzz/fuzz_,$(FUZZERS))
 
 .PHONY: all deps module tool unit test prove keys style clean demo \
         fuzz fuzz-build fuzz-seeds fuzz-short test-valgrind soak test-asan \
-        bench bench-hostile
+        bench bench-hostile FORCE
 
 all: module tool
 
@@ -55,14 +61,25 @@ module: $(MODULE)
 
 tool: $(TOOL)
 
-$(NGX_BUILD)/objs/Makefile: config
+# the tree and flags of the last configure; a different NGINX_SRC or
+# NGX_FLAGS configures again instead of building against the old tree
+$(B)/nginx-src: FORCE
+	@mkdir -p $(B)
+	@echo '$(NGINX_SRC) $(NGX_FLAGS)' > $@.new
+	@cmp -s $@.new $@ && rm $@.new || mv $@.new $@
+
+# Debian's tree carries nginx's own flags in conf_flags; a release tarball
+# has ./configure, a git checkout auto/configure, and both take NGX_FLAGS
+$(NGX_BUILD)/objs/Makefile: config $(B)/nginx-src
+	@test -d $(NGINX_SRC)/src/core || \
+	    { echo "NGINX_SRC=$(NGINX_SRC) is not an nginx source tree"; exit 1; }
 	rm -rf $(NGX_BUILD)
-	mkdir -p $(B)
 	cp -a $(NGINX_SRC) $(NGX_BUILD)
 	cd $(NGX_BUILD) && bash -c ' \
 	    if [ -f conf_flags ]; then . ./conf_flags; \
-	    else NGX_CONF_FLAGS=(--with-compat --with-debug); fi; \
-	    ./configure "$${NGX_CONF_FLAGS[@]}" \
+	    else NGX_CONF_FLAGS=($(NGX_FLAGS)); fi; \
+	    if [ -x configure ]; then c=./configure; else c=auto/configure; fi; \
+	    $$c "$${NGX_CONF_FLAGS[@]}" \
 	        --add-dynamic-module=$(CURDIR)' > $(B)/configure.log 2>&1 \
 	    || { tail -20 $(B)/configure.log; exit 1; }
 
@@ -265,3 +282,5 @@ style:
 
 clean:
 	rm -rf $(B) t/servroot
+
+FORCE:
