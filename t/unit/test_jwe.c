@@ -241,30 +241,20 @@ test_jwe_context_reuse(void **state)
 }
 
 
-static void
-test_jwe_refusals(void **state)
-{
-    char           *jwe, *t, big[AUTHGW_USER_ID_MAX + 2];
-    size_t          i, n;
-    test_keys_t     k16, k32, k64s, kw;
-    unsigned char   tag[64], block[32];
+/* the segments: tag, encrypted key, key length, count */
 
-    static const struct {
-        const char  *text;
-        size_t       len;
-    } bad_text[] = {
-        { "a\rb", 3 }, { "a\nb", 3 }, { "a\0b", 3 }, { "", 0 },
-        { "a\tb", 3 }, { "a\x7f", 2 }, { "\xff", 1 }, { "\xc3", 1 },
-        { "\xc0\xaf", 2 }, { "\xed\xa0\x80", 3 }, { "\xc2\x85", 2 },
-        { "\xf4\x90\x80\x80", 4 },
-    };
+static void
+test_jwe_segments_refused(void **state)
+{
+    char           *jwe, *t;
+    size_t          n;
+    test_keys_t     k16, k32;
+    unsigned char   tag[64];
 
     (void) state;
 
     k16 = enc_keys(k64, 16, NULL);
     k32 = enc_keys(k64, 32, NULL);
-    k64s = enc_keys(k64, 64, NULL);
-    kw = enc_keys(k64, 16, NULL);
 
     jwe = tool_jwe_encrypt("dir", "A128GCM", k64, 16, NULL, NULL,
                            (const unsigned char *) "42", 2, 0, 0);
@@ -307,6 +297,23 @@ test_jwe_refusals(void **state)
     free(t);
     free(jwe);
 
+    authgw_keys_free(k16.keys, k16.nkeys);
+    authgw_keys_free(k32.keys, k32.nkeys);
+}
+
+
+/* the protected header: IV length, zip, crit, alg and enc */
+
+static void
+test_jwe_header_refused(void **state)
+{
+    char         *jwe;
+    test_keys_t   k16;
+
+    (void) state;
+
+    k16 = enc_keys(k64, 16, NULL);
+
     /* a GCM IV of 16 or 8 bytes is valid GCM, but not JWE */
     jwe = tool_jwe_encrypt("dir", "A128GCM", k64, 16, NULL, NULL,
                            (const unsigned char *) "42", 2, 16, 0);
@@ -340,6 +347,25 @@ test_jwe_refusals(void **state)
     assert_int_equal(decrypt(jwe, k16, NULL), AUTHGW_BAD_USER_ID);
     free(jwe);
 
+    authgw_keys_free(k16.keys, k16.nkeys);
+}
+
+
+/* CBC-HS padding and MAC, and a changed wrapped key */
+
+static void
+test_jwe_mac_refused(void **state)
+{
+    char           *jwe, *t;
+    size_t          n;
+    test_keys_t     k64s, kw;
+    unsigned char   tag[64], block[32];
+
+    (void) state;
+
+    k64s = enc_keys(k64, 64, NULL);
+    kw = enc_keys(k64, 16, NULL);
+
     /* CBC-HS: a valid MAC over a ciphertext with bad padding */
     memset(block, 'A', sizeof(block));
     jwe = tool_jwe_encrypt("dir", "A256CBC-HS512", k64, 64, NULL, NULL,
@@ -371,6 +397,34 @@ test_jwe_refusals(void **state)
     assert_int_equal(decrypt(t, kw, NULL), AUTHGW_BAD_USER_ID);
     free(t);
     free(jwe);
+
+    authgw_keys_free(k64s.keys, k64s.nkeys);
+    authgw_keys_free(kw.keys, kw.nkeys);
+}
+
+
+/* what the plaintext may be: no control byte, valid UTF-8, bounded */
+
+static void
+test_jwe_plaintext_refused(void **state)
+{
+    char           *jwe, big[AUTHGW_USER_ID_MAX + 2];
+    size_t          i;
+    test_keys_t     k16;
+
+    static const struct {
+        const char  *text;
+        size_t       len;
+    } bad_text[] = {
+        { "a\rb", 3 }, { "a\nb", 3 }, { "a\0b", 3 }, { "", 0 },
+        { "a\tb", 3 }, { "a\x7f", 2 }, { "\xff", 1 }, { "\xc3", 1 },
+        { "\xc0\xaf", 2 }, { "\xed\xa0\x80", 3 }, { "\xc2\x85", 2 },
+        { "\xf4\x90\x80\x80", 4 },
+    };
+
+    (void) state;
+
+    k16 = enc_keys(k64, 16, NULL);
 
     /* plaintexts that must never reach a header */
     for (i = 0; i < sizeof(bad_text) / sizeof(bad_text[0]); i++) {
@@ -404,9 +458,6 @@ test_jwe_refusals(void **state)
     free(jwe);
 
     authgw_keys_free(k16.keys, k16.nkeys);
-    authgw_keys_free(k32.keys, k32.nkeys);
-    authgw_keys_free(k64s.keys, k64s.nkeys);
-    authgw_keys_free(kw.keys, kw.nkeys);
 }
 
 
@@ -571,7 +622,10 @@ main(void)
         cmocka_unit_test(test_jwe_rfc7520),
         cmocka_unit_test(test_jwe_roundtrip),
         cmocka_unit_test(test_jwe_context_reuse),
-        cmocka_unit_test(test_jwe_refusals),
+        cmocka_unit_test(test_jwe_segments_refused),
+        cmocka_unit_test(test_jwe_header_refused),
+        cmocka_unit_test(test_jwe_mac_refused),
+        cmocka_unit_test(test_jwe_plaintext_refused),
         cmocka_unit_test(test_jwe_kid),
         cmocka_unit_test(test_user_id_rule),
     };

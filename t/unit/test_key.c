@@ -211,16 +211,19 @@ self_signed(EVP_PKEY *pkey)
 }
 
 
+/*
+ * A key file given as a raw HMAC secret is refused: PEM and DER, public,
+ * private or a certificate
+ */
+
 static void
-test_secret_not_a_key(void **state)
+test_secret_key_file_refused(void **state)
 {
     int             n;
     BIO            *bio;
     X509           *x509;
     EVP_PKEY       *pkey;
-    char           *body, b64[64];
-    const char     *jwk;
-    unsigned char  *der, raw[32];
+    unsigned char  *der;
 
     (void) state;
 
@@ -253,21 +256,6 @@ test_secret_not_a_key(void **state)
     assert_true(BIO_puts(bio, "the key:\n") > 0);
     assert_int_equal(PEM_write_bio_PUBKEY(bio, pkey), 1);
     secret_refused_pem(bio, "", "a PEM block");
-
-    /* JWK and JWKS (RFC 7515 A.3's public key), and JSON that is not */
-
-    jwk = "{\"kty\":\"EC\",\"crv\":\"P-256\",\"x\":\"f83OJ3D2xF1Bg8vub9tLe1gHMz"
-          "V76e8Tus9uPHvRVEU\",\"y\":\"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIW"
-          "I5a0\"}";
-    secret_refused(jwk, strlen(jwk), "a JWK or JWKS");
-
-    jwk = "\n {\"keys\":[{\"kty\":\"EC\",\"crv\":\"P-256\",\"x\":\"f83OJ3D2xF"
-          "1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU\",\"y\":\"x_FEzRu9m36HLN_tue659L"
-          "NpXW6pCyStikYjKIWI5a0\"}]}\n";
-    secret_refused(jwk, strlen(jwk), "a JWK or JWKS");
-
-    jwk = "  {\"kty\":\"oct\",\"k\":\"MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlh\",";
-    secret_refused(jwk, strlen(jwk), "JSON text");
 
     /* DER: SubjectPublicKeyInfo, a certificate, a private key */
 
@@ -303,6 +291,36 @@ test_secret_not_a_key(void **state)
     OPENSSL_free(der);
     EVP_PKEY_free(pkey);
 
+}
+
+
+/* a key as text: JWK, JWKS, SSH, a PEM body without its armour */
+
+static void
+test_secret_key_text_refused(void **state)
+{
+    BIO         *bio;
+    char        *body;
+    EVP_PKEY    *pkey;
+    const char  *jwk;
+
+    (void) state;
+
+    /* JWK and JWKS (RFC 7515 A.3's public key), and JSON that is not */
+
+    jwk = "{\"kty\":\"EC\",\"crv\":\"P-256\",\"x\":\"f83OJ3D2xF1Bg8vub9tLe1gHMz"
+          "V76e8Tus9uPHvRVEU\",\"y\":\"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIW"
+          "I5a0\"}";
+    secret_refused(jwk, strlen(jwk), "a JWK or JWKS");
+
+    jwk = "\n {\"keys\":[{\"kty\":\"EC\",\"crv\":\"P-256\",\"x\":\"f83OJ3D2xF"
+          "1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU\",\"y\":\"x_FEzRu9m36HLN_tue659L"
+          "NpXW6pCyStikYjKIWI5a0\"}]}\n";
+    secret_refused(jwk, strlen(jwk), "a JWK or JWKS");
+
+    jwk = "  {\"kty\":\"oct\",\"k\":\"MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlh\",";
+    secret_refused(jwk, strlen(jwk), "JSON text");
+
     /*
      * SSH public keys, a PEM body without its armour, a JWK after a BOM:
      * keys all the same (CVE-2022-29217, CVE-2024-33663 took SSH keys)
@@ -329,12 +347,25 @@ test_secret_not_a_key(void **state)
     assert_non_null(pkey);
     bio = BIO_new(BIO_s_mem());
     assert_int_equal(PEM_write_bio_PUBKEY(bio, pkey), 1);
-    n = (int) BIO_get_mem_data(bio, &body);
+    (void) BIO_get_mem_data(bio, &body);
     body = strchr(body, '\n') + 1;
     *strstr(body, "-----END") = '\0';
     secret_refused(body, strlen(body), "base64 of a DER key");
     BIO_free(bio);
     EVP_PKEY_free(pkey);
+
+}
+
+
+/* what a secret is: random bytes, or base64 text of them */
+
+static void
+test_secret_accepted(void **state)
+{
+    char           b64[64];
+    unsigned char  raw[32];
+
+    (void) state;
 
     /* a random secret still loads, even one that begins with "{" */
 
@@ -577,7 +608,9 @@ main(void)
         cmocka_unit_test(test_jwk_filter),
         cmocka_unit_test(test_key_remote),
         cmocka_unit_test(test_key_loading),
-        cmocka_unit_test(test_secret_not_a_key),
+        cmocka_unit_test(test_secret_key_file_refused),
+        cmocka_unit_test(test_secret_key_text_refused),
+        cmocka_unit_test(test_secret_accepted),
     };
 
     return cmocka_run_group_tests_name("key", tests, NULL, test_pool_free);
