@@ -16,9 +16,11 @@ use Time::HiRes qw(sleep time);
 
 our $Valgrind = $ENV{TEST_NGINX_USE_VALGRIND};
 
-# how long nginx may take to listen and to exit (the runner also gives a
-# request this long)
+# how long nginx may take to listen (the runner also gives a request this
+# long), and to exit gracefully: a QUIT waits for the requests in flight,
+# such as a key fetch to a provider that does not answer
 our $Timeout = $ENV{TEST_NGINX_TIMEOUT} || ($Valgrind ? 30 : 5);
+our $StopTimeout = $ENV{TEST_NGINX_STOP_TIMEOUT} || ($Valgrind ? 60 : 30);
 
 my %Roots;     # pid -> server root, for stop()
 
@@ -40,6 +42,8 @@ sub start {
     die "fork: $!\n" unless defined $pid;
 
     if ($pid == 0) {
+        # its own process group, so that a KILL reaches the workers too
+        POSIX::setpgid(0, 0);
         open STDOUT, '>', "$root/logs/stderr.log";
         open STDERR, '>&', \*STDOUT;
         exec @vg, $bin, '-p', "$root/", '-c', 'conf/nginx.conf';
@@ -67,21 +71,22 @@ sub start {
         sleep 0.01;
     }
 
-    kill 'KILL', $pid;
+    kill 'KILL', -$pid;
     waitpid $pid, 0;
 
     return (undef, "nginx did not listen on port $port in time\n");
 }
 
-# stop(PID[, LABEL]): QUIT, KILL if nginx has not exited in time, reaped;
-# then, under valgrind, each log as "=== SUITE: [LABEL: ]LOG" and its text
+# stop(PID[, LABEL]): QUIT; if nginx has not exited in time, KILL to the
+# master and its workers; reaped; then, under valgrind, each log as
+# "=== SUITE: [LABEL: ]LOG" and its text
 sub stop {
     my ($pid, $label) = @_;
     my $root = delete $Roots{$pid};
 
     kill 'QUIT', $pid;
 
-    my $deadline = time + $Timeout;
+    my $deadline = time + $StopTimeout;
     my $exited = 0;
 
     while (time < $deadline) {
@@ -93,7 +98,8 @@ sub stop {
     }
 
     if (!$exited) {
-        kill 'KILL', $pid;
+        warn "nginx $pid did not exit in ${StopTimeout}s: killed\n";
+        kill 'KILL', -$pid;
         waitpid $pid, 0;
     }
 
