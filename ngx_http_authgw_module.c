@@ -60,6 +60,7 @@ static ngx_int_t ngx_http_authgw_merge_keys(ngx_conf_t *cf,
 static char *ngx_http_authgw_merge_loc_conf(ngx_conf_t *cf, void *parent,
     void *child);
 static ngx_int_t ngx_http_authgw_init(ngx_conf_t *cf);
+static void ngx_http_authgw_exit_process(ngx_cycle_t *cycle);
 
 
 static ngx_conf_enum_t  ngx_http_authgw_log_levels[] = {
@@ -265,7 +266,7 @@ ngx_module_t  ngx_http_authgw_module = {
     NULL,                                  /* init process */
     NULL,                                  /* init thread */
     NULL,                                  /* exit thread */
-    NULL,                                  /* exit process */
+    ngx_http_authgw_exit_process,          /* exit process */
     NULL,                                  /* exit master */
     NGX_MODULE_V1_PADDING
 };
@@ -1494,4 +1495,13 @@ ngx_http_authgw_init(ngx_conf_t *cf)
     }
 
     return NGX_OK;
+}
+
+
+/* the headers the core keeps for this process (authgw_jws.c) */
+
+static void
+ngx_http_authgw_exit_process(ngx_cycle_t *cycle)
+{
+    authgw_jws_forget();
 }

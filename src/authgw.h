@@ -145,6 +145,7 @@ typedef struct {
     unsigned char         order[66];    /* EC: group order, big-endian */
     unsigned char        *secret;       /* user-id keys: the key bytes */
     authgw_jwe_key_t     *jwe;          /* user-id keys: OpenSSL contexts */
+    unsigned              jwe_use;      /* user-id keys: AUTHGW_JWE_USE_* */
 } authgw_key_t;
 
 
@@ -202,6 +203,7 @@ json_t *authgw_json_parse(const unsigned char *buf, size_t len, int flags,
 json_t *authgw_json_parse_header(const unsigned char *buf, size_t len,
     int flags, const authgw_alloc_t *a);
 int authgw_json_scalar_text(json_t *v, char *buf);
+int authgw_json_has_control(const char *s, size_t len);
 int authgw_json_text(json_t *value, const authgw_alloc_t *a,
     unsigned char **out, size_t *len);
 int authgw_json_dump(json_t *value, const authgw_alloc_t *a,
@@ -245,7 +247,13 @@ int authgw_has_scope(json_t *payload, const unsigned char *scope,
     size_t len);
 
 
-/* where the encrypted user id is, and the keys that decrypt it */
+/*
+ * Where the encrypted user id is, and the keys that decrypt it. A cache
+ * entry keeps the decrypted id with the addresses of keys and claim, and
+ * gives it back only to a rule with the same two addresses: they must stay
+ * where they are, unchanged, for as long as the cache lives (in nginx, the
+ * configuration's).
+ */
 typedef struct {
     const unsigned char  *claim;
     size_t                claim_len;
@@ -265,8 +273,8 @@ typedef struct {
     json_t               *payload;
     authgw_alg_t          alg;
     const authgw_key_t   *key;
-    const void           *user_id_keys; /* the rule that decrypted it */
-    const void           *user_id_claim;
+    authgw_key_t *const  *user_id_keys; /* the rule that decrypted it */
+    const unsigned char  *user_id_claim;
     size_t                candidates;   /* >1: a kid-less token, all tried */
     size_t                user_id_len;  /* 0: not cached */
     unsigned char         user_id[AUTHGW_CACHE_USER_ID_MAX];
@@ -301,6 +309,14 @@ authgw_status_t authgw_cache_claims_check(authgw_cache_t *c,
 void authgw_cache_flush(authgw_cache_t *c);
 const authgw_cache_stats_t *authgw_cache_stats(authgw_cache_t *c);
 
+/*
+ * Which JWE "alg" and "enc" a user-id key decrypts: any for a raw key or a
+ * JWK without "alg"; a JWK's "alg" binds it to that key management
+ * algorithm, or, when it names a content encryption, to "dir" with it.
+ */
+#define AUTHGW_JWE_USE_ANY  0xffffffffu
+
+int authgw_jwe_use(const char *alg, size_t len, unsigned *use);
 int authgw_jwe_key_prepare(authgw_key_t *key);
 void authgw_jwe_key_free(authgw_jwe_key_t *k);
 authgw_status_t authgw_jwe_decrypt(const unsigned char *jwe, size_t len,

@@ -220,7 +220,8 @@ authgw_claim_get(json_t *payload, const unsigned char *name, size_t len)
 /*
  * authgw_require_claim's values: a string claim equals one of them, an
  * array claim contains one (its strings, numbers and booleans), a number's
- * or boolean's JSON text equals one. Compared by length and bytes.
+ * or boolean's JSON text equals one. Compared by length and bytes; a string
+ * with a control byte matches nothing, as its variable is not found.
  */
 
 int
@@ -247,6 +248,10 @@ authgw_claim_match(json_t *value, const authgw_str_t *values, size_t n)
     if (json_is_string(value)) {
         p = json_string_value(value);
         len = json_string_length(value);
+
+        if (authgw_json_has_control(p, len)) {
+            return 0;
+        }
 
     } else if (json_is_object(value) || json_is_null(value)) {
         return 0;

@@ -38,7 +38,6 @@ static int authgw_json_shape_ok(const unsigned char *buf, size_t len,
     size_t max_depth, size_t max_members);
 static json_t *authgw_json_load(const unsigned char *buf, size_t len,
     int flags, const authgw_alloc_t *a);
-static int authgw_json_has_control(const char *s, size_t len);
 static int authgw_json_array_text(json_t *value, const authgw_alloc_t *a,
     unsigned char **out, size_t *len);
 static int authgw_json_sink_put(authgw_json_sink_t *s, const char *buf,
@@ -282,7 +281,9 @@ authgw_json_scalar_text(json_t *v, char *buf)
 }
 
 
-static int
+/* a byte below 0x20 or 0x7F: what no variable and no match may hold */
+
+int
 authgw_json_has_control(const char *s, size_t len)
 {
     size_t  i;

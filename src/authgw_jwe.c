@@ -114,6 +114,43 @@ static int authgw_jwe_with_key(authgw_key_t *key,
 
 
 
+/* bit i: authgw_jwe_algs[i]; bit 8 + j: authgw_jwe_encs[j] */
+
+#define AUTHGW_JWE_USE_ALG(i)  (1u << (i))
+#define AUTHGW_JWE_USE_ENC(j)  (1u << (8 + (j)))
+#define AUTHGW_JWE_USE_ENCS    (((1u << AUTHGW_JWE_NENC) - 1) << 8)
+
+
+/* a JWK's "alg" as AUTHGW_JWE_USE bits; -1: not one user ids are under */
+
+int
+authgw_jwe_use(const char *alg, size_t len, unsigned *use)
+{
+    size_t  i;
+
+    for (i = 0; authgw_jwe_algs[i].name != NULL; i++) {
+        if (strlen(authgw_jwe_algs[i].name) == len
+            && memcmp(alg, authgw_jwe_algs[i].name, len) == 0)
+        {
+            *use = AUTHGW_JWE_USE_ALG(i) | AUTHGW_JWE_USE_ENCS;
+            return 0;
+        }
+    }
+
+    for (i = 0; authgw_jwe_encs[i].name != NULL; i++) {
+        if (strlen(authgw_jwe_encs[i].name) == len
+            && memcmp(alg, authgw_jwe_encs[i].name, len) == 0)
+        {
+            /* "dir" (authgw_jwe_algs[0]) with this encryption */
+            *use = AUTHGW_JWE_USE_ALG(0) | AUTHGW_JWE_USE_ENC(i);
+            return 0;
+        }
+    }
+
+    return -1;
+}
+
+
 int
 authgw_jwe_key_prepare(authgw_key_t *key)
 {
@@ -535,11 +572,14 @@ authgw_jwe_with_key(authgw_key_t *key, const authgw_jwe_alg_t *alg,
     unsigned char         cek[64];
     const unsigned char  *kp;
 
-    if (key->jwe == NULL) {
+    e = (size_t) (enc - authgw_jwe_encs);
+
+    if (key->jwe == NULL
+        || !(key->jwe_use & AUTHGW_JWE_USE_ALG(alg - authgw_jwe_algs))
+        || !(key->jwe_use & AUTHGW_JWE_USE_ENC(e)))
+    {
         return 0;
     }
-
-    e = (size_t) (enc - authgw_jwe_encs);
 
     if (alg->key_len == 0) {
         if (key->size != enc->key_len) {

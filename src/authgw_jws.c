@@ -277,8 +277,6 @@ authgw_jws_check(const authgw_key_t *key, authgw_alg_t alg,
 }
 
 
-/* a key a token may be for: the one of its kid, or without one any of alg */
-
 /*
  * How many keys a token may be for, the first in *first: the key of its
  * kid, or without a kid every key of its algorithm.
@@ -379,7 +377,7 @@ authgw_jws_memo_put(authgw_jws_memo_t *m, const unsigned char *seg,
 }
 
 
-/* drops every kept header (a process that exits, or a test) */
+/* drops every kept header: nginx's exit_process, a test */
 
 void
 authgw_jws_forget(void)

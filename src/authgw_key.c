@@ -96,6 +96,9 @@ static int authgw_key_jwk_decrypt(authgw_key_list_t *l, json_t *jwk,
 static const char *authgw_key_encoded(const unsigned char *buf, size_t len);
 static const char *authgw_key_der(const unsigned char *buf, size_t len);
 static int authgw_key_text(const unsigned char *buf, size_t len);
+static size_t authgw_key_space(const unsigned char *buf, size_t len,
+    size_t i);
+static int authgw_key_is_json(const unsigned char *buf, size_t len);
 static const char *authgw_key_b64_der(const unsigned char *buf, size_t len);
 static int authgw_key_jwk_b64(authgw_key_list_t *l, json_t *jwk,
     const char *name, unsigned char **out, size_t *len);
@@ -106,7 +109,7 @@ static EVP_PKEY *authgw_key_jwk_okp(authgw_key_list_t *l, json_t *jwk);
 static int authgw_enc_key_size_ok(size_t len);
 static int authgw_enc_key_add(authgw_key_list_t *l,
     const unsigned char *secret, size_t len, const unsigned char *kid,
-    size_t kid_len);
+    size_t kid_len, unsigned use);
 
 
 static int
@@ -803,7 +806,8 @@ authgw_key_jwk_okp(authgw_key_list_t *l, json_t *jwk)
 /*
  * Whether a JWK is meant for this use, by what it says of itself: "use"
  * ("sig", or "enc"), "key_ops" ("verify", or "decrypt" or "unwrapKey")
- * and "alg" (a JWS algorithm, or for a user-id key anything else).
+ * and "alg" (a JWS algorithm, or for a user-id key anything else, which
+ * authgw_key_jwk_decrypt binds the key to or skips).
  * 1: it is, with *jalg its JWS algorithm or -1 and *kid its kid or NULL;
  * 0: it is not, and a JWKS skips it; -1: a member is malformed.
  */
@@ -1003,9 +1007,24 @@ authgw_key_jwk_decrypt(authgw_key_list_t *l, json_t *jwk,
 {
     int             rc;
     size_t          slen;
+    json_t         *alg;
+    unsigned        use;
     unsigned char  *secret;
 
     if (strcmp(json_string_value(json_object_get(jwk, "kty")), "oct") != 0) {
+        return 0;
+    }
+
+    /* its "alg" binds it; one user ids are never encrypted with skips it */
+
+    use = AUTHGW_JWE_USE_ANY;
+    alg = json_object_get(jwk, "alg");
+
+    if (alg != NULL
+        && authgw_jwe_use(json_string_value(alg), json_string_length(alg),
+                          &use)
+           != 0)
+    {
         return 0;
     }
 
@@ -1013,7 +1032,7 @@ authgw_key_jwk_decrypt(authgw_key_list_t *l, json_t *jwk,
         return -1;
     }
 
-    rc = authgw_enc_key_add(l, secret, slen, kid, kid_len);
+    rc = authgw_enc_key_add(l, secret, slen, kid, kid_len, use);
 
     OPENSSL_clear_free(secret, slen);
 
@@ -1187,12 +1206,7 @@ authgw_key_encoded(const unsigned char *buf, size_t len)
         }
     }
 
-    for ( /* void */ ; i < len && (buf[i] == ' ' || buf[i] == '\t'
-                                   || buf[i] == '\r' || buf[i] == '\n');
-         i++)
-    {
-        /* void */
-    }
+    i = authgw_key_space(buf, len, i);
 
     if (!authgw_key_text(buf + i, len - i)) {
         return authgw_key_der(buf, len);
@@ -1334,6 +1348,34 @@ done:
 }
 
 
+/* the first byte from i on that is not JSON white space (RFC 8259) */
+
+static size_t
+authgw_key_space(const unsigned char *buf, size_t len, size_t i)
+{
+    while (i < len && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\r'
+                       || buf[i] == '\n'))
+    {
+        i++;
+    }
+
+    return i;
+}
+
+
+/* 1: a file read as a JWK or JWKS: a "{" after JSON white space */
+
+static int
+authgw_key_is_json(const unsigned char *buf, size_t len)
+{
+    size_t  i;
+
+    i = authgw_key_space(buf, len, 0);
+
+    return i < len && buf[i] == '{';
+}
+
+
 /* 1: printable ASCII and white space only, as a JWK's text is */
 
 static int
@@ -1359,7 +1401,6 @@ authgw_key_load_buf(const unsigned char *buf, size_t len,
     size_t *nkeys, char *err, size_t errlen)
 {
     int                 rc;
-    size_t              i;
     const char         *what;
     authgw_key_t       *key;
     authgw_key_list_t   l;
@@ -1407,14 +1448,7 @@ authgw_key_load_buf(const unsigned char *buf, size_t len,
         goto done;
     }
 
-    for (i = 0; i < len && (buf[i] == ' ' || buf[i] == '\t'
-                            || buf[i] == '\r' || buf[i] == '\n');
-         i++)
-    {
-        /* void */
-    }
-
-    if (i < len && buf[i] == '{') {
+    if (authgw_key_is_json(buf, len)) {
         w.use = AUTHGW_JWK_SIG;
         w.alg = alg;
         w.kid = kid;
@@ -1461,14 +1495,7 @@ authgw_key_load_remote(const unsigned char *buf, size_t len,
     size_t          i, n, dropped;
     authgw_key_t  **k;
 
-    for (i = 0; i < len && (buf[i] == ' ' || buf[i] == '\t'
-                            || buf[i] == '\r' || buf[i] == '\n');
-         i++)
-    {
-        /* void */
-    }
-
-    if (i == len || buf[i] != '{') {
+    if (!authgw_key_is_json(buf, len)) {
         snprintf(err, errlen, "not a JWK or JWKS");
         return -1;
     }
@@ -1590,7 +1617,7 @@ authgw_enc_key_size_ok(size_t len)
 
 static int
 authgw_enc_key_add(authgw_key_list_t *l, const unsigned char *secret,
-    size_t len, const unsigned char *kid, size_t kid_len)
+    size_t len, const unsigned char *kid, size_t kid_len, unsigned use)
 {
     authgw_key_t  *key;
 
@@ -1614,6 +1641,7 @@ authgw_enc_key_add(authgw_key_list_t *l, const unsigned char *secret,
 
     memcpy(key->secret, secret, len);
     key->size = len;
+    key->jwe_use = use;
 
     if (authgw_jwe_key_prepare(key) != 0) {
         authgw_key_free(key);
@@ -1645,12 +1673,13 @@ authgw_enc_key_load_buf(const unsigned char *buf, size_t len,
                                AUTHGW_KID_MAX);
     }
 
-    json = (len > 0 && buf[0] == '{')
+    json = authgw_key_is_json(buf, len)
            ? json_loadb((const char *) buf, len, JSON_REJECT_DUPLICATES, NULL)
            : NULL;
 
     if (json == NULL) {
-        rc = authgw_enc_key_add(&l, buf, len, kid, kid_len);
+        rc = authgw_enc_key_add(&l, buf, len, kid, kid_len,
+                                AUTHGW_JWE_USE_ANY);
         goto done;
     }
 

@@ -2,11 +2,13 @@
 /*
  * A cached verification against an uncached one: each token is verified
  * through a small cache under one set of rules, then under a second set
- * both through the cache (a hit, when the first verified it) and afresh.
- * The two must agree on the status, the key, the algorithm, the header
- * and payload, the claim rules, the user id, and an expired token must
- * never hit again. The cache lives across inputs, so entries of earlier
- * tokens are evicted and reused as they are in a worker.
+ * through the cache (a hit, when the first verified it), without it (the
+ * protected header most often a kept one, authgw_jws.c), and afresh with
+ * no header kept. They must agree on the status, the key, the algorithm,
+ * the header and payload, the claim rules, the user id, and an expired
+ * token must never hit again. The cache and the kept headers live across
+ * inputs, so entries of earlier tokens are evicted and reused as they are
+ * in a worker.
  *
  * The first byte is fuzz_token's (bit 0: the rest is the token, or header
  * and payload JSON that the harness signs with the HS256 key); its other
@@ -105,6 +107,27 @@ cache_same_user_id(json_t *payload, authgw_cache_entry_t *e)
 }
 
 
+/* one verification (what) against a fresh one: the same in every part */
+
+static void
+cache_same(const char *what, authgw_status_t s, authgw_jws_t *jws,
+    authgw_status_t fs, authgw_jws_t *fresh)
+{
+    if (s != fs
+        || (s == AUTHGW_OK
+            && (jws->key != fresh->key || jws->alg != fresh->alg
+                || !json_equal(jws->header, fresh->header)
+                || !json_equal(jws->payload, fresh->payload))))
+    {
+        fprintf(stderr, "fuzz_cache: %s %s (cache %s), %s now\n",
+                s == AUTHGW_OK ? "ok" : authgw_status_str(s), what,
+                jws->cache == AUTHGW_CACHE_HIT ? "hit" : "miss",
+                fs == AUTHGW_OK ? "ok" : authgw_status_str(fs));
+        abort();
+    }
+}
+
+
 int
 fuzz_one(const uint8_t *data, size_t size)
 {
@@ -113,8 +136,8 @@ fuzz_one(const uint8_t *data, size_t size)
     int64_t                 now;
     unsigned                algs, flags1, flags2;
     authgw_str_t            iss;
-    authgw_jws_t            jws, fresh;
-    authgw_status_t         s1, s2, c1, c2;
+    authgw_jws_t            jws, kept, fresh;
+    authgw_status_t         s1, s2, sk, c1, c2;
     authgw_cache_entry_t   *e;
     authgw_claims_policy_t  policy;
 
@@ -150,25 +173,19 @@ fuzz_one(const uint8_t *data, size_t size)
                                &jws, &e);
     authgw_jws_free(&jws);
 
-    /* the second, through the cache and afresh */
+    /* the second: through the cache, without it, and with nothing kept */
 
     s1 = authgw_cache_verify(cache, (unsigned char *) token, len, keys,
                              nkeys, algs, flags2, &fuzz_alloc, &jws, &e);
+    sk = authgw_jws_verify((unsigned char *) token, len, keys, nkeys, algs,
+                           flags2, &fuzz_alloc, &kept);
+    authgw_jws_forget();
     s2 = authgw_jws_verify((unsigned char *) token, len, keys, nkeys, algs,
                            flags2, &fuzz_alloc, &fresh);
 
-    if (s1 != s2
-        || (s1 == AUTHGW_OK
-            && (jws.key != fresh.key || jws.alg != fresh.alg
-                || !json_equal(jws.header, fresh.header)
-                || !json_equal(jws.payload, fresh.payload))))
-    {
-        fprintf(stderr, "fuzz_cache: %s from the cache (%s), %s now\n",
-                authgw_status_str(s1),
-                jws.cache == AUTHGW_CACHE_HIT ? "hit" : "miss",
-                authgw_status_str(s2));
-        abort();
-    }
+    cache_same("from the cache", s1, &jws, s2, &fresh);
+    cache_same("with a kept header", sk, &kept, s2, &fresh);
+    authgw_jws_free(&kept);
 
     if (s1 == AUTHGW_OK) {
         iss.data = (const unsigned char *) "i";

@@ -251,8 +251,8 @@ int
 main(void)
 {
     const struct CMUnitTest  tests[] = {
-        cmocka_unit_test(test_cache_lru),
-        cmocka_unit_test(test_cache_hit_policy),
+        cmocka_unit_test_setup(test_cache_lru, unit_forget),
+        cmocka_unit_test_setup(test_cache_hit_policy, unit_forget),
     };
 
     return cmocka_run_group_tests_name("cache", tests, NULL, test_pool_free);

@@ -241,6 +241,22 @@ test_claim_rules(void **state)
     assert_int_equal(authgw_claim_match(json_object_get(j, "v"), want, 1), 1);
     json_decref(j);
 
+    /* a value the operator wrote with a control byte matches no claim */
+
+    want[0].data = (const unsigned char *) "a\tb";
+    want[0].len = 3;
+    want[1].data = (const unsigned char *) "c\x7f";
+    want[1].len = 2;
+
+    for (i = 0; i < 2; i++) {
+        j = json_loads(i ? "{\"v\":[\"c\x7f\"]}" : "{\"v\":\"a\\tb\"}", 0,
+                       NULL);
+        assert_non_null(j);
+        assert_int_equal(authgw_claim_match(json_object_get(j, "v"), want, 2),
+                         0);
+        json_decref(j);
+    }
+
     for (i = 0; i < sizeof(scopes) / sizeof(scopes[0]); i++) {
         j = json_loads(scopes[i].json, JSON_ALLOW_NUL, NULL);
         assert_non_null(j);

@@ -461,6 +461,86 @@ test_jwe_plaintext_refused(void **state)
 }
 
 
+/* a JWK's "alg" binds a user-id key to what it decrypts */
+
+static test_keys_t
+alg_key(size_t len, const char *alg)
+{
+    int          n;
+    char         text[256], err[256];
+    test_keys_t  k;
+
+    n = snprintf(text, sizeof(text), "{\"kty\":\"oct\",\"alg\":\"%s\","
+                 "\"k\":\"", alg);
+    n += (int) authgw_b64url_encode(text + n, k64, len);
+    snprintf(text + n, sizeof(text) - (size_t) n, "\"}");
+
+    k.keys = NULL;
+    k.nkeys = 0;
+    (void) authgw_enc_key_load_buf((const unsigned char *) text, strlen(text),
+                                   NULL, 0, &k.keys, &k.nkeys, err,
+                                   sizeof(err));
+    return k;
+}
+
+
+static void
+test_jwe_key_alg(void **state)
+{
+    size_t        i;
+    char         *jwe;
+    test_keys_t   k;
+
+    static const struct {
+        size_t       len;
+        const char  *key_alg;
+        const char  *alg;
+        const char  *enc;
+        int          ok;
+    } cases[] = {
+        { 16, "A128KW", "A128KW", "A128GCM", 1 },
+        { 16, "A128KW", "A128KW", "A256CBC-HS512", 1 },
+        { 16, "A128KW", "dir", "A128GCM", 0 },
+        { 16, "dir", "dir", "A128GCM", 1 },
+        { 16, "dir", "A128KW", "A128GCM", 0 },
+        { 16, "A128GCM", "dir", "A128GCM", 1 },
+        { 16, "A128GCM", "A128KW", "A128GCM", 0 },
+        { 32, "A256GCM", "dir", "A256GCM", 1 },
+        { 32, "A256GCM", "dir", "A128CBC-HS256", 0 },
+        { 32, "A128CBC-HS256", "dir", "A128CBC-HS256", 1 },
+        { 32, "A256KW", "A256KW", "A192GCM", 1 },
+        { 32, "A256KW", "dir", "A256GCM", 0 },
+    };
+
+    (void) state;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        k = alg_key(cases[i].len, cases[i].key_alg);
+        assert_int_equal(k.nkeys, 1);
+
+        jwe = tool_jwe_encrypt(cases[i].alg, cases[i].enc, k64,
+                               cases[i].len, NULL, NULL,
+                               (const unsigned char *) "42", 2, 0, 0);
+        assert_non_null(jwe);
+
+        if ((decrypt(jwe, k, "42") == AUTHGW_OK) != cases[i].ok) {
+            fail_msg("a key of alg %s, a JWE of %s and %s: expected %s",
+                     cases[i].key_alg, cases[i].alg, cases[i].enc,
+                     cases[i].ok ? "decrypted" : "refused");
+        }
+
+        free(jwe);
+        authgw_keys_free(k.keys, k.nkeys);
+    }
+
+    /* an algorithm user ids are never under: the key is not taken */
+    k = alg_key(16, "A128GCMKW");
+    assert_int_equal(k.nkeys, 0);
+    k = alg_key(16, "dir\\u0000x");
+    assert_int_equal(k.nkeys, 0);
+}
+
+
 static void
 test_jwe_kid(void **state)
 {
@@ -626,6 +706,7 @@ main(void)
         cmocka_unit_test(test_jwe_header_refused),
         cmocka_unit_test(test_jwe_mac_refused),
         cmocka_unit_test(test_jwe_plaintext_refused),
+        cmocka_unit_test(test_jwe_key_alg),
         cmocka_unit_test(test_jwe_kid),
         cmocka_unit_test(test_user_id_rule),
     };

@@ -656,6 +656,80 @@ verify_flags(const char *token, test_keys_t k, unsigned algs, int *held,
 
 
 /*
+ * A header held by a request outlives its slot: headers of other verified
+ * tokens replace it in the memo while the request still reads it.
+ */
+
+static void
+test_header_memo_replaced(void **state)
+{
+    int                   held, n;
+    char                 *t1, *t2, *t, hdr[128], jwk[128], *text;
+    test_keys_t           k;
+    authgw_jws_t          jws;
+    const authgw_key_t   *key;
+
+    (void) state;
+
+    n = snprintf(jwk, sizeof(jwk), "{\"kty\":\"oct\",\"k\":\"");
+    n += (int) authgw_b64url_encode(jwk + n, secret, 32);
+    snprintf(jwk + n, sizeof(jwk) - (size_t) n, "\"}");
+    k = load(jwk, -1);
+    t1 = hs256_token("{\"alg\":\"HS256\",\"typ\":\"JWT\"}",
+                     "{\"sub\":\"1\"}", secret, 32);
+    t2 = hs256_token("{\"alg\":\"HS256\",\"typ\":\"JWT\"}",
+                     "{\"sub\":\"2\"}", secret, 32);
+
+    assert_int_equal(verify_flags(t1, k, AUTHGW_ALGS_ALL, &held, &key),
+                     AUTHGW_OK);
+    assert_int_equal(authgw_jws_verify((const unsigned char *) t2,
+                                       strlen(t2), k.keys, k.nkeys,
+                                       AUTHGW_ALGS_ALL, 0, &alloc, &jws),
+                     AUTHGW_OK);
+    assert_int_equal(jws.header_held, 1);
+
+    /* other headers until one takes the slot: t1's then parses again */
+
+    for (n = 0; n < 1000; n++) {
+        snprintf(hdr, sizeof(hdr), "{\"alg\":\"HS256\",\"n\":%d}", n);
+        t = hs256_token(hdr, "{\"sub\":\"3\"}", secret, 32);
+        assert_int_equal(verify_flags(t, k, AUTHGW_ALGS_ALL, &held, &key),
+                         AUTHGW_OK);
+        free(t);
+
+        assert_int_equal(verify_flags(t1, k, AUTHGW_ALGS_ALL, &held, &key),
+                         AUTHGW_OK);
+        if (!held) {
+            break;
+        }
+    }
+
+    assert_true(n < 1000);
+
+    /* the held header is whole (ASan sees a read of freed memory) */
+    text = json_dumps(jws.header, JSON_COMPACT | JSON_SORT_KEYS);
+    assert_string_equal(text, "{\"alg\":\"HS256\",\"typ\":\"JWT\"}");
+    free(text);
+    authgw_jws_free(&jws);
+
+    /* and dropping every slot leaves a held header whole too */
+    assert_int_equal(authgw_jws_verify((const unsigned char *) t2,
+                                       strlen(t2), k.keys, k.nkeys,
+                                       AUTHGW_ALGS_ALL, 0, &alloc, &jws),
+                     AUTHGW_OK);
+    assert_int_equal(jws.header_held, 1);
+    authgw_jws_forget();
+    assert_string_equal(json_string_value(json_object_get(jws.header, "typ")),
+                        "JWT");
+    authgw_jws_free(&jws);
+
+    free(t1);
+    free(t2);
+    authgw_keys_free(k.keys, k.nkeys);
+}
+
+
+/*
  * A verified token's protected header is kept and parsed once; the rules
  * (algorithms, keys) are applied again on each token, and a token that
  * fails never leaves its header.
@@ -746,14 +820,15 @@ int
 main(void)
 {
     const struct CMUnitTest  tests[] = {
-        cmocka_unit_test(test_header_memo),
-        cmocka_unit_test(test_rfc7515_kats),
-        cmocka_unit_test(test_rfc7520_rfc8037_kats),
-        cmocka_unit_test(test_header_rules),
-        cmocka_unit_test(test_shape_rules),
-        cmocka_unit_test(test_ecdsa_ranges),
-        cmocka_unit_test(test_rsa_lengths),
-        cmocka_unit_test(test_jose_bounds),
+        cmocka_unit_test_setup(test_header_memo, unit_forget),
+        cmocka_unit_test_setup(test_header_memo_replaced, unit_forget),
+        cmocka_unit_test_setup(test_rfc7515_kats, unit_forget),
+        cmocka_unit_test_setup(test_rfc7520_rfc8037_kats, unit_forget),
+        cmocka_unit_test_setup(test_header_rules, unit_forget),
+        cmocka_unit_test_setup(test_shape_rules, unit_forget),
+        cmocka_unit_test_setup(test_ecdsa_ranges, unit_forget),
+        cmocka_unit_test_setup(test_rsa_lengths, unit_forget),
+        cmocka_unit_test_setup(test_jose_bounds, unit_forget),
     };
 
     return cmocka_run_group_tests_name("jws", tests, NULL, test_pool_free);

@@ -476,6 +476,13 @@ test_jwk_filter(void **state)
     assert_true(k.nkeys == 1 && has_kid(k, "y") && !has_kid(k, "x"));
     authgw_keys_free(k.keys, k.nkeys);
 
+    /* a JWK after white space is a JWK for either use, not a raw secret */
+    set = "\n {\"kty\":\"oct\",\"kid\":\"w\",\"use\":\"enc\"," K32 "}\n";
+    k = enc_keys((const unsigned char *) set, strlen(set), NULL);
+    assert_true(k.nkeys == 1 && has_kid(k, "w"));
+    authgw_keys_free(k.keys, k.nkeys);
+    assert_non_null(strstr(load_error(set, -1), "not a signature"));
+
     /* malformed members fail for either use, with the key's place */
 
     static const char  *bad[][2] = {

@@ -239,3 +239,16 @@ decrypt(const char *jwe, test_keys_t k, const char *expect)
 
     return rc;
 }
+
+
+/* a test's setup: no header kept from an earlier test (authgw_jws.c) */
+
+int
+unit_forget(void **state)
+{
+    (void) state;
+
+    authgw_jws_forget();
+
+    return 0;
+}

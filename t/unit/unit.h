@@ -45,6 +45,7 @@ extern const unsigned char         k64[64];     /* user id key bytes */
 
 void test_pool_reset(void);
 int test_pool_free(void **state);
+int unit_forget(void **state);
 size_t test_block_size(const void *m);
 
 test_keys_t load(const char *text, int alg);
