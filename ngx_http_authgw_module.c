@@ -1136,10 +1136,11 @@ ngx_http_authgw_cache(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     n = ngx_atoi(value[1].data, value[1].len);
 
-    if (n <= 0 || n > (1 << 24)) {
+    if (n <= 0 || (size_t) n > AUTHGW_CACHE_ENTRIES_MAX) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                            "\"%V\" must be \"off\" or a number of entries "
-                           "from 1 to 16777216", &value[1]);
+                           "from 1 to %ui", &value[1],
+                           (ngx_uint_t) AUTHGW_CACHE_ENTRIES_MAX);
         return NGX_CONF_ERROR;
     }
 

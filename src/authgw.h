@@ -265,6 +265,9 @@ typedef struct {
 
 #define AUTHGW_CACHE_USER_ID_MAX  64
 
+/* the most entries of a cache (16,777,216), a bound on what load allocates */
+#define AUTHGW_CACHE_ENTRIES_MAX  (1u << 24)
+
 typedef struct authgw_cache_s  authgw_cache_t;
 
 typedef struct {

@@ -52,7 +52,7 @@ authgw_cache_create(size_t entries)
     uint32_t         i, nb;
     authgw_cache_t  *c;
 
-    if (entries == 0 || entries > (1u << 24)) {
+    if (entries == 0 || entries > AUTHGW_CACHE_ENTRIES_MAX) {
         return NULL;
     }
 

@@ -93,7 +93,7 @@ my @bad = (
 my @good = qw(rsa.pub.pem rsa.pub.pkcs1.pem rsa.crt rsa.jwk jwks.json
               ec256.pub.pem ec384.jwk ec521.pub.pem ed25519.jwk oct.jwk);
 
-plan tests => 2 * @bad + 16 + @good + 2 + 14 + 9 + 8 + 7;
+plan tests => 2 * @bad + 16 + @good + 2 + 14 + 9 + 8 + 7 + 9;
 
 for my $case (@bad) {
     my ($what, $args, $reason) = @$case;
@@ -247,6 +247,19 @@ like($out, qr/"authgw_key_refresh" differs/, 'and says so');
                       . " authgw_cache 99; authgw_key_cache 5m; }");
 is($rc, 0, 'the same value, the cache off, or keys of its own load')
     or diag($out);
+
+# the cache's size: 1 to 16777216 entries, or off
+for my $bad (qw(0 -1 16777217 x)) {
+    ($rc, $out) = nginx_t("authgw \"t\";\n authgw_key_file $keys/rsa.pub.pem;\n"
+                          . " authgw_cache $bad;");
+    isnt($rc, 0, "authgw_cache $bad fails");
+    like($out, qr/"\Q$bad\E" must be "off" or a number of entries from 1 to 16777216/,
+         'and says what it may be');
+}
+
+($rc, $out) = nginx_t("authgw \"t\";\n authgw_key_file $keys/rsa.pub.pem;\n"
+                      . " authgw_cache 16;");
+is($rc, 0, 'authgw_cache 16 loads') or diag($out);
 
 # good files of every kind load
 for my $good (@good) {
