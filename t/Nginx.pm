@@ -84,12 +84,18 @@ sub stop {
     my ($pid, $label) = @_;
     my $root = delete $Roots{$pid};
 
-    kill 'QUIT', $pid;
-
+    # QUIT again each second: a single-process nginx that takes the signal
+    # between its check of ngx_quit and epoll_wait() sleeps until its next
+    # timer (valgrind makes that likely); another signal wakes it
     my $deadline = time + $StopTimeout;
     my $exited = 0;
+    my $next = 0;
 
     while (time < $deadline) {
+        if (time >= $next) {
+            kill 'QUIT', $pid;
+            $next = time + 1;
+        }
         if (waitpid($pid, WNOHANG) == $pid) {
             $exited = 1;
             last;
