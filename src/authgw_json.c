@@ -51,9 +51,11 @@ static unsigned char  authgw_json_empty[1];
 
 
 /*
- * Before jansson sees it: nesting no deeper than max_depth, and at most
- * max_members members in the top-level object (colons at depth 1 outside
- * strings), so that what it costs to parse is bounded by the caller.
+ * Before jansson sees it: no NUL byte (json_loadb() takes one right after
+ * a number as the number's end, so {"exp":1<NUL>} would parse), nesting no
+ * deeper than max_depth, and at most max_members members in the top-level
+ * object (colons at depth 1 outside strings), so that what it costs to
+ * parse is bounded by the caller.
  */
 
 static int
@@ -69,6 +71,10 @@ authgw_json_shape_ok(const unsigned char *buf, size_t len, size_t max_depth,
     escaped = 0;
 
     for (i = 0; i < len; i++) {
+
+        if (buf[i] == '\0') {
+            return 0;
+        }
 
         if (in_string) {
             if (escaped) {

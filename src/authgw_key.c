@@ -1155,6 +1155,12 @@ authgw_key_json(authgw_key_list_t *l, const unsigned char *buf, size_t len,
     json_t        *json;
     json_error_t   error;
 
+    /* json_loadb() would end a number at a NUL byte */
+
+    if (memchr(buf, '\0', len) != NULL) {
+        return authgw_key_fail(l, "invalid JSON: a NUL byte");
+    }
+
     json = json_loadb((const char *) buf, len, JSON_REJECT_DUPLICATES, &error);
     if (json == NULL) {
         return authgw_key_fail(l, "invalid JSON at line %d: %s",

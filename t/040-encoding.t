@@ -391,6 +391,26 @@ authgw: refused: malformed_token
 
 
 
+=== TEST 18b: a NUL byte after a number in the payload (json_loadb ends the number there)
+--- config
+    location /api {
+        authgw "test";
+        authgw_key_file $TEST_NGINX_KEYS/hs256.key alg=HS256;
+        proxy_set_header X-Sub $authgw_claim_sub;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/_echo;
+    }
+    location = /_echo { return 200 "sub=$http_x_sub\n"; }
+--- request
+GET /api
+--- more_headers eval
+::bearer(alg => 'HS256', key => 'hs256.key', payload_seg => do { require MIME::Base64; MIME::Base64::encode_base64url('{"sub":"alice","exp":' . (time() + 3600) . "\0}") })
+--- error_code: 401
+--- response_headers
+WWW-Authenticate: Bearer realm="test", error="invalid_token"
+--- error_log
+authgw: refused: malformed_token
+
+
 === TEST 19: a lone surrogate in the payload
 --- config
     location /api {

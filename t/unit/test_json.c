@@ -514,6 +514,55 @@ test_json_pool(void **state)
 }
 
 
+/* a NUL byte anywhere is refused: json_loadb() ends a number at one */
+
+static void
+test_json_nul(void **state)
+{
+    size_t          i, n;
+    char            err[256];
+    json_t         *j;
+    authgw_key_t  **keys;
+
+    static const struct {
+        const char  *text;
+        size_t       len;
+    } nul[] = {
+        { "{\"exp\":1\0}", 10 },
+        { "{\"a\":\"b\"\0}", 10 },
+        { "{\"a\":\"b\0\"}", 10 },
+        { "{\"a\":true}\0", 11 },
+        { "\0{\"a\":1}", 8 },
+    };
+
+    (void) state;
+
+    /* jansson alone takes the first */
+    j = json_loadb(nul[0].text, nul[0].len, 0, NULL);
+    assert_non_null(j);
+    json_decref(j);
+
+    for (i = 0; i < sizeof(nul) / sizeof(nul[0]); i++) {
+        if (authgw_json_parse((const unsigned char *) nul[i].text,
+                              nul[i].len, 0, NULL)
+            != NULL
+            || authgw_json_parse_header((const unsigned char *) nul[i].text,
+                                        nul[i].len, 0, NULL)
+               != NULL)
+        {
+            fail_msg("text #%zu with a NUL byte parsed", i);
+        }
+    }
+
+    assert_int_not_equal(authgw_key_load_buf((const unsigned char *)
+                                             "{\"keys\":[],\"n\":1\0}", 18,
+                                             NULL, 0, -1, &keys, &n, err,
+                                             sizeof(err)),
+                         0);
+    assert_non_null(strstr(err, "NUL"));
+}
+
+
 int
 main(void)
 {
@@ -523,6 +572,7 @@ main(void)
         cmocka_unit_test(test_json_text_control),
         cmocka_unit_test(test_json_dump),
         cmocka_unit_test(test_json_pool),
+        cmocka_unit_test(test_json_nul),
     };
 
     return cmocka_run_group_tests_name("json", tests, NULL, test_pool_free);
