@@ -25,7 +25,11 @@ static authgw_status_t ngx_http_authgw_bearer(ngx_http_request_t *r,
     ngx_http_authgw_loc_conf_t *alcf, ngx_str_t *token);
 static ngx_uint_t ngx_http_authgw_tchar(u_char c);
 static authgw_status_t ngx_http_authgw_authorize(ngx_http_request_t *r,
-    ngx_http_authgw_loc_conf_t *alcf, json_t *payload, ngx_int_t *code);
+    ngx_http_authgw_loc_conf_t *alcf, json_t *payload, ngx_int_t *code,
+    ngx_str_t *name);
+static void ngx_http_authgw_why(ngx_http_request_t *r,
+    ngx_http_authgw_loc_conf_t *alcf, ngx_http_authgw_ctx_t *ctx,
+    authgw_status_t status, authgw_jws_t *jws, ngx_str_t *name);
 static ngx_int_t ngx_http_authgw_refuse(ngx_http_request_t *r,
     ngx_http_authgw_loc_conf_t *alcf, authgw_status_t status,
     ngx_int_t code);
@@ -135,6 +139,7 @@ ngx_http_authgw_verify_once(ngx_http_request_t *r,
     ctx->generation = generation;
     ctx->cache_status = AUTHGW_CACHE_BYPASS;
     ngx_str_null(&ctx->user_id);
+    ngx_str_null(&ctx->why);
 
     status = ngx_http_authgw_bearer(r, alcf, &token);
 
@@ -151,6 +156,8 @@ ngx_http_authgw_verify_once(ngx_http_request_t *r,
                            ctx->cache_status);
 
         } else {
+            ngx_http_authgw_why(r, alcf, ctx, status, &jws, NULL);
+
             /* claims of a refused token are never exposed */
             authgw_jws_free(&jws);
             ngx_str_null(&ctx->user_id);
@@ -206,13 +213,6 @@ ngx_http_authgw_verify_token(ngx_http_request_t *r,
     }
 
     if (status != AUTHGW_OK && jws->cache != AUTHGW_CACHE_HIT) {
-
-        if (status == AUTHGW_UNKNOWN_KID && jws->candidates > 1) {
-            ngx_log_error(alcf->log_level, r->connection->log, 0,
-                          "authgw: a token without kid fits %uz keys; "
-                          "only one is tried unless authgw_try_all_keys "
-                          "is on", jws->candidates);
-        }
 
         /* no key for it, and the provider's keys never came: not its fault */
 
@@ -389,6 +389,7 @@ ngx_int_t
 ngx_http_authgw_handler(ngx_http_request_t *r)
 {
     ngx_int_t                    code, rc;
+    ngx_str_t                    name;
     authgw_status_t              status;
     ngx_http_authgw_ctx_t       *ctx;
     ngx_http_authgw_remote_t    *rm;
@@ -432,9 +433,11 @@ ngx_http_authgw_handler(ngx_http_request_t *r)
 
     code = NGX_HTTP_UNAUTHORIZED;
     status = ctx->status;
+    ngx_str_null(&name);
 
     if (status == AUTHGW_OK) {
-        status = ngx_http_authgw_authorize(r, alcf, ctx->jws.payload, &code);
+        status = ngx_http_authgw_authorize(r, alcf, ctx->jws.payload, &code,
+                                           &name);
 
         if (status == AUTHGW_OK) {
             ngx_http_authgw_count(r, AUTHGW_OK);
@@ -443,6 +446,8 @@ ngx_http_authgw_handler(ngx_http_request_t *r)
 
         /* a verified token that the rules refuse: its claims stay */
         ctx->status = status;
+        ngx_http_authgw_why(r, alcf, ctx, status, &ctx->jws,
+                            name.len ? &name : NULL);
     }
 
     if (status == AUTHGW_MISSING_TOKEN && alcf->optional) {
@@ -477,10 +482,54 @@ ngx_http_authgw_handler(ngx_http_request_t *r)
         return NGX_HTTP_SERVICE_UNAVAILABLE;
     }
 
-    ngx_log_error(alcf->log_level, r->connection->log, 0,
-                  "authgw: refused: %s", authgw_status_str(status));
+    if (ctx->why.len) {
+        ngx_log_error(alcf->log_level, r->connection->log, 0,
+                      "authgw: refused: %s: %V", authgw_status_str(status),
+                      &ctx->why);
+
+    } else {
+        ngx_log_error(alcf->log_level, r->connection->log, 0,
+                      "authgw: refused: %s", authgw_status_str(status));
+    }
 
     return ngx_http_authgw_refuse(r, alcf, status, code);
+}
+
+
+/*
+ * What the refusal's log line says beside its reason (authgw_explain), made
+ * only when the line is written at the location's level
+ */
+
+static void
+ngx_http_authgw_why(ngx_http_request_t *r, ngx_http_authgw_loc_conf_t *alcf,
+    ngx_http_authgw_ctx_t *ctx, authgw_status_t status, authgw_jws_t *jws,
+    ngx_str_t *name)
+{
+    u_char        *p;
+    authgw_why_t   w;
+
+    if (r->connection->log->log_level < alcf->log_level) {
+        return;
+    }
+
+    p = ngx_pnalloc(r->pool, NGX_HTTP_AUTHGW_WHY_MAX);
+    if (p == NULL) {
+        return;
+    }
+
+    w.header = jws->header;
+    w.payload = jws->payload;
+    w.policy = &alcf->policy;
+    w.now = (int64_t) ngx_time();
+    w.algs = alcf->algs;
+    w.candidates = jws->candidates;
+    w.name = name ? name->data : NULL;
+    w.name_len = name ? name->len : 0;
+
+    ctx->why.len = authgw_explain(status, &w, (char *) p,
+                                  NGX_HTTP_AUTHGW_WHY_MAX);
+    ctx->why.data = p;
 }
 
 
@@ -488,7 +537,8 @@ ngx_http_authgw_handler(ngx_http_request_t *r)
 
 static authgw_status_t
 ngx_http_authgw_authorize(ngx_http_request_t *r,
-    ngx_http_authgw_loc_conf_t *alcf, json_t *payload, ngx_int_t *code)
+    ngx_http_authgw_loc_conf_t *alcf, json_t *payload, ngx_int_t *code,
+    ngx_str_t *name)
 {
     json_t                    *v;
     ngx_str_t                  value, *scope;
@@ -504,6 +554,7 @@ ngx_http_authgw_authorize(ngx_http_request_t *r,
                                  rule[i].claim.len);
 
             *code = rule[i].error;
+            *name = rule[i].claim;
 
             if (v == NULL || json_is_null(v)) {
                 return AUTHGW_MISSING_CLAIM;
@@ -524,6 +575,7 @@ ngx_http_authgw_authorize(ngx_http_request_t *r,
         for (i = 0; i < alcf->scopes->nelts; i++) {
             if (!authgw_has_scope(payload, scope[i].data, scope[i].len)) {
                 *code = NGX_HTTP_FORBIDDEN;
+                *name = scope[i];
                 return AUTHGW_INSUFFICIENT_SCOPE;
             }
         }
@@ -539,6 +591,7 @@ ngx_http_authgw_authorize(ngx_http_request_t *r,
 
             if (value.len == 0 || (value.len == 1 && value.data[0] == '0')) {
                 *code = alcf->require_error;
+                ngx_str_null(name);
                 return AUTHGW_CLAIM_MISMATCH;
             }
         }

@@ -198,6 +198,7 @@ typedef struct {
     ngx_uint_t                  generation;   /* of the fetched keys used */
     ngx_uint_t                  refetched;    /* an unknown kid was refetched */
     ngx_str_t                   user_id;
+    ngx_str_t                   why;          /* the refusal explained */
     authgw_cache_lookup_t       cache_status;
 } ngx_http_authgw_ctx_t;
 
@@ -212,6 +213,9 @@ typedef struct {
  */
 
 #define NGX_HTTP_AUTHGW_CACHE_SIZE     1024
+
+/* the bytes a refusal's log line gives its explanation */
+#define NGX_HTTP_AUTHGW_WHY_MAX        512
 
 /* the settings of the keys that a block gives itself */
 #define NGX_HTTP_AUTHGW_GIVEN_CACHE          0x01

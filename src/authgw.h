@@ -160,7 +160,9 @@ typedef enum {
 /*
  * pooled: the payload (and the header, unless header_held) lives in the
  * allocator's memory, and is never decref'd; header_held: the header is
- * a reference to a recent token's (authgw_jws_free() drops it)
+ * a reference to a recent token's (authgw_jws_free() drops it). A refused
+ * token leaves its header, when it was parsed, and no payload: call
+ * authgw_jws_free() after every verification, as after an accepted one.
  */
 typedef struct {
     json_t               *header;
@@ -239,12 +241,34 @@ void authgw_jws_forget(void);
 authgw_status_t authgw_claims_check(json_t *payload,
     const authgw_claims_policy_t *policy, int64_t now);
 
+int authgw_claims_time(json_t *v, double *t);
 json_t *authgw_claim_get(json_t *payload, const unsigned char *name,
     size_t len);
 int authgw_claim_match(json_t *value, const authgw_str_t *values,
     size_t n);
 int authgw_has_scope(json_t *payload, const unsigned char *scope,
     size_t len);
+
+
+/*
+ * What authgw_explain() reads to say why a token was refused: the parsed
+ * header and (once the signature verified) the payload, the location's
+ * rules, and for a claim or scope rule the name it asks for (NULL for the
+ * registered claims, exp's requirement and authgw_require).
+ */
+typedef struct {
+    json_t                        *header;
+    json_t                        *payload;
+    const authgw_claims_policy_t  *policy;
+    int64_t                        now;
+    unsigned                       algs;
+    size_t                         candidates;  /* keys a kid-less token fits */
+    const unsigned char           *name;
+    size_t                         name_len;
+} authgw_why_t;
+
+size_t authgw_explain(authgw_status_t status, const authgw_why_t *w,
+    char *buf, size_t size);
 
 
 /*

@@ -16,10 +16,9 @@
 #define AUTHGW_TIME_MAX  253402300799.0
 
 
-static int authgw_claims_time(json_t *v, double *t);
+/* a NumericDate: a JSON number from 1970 to the end of year 9999 */
 
-
-static int
+int
 authgw_claims_time(json_t *v, double *t)
 {
     if (!json_is_number(v)) {

@@ -626,7 +626,9 @@ authgw_jws_verify(const unsigned char *token, size_t len,
 
 failed:
 
-    authgw_jws_free(jws);
+    /* the header, when it was parsed, stays for authgw_explain() */
+
+    jws->payload = NULL;
     jws->key = NULL;
 
     return status;

@@ -243,8 +243,12 @@ fuzz_one(const uint8_t *data, size_t size)
 
         diff_both++;
 
-    } else if (lib) {
-        diff_count[rc]++;
+    } else {
+        authgw_jws_free(&jws);
+
+        if (lib) {
+            diff_count[rc]++;
+        }
     }
 
     free(token);

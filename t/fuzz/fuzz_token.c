@@ -89,9 +89,9 @@ fuzz_one(const uint8_t *data, size_t size)
 
         fuzz_values(jws.header);
         fuzz_values(jws.payload);
-        authgw_jws_free(&jws);
     }
 
+    authgw_jws_free(&jws);
     free(token);
 
     return 0;

@@ -153,6 +153,12 @@ verify(const char *token, test_keys_t k, unsigned algs, authgw_jws_t *jws)
     rc = authgw_jws_verify((const unsigned char *) token, strlen(token),
                            k.keys, k.nkeys, algs, 0, &alloc, jws);
 
+    /* a refused token's header (a kept one, too) goes at once */
+
+    if (rc != AUTHGW_OK) {
+        authgw_jws_free(jws);
+    }
+
     return rc;
 }
 

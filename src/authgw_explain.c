@@ -1,0 +1,470 @@
+
+/*
+ * What a refusal says beside its reason code: the rule that failed and
+ * what the token had against what the location expects. Only values that
+ * are neither secrets nor personal data appear (alg, kid, iss, aud, the
+ * scope names, exp and nbf as times), each bounded and escaped to
+ * printable ASCII; never the token, a signature, a key, sub or another
+ * claim's value.
+ */
+
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "authgw.h"
+
+
+#define AUTHGW_WHY_VALUE_MAX  64    /* bytes of one value shown */
+#define AUTHGW_WHY_LIST_MAX   4     /* values of a list shown */
+
+
+typedef struct {
+    char     *buf;
+    size_t    size;
+    size_t    len;                  /* what was written, < size */
+} authgw_why_buf_t;
+
+
+static void authgw_why_put(authgw_why_buf_t *b, const char *fmt, ...);
+static void authgw_why_str(authgw_why_buf_t *b, const char *s, size_t len);
+static void authgw_why_json(authgw_why_buf_t *b, json_t *v);
+static void authgw_why_strs(authgw_why_buf_t *b, const authgw_str_t *s,
+    size_t n);
+static void authgw_why_time(authgw_why_buf_t *b, double t);
+static void authgw_why_span(authgw_why_buf_t *b, double secs);
+static void authgw_why_algs(authgw_why_buf_t *b, unsigned algs);
+static void authgw_why_key(authgw_why_buf_t *b, authgw_status_t status,
+    const authgw_why_t *w);
+static void authgw_why_times(authgw_why_buf_t *b, authgw_status_t status,
+    const authgw_why_t *w);
+static void authgw_why_claim(authgw_why_buf_t *b, authgw_status_t status,
+    const authgw_why_t *w);
+
+
+/* appends, cut at the buffer's end */
+
+static void
+authgw_why_put(authgw_why_buf_t *b, const char *fmt, ...)
+{
+    int      n;
+    va_list  args;
+
+    if (b->len + 1 >= b->size) {
+        return;
+    }
+
+    va_start(args, fmt);
+    n = vsnprintf(b->buf + b->len, b->size - b->len, fmt, args);
+    va_end(args);
+
+    if (n > 0) {
+        b->len += ((size_t) n < b->size - b->len) ? (size_t) n
+                                                  : b->size - b->len - 1;
+    }
+}
+
+
+/* "text", printable ASCII with \" \\ \xHH, cut with ... past the bound */
+
+static void
+authgw_why_str(authgw_why_buf_t *b, const char *s, size_t len)
+{
+    size_t          i, n;
+    unsigned char   c;
+
+    n = len > AUTHGW_WHY_VALUE_MAX ? AUTHGW_WHY_VALUE_MAX : len;
+
+    authgw_why_put(b, "\"");
+
+    for (i = 0; i < n; i++) {
+        c = (unsigned char) s[i];
+
+        if (c == '"' || c == '\\') {
+            authgw_why_put(b, "\\%c", c);
+
+        } else if (c < 0x20 || c >= 0x7f) {
+            authgw_why_put(b, "\\x%02x", c);
+
+        } else {
+            authgw_why_put(b, "%c", c);
+        }
+    }
+
+    authgw_why_put(b, n < len ? "\"..." : "\"");
+}
+
+
+/* a string, an array of strings, a number, or what type the value is */
+
+static void
+authgw_why_json(authgw_why_buf_t *b, json_t *v)
+{
+    size_t   i;
+    json_t  *e;
+
+    if (json_is_string(v)) {
+        authgw_why_str(b, json_string_value(v), json_string_length(v));
+
+    } else if (json_is_array(v)) {
+        authgw_why_put(b, "[");
+
+        json_array_foreach(v, i, e) {
+            if (i == AUTHGW_WHY_LIST_MAX) {
+                authgw_why_put(b, ", and %zu more",
+                               json_array_size(v) - i);
+                break;
+            }
+
+            if (i > 0) {
+                authgw_why_put(b, ", ");
+            }
+
+            if (json_is_string(e)) {
+                authgw_why_json(b, e);
+
+            } else {
+                authgw_why_put(b, "a JSON %s", json_is_array(e) ? "array"
+                               : json_is_object(e) ? "object"
+                               : json_is_number(e) ? "number" : "literal");
+            }
+        }
+
+        authgw_why_put(b, "]");
+
+    } else if (json_is_integer(v)) {
+        authgw_why_put(b, "%lld", (long long) json_integer_value(v));
+
+    } else {
+        authgw_why_put(b, "a JSON %s", json_is_object(v) ? "object"
+                       : json_is_real(v) ? "number" : "literal");
+    }
+}
+
+
+/* "a", "b" or ... (the location's values) */
+
+static void
+authgw_why_strs(authgw_why_buf_t *b, const authgw_str_t *s, size_t n)
+{
+    size_t  i;
+
+    for (i = 0; i < n && i < AUTHGW_WHY_LIST_MAX; i++) {
+        if (i > 0) {
+            authgw_why_put(b, i + 1 == n ? " or " : ", ");
+        }
+
+        authgw_why_str(b, (const char *) s[i].data, s[i].len);
+    }
+
+    if (n > AUTHGW_WHY_LIST_MAX) {
+        authgw_why_put(b, " and %zu more", n - AUTHGW_WHY_LIST_MAX);
+    }
+}
+
+
+/* RFC 3339 in UTC; authgw_claims_time bounds t to years 1970 to 9999 */
+
+static void
+authgw_why_time(authgw_why_buf_t *b, double t)
+{
+    time_t     s;
+    struct tm  tm;
+
+    s = (time_t) t;
+
+    if (gmtime_r(&s, &tm) == NULL) {
+        authgw_why_put(b, "%.0f", t);
+        return;
+    }
+
+    authgw_why_put(b, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900,
+                   tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+                   tm.tm_sec);
+}
+
+
+/* 3d4h, 2h5m, 4m10s, 7s */
+
+static void
+authgw_why_span(authgw_why_buf_t *b, double secs)
+{
+    long long  s;
+
+    s = (long long) secs;
+
+    if (s >= 86400) {
+        authgw_why_put(b, "%lldd%lldh", s / 86400, s % 86400 / 3600);
+
+    } else if (s >= 3600) {
+        authgw_why_put(b, "%lldh%lldm", s / 3600, s % 3600 / 60);
+
+    } else if (s >= 60) {
+        authgw_why_put(b, "%lldm%llds", s / 60, s % 60);
+
+    } else {
+        authgw_why_put(b, "%llds", s);
+    }
+}
+
+
+static void
+authgw_why_algs(authgw_why_buf_t *b, unsigned algs)
+{
+    int  i, n;
+
+    n = 0;
+
+    for (i = 0; i < AUTHGW_ALG_COUNT; i++) {
+        if (algs & AUTHGW_ALG_BIT(i)) {
+            authgw_why_put(b, n++ ? ", %s" : "%s",
+                           authgw_alg_name((authgw_alg_t) i));
+        }
+    }
+}
+
+
+/* alg_not_allowed, unknown_kid, bad_signature: the header's alg and kid */
+
+static void
+authgw_why_key(authgw_why_buf_t *b, authgw_status_t status,
+    const authgw_why_t *w)
+{
+    int      alg;
+    json_t  *a, *kid;
+
+    a = json_object_get(w->header, "alg");
+    kid = json_object_get(w->header, "kid");
+
+    if (!json_is_string(a)) {
+        return;
+    }
+
+    alg = authgw_alg_from_name(json_string_value(a), json_string_length(a));
+
+    if (alg < 0 || !(w->algs & AUTHGW_ALG_BIT(alg))) {
+        authgw_why_put(b, "alg ");
+        authgw_why_json(b, a);
+        authgw_why_put(b, " is not one this location allows (");
+        authgw_why_algs(b, w->algs);
+        authgw_why_put(b, ")");
+        return;
+    }
+
+    if (kid != NULL) {
+        authgw_why_put(b, "kid ");
+        authgw_why_json(b, kid);
+    }
+
+    switch (status) {
+
+    case AUTHGW_UNKNOWN_KID:
+        if (kid != NULL) {
+            authgw_why_put(b, " names no key of this location");
+
+        } else {
+            authgw_why_put(b, "no kid, and %zu keys verify %s: one is "
+                           "chosen only by kid (authgw_try_all_keys is off)",
+                           w->candidates, authgw_alg_name((authgw_alg_t) alg));
+        }
+        break;
+
+    case AUTHGW_ALG_NOT_ALLOWED:
+        authgw_why_put(b, "%sno key %sverifies %s", kid ? ": " : "",
+                       kid ? "of that kid " : "of this location ",
+                       authgw_alg_name((authgw_alg_t) alg));
+        break;
+
+    default:
+        authgw_why_put(b, "%sthe %s signature does not verify with %s",
+                       kid ? ": " : "", authgw_alg_name((authgw_alg_t) alg),
+                       kid ? "its key" : "the key of its alg");
+    }
+}
+
+
+/* expired, not_yet_valid: the time, now and the leeway */
+
+static void
+authgw_why_times(authgw_why_buf_t *b, authgw_status_t status,
+    const authgw_why_t *w)
+{
+    double       t, now;
+    const char  *name;
+
+    name = status == AUTHGW_EXPIRED ? "exp" : "nbf";
+
+    if (authgw_claims_time(json_object_get(w->payload, name), &t) != 0) {
+        return;
+    }
+
+    now = (double) w->now;
+
+    authgw_why_put(b, "%s ", name);
+    authgw_why_time(b, t);
+    authgw_why_put(b, " is ");
+    authgw_why_span(b, status == AUTHGW_EXPIRED ? now - t : t - now);
+    authgw_why_put(b, status == AUTHGW_EXPIRED ? " before" : " after");
+    authgw_why_put(b, " now (");
+    authgw_why_time(b, now);
+    authgw_why_put(b, ", leeway %llds)", (long long) w->policy->leeway);
+}
+
+
+/* missing_claim, claim_mismatch, insufficient_scope: the rule's name */
+
+static void
+authgw_why_claim(authgw_why_buf_t *b, authgw_status_t status,
+    const authgw_why_t *w)
+{
+    size_t          i;
+    json_t         *v;
+    unsigned char   c;
+
+    if (w->name == NULL) {
+        if (status == AUTHGW_MISSING_CLAIM) {
+            authgw_why_put(b, "exp is missing (authgw_require_exp is on)");
+
+        } else if (status == AUTHGW_CLAIM_MISMATCH) {
+            authgw_why_put(b, "an authgw_require value is empty or \"0\"");
+        }
+
+        return;
+    }
+
+    if (status == AUTHGW_INSUFFICIENT_SCOPE) {
+        authgw_why_put(b, "scope ");
+        authgw_why_str(b, (const char *) w->name, w->name_len);
+        authgw_why_put(b, " is not granted; the token's");
+
+        v = json_object_get(w->payload, "scope");
+        if (v != NULL) {
+            authgw_why_put(b, " scope: ");
+            authgw_why_json(b, v);
+        }
+
+        v = json_object_get(w->payload, "scp");
+        if (v != NULL) {
+            authgw_why_put(b, " scp: ");
+            authgw_why_json(b, v);
+        }
+
+        if (json_object_get(w->payload, "scope") == NULL
+            && json_object_get(w->payload, "scp") == NULL)
+        {
+            authgw_why_put(b, " scope and scp are missing");
+        }
+
+        return;
+    }
+
+    authgw_why_put(b, "claim ");
+    authgw_why_str(b, (const char *) w->name, w->name_len);
+
+    if (status == AUTHGW_CLAIM_MISMATCH) {
+        authgw_why_put(b, " has none of the values authgw_require_claim "
+                       "gives");
+        return;
+    }
+
+    authgw_why_put(b, " is missing");
+
+    if (w->name[0] != '/' && memchr(w->name, '.', w->name_len) != NULL) {
+        authgw_why_put(b, "; a name with dots is one top-level name, a "
+                       "nested claim is a JSON Pointer: /");
+
+        for (i = 0; i < w->name_len; i++) {
+            c = w->name[i];
+
+            if (c == '.') {
+                authgw_why_put(b, "/");
+
+            } else if (c == '~' || c == '/') {
+                authgw_why_put(b, c == '~' ? "~0" : "~1");
+
+            } else {
+                authgw_why_put(b, "%c", (c < 0x20 || c >= 0x7f) ? '?' : c);
+            }
+        }
+    }
+}
+
+
+size_t
+authgw_explain(authgw_status_t status, const authgw_why_t *w, char *buf,
+    size_t size)
+{
+    json_t            *v;
+    authgw_why_buf_t   b;
+
+    if (size == 0) {
+        return 0;
+    }
+
+    b.buf = buf;
+    b.size = size;
+    b.len = 0;
+    buf[0] = '\0';
+
+    switch (status) {
+
+    case AUTHGW_ALG_NOT_ALLOWED:
+    case AUTHGW_UNKNOWN_KID:
+    case AUTHGW_BAD_SIGNATURE:
+        if (w->header != NULL) {
+            authgw_why_key(&b, status, w);
+        }
+        break;
+
+    case AUTHGW_EXPIRED:
+    case AUTHGW_NOT_YET_VALID:
+        if (w->payload != NULL && w->policy != NULL) {
+            authgw_why_times(&b, status, w);
+        }
+        break;
+
+    case AUTHGW_BAD_ISSUER:
+    case AUTHGW_BAD_AUDIENCE:
+        if (w->payload == NULL || w->policy == NULL) {
+            break;
+        }
+
+        v = json_object_get(w->payload,
+                            status == AUTHGW_BAD_ISSUER ? "iss" : "aud");
+
+        authgw_why_put(&b, status == AUTHGW_BAD_ISSUER ? "iss " : "aud ");
+
+        if (v == NULL) {
+            authgw_why_put(&b, "is missing; this location expects ");
+
+        } else {
+            authgw_why_json(&b, v);
+            authgw_why_put(&b, status == AUTHGW_BAD_ISSUER
+                               ? " is not the issuer this location expects: "
+                               : " has no audience this location expects: ");
+        }
+
+        if (status == AUTHGW_BAD_ISSUER) {
+            authgw_why_strs(&b, w->policy->issuers, w->policy->nissuers);
+        } else {
+            authgw_why_strs(&b, w->policy->audiences, w->policy->naudiences);
+        }
+
+        break;
+
+    case AUTHGW_MISSING_CLAIM:
+    case AUTHGW_CLAIM_MISMATCH:
+    case AUTHGW_INSUFFICIENT_SCOPE:
+        if (w->payload != NULL) {
+            authgw_why_claim(&b, status, w);
+        }
+        break;
+
+    default:
+        break;
+    }
+
+    return b.len;
+}

@@ -1,0 +1,216 @@
+
+/*
+ * Unit tests of src/authgw_explain.c: what a refusal says for each reason,
+ * and what it never says (sub, claim values, the raw bytes of a value).
+ */
+
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "unit.h"
+
+
+typedef struct {
+    authgw_status_t   status;
+    const char       *header;
+    const char       *payload;
+    const char       *name;
+    size_t            candidates;
+    const char       *expect;       /* NULL: nothing to say */
+} why_case_t;
+
+
+static authgw_str_t  why_iss[1] = {
+    { (const unsigned char *) "https://idp.example/realms/shop", 31 }
+};
+
+static authgw_str_t  why_aud[6] = {
+    { (const unsigned char *) "orders-api", 10 },
+    { (const unsigned char *) "b", 1 }, { (const unsigned char *) "c", 1 },
+    { (const unsigned char *) "d", 1 }, { (const unsigned char *) "e", 1 },
+    { (const unsigned char *) "f", 1 },
+};
+
+
+static size_t
+why(const why_case_t *c, char *buf, size_t size)
+{
+    size_t                  n;
+    json_t                 *h, *p;
+    authgw_why_t            w;
+    authgw_claims_policy_t  pol;
+
+    memset(&pol, 0, sizeof(pol));
+    pol.issuers = why_iss;
+    pol.nissuers = 1;
+    pol.audiences = why_aud;
+    pol.naudiences = c->status == AUTHGW_BAD_AUDIENCE ? 6 : 1;
+    pol.leeway = 30;
+
+    h = c->header ? json_loads(c->header, 0, NULL) : NULL;
+    p = c->payload ? json_loads(c->payload, 0, NULL) : NULL;
+
+    memset(&w, 0, sizeof(w));
+    w.header = h;
+    w.payload = p;
+    w.policy = &pol;
+    w.now = 1800010800;                 /* 2027-01-15T11:00:00Z */
+    w.algs = AUTHGW_ALGS_RSA;
+    w.candidates = c->candidates;
+    w.name = (const unsigned char *) c->name;
+    w.name_len = c->name ? strlen(c->name) : 0;
+
+    n = authgw_explain(c->status, &w, buf, size);
+
+    json_decref(h);
+    json_decref(p);
+
+    return n;
+}
+
+
+static void
+test_explain_reasons(void **state)
+{
+    char    buf[512];
+    size_t  i, n;
+
+    static const why_case_t  cases[] = {
+        { AUTHGW_EXPIRED, NULL, "{\"exp\":1800000000,\"sub\":\"alice\"}",
+          NULL, 0,
+          "exp 2027-01-15T08:00:00Z is 3h0m before now "
+          "(2027-01-15T11:00:00Z, leeway 30s)" },
+        { AUTHGW_NOT_YET_VALID, NULL, "{\"nbf\":1800011100}", NULL, 0,
+          "nbf 2027-01-15T11:05:00Z is 5m0s after now "
+          "(2027-01-15T11:00:00Z, leeway 30s)" },
+        { AUTHGW_BAD_ISSUER, NULL,
+          "{\"iss\":\"https://idp.example/realms/shop \",\"sub\":\"alice\"}",
+          NULL, 0,
+          "iss \"https://idp.example/realms/shop \" is not the issuer this "
+          "location expects: \"https://idp.example/realms/shop\"" },
+        { AUTHGW_BAD_ISSUER, NULL, "{\"iss\":\"a\\nb\\\"c\\u00e9\"}", NULL,
+          0, "iss \"a\\x0ab\\\"c\\xc3\\xa9\" is not the issuer this location "
+          "expects: \"https://idp.example/realms/shop\"" },
+        { AUTHGW_BAD_ISSUER, NULL, "{}", NULL, 0,
+          "iss is missing; this location expects "
+          "\"https://idp.example/realms/shop\"" },
+        { AUTHGW_BAD_AUDIENCE, NULL,
+          "{\"aud\":[\"account\",\"x\",\"y\",\"z\",\"w\",\"v\"]}", NULL, 0,
+          "aud [\"account\", \"x\", \"y\", \"z\", and 2 more] has no audience "
+          "this location expects: \"orders-api\", \"b\", \"c\", \"d\" and 2 "
+          "more" },
+        { AUTHGW_ALG_NOT_ALLOWED, "{\"alg\":\"HS256\",\"kid\":\"k\"}", NULL,
+          NULL, 0,
+          "alg \"HS256\" is not one this location allows (RS256, RS384, "
+          "RS512, PS256, PS384, PS512)" },
+        { AUTHGW_ALG_NOT_ALLOWED, "{\"alg\":\"RS256\"}", NULL, NULL, 0,
+          "no key of this location verifies RS256" },
+        { AUTHGW_UNKNOWN_KID, "{\"alg\":\"RS256\",\"kid\":\"k7\"}", NULL,
+          NULL, 0, "kid \"k7\" names no key of this location" },
+        { AUTHGW_UNKNOWN_KID, "{\"alg\":\"RS384\"}", NULL, NULL, 3,
+          "no kid, and 3 keys verify RS384: one is chosen only by kid "
+          "(authgw_try_all_keys is off)" },
+        { AUTHGW_BAD_SIGNATURE, "{\"alg\":\"RS256\",\"kid\":\"k1\"}", NULL,
+          NULL, 0,
+          "kid \"k1\": the RS256 signature does not verify with its key" },
+        { AUTHGW_MISSING_CLAIM, NULL, "{\"sub\":\"alice\"}", NULL, 0,
+          "exp is missing (authgw_require_exp is on)" },
+        { AUTHGW_MISSING_CLAIM, NULL, "{\"realm_access\":{\"roles\":[]}}",
+          "realm_access.roles", 0,
+          "claim \"realm_access.roles\" is missing; a name with dots is one "
+          "top-level name, a nested claim is a JSON Pointer: "
+          "/realm_access/roles" },
+        { AUTHGW_MISSING_CLAIM, NULL, "{}", "/tenant", 0,
+          "claim \"/tenant\" is missing" },
+        { AUTHGW_CLAIM_MISMATCH, NULL, "{\"role\":\"guest\"}", "role", 0,
+          "claim \"role\" has none of the values authgw_require_claim "
+          "gives" },
+        { AUTHGW_CLAIM_MISMATCH, NULL, "{}", NULL, 0,
+          "an authgw_require value is empty or \"0\"" },
+        { AUTHGW_INSUFFICIENT_SCOPE, NULL,
+          "{\"scope\":\"read profile\",\"sub\":\"alice\"}", "write", 0,
+          "scope \"write\" is not granted; the token's scope: "
+          "\"read profile\"" },
+        { AUTHGW_INSUFFICIENT_SCOPE, NULL, "{}", "write", 0,
+          "scope \"write\" is not granted; the token's scope and scp are "
+          "missing" },
+
+        /* what has nothing to add, or must not say anything */
+        { AUTHGW_MISSING_TOKEN, NULL, NULL, NULL, 0, NULL },
+        { AUTHGW_MALFORMED_TOKEN, "{\"alg\":\"RS256\"}", "{}", NULL, 0,
+          NULL },
+        { AUTHGW_BAD_USER_ID, NULL, "{\"uid\":\"x\"}", NULL, 0, NULL },
+        { AUTHGW_EXPIRED, NULL, NULL, NULL, 0, NULL },
+        { AUTHGW_UNKNOWN_KID, NULL, NULL, NULL, 0, NULL },
+    };
+
+    (void) state;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        n = why(&cases[i], buf, sizeof(buf));
+
+        if (cases[i].expect == NULL) {
+            if (n != 0 || buf[0] != '\0') {
+                fail_msg("case %zu: said \"%s\"", i, buf);
+            }
+            continue;
+        }
+
+        if (n != strlen(buf) || strcmp(buf, cases[i].expect) != 0) {
+            fail_msg("case %zu:\n  said   \"%s\"\n  wanted \"%s\"", i, buf,
+                     cases[i].expect);
+        }
+
+        if (strstr(buf, "alice") != NULL) {
+            fail_msg("case %zu: the sub is in \"%s\"", i, buf);
+        }
+    }
+}
+
+
+/* each value is cut at 64 bytes, and the whole at the buffer's size */
+
+static void
+test_explain_bounds(void **state)
+{
+    char         payload[2200], buf[512], small[24];
+    size_t       n;
+    why_case_t   c;
+
+    (void) state;
+
+    memcpy(payload, "{\"iss\":\"", 8);
+    memset(payload + 8, 'x', 2000);
+    memcpy(payload + 2008, "\"}", 3);
+
+    memset(&c, 0, sizeof(c));
+    c.status = AUTHGW_BAD_ISSUER;
+    c.payload = payload;
+
+    n = why(&c, buf, sizeof(buf));
+    assert_int_equal(n, strlen(buf));
+    assert_non_null(strstr(buf, "xxxx\"..."));
+    assert_true(n < 64 + 100);
+
+    memset(small, '#', sizeof(small));
+    n = why(&c, small, sizeof(small));
+    assert_int_equal(n, sizeof(small) - 1);
+    assert_int_equal(strlen(small), sizeof(small) - 1);
+
+    assert_int_equal(why(&c, small, 0), 0);
+}
+
+
+int
+main(void)
+{
+    const struct CMUnitTest  tests[] = {
+        cmocka_unit_test(test_explain_reasons),
+        cmocka_unit_test(test_explain_bounds),
+    };
+
+    return cmocka_run_group_tests_name("explain", tests, NULL,
+                                       test_pool_free);
+}
