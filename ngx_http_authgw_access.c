@@ -509,7 +509,11 @@ ngx_http_authgw_why(ngx_http_request_t *r, ngx_http_authgw_loc_conf_t *alcf,
     u_char        *p;
     authgw_why_t   w;
 
-    if (r->connection->log->log_level < alcf->log_level) {
+    if (r->connection->log->log_level < alcf->log_level
+        || status == AUTHGW_MISSING_TOKEN || status == AUTHGW_MALFORMED_TOKEN
+        || status == AUTHGW_BAD_USER_ID || status == AUTHGW_KEYS_UNAVAILABLE
+        || status == AUTHGW_INTERNAL_ERROR)
+    {
         return;
     }
 
@@ -526,6 +530,8 @@ ngx_http_authgw_why(ngx_http_request_t *r, ngx_http_authgw_loc_conf_t *alcf,
     w.candidates = jws->candidates;
     w.name = name ? name->data : NULL;
     w.name_len = name ? name->len : 0;
+    w.user_id_claim = alcf->uid_claim.len ? alcf->uid_claim.data : NULL;
+    w.user_id_claim_len = alcf->uid_claim.len;
 
     ctx->why.len = authgw_explain(status, &w, (char *) p,
                                   NGX_HTTP_AUTHGW_WHY_MAX);

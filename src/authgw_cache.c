@@ -354,7 +354,9 @@ authgw_cache_stats(authgw_cache_t *c)
  * the token's algorithm must still be allowed, and a token without kid
  * that fit several keys passes only where every key is tried. Only tokens
  * that verify are stored. *entry: the entry hit or stored, or NULL; with
- * no cache (c NULL) this is authgw_jws_verify().
+ * no cache (c NULL) this is authgw_jws_verify(). As after it, the caller
+ * calls authgw_jws_free() whatever the status: a refused token may leave
+ * its header.
  */
 
 authgw_status_t

@@ -25,9 +25,11 @@ typedef struct {
     char     *buf;
     size_t    size;
     size_t    len;                  /* what was written, < size */
+    int       full;                 /* cut, and "..." written */
 } authgw_why_buf_t;
 
 
+static void authgw_why_add(authgw_why_buf_t *b, const char *s, size_t n);
 static void authgw_why_put(authgw_why_buf_t *b, const char *fmt, ...);
 static void authgw_why_str(authgw_why_buf_t *b, const char *s, size_t len);
 static void authgw_why_json(authgw_why_buf_t *b, json_t *v);
@@ -40,60 +42,112 @@ static void authgw_why_key(authgw_why_buf_t *b, authgw_status_t status,
     const authgw_why_t *w);
 static void authgw_why_times(authgw_why_buf_t *b, authgw_status_t status,
     const authgw_why_t *w);
+static void authgw_why_scopes(authgw_why_buf_t *b, json_t *v, int array);
 static void authgw_why_claim(authgw_why_buf_t *b, authgw_status_t status,
     const authgw_why_t *w);
+static int authgw_why_mixed(json_t *v);
 
 
-/* appends, cut at the buffer's end */
+/*
+ * Appends n bytes whole, or cuts the text there with "..." (3 bytes are
+ * kept for it): an escape is never cut in half.
+ */
+
+static void
+authgw_why_add(authgw_why_buf_t *b, const char *s, size_t n)
+{
+    size_t  room;
+
+    if (b->full) {
+        return;
+    }
+
+    room = b->size - 1 - b->len;
+
+    if (n + 3 <= room) {
+        memcpy(b->buf + b->len, s, n);
+        b->len += n;
+
+    } else {
+        b->full = 1;
+
+        if (room >= 3) {
+            memcpy(b->buf + b->len, "...", 3);
+            b->len += 3;
+        }
+    }
+
+    b->buf[b->len] = '\0';
+}
+
 
 static void
 authgw_why_put(authgw_why_buf_t *b, const char *fmt, ...)
 {
     int      n;
+    char     text[160];
     va_list  args;
 
-    if (b->len + 1 >= b->size) {
-        return;
-    }
-
     va_start(args, fmt);
-    n = vsnprintf(b->buf + b->len, b->size - b->len, fmt, args);
+    n = vsnprintf(text, sizeof(text), fmt, args);
     va_end(args);
 
     if (n > 0) {
-        b->len += ((size_t) n < b->size - b->len) ? (size_t) n
-                                                  : b->size - b->len - 1;
+        authgw_why_add(b, text, (size_t) n < sizeof(text) ? (size_t) n
+                                                           : sizeof(text) - 1);
     }
 }
 
 
-/* "text", printable ASCII with \" \\ \xHH, cut with ... past the bound */
+/*
+ * "text": printable ASCII, with \" \\ and \xHH for anything else and for
+ * "," (so a value cannot pass for nginx's ", client: " context); at most
+ * AUTHGW_WHY_VALUE_MAX bytes written inside the quotes, then "...
+ */
 
 static void
 authgw_why_str(authgw_why_buf_t *b, const char *s, size_t len)
 {
-    size_t          i, n;
+    char            out[AUTHGW_WHY_VALUE_MAX + 4];
+    size_t          i, n, k;
     unsigned char   c;
 
-    n = len > AUTHGW_WHY_VALUE_MAX ? AUTHGW_WHY_VALUE_MAX : len;
+    static const char  hex[] = "0123456789abcdef";
 
-    authgw_why_put(b, "\"");
+    n = 0;
+    out[n++] = '"';
 
-    for (i = 0; i < n; i++) {
+    for (i = 0; i < len; i++) {
         c = (unsigned char) s[i];
+        k = (c == '"' || c == '\\') ? 2
+            : (c < 0x20 || c >= 0x7f || c == ',') ? 4 : 1;
 
-        if (c == '"' || c == '\\') {
-            authgw_why_put(b, "\\%c", c);
+        if (n - 1 + k > AUTHGW_WHY_VALUE_MAX) {
+            break;
+        }
 
-        } else if (c < 0x20 || c >= 0x7f) {
-            authgw_why_put(b, "\\x%02x", c);
+        if (k == 1) {
+            out[n++] = (char) c;
+
+        } else if (k == 2) {
+            out[n++] = '\\';
+            out[n++] = (char) c;
 
         } else {
-            authgw_why_put(b, "%c", c);
+            out[n++] = '\\';
+            out[n++] = 'x';
+            out[n++] = hex[c >> 4];
+            out[n++] = hex[c & 0xf];
         }
     }
 
-    authgw_why_put(b, n < len ? "\"..." : "\"");
+    out[n++] = '"';
+
+    authgw_why_add(b, out, n);
+
+    if (i < len) {
+        authgw_why_add(b, "...", 3);
+    }
 }
 
 
@@ -186,7 +240,7 @@ authgw_why_time(authgw_why_buf_t *b, double t)
 }
 
 
-/* 3d4h, 2h5m, 4m10s, 7s */
+/* 3d4h, 2h5m, 4m10s, 7s; a part of a second counts as one (30.5: 31s) */
 
 static void
 authgw_why_span(authgw_why_buf_t *b, double secs)
@@ -194,6 +248,10 @@ authgw_why_span(authgw_why_buf_t *b, double secs)
     long long  s;
 
     s = (long long) secs;
+
+    if ((double) s < secs) {
+        s++;
+    }
 
     if (s >= 86400) {
         authgw_why_put(b, "%lldd%lldh", s / 86400, s % 86400 / 3600);
@@ -313,6 +371,49 @@ authgw_why_times(authgw_why_buf_t *b, authgw_status_t status,
 }
 
 
+/*
+ * What authgw_has_scope reads, and only that: a string (scope, scp), or
+ * the strings of an scp array; anything else by its kind
+ */
+
+static void
+authgw_why_scopes(authgw_why_buf_t *b, json_t *v, int array)
+{
+    size_t   i, n;
+    json_t  *e;
+
+    if (v == NULL) {
+        authgw_why_put(b, "none");
+
+    } else if (json_is_string(v)) {
+        authgw_why_json(b, v);
+
+    } else if (array && json_is_array(v)) {
+        n = 0;
+        authgw_why_put(b, "[");
+
+        json_array_foreach(v, i, e) {
+            if (!json_is_string(e)) {
+                continue;
+            }
+
+            if (n == AUTHGW_WHY_LIST_MAX) {
+                authgw_why_put(b, ", ...");
+                break;
+            }
+
+            authgw_why_put(b, n++ ? ", " : "");
+            authgw_why_json(b, e);
+        }
+
+        authgw_why_put(b, "]");
+
+    } else {
+        authgw_why_put(b, "not a string%s", array ? " or an array" : "");
+    }
+}
+
+
 /* missing_claim, claim_mismatch, insufficient_scope: the rule's name */
 
 static void
@@ -320,15 +421,22 @@ authgw_why_claim(authgw_why_buf_t *b, authgw_status_t status,
     const authgw_why_t *w)
 {
     size_t          i;
-    json_t         *v;
     unsigned char   c;
 
     if (w->name == NULL) {
-        if (status == AUTHGW_MISSING_CLAIM) {
+        if (status == AUTHGW_CLAIM_MISMATCH) {
+            authgw_why_put(b, "an authgw_require value is empty or \"0\"");
+
+        } else if (w->policy != NULL && w->policy->require_exp
+                   && json_object_get(w->payload, "exp") == NULL)
+        {
             authgw_why_put(b, "exp is missing (authgw_require_exp is on)");
 
-        } else if (status == AUTHGW_CLAIM_MISMATCH) {
-            authgw_why_put(b, "an authgw_require value is empty or \"0\"");
+        } else if (w->user_id_claim != NULL) {
+            authgw_why_put(b, "the user id claim ");
+            authgw_why_str(b, (const char *) w->user_id_claim,
+                           w->user_id_claim_len);
+            authgw_why_put(b, " is missing");
         }
 
         return;
@@ -337,26 +445,10 @@ authgw_why_claim(authgw_why_buf_t *b, authgw_status_t status,
     if (status == AUTHGW_INSUFFICIENT_SCOPE) {
         authgw_why_put(b, "scope ");
         authgw_why_str(b, (const char *) w->name, w->name_len);
-        authgw_why_put(b, " is not granted; the token's");
-
-        v = json_object_get(w->payload, "scope");
-        if (v != NULL) {
-            authgw_why_put(b, " scope: ");
-            authgw_why_json(b, v);
-        }
-
-        v = json_object_get(w->payload, "scp");
-        if (v != NULL) {
-            authgw_why_put(b, " scp: ");
-            authgw_why_json(b, v);
-        }
-
-        if (json_object_get(w->payload, "scope") == NULL
-            && json_object_get(w->payload, "scp") == NULL)
-        {
-            authgw_why_put(b, " scope and scp are missing");
-        }
-
+        authgw_why_put(b, " is not granted; the token's scope: ");
+        authgw_why_scopes(b, json_object_get(w->payload, "scope"), 0);
+        authgw_why_put(b, ", scp: ");
+        authgw_why_scopes(b, json_object_get(w->payload, "scp"), 1);
         return;
     }
 
@@ -392,6 +484,28 @@ authgw_why_claim(authgw_why_buf_t *b, authgw_status_t status,
 }
 
 
+/* an array with a member that is not a string (authgw_claims_check) */
+
+static int
+authgw_why_mixed(json_t *v)
+{
+    size_t   i;
+    json_t  *e;
+
+    if (!json_is_array(v)) {
+        return 0;
+    }
+
+    json_array_foreach(v, i, e) {
+        if (!json_is_string(e)) {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
 size_t
 authgw_explain(authgw_status_t status, const authgw_why_t *w, char *buf,
     size_t size)
@@ -406,6 +520,7 @@ authgw_explain(authgw_status_t status, const authgw_why_t *w, char *buf,
     b.buf = buf;
     b.size = size;
     b.len = 0;
+    b.full = 0;
     buf[0] = '\0';
 
     switch (status) {
@@ -438,6 +553,10 @@ authgw_explain(authgw_status_t status, const authgw_why_t *w, char *buf,
 
         if (v == NULL) {
             authgw_why_put(&b, "is missing; this location expects ");
+
+        } else if (status == AUTHGW_BAD_AUDIENCE && authgw_why_mixed(v)) {
+            authgw_why_put(&b, "has a member that is not a string, which "
+                           "refuses it whole; this location expects ");
 
         } else {
             authgw_why_json(&b, v);

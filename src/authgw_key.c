@@ -99,6 +99,8 @@ static int authgw_key_text(const unsigned char *buf, size_t len);
 static size_t authgw_key_space(const unsigned char *buf, size_t len,
     size_t i);
 static int authgw_key_is_json(const unsigned char *buf, size_t len);
+static json_t *authgw_key_loadb(const unsigned char *buf, size_t len,
+    size_t flags, json_error_t *error);
 static const char *authgw_key_b64_der(const unsigned char *buf, size_t len);
 static int authgw_key_jwk_b64(authgw_key_list_t *l, json_t *jwk,
     const char *name, unsigned char **out, size_t *len);
@@ -1155,13 +1157,11 @@ authgw_key_json(authgw_key_list_t *l, const unsigned char *buf, size_t len,
     json_t        *json;
     json_error_t   error;
 
-    /* json_loadb() would end a number at a NUL byte */
-
     if (memchr(buf, '\0', len) != NULL) {
         return authgw_key_fail(l, "invalid JSON: a NUL byte");
     }
 
-    json = json_loadb((const char *) buf, len, JSON_REJECT_DUPLICATES, &error);
+    json = authgw_key_loadb(buf, len, JSON_REJECT_DUPLICATES, &error);
     if (json == NULL) {
         return authgw_key_fail(l, "invalid JSON at line %d: %s",
                                error.line, error.text);
@@ -1202,7 +1202,7 @@ authgw_key_encoded(const unsigned char *buf, size_t len)
 
     i = (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0) ? 3 : 0;
 
-    json = json_loadb((const char *) buf + i, len - i, 0, NULL);
+    json = authgw_key_loadb(buf + i, len - i, 0, NULL);
     if (json != NULL) {
         object = json_is_object(json);
         json_decref(json);
@@ -1351,6 +1351,20 @@ done:
     ERR_clear_error();
 
     return what;
+}
+
+
+/* jansson's json_loadb(), which would end a number at a NUL byte: none */
+
+static json_t *
+authgw_key_loadb(const unsigned char *buf, size_t len, size_t flags,
+    json_error_t *error)
+{
+    if (memchr(buf, '\0', len) != NULL) {
+        return NULL;
+    }
+
+    return json_loadb((const char *) buf, len, flags, error);
 }
 
 
@@ -1680,7 +1694,7 @@ authgw_enc_key_load_buf(const unsigned char *buf, size_t len,
     }
 
     json = authgw_key_is_json(buf, len)
-           ? json_loadb((const char *) buf, len, JSON_REJECT_DUPLICATES, NULL)
+           ? authgw_key_loadb(buf, len, JSON_REJECT_DUPLICATES, NULL)
            : NULL;
 
     if (json == NULL) {

@@ -228,6 +228,7 @@ prepare(bench_t *b)
         != AUTHGW_OK)
     {
         fprintf(stderr, "core-bench: the token does not verify\n");
+        authgw_jws_free(&jws);
         return -1;
     }
 

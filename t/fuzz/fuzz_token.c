@@ -1,10 +1,11 @@
 
 /*
- * A whole token through verification, claims, user-id decryption and the
- * variable encodings. The first byte chooses how the rest is used: as the
- * token itself, or as header and payload JSON (split at the first NUL)
- * that the harness signs with the HS256 key, so that the fuzzer reaches
- * everything after the signature check.
+ * A whole token through verification, claims, user-id decryption, the
+ * variable encodings and what a refusal would say of it. The first byte
+ * chooses how the rest is used: as the token itself, or as header and
+ * payload JSON (split at the first NUL) that the harness signs with the
+ * HS256 key, so that the fuzzer reaches everything after the signature
+ * check.
  */
 
 
@@ -27,6 +28,64 @@ fuzz_values(json_t *json)
 
         if (authgw_json_text(v, &fuzz_alloc, &out, &len) != 0) {
             continue;
+        }
+    }
+}
+
+
+/*
+ * What a refusal would say of this token, for its status and every other,
+ * into buffers of three sizes: shorter than the buffer, NUL after it, and
+ * printable ASCII only
+ */
+
+static void
+fuzz_explain(authgw_status_t rc, authgw_jws_t *jws)
+{
+    int                     s;
+    char                    buf[512];
+    size_t                  i, k, n;
+    authgw_str_t            iss;
+    authgw_why_t            w;
+    authgw_claims_policy_t  policy;
+
+    static const size_t     sizes[3] = { 512, 37, 1 };
+
+    iss.data = (const unsigned char *) "i";
+    iss.len = 1;
+
+    memset(&policy, 0, sizeof(policy));
+    policy.issuers = &iss;
+    policy.nissuers = 1;
+    policy.audiences = &iss;
+    policy.naudiences = 1;
+    policy.require_exp = 1;
+
+    memset(&w, 0, sizeof(w));
+    w.header = jws->header;
+    w.payload = jws->payload;
+    w.policy = &policy;
+    w.now = 1800000000;
+    w.algs = AUTHGW_ALGS_RSA;
+    w.candidates = jws->candidates;
+    w.name = (const unsigned char *) "a.b";
+    w.name_len = 3;
+
+    for (s = 0; s <= AUTHGW_INTERNAL_ERROR; s++) {
+        for (k = 0; k < 3; k++) {
+            memset(buf, 0x7f, sizeof(buf));
+            n = authgw_explain(s == 0 ? rc : (authgw_status_t) s, &w, buf,
+                               sizes[k]);
+
+            if (n >= sizes[k] || buf[n] != '\0' || strlen(buf) != n) {
+                abort();
+            }
+
+            for (i = 0; i < n; i++) {
+                if (buf[i] < 0x20 || buf[i] > 0x7e) {
+                    abort();
+                }
+            }
         }
     }
 }
@@ -91,6 +150,7 @@ fuzz_one(const uint8_t *data, size_t size)
         fuzz_values(jws.payload);
     }
 
+    fuzz_explain(rc, &jws);
     authgw_jws_free(&jws);
     free(token);
 

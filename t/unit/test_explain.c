@@ -48,6 +48,7 @@ why(const why_case_t *c, char *buf, size_t size)
     pol.audiences = why_aud;
     pol.naudiences = c->status == AUTHGW_BAD_AUDIENCE ? 6 : 1;
     pol.leeway = 30;
+    pol.require_exp = 1;
 
     h = c->header ? json_loads(c->header, 0, NULL) : NULL;
     p = c->payload ? json_loads(c->payload, 0, NULL) : NULL;
@@ -61,6 +62,8 @@ why(const why_case_t *c, char *buf, size_t size)
     w.candidates = c->candidates;
     w.name = (const unsigned char *) c->name;
     w.name_len = c->name ? strlen(c->name) : 0;
+    w.user_id_claim = (const unsigned char *) "uid";
+    w.user_id_claim_len = 3;
 
     n = authgw_explain(c->status, &w, buf, size);
 
@@ -117,6 +120,18 @@ test_explain_reasons(void **state)
           "kid \"k1\": the RS256 signature does not verify with its key" },
         { AUTHGW_MISSING_CLAIM, NULL, "{\"sub\":\"alice\"}", NULL, 0,
           "exp is missing (authgw_require_exp is on)" },
+        { AUTHGW_MISSING_CLAIM, NULL, "{\"exp\":1900000000}", NULL, 0,
+          "the user id claim \"uid\" is missing" },
+        { AUTHGW_BAD_AUDIENCE, NULL, "{\"aud\":[\"orders-api\",1]}", NULL,
+          0, "aud has a member that is not a string, which refuses it whole; "
+          "this location expects \"orders-api\", \"b\", \"c\", \"d\" and 2 "
+          "more" },
+        { AUTHGW_EXPIRED, NULL, "{\"exp\":1800010769.5}", NULL, 0,
+          "exp 2027-01-15T10:59:29Z is 31s before now "
+          "(2027-01-15T11:00:00Z, leeway 30s)" },
+        { AUTHGW_BAD_ISSUER, NULL, "{\"iss\":\"x, client: 10.0.0.1\"}", NULL,
+          0, "iss \"x\\x2c client: 10.0.0.1\" is not the issuer this location "
+          "expects: \"https://idp.example/realms/shop\"" },
         { AUTHGW_MISSING_CLAIM, NULL, "{\"realm_access\":{\"roles\":[]}}",
           "realm_access.roles", 0,
           "claim \"realm_access.roles\" is missing; a name with dots is one "
@@ -132,10 +147,15 @@ test_explain_reasons(void **state)
         { AUTHGW_INSUFFICIENT_SCOPE, NULL,
           "{\"scope\":\"read profile\",\"sub\":\"alice\"}", "write", 0,
           "scope \"write\" is not granted; the token's scope: "
-          "\"read profile\"" },
+          "\"read profile\", scp: none" },
         { AUTHGW_INSUFFICIENT_SCOPE, NULL, "{}", "write", 0,
-          "scope \"write\" is not granted; the token's scope and scp are "
-          "missing" },
+          "scope \"write\" is not granted; the token's scope: none, scp: "
+          "none" },
+        { AUTHGW_INSUFFICIENT_SCOPE, NULL,
+          "{\"scope\":[\"alice@example.com\"],\"scp\":[\"read\",7,"
+          "{\"a\":1}]}", "write", 0,
+          "scope \"write\" is not granted; the token's scope: not a string, "
+          "scp: [\"read\"]" },
 
         /* what has nothing to add, or must not say anything */
         { AUTHGW_MISSING_TOKEN, NULL, NULL, NULL, 0, NULL },
@@ -194,10 +214,12 @@ test_explain_bounds(void **state)
     assert_non_null(strstr(buf, "xxxx\"..."));
     assert_true(n < 64 + 100);
 
+    /* a value that does not fit is cut whole, with "..." */
     memset(small, '#', sizeof(small));
     n = why(&c, small, sizeof(small));
-    assert_int_equal(n, sizeof(small) - 1);
-    assert_int_equal(strlen(small), sizeof(small) - 1);
+    assert_true(n < sizeof(small));
+    assert_int_equal(strlen(small), n);
+    assert_string_equal(small, "iss ...");
 
     assert_int_equal(why(&c, small, 0), 0);
 }
