@@ -27,6 +27,8 @@ static ngx_uint_t ngx_http_authgw_tchar(u_char c);
 static authgw_status_t ngx_http_authgw_authorize(ngx_http_request_t *r,
     ngx_http_authgw_loc_conf_t *alcf, json_t *payload, ngx_int_t *code,
     ngx_str_t *name);
+static ngx_int_t ngx_http_authgw_retry_after(ngx_http_request_t *r,
+    time_t delay);
 static void ngx_http_authgw_why(ngx_http_request_t *r,
     ngx_http_authgw_loc_conf_t *alcf, ngx_http_authgw_ctx_t *ctx,
     authgw_status_t status, authgw_jws_t *jws, ngx_str_t *name);
@@ -479,6 +481,13 @@ ngx_http_authgw_handler(ngx_http_request_t *r)
                           "per authgw_key_refresh)");
         }
 
+        /* the next fetch may come after one interval (RFC 9110 10.2.3) */
+
+        if (rm != NULL && ngx_http_authgw_retry_after(r, rm->refresh) != NGX_OK)
+        {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
         return NGX_HTTP_SERVICE_UNAVAILABLE;
     }
 
@@ -493,6 +502,34 @@ ngx_http_authgw_handler(ngx_http_request_t *r)
     }
 
     return ngx_http_authgw_refuse(r, alcf, status, code);
+}
+
+
+static ngx_int_t
+ngx_http_authgw_retry_after(ngx_http_request_t *r, time_t delay)
+{
+    u_char           *p;
+    ngx_table_elt_t  *h;
+
+    p = ngx_pnalloc(r->pool, NGX_TIME_T_LEN);
+    if (p == NULL) {
+        return NGX_ERROR;
+    }
+
+    h = ngx_list_push(&r->headers_out.headers);
+    if (h == NULL) {
+        return NGX_ERROR;
+    }
+
+    h->hash = 1;
+#if (nginx_version >= 1023000)
+    h->next = NULL;
+#endif
+    ngx_str_set(&h->key, "Retry-After");
+    h->value.data = p;
+    h->value.len = ngx_sprintf(p, "%T", delay > 0 ? delay : 1) - p;
+
+    return NGX_OK;
 }
 
 

@@ -24,7 +24,7 @@ my $slow  = $port + 2;     # the slow provider, played here
 my $h2port = $port + 3;    # HTTP/2 (h2c) on the same server
 my $tool  = $ENV{AUTHGW_TOKEN} or die "AUTHGW_TOKEN is not set\n";
 
-plan tests => 63;
+plan tests => 65;
 
 my $root = ($ENV{TEST_NGINX_SERVROOT} || "$ENV{PWD}/t/servroot") . "-remote";
 my $dir = "$root-provider";
@@ -235,6 +235,14 @@ is(errors_like(qr/refused: keys_unavailable/), 1,
    'and one keys_unavailable line for both');
 is(get('/api'), "401 reason=missing_token\n",
    'without a token it is still 401 missing_token');
+{
+    my $r = http_get($port, '/api', $t1);
+    is($r && $r->[1]{'retry-after'}, '1',
+       'the 503 says when to retry: after authgw_key_refresh (1s here)');
+    $r = http_get($port, '/dead', $t1);
+    is($r && "$r->[0] $r->[1]{'retry-after'}", '503 5',
+       'a provider that refuses connections: the default 5s');
+}
 
 # --- first fetch, then cached keys
 
