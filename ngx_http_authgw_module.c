@@ -387,6 +387,16 @@ ngx_http_authgw(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
                 return NGX_CONF_ERROR;
             }
 
+            /* a constant would be one token for every request */
+
+            if (alcf->token->lengths == NULL) {
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                   "\"token=%V\" holds no variable: the token "
+                                   "comes from the request, as in "
+                                   "token=$cookie_access_token", &value[i]);
+                return NGX_CONF_ERROR;
+            }
+
             continue;
         }
 

@@ -93,7 +93,7 @@ my @bad = (
 my @good = qw(rsa.pub.pem rsa.pub.pkcs1.pem rsa.crt rsa.jwk jwks.json
               ec256.pub.pem ec384.jwk ec521.pub.pem ed25519.jwk oct.jwk);
 
-plan tests => 2 * @bad + 16 + @good + 2 + 14 + 9 + 8 + 7 + 9;
+plan tests => 2 * @bad + 16 + @good + 2 + 14 + 9 + 8 + 7 + 9 + 3;
 
 for my $case (@bad) {
     my ($what, $args, $reason) = @$case;
@@ -128,6 +128,16 @@ like($out, qr/unknown algorithm "RS257"/, 'and names it');
                       . " authgw_key_file $keys/rsa.pub.pem;");
 isnt($rc, 0, 'an unknown authgw parameter fails');
 like($out, qr/invalid parameter "oops"/, 'and names it');
+
+($rc, $out) = nginx_t("authgw \"t\" token=abc;\n"
+                      . " authgw_key_file $keys/rsa.pub.pem;");
+isnt($rc, 0, 'token= that holds no variable fails');
+like($out, qr/"token=abc" holds no variable: the token comes from the request/,
+     'and says where a token comes from');
+
+($rc, $out) = nginx_t("authgw \"t\" token=Bearer_\$cookie_a;\n"
+                      . " authgw_key_file $keys/rsa.pub.pem;");
+is($rc, 0, 'token= with a variable in it loads') or diag($out);
 
 ($rc, $out) = nginx_t("authgw off optional;");
 isnt($rc, 0, 'parameters after off fail');
