@@ -34,6 +34,8 @@ static char *ngx_http_authgw_status(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_http_authgw_algorithms(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
+static void ngx_http_authgw_value_check(ngx_conf_t *cf, ngx_command_t *cmd,
+    ngx_str_t *v);
 static char *ngx_http_authgw_strings(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_http_authgw_user_id_claim(ngx_conf_t *cf,
@@ -747,9 +749,53 @@ ngx_http_authgw_strings(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
         s->data = value[i].data;
         s->len = value[i].len;
+
+        ngx_http_authgw_value_check(cf, cmd, &value[i]);
     }
 
     return NGX_CONF_OK;
+}
+
+
+/*
+ * A warning, and the configuration still loads, for an issuer or audience
+ * that looks like a mistake: each value is compared whole, byte for byte
+ */
+
+static void
+ngx_http_authgw_value_check(ngx_conf_t *cf, ngx_command_t *cmd,
+    ngx_str_t *v)
+{
+    u_char  *last;
+
+    if (v->len == 0) {
+        return;
+    }
+
+    last = v->data + v->len - 1;
+
+    if (ngx_strlchr(v->data, last + 1, ',') != NULL) {
+        ngx_conf_log_error(NGX_LOG_WARN, cf, 0,
+                           "\"%V\" value \"%V\" has a comma: each value is "
+                           "compared whole; give several as separate "
+                           "arguments", &cmd->name, v);
+
+    } else if (ngx_strlchr(v->data, last + 1, '[') != NULL
+               || ngx_strlchr(v->data, last + 1, ']') != NULL
+               || ngx_strlchr(v->data, last + 1, '"') != NULL)
+    {
+        ngx_conf_log_error(NGX_LOG_WARN, cf, 0,
+                           "\"%V\" value \"%V\" has a bracket or a quote: "
+                           "write the value itself, not JSON", &cmd->name, v);
+
+    } else if (*v->data == ' ' || *v->data == '\t' || *last == ' '
+               || *last == '\t')
+    {
+        ngx_conf_log_error(NGX_LOG_WARN, cf, 0,
+                           "\"%V\" value \"%V\" begins or ends with white "
+                           "space, which a token's value must have too",
+                           &cmd->name, v);
+    }
 }
 
 
@@ -915,6 +961,17 @@ ngx_http_authgw_require_claim(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     rule->claim = value[1];
     rule->values = NULL;
     error = 0;
+
+    if (value[1].data[0] != '/'
+        && ngx_strlchr(value[1].data, value[1].data + value[1].len, '.')
+           != NULL)
+    {
+        ngx_conf_log_error(NGX_LOG_WARN, cf, 0,
+                           "claim name \"%V\" has a dot: it names one "
+                           "top-level claim; a nested claim is a JSON "
+                           "Pointer, such as \"/realm_access/roles\"",
+                           &value[1]);
+    }
 
     for (i = 2; i < cf->args->nelts; i++) {
         rc = ngx_http_authgw_error_param(cf, &value[i], &error);

@@ -93,7 +93,7 @@ my @bad = (
 my @good = qw(rsa.pub.pem rsa.pub.pkcs1.pem rsa.crt rsa.jwk jwks.json
               ec256.pub.pem ec384.jwk ec521.pub.pem ed25519.jwk oct.jwk);
 
-plan tests => 2 * @bad + 16 + @good + 2 + 14 + 9 + 8 + 7 + 9 + 3;
+plan tests => 2 * @bad + 16 + @good + 2 + 14 + 9 + 8 + 7 + 9 + 3 + 10;
 
 for my $case (@bad) {
     my ($what, $args, $reason) = @$case;
@@ -138,6 +138,24 @@ like($out, qr/"token=abc" holds no variable: the token comes from the request/,
 ($rc, $out) = nginx_t("authgw \"t\" token=Bearer_\$cookie_a;\n"
                       . " authgw_key_file $keys/rsa.pub.pem;");
 is($rc, 0, 'token= with a variable in it loads') or diag($out);
+
+# likely mistakes: a warning naming the file and line, and it still loads
+for my $w (['authgw_audience orders-api,account;', qr/\[warn\] .*"authgw_audience" value "orders-api,account" has a comma: each value is compared whole; give several as separate arguments in \S+nginx.conf:\d+/],
+           ['authgw_issuer "https://idp.example/ ";', qr/\[warn\] .*"authgw_issuer" value "https:\/\/idp.example\/ " begins or ends with white space/],
+           [q{authgw_audience '["orders-api"]';}, qr/\[warn\] .*"authgw_audience" value "\["orders-api"\]" has a bracket or a quote: write the value itself, not JSON/],
+           ['authgw_require_claim realm_access.roles;', qr/\[warn\] .*claim name "realm_access.roles" has a dot: it names one top-level claim; a nested claim is a JSON Pointer/]) {
+    ($rc, $out) = nginx_t("authgw \"t\";\n authgw_key_file $keys/rsa.pub.pem;\n"
+                          . " $w->[0]");
+    is($rc, 0, "$w->[0] loads") or diag($out);
+    like($out, $w->[1], 'with a warning that says why');
+}
+
+($rc, $out) = nginx_t("authgw \"t\";\n authgw_key_file $keys/rsa.pub.pem;\n"
+                      . " authgw_issuer https://idp.example/realms/shop;\n"
+                      . " authgw_audience orders-api account;\n"
+                      . " authgw_require_claim /realm_access/roles;");
+is($rc, 0, 'plain values load');
+unlike($out, qr/\[warn\]/, 'without a warning');
 
 ($rc, $out) = nginx_t("authgw off optional;");
 isnt($rc, 0, 'parameters after off fail');
