@@ -36,6 +36,8 @@ static char *ngx_http_authgw_algorithms(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static void ngx_http_authgw_value_check(ngx_conf_t *cf, ngx_command_t *cmd,
     ngx_str_t *v);
+static void ngx_http_authgw_user_id_check(ngx_conf_t *cf,
+    ngx_http_authgw_loc_conf_t *conf);
 static char *ngx_http_authgw_strings(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_http_authgw_user_id_claim(ngx_conf_t *cf,
@@ -758,6 +760,49 @@ ngx_http_authgw_strings(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
 
 /*
+ * A warning, once per directive: an owned header made of $authgw_user_id
+ * where authgw is on and no authgw_user_id_claim applies is always empty
+ */
+
+static void
+ngx_http_authgw_user_id_check(ngx_conf_t *cf,
+    ngx_http_authgw_loc_conf_t *conf)
+{
+    ngx_uint_t                 i;
+    ngx_http_conf_ctx_t       *ctx;
+    ngx_http_authgw_header_t  *h;
+    ngx_http_core_loc_conf_t  *clcf;
+
+    if (conf->enable != 1 || conf->uid_claim.len || conf->set_headers == NULL)
+    {
+        return;
+    }
+
+    /* locations only: a server's own level may leave the claim to them */
+
+    ctx = cf->ctx;
+    clcf = ctx->loc_conf[ngx_http_core_module.ctx_index];
+
+    if (clcf->name.len == 0) {
+        return;
+    }
+
+    h = conf->set_headers->elts;
+
+    for (i = 0; i < conf->set_headers->nelts; i++) {
+        if (h[i].user_id && !h[i].warned) {
+            h[i].warned = 1;
+            ngx_log_error(NGX_LOG_WARN, cf->log, 0,
+                          "\"authgw_set_header %V\" reads $authgw_user_id "
+                          "where no \"authgw_user_id_claim\" applies: it is "
+                          "always empty there, in %s:%ui", &h[i].name,
+                          h[i].file, h[i].line);
+        }
+    }
+}
+
+
+/*
  * A warning, and the configuration still loads, for an issuer or audience
  * that looks like a mistake: each value is compared whole, byte for byte
  */
@@ -900,6 +945,12 @@ ngx_http_authgw_set_header(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     if (ngx_http_compile_complex_value(&ccv) != NGX_OK) {
         return NGX_CONF_ERROR;
     }
+
+    h->file = cf->conf_file->file.name.data;
+    h->line = cf->conf_file->line;
+    h->user_id = ngx_strnstr(value[2].data, "authgw_user_id", value[2].len)
+                 != NULL;
+    h->warned = 0;
 
     amcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_authgw_module);
     amcf->headers = 1;
@@ -1469,6 +1520,8 @@ ngx_http_authgw_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_conf_merge_ptr_value(conf->requires, prev->requires, NULL);
     ngx_conf_merge_uint_value(conf->require_error, prev->require_error,
                               NGX_HTTP_UNAUTHORIZED);
+
+    ngx_http_authgw_user_id_check(cf, conf);
 
     if (conf->enable == 1 && conf->uid_claim.len && conf->uid_keys == NULL) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,

@@ -32,6 +32,10 @@ typedef struct {
 typedef struct {
     ngx_str_t                   name;
     ngx_http_complex_value_t    value;
+    u_char                     *file;         /* where it is given */
+    ngx_uint_t                  line;
+    unsigned                    user_id:1;    /* reads $authgw_user_id */
+    unsigned                    warned:1;
 } ngx_http_authgw_header_t;
 
 

@@ -93,7 +93,7 @@ my @bad = (
 my @good = qw(rsa.pub.pem rsa.pub.pkcs1.pem rsa.crt rsa.jwk jwks.json
               ec256.pub.pem ec384.jwk ec521.pub.pem ed25519.jwk oct.jwk);
 
-plan tests => 2 * @bad + 16 + @good + 2 + 14 + 9 + 8 + 7 + 9 + 3 + 10;
+plan tests => 2 * @bad + 16 + @good + 2 + 14 + 9 + 8 + 7 + 9 + 3 + 10 + 4;
 
 for my $case (@bad) {
     my ($what, $args, $reason) = @$case;
@@ -156,6 +156,20 @@ for my $w (['authgw_audience orders-api,account;', qr/\[warn\] .*"authgw_audienc
                       . " authgw_require_claim /realm_access/roles;");
 is($rc, 0, 'plain values load');
 unlike($out, qr/\[warn\]/, 'without a warning');
+
+# $authgw_user_id in an owned header where no authgw_user_id_claim applies
+($rc, $out) = nginx_t("authgw \"t\";\n authgw_key_file $keys/rsa.pub.pem;\n"
+                      . " authgw_set_header X-User-Id \$authgw_user_id;");
+is($rc, 0, 'an owned header of an absent user id loads') or diag($out);
+like($out, qr/\[warn\] .*"authgw_set_header X-User-Id" reads \$authgw_user_id where no "authgw_user_id_claim" applies: it is always empty there, in \S+nginx.conf:\d+/,
+     'with a warning that names where it is given');
+
+($rc, $out) = nginx_t("authgw_user_id_claim uid;\n"
+                      . " authgw_user_id_key_file $keys/k-u1.jwk;",
+                      "authgw \"t\";\n authgw_key_file $keys/rsa.pub.pem;\n"
+                      . " authgw_set_header X-User-Id \$authgw_user_id;");
+is($rc, 0, 'the header at http level, the claim in the location') or diag($out);
+unlike($out, qr/\[warn\]/, 'loads without a warning');
 
 ($rc, $out) = nginx_t("authgw off optional;");
 isnt($rc, 0, 'parameters after off fail');
