@@ -27,6 +27,8 @@ static ngx_uint_t ngx_http_authgw_tchar(u_char c);
 static authgw_status_t ngx_http_authgw_authorize(ngx_http_request_t *r,
     ngx_http_authgw_loc_conf_t *alcf, json_t *payload, ngx_int_t *code,
     ngx_str_t *name);
+static ngx_table_elt_t *ngx_http_authgw_out_header(ngx_http_request_t *r,
+    ngx_str_t *key);
 static ngx_int_t ngx_http_authgw_retry_after(ngx_http_request_t *r,
     time_t delay);
 static void ngx_http_authgw_why(ngx_http_request_t *r,
@@ -48,6 +50,9 @@ static authgw_key_t **ngx_http_authgw_keys_of(ngx_http_authgw_keys_t *set,
 
 
 static ngx_str_t  ngx_http_authgw_invalid = ngx_string("invalid_token");
+static ngx_str_t  ngx_http_authgw_www_authenticate =
+    ngx_string("WWW-Authenticate");
+static ngx_str_t  ngx_http_authgw_retry = ngx_string("Retry-After");
 static ngx_str_t  ngx_http_authgw_scope = ngx_string("insufficient_scope");
 
 
@@ -491,17 +496,34 @@ ngx_http_authgw_handler(ngx_http_request_t *r)
         return NGX_HTTP_SERVICE_UNAVAILABLE;
     }
 
-    if (ctx->why.len) {
-        ngx_log_error(alcf->log_level, r->connection->log, 0,
-                      "authgw: refused: %s: %V", authgw_status_str(status),
-                      &ctx->why);
-
-    } else {
-        ngx_log_error(alcf->log_level, r->connection->log, 0,
-                      "authgw: refused: %s", authgw_status_str(status));
-    }
+    ngx_log_error(alcf->log_level, r->connection->log, 0,
+                  "authgw: refused: %s%s%V", authgw_status_str(status),
+                  ctx->why.len ? ": " : "", &ctx->why);
 
     return ngx_http_authgw_refuse(r, alcf, status, code);
+}
+
+
+/* a response header the module sets; its value is the caller's to fill */
+
+static ngx_table_elt_t *
+ngx_http_authgw_out_header(ngx_http_request_t *r, ngx_str_t *key)
+{
+    ngx_table_elt_t  *h;
+
+    h = ngx_list_push(&r->headers_out.headers);
+    if (h == NULL) {
+        return NULL;
+    }
+
+    h->hash = 1;
+#if (nginx_version >= 1023000)
+    h->next = NULL;
+#endif
+    h->key = *key;
+    ngx_str_null(&h->value);
+
+    return h;
 }
 
 
@@ -516,16 +538,11 @@ ngx_http_authgw_retry_after(ngx_http_request_t *r, time_t delay)
         return NGX_ERROR;
     }
 
-    h = ngx_list_push(&r->headers_out.headers);
+    h = ngx_http_authgw_out_header(r, &ngx_http_authgw_retry);
     if (h == NULL) {
         return NGX_ERROR;
     }
 
-    h->hash = 1;
-#if (nginx_version >= 1023000)
-    h->next = NULL;
-#endif
-    ngx_str_set(&h->key, "Retry-After");
     h->value.data = p;
     h->value.len = ngx_sprintf(p, "%T", delay > 0 ? delay : 1) - p;
 
@@ -543,19 +560,11 @@ ngx_http_authgw_why(ngx_http_request_t *r, ngx_http_authgw_loc_conf_t *alcf,
     ngx_http_authgw_ctx_t *ctx, authgw_status_t status, authgw_jws_t *jws,
     ngx_str_t *name)
 {
-    u_char        *p;
+    size_t         n;
     authgw_why_t   w;
+    u_char         buf[NGX_HTTP_AUTHGW_WHY_MAX];
 
-    if (r->connection->log->log_level < alcf->log_level
-        || status == AUTHGW_MISSING_TOKEN || status == AUTHGW_MALFORMED_TOKEN
-        || status == AUTHGW_BAD_USER_ID || status == AUTHGW_KEYS_UNAVAILABLE
-        || status == AUTHGW_INTERNAL_ERROR)
-    {
-        return;
-    }
-
-    p = ngx_pnalloc(r->pool, NGX_HTTP_AUTHGW_WHY_MAX);
-    if (p == NULL) {
+    if (r->connection->log->log_level < alcf->log_level) {
         return;
     }
 
@@ -570,9 +579,19 @@ ngx_http_authgw_why(ngx_http_request_t *r, ngx_http_authgw_loc_conf_t *alcf,
     w.user_id_claim = alcf->uid_claim.len ? alcf->uid_claim.data : NULL;
     w.user_id_claim_len = alcf->uid_claim.len;
 
-    ctx->why.len = authgw_explain(status, &w, (char *) p,
-                                  NGX_HTTP_AUTHGW_WHY_MAX);
-    ctx->why.data = p;
+    /* the core knows which reasons have something to say */
+
+    n = authgw_explain(status, &w, (char *) buf, sizeof(buf));
+    if (n == 0) {
+        return;
+    }
+
+    ctx->why.data = ngx_pnalloc(r->pool, n);
+    if (ctx->why.data == NULL) {
+        return;
+    }
+
+    ctx->why.len = ngx_cpymem(ctx->why.data, buf, n) - ctx->why.data;
 }
 
 
@@ -696,16 +715,11 @@ ngx_http_authgw_refuse(ngx_http_request_t *r, ngx_http_authgw_loc_conf_t *alcf,
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    h = ngx_list_push(&r->headers_out.headers);
+    h = ngx_http_authgw_out_header(r, &ngx_http_authgw_www_authenticate);
     if (h == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    h->hash = 1;
-#if (nginx_version >= 1023000)
-    h->next = NULL;
-#endif
-    ngx_str_set(&h->key, "WWW-Authenticate");
     h->value.data = p;
 
     p = ngx_cpymem(p, "Bearer realm=\"", sizeof("Bearer realm=\"") - 1);

@@ -1157,10 +1157,6 @@ authgw_key_json(authgw_key_list_t *l, const unsigned char *buf, size_t len,
     json_t        *json;
     json_error_t   error;
 
-    if (memchr(buf, '\0', len) != NULL) {
-        return authgw_key_fail(l, "invalid JSON: a NUL byte");
-    }
-
     json = authgw_key_loadb(buf, len, JSON_REJECT_DUPLICATES, &error);
     if (json == NULL) {
         return authgw_key_fail(l, "invalid JSON at line %d: %s",
@@ -1360,7 +1356,21 @@ static json_t *
 authgw_key_loadb(const unsigned char *buf, size_t len, size_t flags,
     json_error_t *error)
 {
-    if (memchr(buf, '\0', len) != NULL) {
+    const unsigned char  *nul, *p;
+
+    nul = memchr(buf, '\0', len);
+
+    if (nul != NULL) {
+        if (error != NULL) {
+            error->line = 1;
+
+            for (p = buf; p < nul; p++) {
+                error->line += (*p == '\n');
+            }
+
+            snprintf(error->text, sizeof(error->text), "a NUL byte");
+        }
+
         return NULL;
     }
 
