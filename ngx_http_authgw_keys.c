@@ -14,6 +14,10 @@
 
 static void ngx_http_authgw_free_remote(void *data);
 static ngx_int_t ngx_http_authgw_header_filter(ngx_http_request_t *r);
+static ngx_int_t ngx_http_authgw_remote_defer(ngx_http_request_t *r,
+    ngx_http_authgw_remote_t *rm);
+static void ngx_http_authgw_remote_due(ngx_event_t *ev);
+static void ngx_http_authgw_wake_all(ngx_http_authgw_remote_t *rm);
 static ngx_int_t ngx_http_authgw_remote_wait(ngx_http_request_t *r,
     ngx_http_authgw_remote_t *rm);
 static void ngx_http_authgw_waiter_cleanup(void *data);
@@ -44,10 +48,14 @@ static ngx_http_output_header_filter_pt  ngx_http_next_header_filter;
  * The fetched keys of a set, for a request whose token was just checked
  * with the keys at hand (status). A token that needs keys we do not have
  * (no fetched keys, or an unknown kid) waits for a fetch: the one in
- * flight, or one it starts; once per request. Keys past authgw_key_cache
- * are refreshed in the background while this request goes on with them.
- * Never two fetches within authgw_key_refresh in a worker, never two at a
- * time. NGX_DECLINED: go on with the status as it is; NGX_AGAIN: wait.
+ * flight, or one it starts; once per request. An unknown kid that comes
+ * within authgw_key_refresh of the last fetch is one the provider may have
+ * just added and signed with at once: it waits for the next permitted
+ * fetch (at most that interval), shared with every other such request.
+ * Keys past authgw_key_cache are refreshed in the background while this
+ * request goes on with them. Never two fetches within authgw_key_refresh
+ * in a worker, never two at a time. NGX_DECLINED: go on with the status as
+ * it is; NGX_AGAIN: wait.
  */
 
 ngx_int_t
@@ -73,6 +81,17 @@ ngx_http_authgw_remote_keys(ngx_http_request_t *r,
         if (may) {
             ctx->refetched = 1;
             return ngx_http_authgw_remote_fetch(r, rm, 0);
+        }
+
+        /*
+         * once: woken by a fetch that another request made, with the kid
+         * still unknown, it is refused. No keys at all is a provider that
+         * failed: that is answered now, with Retry-After
+         */
+
+        if (ctx->status == AUTHGW_UNKNOWN_KID && !ctx->deferred) {
+            ctx->deferred = 1;
+            return ngx_http_authgw_remote_defer(r, rm);
         }
 
         return NGX_DECLINED;
@@ -103,6 +122,72 @@ ngx_http_authgw_remote_expire(ngx_http_request_t *r,
 }
 
 
+/* waits until the next fetch is permitted: one timer for all who wait */
+
+static ngx_int_t
+ngx_http_authgw_remote_defer(ngx_http_request_t *r,
+    ngx_http_authgw_remote_t *rm)
+{
+    ngx_msec_int_t  left;
+
+    if (!rm->due.timer_set) {
+        left = (ngx_msec_int_t) rm->refresh * 1000
+               - (ngx_msec_int_t) (ngx_current_msec - rm->attempted);
+
+        rm->due.handler = ngx_http_authgw_remote_due;
+        rm->due.data = rm;
+        rm->due.log = ngx_cycle->log;
+
+        ngx_add_timer(&rm->due, (ngx_msec_t) ngx_max(left, 1));
+    }
+
+    ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                   "authgw: unknown kid, waiting for the next fetch "
+                   "from \"%V\"", &rm->uri);
+
+    return ngx_http_authgw_remote_wait(r, rm);
+}
+
+
+/*
+ * The next fetch is permitted: those who wait for it run again, and the
+ * first starts it. A fetch in flight (begun when one that was aborted gave
+ * its interval back) wakes them itself when it ends.
+ */
+
+static void
+ngx_http_authgw_remote_due(ngx_event_t *ev)
+{
+    ngx_http_authgw_remote_t  *rm = ev->data;
+
+    if (!rm->fetching) {
+        ngx_http_authgw_wake_all(rm);
+    }
+}
+
+
+static void
+ngx_http_authgw_wake_all(ngx_http_authgw_remote_t *rm)
+{
+    ngx_queue_t               *q;
+    ngx_http_authgw_waiter_t  *w;
+
+    if (rm->due.timer_set) {
+        ngx_del_timer(&rm->due);
+    }
+
+    while (!ngx_queue_empty(&rm->waiters)) {
+        q = ngx_queue_head(&rm->waiters);
+        ngx_queue_remove(q);
+
+        w = ngx_queue_data(q, ngx_http_authgw_waiter_t, queue);
+        w->linked = 0;
+
+        ngx_post_event(&w->wake, &ngx_posted_events);
+    }
+}
+
+
 static ngx_int_t
 ngx_http_authgw_remote_wait(ngx_http_request_t *r,
     ngx_http_authgw_remote_t *rm)
@@ -118,6 +203,7 @@ ngx_http_authgw_remote_wait(ngx_http_request_t *r,
     w = cln->data;
     ngx_memzero(w, sizeof(ngx_http_authgw_waiter_t));
     w->request = r;
+    w->remote = rm;
     w->wake.handler = ngx_http_authgw_wake;
     w->wake.data = w;
     w->wake.log = r->connection->log;
@@ -141,6 +227,14 @@ ngx_http_authgw_waiter_cleanup(void *data)
     if (w->linked) {
         ngx_queue_remove(&w->queue);
         w->linked = 0;
+
+        /* nobody waits for the next fetch any more */
+
+        if (ngx_queue_empty(&w->remote->waiters)
+            && w->remote->due.timer_set)
+        {
+            ngx_del_timer(&w->remote->due);
+        }
     }
 
     if (w->wake.posted) {
@@ -413,8 +507,6 @@ ngx_http_authgw_fetch_finish(ngx_http_authgw_remote_t *rm, ngx_uint_t result,
     ngx_log_t *log)
 {
     time_t                           now;
-    ngx_queue_t                     *q;
-    ngx_http_authgw_waiter_t        *w;
     ngx_http_authgw_main_conf_t     *amcf;
     ngx_http_authgw_source_stats_t  *src;
 
@@ -452,15 +544,7 @@ ngx_http_authgw_fetch_finish(ngx_http_authgw_remote_t *rm, ngx_uint_t result,
                                   : "no fetched keys to use");
     }
 
-    while (!ngx_queue_empty(&rm->waiters)) {
-        q = ngx_queue_head(&rm->waiters);
-        ngx_queue_remove(q);
-
-        w = ngx_queue_data(q, ngx_http_authgw_waiter_t, queue);
-        w->linked = 0;
-
-        ngx_post_event(&w->wake, &ngx_posted_events);
-    }
+    ngx_http_authgw_wake_all(rm);
 }
 
 
@@ -641,7 +725,13 @@ ngx_http_authgw_remote_drop(ngx_http_authgw_remote_t *rm)
 static void
 ngx_http_authgw_free_remote(void *data)
 {
-    ngx_http_authgw_remote_drop(data);
+    ngx_http_authgw_remote_t  *rm = data;
+
+    if (rm->due.timer_set) {
+        ngx_del_timer(&rm->due);
+    }
+
+    ngx_http_authgw_remote_drop(rm);
 }
 
 

@@ -93,6 +93,7 @@ struct ngx_http_authgw_remote_s {
     ngx_uint_t                  generation;   /* one more for each key set */
     ngx_uint_t                  fetching;
     ngx_queue_t                 waiters;
+    ngx_event_t                 due;          /* the next fetch permitted */
 };
 
 
@@ -109,6 +110,7 @@ typedef struct {
 typedef struct {
     ngx_queue_t                 queue;
     ngx_http_request_t         *request;
+    ngx_http_authgw_remote_t   *remote;
     ngx_event_t                 wake;
     ngx_uint_t                  linked;
 } ngx_http_authgw_waiter_t;
@@ -201,6 +203,7 @@ typedef struct {
     authgw_jws_t                jws;          /* a verified token, or 0s */
     ngx_uint_t                  generation;   /* of the fetched keys used */
     ngx_uint_t                  refetched;    /* an unknown kid was refetched */
+    ngx_uint_t                  deferred;     /* it waited for a refetch */
     ngx_str_t                   user_id;
     ngx_str_t                   why;          /* the refusal explained */
     authgw_cache_lookup_t       cache_status;

@@ -24,7 +24,7 @@ my $slow  = $port + 2;     # the slow provider, played here
 my $h2port = $port + 3;    # HTTP/2 (h2c) on the same server
 my $tool  = $ENV{AUTHGW_TOKEN} or die "AUTHGW_TOKEN is not set\n";
 
-plan tests => 65;
+plan tests => 75;
 
 my $root = ($ENV{TEST_NGINX_SERVROOT} || "$ENV{PWD}/t/servroot") . "-remote";
 my $dir = "$root-provider";
@@ -40,7 +40,7 @@ sub run {
 
 # keys k1, k2, k3 (P-256) as public JWKs with those kids, and kx: another
 # key that claims the kid "ec-1" of a key file
-for my $k (qw(k1 k2 k3)) {
+for my $k (qw(k1 k2 k3 r0 r1 r2 r3 r4 r5)) {
     run("$tool keygen --type ec --crv P-256 --out $dir/$k.pem"
         . " --pub $dir/$k.jwk --format jwk --kid $k");
 }
@@ -173,6 +173,23 @@ my ($pid, $sroot) = start_nginx('remote', $port, <<"_EOC_"
             proxy_pass http://127.0.0.1:$port/_echo;
         }
 
+        location = /_rot       { internal; proxy_pass http://127.0.0.1:$pport/rot.json; }
+
+        location /rot {
+            authgw "t";
+            authgw_key_request /_rot;
+            authgw_key_refresh 1s;
+            proxy_pass http://127.0.0.1:$port/_echo;
+        }
+
+        location = /_rev       { internal; proxy_pass http://127.0.0.1:$pport/rev.json; }
+
+        location /rev {
+            authgw "t";
+            authgw_key_request /_rev;
+            proxy_pass http://127.0.0.1:$port/_echo;
+        }
+
         location /short {
             authgw "t";
             authgw_key_request /_short;
@@ -208,6 +225,33 @@ sub get {
     return $r ? "$r->[0] $r->[2]" : 'no response';
 }
 
+# requests on as many connections at once; their answers, in order
+sub concurrent {
+    my ($path, @tokens) = @_;
+    my @socks = map {
+        my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1',
+                                      PeerPort => $port)
+            or die "connect: $!";
+        print $s "GET $path HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                 . "Authorization: Bearer $_\r\n\r\n";
+        $s;
+    } @tokens;
+    my @out;
+    for my $s (@socks) {
+        my $sel = IO::Select->new($s);
+        my $buf = '';
+        my $deadline = time + 5;
+        while (time < $deadline && $sel->can_read($deadline - time)) {
+            my $n = sysread $s, my $chunk, 4096;
+            last unless $n;
+            $buf .= $chunk;
+        }
+        my ($r) = parse_responses($buf);
+        push @out, $r ? "$r->[0] $r->[2]" : 'no response';
+    }
+    return @out;
+}
+
 sub fetches {
     my $uri = shift;
     open my $fh, '<', "$dir/fetches.log" or return 0;
@@ -220,6 +264,7 @@ sub errors_like {
     return scalar grep { /$re/ } <$fh>;
 }
 
+my @rt = map { token("r$_", "r$_") } 0 .. 5;
 my $t1 = token('k1', 'k1');
 my $t2 = token('k2', 'k2');
 my $t3 = token('k3', 'k3');
@@ -255,23 +300,31 @@ $ok += get('/api', $t1) eq "200 ok\n" for 1 .. 20;
 is($ok, 20, '20 more requests accepted');
 is(fetches('/jwks.json'), 2, 'with no further fetch');
 
-# --- a flood of random kids: at most one fetch per refresh interval
+# --- a flood of random kids: at most one fetch per refresh interval, in
+#     waves of 20 at once and one by one
 
 sleep 1.1;
 my $before = fetches('/jwks.json');
 my $start = time;
 my $refused = 0;
-for my $i (1 .. 40) {
+for my $wave (1 .. 3) {
+    my @r = concurrent('/api', map { token('k1', "rand-$wave-$_-"
+                                                  . int rand 1e9) } 1 .. 20);
+    $refused += grep { $_ eq "401 reason=unknown_kid\n" } @r;
+}
+for my $i (1 .. 3) {
     my $r = get('/api', token('k1', sprintf('rand-%d-%d', $i, rand 1e9)));
     $refused++ if $r eq "401 reason=unknown_kid\n";
 }
 my $elapsed = time - $start;
-is($refused, 40, '40 tokens with random kids: all 401 unknown_kid');
+is($refused, 63, '63 tokens with random kids: all 401 unknown_kid');
 my $flood = fetches('/jwks.json') - $before;
 cmp_ok($flood, '<=', 1 + int($elapsed / 1),
        "the flood made $flood fetches in ${\ sprintf '%.1f', $elapsed} s "
        . '(at most one per second)');
 cmp_ok($flood, '>=', 1, 'and at least the first unknown kid fetched');
+cmp_ok($elapsed, '<', 6 * 1.5,
+       'none waited longer than for the next permitted fetch');
 
 # --- rotation at the provider, no reload: a new kid is accepted at once
 
@@ -289,6 +342,38 @@ is(get('/api', $t3), "401 reason=unknown_kid\n",
 is(get('/api', $t1), "401 reason=unknown_kid\n",
    'k1 removed at the provider: refused after that fetch');
 is(get('/api', $t2), "200 ok\n", 'k2 accepted');
+
+# --- the rotation day: the provider adds a key and signs with it at once,
+#     five times, faster than authgw_key_refresh (1 s): a new kid within
+#     the interval waits for the next permitted fetch instead of a 401
+
+publish('rot.json', 'r0');
+is(get('/rot', $rt[0]), "200 ok\n", 'rotation: the first key is fetched');
+{
+    my $before = fetches('/rot.json');
+    my $start = time;
+    my ($accepted, $sent, $slowest) = (0, 0, 0);
+    for my $i (1 .. 5) {
+        publish('rot.json', "r" . ($i - 1), "r$i");
+        my $t0 = time;
+        my @r = concurrent('/rot', $rt[$i], $rt[$i], $rt[$i], $rt[$i - 1]);
+        $slowest = time - $t0 if time - $t0 > $slowest;
+        $accepted += grep { $_ eq "200 ok\n" } @r;
+        $sent += 4;
+        sleep 0.2;
+    }
+    my $elapsed = time - $start;
+    my $n = fetches('/rot.json') - $before;
+    is($accepted, $sent, "rotation: $accepted of $sent valid tokens accepted"
+                         . ' (new kids signed at once)');
+    cmp_ok($n, '<=', 1 + int($elapsed / 1),
+           "rotation: $n fetches in ${\ sprintf '%.1f', $elapsed} s "
+           . '(at most one per second)');
+    cmp_ok($n, '>=', 5, 'rotation: each new key was fetched');
+    cmp_ok($slowest, '<', 1.5,
+           'rotation: no request waited past the next permitted fetch'
+           . sprintf(' (slowest %.2f s)', $slowest));
+}
 
 # --- the provider fails: the last good keys stay in use
 
@@ -519,6 +604,21 @@ unlike($seen, qr/s3cret|eyJ|mallory|evil/, 'neither its token nor cookies');
 
 is(get('/dead', $t1), "503 reason=keys_unavailable\n",
    'connection refused and no keys yet: 503 keys_unavailable');
+
+# --- the compromised-key runbook (docs/gateway.md): the key is gone from
+#     the provider, a worker still has it (authgw_key_cache); a reload
+#     stops trusting it at once
+
+publish('rev.json', 'k1', 'k2');
+is(get('/rev', $t2), "200 ok\n", 'runbook: k2 is in use');
+publish('rev.json', 'k1');
+is(get('/rev', $t2), "200 ok\n",
+   'runbook: removed at the provider, still trusted until authgw_key_cache');
+kill 'HUP', $pid;
+sleep 1.5;
+is(get('/rev', $t2), "401 reason=unknown_kid\n",
+   'runbook: after the reload, refused at the first request');
+is(get('/rev', $t1), "200 ok\n", 'runbook: k1 still accepted');
 
 kill 'TERM', $child;
 waitpid $child, 0;
