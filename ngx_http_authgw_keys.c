@@ -13,7 +13,13 @@
 
 
 static void ngx_http_authgw_free_remote(void *data);
+static ngx_http_authgw_fetch_t *ngx_http_authgw_fetch_of(
+    ngx_http_request_t *r);
 static ngx_int_t ngx_http_authgw_header_filter(ngx_http_request_t *r);
+static ngx_int_t ngx_http_authgw_body_filter(ngx_http_request_t *r,
+    ngx_chain_t *in);
+static ngx_int_t ngx_http_authgw_fetch_take(ngx_http_request_t *r,
+    ngx_http_authgw_fetch_t *f, ngx_buf_t *b);
 static ngx_int_t ngx_http_authgw_remote_defer(ngx_http_request_t *r,
     ngx_http_authgw_remote_t *rm);
 static void ngx_http_authgw_remote_due(ngx_event_t *ev);
@@ -32,9 +38,12 @@ static void ngx_http_authgw_fetch_cleanup(void *data);
 static void ngx_http_authgw_fetch_aborted(ngx_http_authgw_fetch_t *f,
     ngx_log_t *log);
 static void ngx_http_authgw_fetch_finish(ngx_http_authgw_remote_t *rm,
-    ngx_uint_t result, ngx_log_t *log);
+    ngx_uint_t result, u_char *cause, ngx_log_t *log);
 static ngx_uint_t ngx_http_authgw_fetch_result(ngx_http_request_t *sr,
-    ngx_http_authgw_remote_t *rm, ngx_int_t rc);
+    ngx_http_authgw_fetch_t *f, ngx_int_t rc, u_char *cause);
+static ngx_uint_t ngx_http_authgw_fetch_failed(ngx_http_request_t *sr,
+    ngx_int_t rc, u_char *cause);
+static void ngx_http_authgw_cause(u_char *cause, const char *fmt, ...);
 static time_t ngx_http_authgw_max_age(ngx_http_request_t *sr);
 static ngx_int_t ngx_http_authgw_remote_install(ngx_http_authgw_remote_t *rm,
     authgw_key_t **keys, size_t n, ngx_log_t *log);
@@ -42,6 +51,7 @@ static void ngx_http_authgw_remote_drop(ngx_http_authgw_remote_t *rm);
 
 
 static ngx_http_output_header_filter_pt  ngx_http_next_header_filter;
+static ngx_http_output_body_filter_pt    ngx_http_next_body_filter;
 
 
 /*
@@ -265,34 +275,169 @@ ngx_http_authgw_wake(ngx_event_t *ev)
 }
 
 
+/* the fetch that a subrequest is, or NULL */
+
+static ngx_http_authgw_fetch_t *
+ngx_http_authgw_fetch_of(ngx_http_request_t *r)
+{
+    if (r != r->main && r->post_subrequest != NULL
+        && r->post_subrequest->handler == ngx_http_authgw_fetch_done)
+    {
+        return r->post_subrequest->data;
+    }
+
+    return NULL;
+}
+
+
 /*
- * A fetch whose answer declares more than subrequest_output_buffer_size is
- * refused here, before its body: nginx's in-memory filter would otherwise
- * fail the client connection of the request that made the fetch.
+ * A fetch's answer is this module's own: its body is taken here, first of
+ * the body filters, up to authgw_key_request_max_size (a declared length
+ * over it is refused before the body), and none of it goes further. Not
+ * an in-memory subrequest: nginx would fail the client's connection for
+ * an answer larger than subrequest_output_buffer_size.
  */
 
 static ngx_int_t
 ngx_http_authgw_header_filter(ngx_http_request_t *r)
 {
-    ngx_http_authgw_fetch_t   *f;
-    ngx_http_core_loc_conf_t  *clcf;
+    off_t                     len;
+    ngx_http_authgw_fetch_t  *f;
 
-    if (r != r->main && r->subrequest_in_memory
-        && r->post_subrequest != NULL
-        && r->post_subrequest->handler == ngx_http_authgw_fetch_done)
-    {
-        clcf = ngx_http_get_module_loc_conf(r, ngx_http_core_module);
+    f = ngx_http_authgw_fetch_of(r);
+    if (f == NULL || f->done) {
+        return ngx_http_next_header_filter(r);
+    }
 
-        if (r->headers_out.content_length_n
-            > (off_t) clcf->subrequest_output_buffer_size)
-        {
-            f = r->post_subrequest->data;
-            f->too_big = 1;
-            r->header_only = 1;
+    /* a second header (an error page after a failure) starts over */
+
+    len = r->headers_out.content_length_n;
+    f->declared = len;
+    f->body = NULL;
+    f->len = 0;
+    f->size = 0;
+
+    if (len > (off_t) f->remote->max_size) {
+        f->too_big = 1;
+        r->header_only = 1;
+
+    } else if (len > 0) {
+        f->body = ngx_pnalloc(r->pool, (size_t) len);
+        if (f->body == NULL) {
+            return NGX_ERROR;
         }
+
+        f->size = (size_t) len;
     }
 
     return ngx_http_next_header_filter(r);
+}
+
+
+static ngx_int_t
+ngx_http_authgw_body_filter(ngx_http_request_t *r, ngx_chain_t *in)
+{
+    ngx_chain_t              *cl;
+    ngx_http_authgw_fetch_t  *f;
+
+    f = ngx_http_authgw_fetch_of(r);
+    if (f == NULL || f->done) {
+        return ngx_http_next_body_filter(r, in);
+    }
+
+    for (cl = in; cl; cl = cl->next) {
+        if (!f->too_big
+            && ngx_http_authgw_fetch_take(r, f, cl->buf) != NGX_OK)
+        {
+            return NGX_ERROR;
+        }
+
+        cl->buf->pos = cl->buf->last;
+        cl->buf->file_pos = cl->buf->file_last;
+    }
+
+    return NGX_OK;
+}
+
+
+/* a buffer of the answer, in memory or in a file (a cached answer) */
+
+static ngx_int_t
+ngx_http_authgw_fetch_take(ngx_http_request_t *r, ngx_http_authgw_fetch_t *f,
+    ngx_buf_t *b)
+{
+    off_t     size;
+    u_char   *p;
+    ssize_t   n;
+
+    if (ngx_buf_in_memory(b)) {
+        size = b->last - b->pos;
+
+    } else if (b->in_file) {
+        size = b->file_last - b->file_pos;
+
+    } else {
+        return NGX_OK;
+    }
+
+    if (size <= 0) {
+        return NGX_OK;
+    }
+
+    if (size > (off_t) (f->remote->max_size - f->len)) {
+
+        /*
+         * the rest is read and dropped: an error here would make nginx
+         * fail the client's connection (ngx_http_output_filter)
+         */
+
+        f->too_big = 1;
+        return NGX_OK;
+    }
+
+    if ((size_t) size > f->size - f->len) {
+
+        /* no Content-Length, or more than it said: grow, twice as large */
+
+        f->size = ngx_min(ngx_max(2 * f->size, f->len + (size_t) size),
+                          f->remote->max_size);
+        f->size = ngx_max(f->size, 4096);
+
+        p = ngx_pnalloc(r->pool, f->size);
+        if (p == NULL) {
+            return NGX_ERROR;
+        }
+
+        if (f->len) {
+            ngx_memcpy(p, f->body, f->len);
+        }
+
+        if (f->body != NULL) {
+            ngx_pfree(r->pool, f->body);
+        }
+
+        f->body = p;
+    }
+
+    if (ngx_buf_in_memory(b)) {
+        ngx_memcpy(f->body + f->len, b->pos, (size_t) size);
+
+    } else {
+        n = ngx_read_file(b->file, f->body + f->len, (size_t) size,
+                          b->file_pos);
+
+        if (n != (ssize_t) size) {
+            ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                          "authgw: keys from \"%V\": a cached answer could "
+                          "not be read from \"%V\"", &f->remote->uri,
+                          &b->file->name);
+            return NGX_ERROR;
+        }
+    }
+
+    f->len += (size_t) size;
+
+    return NGX_OK;
 }
 
 
@@ -320,18 +465,18 @@ ngx_http_authgw_remote_fetch(ngx_http_request_t *r,
     }
 
     f = cln->data;
+    ngx_memzero(f, sizeof(ngx_http_authgw_fetch_t));
     f->remote = rm;
     f->done = 1;
-    f->too_big = 0;
+    f->declared = -1;
     cln->handler = ngx_http_authgw_fetch_cleanup;
 
     ps->handler = ngx_http_authgw_fetch_done;
     ps->data = f;
 
     if (ngx_http_subrequest(r, &rm->uri, NULL, &sr, ps,
-                            NGX_HTTP_SUBREQUEST_IN_MEMORY
-                            |(background ? NGX_HTTP_SUBREQUEST_BACKGROUND
-                                         : NGX_HTTP_SUBREQUEST_WAITED))
+                            background ? NGX_HTTP_SUBREQUEST_BACKGROUND
+                                       : NGX_HTTP_SUBREQUEST_WAITED)
         != NGX_OK)
     {
         return NGX_ERROR;
@@ -422,6 +567,9 @@ ngx_http_authgw_fetch_done(ngx_http_request_t *r, void *data, ngx_int_t rc)
 {
     ngx_http_authgw_fetch_t  *f = data;
 
+    u_char      cause[NGX_HTTP_AUTHGW_CAUSE_MAX];
+    ngx_uint_t  result;
+
     if (f->done || rc == NGX_AGAIN) {
         return rc;
     }
@@ -432,8 +580,7 @@ ngx_http_authgw_fetch_done(ngx_http_request_t *r, void *data, ngx_int_t rc)
      * a client that goes away ends the fetch it started (unless the fetch
      * location has proxy_ignore_client_abort on): that decides nothing,
      * and spends no refresh interval, or one client could keep keys from
-     * ever arriving. Only that status: an answer that outgrows the buffer
-     * also fails the client's connection, and must stay a counted failure
+     * ever arriving
      */
 
     if (rc == NGX_HTTP_CLIENT_CLOSED_REQUEST) {
@@ -441,29 +588,21 @@ ngx_http_authgw_fetch_done(ngx_http_request_t *r, void *data, ngx_int_t rc)
         return rc;
     }
 
-    if (f->too_big) {
-        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
-                      "authgw: keys from \"%V\": the answer declares %O "
-                      "bytes, more than subrequest_output_buffer_size",
-                      &f->remote->uri, r->headers_out.content_length_n);
-    }
+    result = ngx_http_authgw_fetch_result(r, f, rc, cause);
 
-    ngx_http_authgw_fetch_finish(f->remote,
-                                 f->too_big
-                                 ? NGX_HTTP_AUTHGW_FETCH_ERROR
-                                 : ngx_http_authgw_fetch_result(r, f->remote,
-                                                                rc),
+    ngx_http_authgw_fetch_finish(f->remote, result, cause,
                                  r->connection->log);
 
     /*
-     * the answer was this module's alone: a failed fetch (a timeout, an
-     * error status) does not end the request that made it. An answer
-     * without Content-Length that outgrows subrequest_output_buffer_size
-     * is the exception: nginx marks the client's connection as failed
-     * then, and that one request ends.
+     * the answer was this module's alone, and none of it went to the
+     * client: a failed fetch (a timeout, an error status, an answer too
+     * large or cut short) does not end the request that made it, unless
+     * the client's own connection failed
      */
 
-    if (rc >= NGX_HTTP_SPECIAL_RESPONSE) {
+    if ((rc >= NGX_HTTP_SPECIAL_RESPONSE || rc == NGX_ERROR)
+        && !r->connection->error)
+    {
         return NGX_OK;
     }
 
@@ -496,24 +635,22 @@ ngx_http_authgw_fetch_aborted(ngx_http_authgw_fetch_t *f, ngx_log_t *log)
     f->remote->tried = f->tried;
 
     ngx_http_authgw_fetch_finish(f->remote, NGX_HTTP_AUTHGW_FETCH_ABORTED,
-                                 log);
+                                 NULL, log);
 }
 
 
-/* counts the fetch, logs a failure once per interval, wakes the waiters */
+/*
+ * Counts the fetch, logs a failure (its cause) once per interval, wakes
+ * the waiters.
+ */
 
 static void
 ngx_http_authgw_fetch_finish(ngx_http_authgw_remote_t *rm, ngx_uint_t result,
-    ngx_log_t *log)
+    u_char *cause, ngx_log_t *log)
 {
     time_t                           now;
     ngx_http_authgw_main_conf_t     *amcf;
     ngx_http_authgw_source_stats_t  *src;
-
-    static const char  *results[] = {
-        "ok", "an error status", "no complete answer",
-        "no usable keys in the answer"
-    };
 
     now = ngx_time();
     rm->fetching = 0;
@@ -539,7 +676,7 @@ ngx_http_authgw_fetch_finish(ngx_http_authgw_remote_t *rm, ngx_uint_t result,
         rm->logged = now;
         ngx_log_error(NGX_LOG_ERR, log, 0,
                       "authgw: key fetch from \"%V\" failed: %s; %s",
-                      &rm->uri, results[result],
+                      &rm->uri, cause,
                       rm->fetched ? "the last good keys stay in use"
                                   : "no fetched keys to use");
     }
@@ -548,41 +685,67 @@ ngx_http_authgw_fetch_finish(ngx_http_authgw_remote_t *rm, ngx_uint_t result,
 }
 
 
+/* what the fetch brought: installed keys, or the cause of its failure */
+
 static ngx_uint_t
 ngx_http_authgw_fetch_result(ngx_http_request_t *sr,
-    ngx_http_authgw_remote_t *rm, ngx_int_t rc)
+    ngx_http_authgw_fetch_t *f, ngx_int_t rc, u_char *cause)
 {
-    char            err[256];
-    size_t          n, len;
-    u_char         *body;
-    time_t          age;
-    authgw_key_t  **keys;
+    char                       err[256];
+    size_t                     n;
+    time_t                     age;
+    authgw_key_t             **keys;
+    ngx_http_authgw_remote_t  *rm;
 
-    if (rc == NGX_ERROR || sr->headers_out.status == 0) {
+    rm = f->remote;
+
+    if (f->too_big) {
+        if (f->declared > (off_t) rm->max_size) {
+            ngx_http_authgw_cause(cause, "the answer is too large: %O "
+                                  "bytes, more than "
+                                  "authgw_key_request_max_size (%uz)",
+                                  f->declared, rm->max_size);
+
+        } else {
+            ngx_http_authgw_cause(cause, "the answer is too large: more "
+                                  "than authgw_key_request_max_size (%uz)",
+                                  rm->max_size);
+        }
+
         return NGX_HTTP_AUTHGW_FETCH_ERROR;
     }
 
-    if (rc >= NGX_HTTP_SPECIAL_RESPONSE) {
-        return NGX_HTTP_AUTHGW_FETCH_STATUS;
+    if (rc == NGX_ERROR || rc >= NGX_HTTP_SPECIAL_RESPONSE
+        || sr->headers_out.status == 0)
+    {
+        return ngx_http_authgw_fetch_failed(sr, rc, cause);
     }
 
     if (sr->headers_out.status != NGX_HTTP_OK) {
+        ngx_http_authgw_cause(cause, "the answer has status %ui, not 200",
+                    sr->headers_out.status);
         return NGX_HTTP_AUTHGW_FETCH_STATUS;
     }
 
-    if (sr->out == NULL || sr->out->buf == NULL) {
+    /* nginx ends a subrequest cut short as if it were whole */
+
+    if (f->declared >= 0 && (off_t) f->len < f->declared) {
+        ngx_http_authgw_cause(cause, "the answer ended early: %uz of %O "
+                              "bytes", f->len, f->declared);
+        return NGX_HTTP_AUTHGW_FETCH_ERROR;
+    }
+
+    if (f->len == 0) {
+        ngx_http_authgw_cause(cause, "the answer is empty");
         return NGX_HTTP_AUTHGW_FETCH_INVALID;
     }
 
-    body = sr->out->buf->pos;
-    len = sr->out->buf->last - sr->out->buf->pos;
-
-    if (authgw_key_load_remote(body, len, rm->set->keys, rm->set->nkeys,
-                               &keys, &n, err, sizeof(err))
+    if (authgw_key_load_remote(f->body, f->len, rm->set->keys,
+                               rm->set->nkeys, &keys, &n, err, sizeof(err))
         != 0)
     {
-        ngx_log_error(NGX_LOG_ERR, sr->connection->log, 0,
-                      "authgw: keys from \"%V\": %s", &rm->uri, err);
+        ngx_http_authgw_cause(cause, "the answer is no usable JWK Set: %s",
+                              err);
         return NGX_HTTP_AUTHGW_FETCH_INVALID;
     }
 
@@ -590,6 +753,7 @@ ngx_http_authgw_fetch_result(ngx_http_request_t *sr,
         != NGX_OK)
     {
         authgw_keys_free(keys, n);
+        ngx_http_authgw_cause(cause, "out of memory");
         return NGX_HTTP_AUTHGW_FETCH_ERROR;
     }
 
@@ -603,6 +767,69 @@ ngx_http_authgw_fetch_result(ngx_http_request_t *sr,
                   rm->expires - rm->fetched);
 
     return NGX_HTTP_AUTHGW_FETCH_OK;
+}
+
+
+/*
+ * A fetch without an answer to read: nginx's own line before this one
+ * (connect() failed, upstream timed out) has the details; this one says
+ * which it was. An upstream that was never connected to is refused or
+ * unreachable; one that was, failed or timed out after.
+ */
+
+static ngx_uint_t
+ngx_http_authgw_fetch_failed(ngx_http_request_t *sr, ngx_int_t rc,
+    u_char *cause)
+{
+    ngx_http_upstream_t  *u;
+
+    u = sr->upstream;
+
+    if (rc == NGX_HTTP_GATEWAY_TIME_OUT) {
+        ngx_http_authgw_cause(cause, "the provider timed out (504)");
+        return NGX_HTTP_AUTHGW_FETCH_ERROR;
+    }
+
+    if (rc == NGX_HTTP_BAD_GATEWAY) {
+        if (u != NULL && u->state != NULL
+            && u->state->connect_time == (ngx_msec_t) -1)
+        {
+            ngx_http_authgw_cause(cause, "no connection to the provider: "
+                                  "refused or unreachable (502)");
+
+        } else {
+            ngx_http_authgw_cause(cause, "the connection to the provider "
+                                  "failed, or its answer was not HTTP "
+                                  "(502)");
+        }
+
+        return NGX_HTTP_AUTHGW_FETCH_ERROR;
+    }
+
+    if (rc >= NGX_HTTP_SPECIAL_RESPONSE) {
+        ngx_http_authgw_cause(cause, "the fetch location answered %i", rc);
+        return NGX_HTTP_AUTHGW_FETCH_STATUS;
+    }
+
+    ngx_http_authgw_cause(cause, "no complete answer: the connection to "
+                          "the provider failed or timed out in its body");
+
+    return NGX_HTTP_AUTHGW_FETCH_ERROR;
+}
+
+
+static void
+ngx_http_authgw_cause(u_char *cause, const char *fmt, ...)
+{
+    u_char   *p;
+    va_list   args;
+
+    va_start(args, fmt);
+    p = ngx_vslprintf(cause, cause + NGX_HTTP_AUTHGW_CAUSE_MAX - 1, fmt,
+                      args);
+    va_end(args);
+
+    *p = '\0';
 }
 
 
@@ -765,6 +992,9 @@ ngx_http_authgw_keys_init(ngx_conf_t *cf, ngx_http_authgw_main_conf_t *amcf)
     if (amcf->remotes.nelts) {
         ngx_http_next_header_filter = ngx_http_top_header_filter;
         ngx_http_top_header_filter = ngx_http_authgw_header_filter;
+
+        ngx_http_next_body_filter = ngx_http_top_body_filter;
+        ngx_http_top_body_filter = ngx_http_authgw_body_filter;
     }
 
     return NGX_OK;

@@ -30,6 +30,8 @@ static ngx_http_authgw_keys_t *ngx_http_authgw_keys_get(ngx_conf_t *cf,
     ngx_uint_t uid);
 static char *ngx_http_authgw_key_request(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
+static char *ngx_http_authgw_key_max_size(ngx_conf_t *cf, void *post,
+    void *data);
 static char *ngx_http_authgw_status(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_http_authgw_algorithms(ngx_conf_t *cf, ngx_command_t *cmd,
@@ -73,6 +75,11 @@ static ngx_conf_enum_t  ngx_http_authgw_log_levels[] = {
     { ngx_string("warn"), NGX_LOG_WARN },
     { ngx_string("error"), NGX_LOG_ERR },
     { ngx_null_string, 0 }
+};
+
+
+static ngx_conf_post_t  ngx_http_authgw_key_max_size_post = {
+    ngx_http_authgw_key_max_size
 };
 
 
@@ -121,6 +128,13 @@ static ngx_command_t  ngx_http_authgw_commands[] = {
       NGX_HTTP_LOC_CONF_OFFSET,
       offsetof(ngx_http_authgw_loc_conf_t, key_max_stale),
       NULL },
+
+    { ngx_string("authgw_key_request_max_size"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_size_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_authgw_loc_conf_t, key_max_size),
+      &ngx_http_authgw_key_max_size_post },
 
     { ngx_string("authgw_status"),
       NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
@@ -660,9 +674,25 @@ ngx_http_authgw_key_request(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     rm->cache = NGX_CONF_UNSET;
     rm->refresh = NGX_CONF_UNSET;
     rm->max_stale = NGX_CONF_UNSET;
+    rm->max_size = NGX_CONF_UNSET_SIZE;
     ngx_queue_init(&rm->waiters);
 
     set->remote = rm;
+
+    return NGX_CONF_OK;
+}
+
+
+/* a key set is a few KB; more than 64 MB is a mistake */
+
+static char *
+ngx_http_authgw_key_max_size(ngx_conf_t *cf, void *post, void *data)
+{
+    size_t  *sp = data;
+
+    if (*sp < 1024 || *sp > 64 * 1024 * 1024) {
+        return "must be from 1k to 64m";
+    }
 
     return NGX_CONF_OK;
 }
@@ -1346,6 +1376,7 @@ ngx_http_authgw_create_loc_conf(ngx_conf_t *cf)
     conf->key_cache = NGX_CONF_UNSET;
     conf->key_refresh = NGX_CONF_UNSET;
     conf->key_max_stale = NGX_CONF_UNSET;
+    conf->key_max_size = NGX_CONF_UNSET_SIZE;
     conf->uid_optional = NGX_CONF_UNSET;
     conf->uid_keys = NGX_CONF_UNSET_PTR;
     conf->set_headers = NGX_CONF_UNSET_PTR;
@@ -1369,6 +1400,7 @@ static ngx_int_t
 ngx_http_authgw_merge_keys(ngx_conf_t *cf, ngx_http_authgw_loc_conf_t *conf,
     ngx_uint_t given)
 {
+    size_t                       max;
     ngx_int_t                    size;
     time_t                       cache, refresh, stale;
     const char                  *name;
@@ -1389,6 +1421,8 @@ ngx_http_authgw_merge_keys(ngx_conf_t *cf, ngx_http_authgw_loc_conf_t *conf,
               ? owner->key_refresh : NGX_HTTP_AUTHGW_KEY_REFRESH;
     stale = (owner->key_max_stale != NGX_CONF_UNSET)
             ? owner->key_max_stale : NGX_HTTP_AUTHGW_KEY_MAX_STALE;
+    max = (owner->key_max_size != NGX_CONF_UNSET_SIZE)
+          ? owner->key_max_size : NGX_HTTP_AUTHGW_KEY_MAX_SIZE;
 
     name = NULL;
 
@@ -1415,6 +1449,11 @@ ngx_http_authgw_merge_keys(ngx_conf_t *cf, ngx_http_authgw_loc_conf_t *conf,
                    && conf->key_max_stale != stale)
         {
             name = "authgw_key_max_stale";
+
+        } else if ((given & NGX_HTTP_AUTHGW_GIVEN_KEY_MAX_SIZE)
+                   && conf->key_max_size != max)
+        {
+            name = "authgw_key_request_max_size";
         }
     }
 
@@ -1437,6 +1476,7 @@ ngx_http_authgw_merge_keys(ngx_conf_t *cf, ngx_http_authgw_loc_conf_t *conf,
         rm->cache = cache;
         rm->refresh = refresh;
         rm->max_stale = stale;
+        rm->max_size = max;
     }
 
     return NGX_OK;
@@ -1478,7 +1518,9 @@ ngx_http_authgw_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
             | (conf->key_refresh != NGX_CONF_UNSET
                ? NGX_HTTP_AUTHGW_GIVEN_KEY_REFRESH : 0)
             | (conf->key_max_stale != NGX_CONF_UNSET
-               ? NGX_HTTP_AUTHGW_GIVEN_KEY_MAX_STALE : 0);
+               ? NGX_HTTP_AUTHGW_GIVEN_KEY_MAX_STALE : 0)
+            | (conf->key_max_size != NGX_CONF_UNSET_SIZE
+               ? NGX_HTTP_AUTHGW_GIVEN_KEY_MAX_SIZE : 0);
 
     ngx_conf_merge_value(conf->cache_size, prev->cache_size,
                          NGX_HTTP_AUTHGW_CACHE_SIZE);
@@ -1488,6 +1530,8 @@ ngx_http_authgw_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
                              NGX_HTTP_AUTHGW_KEY_REFRESH);
     ngx_conf_merge_sec_value(conf->key_max_stale, prev->key_max_stale,
                              NGX_HTTP_AUTHGW_KEY_MAX_STALE);
+    ngx_conf_merge_size_value(conf->key_max_size, prev->key_max_size,
+                              NGX_HTTP_AUTHGW_KEY_MAX_SIZE);
 
     if (conf->keys != NULL
         && ngx_http_authgw_merge_keys(cf, conf, given) != NGX_OK)

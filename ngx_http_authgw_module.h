@@ -79,6 +79,7 @@ struct ngx_http_authgw_remote_s {
     time_t                      cache;        /* authgw_key_cache */
     time_t                      refresh;      /* authgw_key_refresh */
     time_t                      max_stale;    /* authgw_key_max_stale */
+    size_t                      max_size;     /* ..._request_max_size */
 
     authgw_key_t              **keys;         /* the last good fetch */
     size_t                      nkeys;
@@ -97,13 +98,21 @@ struct ngx_http_authgw_remote_s {
 };
 
 
+/* one fetch: its answer's body, taken by the body filter */
 typedef struct {
     ngx_http_authgw_remote_t   *remote;
     ngx_uint_t                  done;
     ngx_uint_t                  too_big;
+    u_char                     *body;
+    size_t                      len;
+    size_t                      size;
+    off_t                       declared;     /* Content-Length, or -1 */
     ngx_msec_t                  attempted;    /* the remote's, before */
     ngx_uint_t                  tried;
 } ngx_http_authgw_fetch_t;
+
+/* the cause of a failed fetch, for its one log line */
+#define NGX_HTTP_AUTHGW_CAUSE_MAX      320
 
 
 /* a request waiting on a fetch; woken through its own posted event */
@@ -181,6 +190,7 @@ struct ngx_http_authgw_loc_conf_s {
     time_t                      key_cache;
     time_t                      key_refresh;
     time_t                      key_max_stale;
+    size_t                      key_max_size;
 
     ngx_str_t                   uid_claim;
     ngx_flag_t                  uid_optional;
@@ -229,9 +239,16 @@ typedef struct {
 #define NGX_HTTP_AUTHGW_GIVEN_KEY_CACHE      0x02
 #define NGX_HTTP_AUTHGW_GIVEN_KEY_REFRESH    0x04
 #define NGX_HTTP_AUTHGW_GIVEN_KEY_MAX_STALE  0x08
+#define NGX_HTTP_AUTHGW_GIVEN_KEY_MAX_SIZE   0x10
 #define NGX_HTTP_AUTHGW_KEY_CACHE      600
 #define NGX_HTTP_AUTHGW_KEY_REFRESH    5
 #define NGX_HTTP_AUTHGW_KEY_MAX_STALE  86400
+
+/*
+ * A fetched answer may be this large: a provider's JWKS with certificate
+ * chains (x5c) is 2-20 KB; this leaves room for ten times the largest.
+ */
+#define NGX_HTTP_AUTHGW_KEY_MAX_SIZE   (256 * 1024)
 
 
 ngx_int_t ngx_http_authgw_handler(ngx_http_request_t *r);

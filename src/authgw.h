@@ -274,6 +274,14 @@ typedef struct {
 size_t authgw_explain(authgw_status_t status, const authgw_why_t *w,
     char *buf, size_t size);
 
+/*
+ * Text from outside (a token, an identity provider's answer) made safe for
+ * a log line: printable ASCII stays, but for \" and \\; every other byte,
+ * and ",", becomes \xHH. At most size - 1 bytes, "..." ending a text cut
+ * short; NUL-terminated. Returns the length written (0 when size < 4).
+ */
+size_t authgw_escape(char *out, size_t size, const char *s, size_t len);
+
 
 /*
  * Where the encrypted user id is, and the keys that decrypt it. A cache

@@ -99,30 +99,25 @@ authgw_why_put(authgw_why_buf_t *b, const char *fmt, ...)
 }
 
 
-/*
- * "text": printable ASCII, with \" \\ and \xHH for anything else and for
- * "," (so a value cannot pass for nginx's ", client: " context); at most
- * AUTHGW_WHY_VALUE_MAX bytes written inside the quotes, then "...
- */
+/* escapes what fits into room bytes; *used: the bytes of s taken */
 
-static void
-authgw_why_str(authgw_why_buf_t *b, const char *s, size_t len)
+static size_t
+authgw_escape_some(char *out, size_t room, const char *s, size_t len,
+    size_t *used)
 {
-    char            out[AUTHGW_WHY_VALUE_MAX + 4];
     size_t          i, n, k;
     unsigned char   c;
 
     static const char  hex[] = "0123456789abcdef";
 
     n = 0;
-    out[n++] = '"';
 
     for (i = 0; i < len; i++) {
         c = (unsigned char) s[i];
         k = (c == '"' || c == '\\') ? 2
             : (c < 0x20 || c >= 0x7f || c == ',') ? 4 : 1;
 
-        if (n - 1 + k > AUTHGW_WHY_VALUE_MAX) {
+        if (n + k > room) {
             break;
         }
 
@@ -141,11 +136,57 @@ authgw_why_str(authgw_why_buf_t *b, const char *s, size_t len)
         }
     }
 
+    *used = i;
+
+    return n;
+}
+
+
+size_t
+authgw_escape(char *out, size_t size, const char *s, size_t len)
+{
+    size_t  n, used;
+
+    if (size < 4) {
+        if (size) {
+            out[0] = '\0';
+        }
+
+        return 0;
+    }
+
+    n = authgw_escape_some(out, size - 1, s, len, &used);
+
+    if (used < len) {
+        n = authgw_escape_some(out, size - 4, s, len, &used);
+        memcpy(out + n, "...", 3);
+        n += 3;
+    }
+
+    out[n] = '\0';
+
+    return n;
+}
+
+
+/*
+ * "text", escaped as authgw_escape() does: at most AUTHGW_WHY_VALUE_MAX
+ * bytes written inside the quotes, then "...
+ */
+
+static void
+authgw_why_str(authgw_why_buf_t *b, const char *s, size_t len)
+{
+    char    out[AUTHGW_WHY_VALUE_MAX + 2];
+    size_t  n, used;
+
+    out[0] = '"';
+    n = 1 + authgw_escape_some(out + 1, AUTHGW_WHY_VALUE_MAX, s, len, &used);
     out[n++] = '"';
 
     authgw_why_add(b, out, n);
 
-    if (i < len) {
+    if (used < len) {
         authgw_why_add(b, "...", 3);
     }
 }

@@ -1089,9 +1089,9 @@ static int
 authgw_key_jwks(authgw_key_list_t *l, json_t *json, const authgw_jwk_want_t *w)
 {
     int      rc;
-    char     reason[256];
+    char     reason[256], where[96];
     size_t   i, skipped;
-    json_t  *set, *jwk;
+    json_t  *set, *jwk, *uri;
 
     static const char  *single[] = {
         "the JWK is not a signature verification key (use, key_ops or alg)",
@@ -1108,6 +1108,18 @@ authgw_key_jwks(authgw_key_list_t *l, json_t *json, const authgw_jwk_want_t *w)
     }
 
     set = json_object_get(json, "keys");
+    uri = json_object_get(json, "jwks_uri");
+
+    if (set == NULL && json_is_string(uri)
+        && json_object_get(json, "kty") == NULL)
+    {
+        authgw_escape(where, sizeof(where), json_string_value(uri),
+                      json_string_length(uri));
+
+        return authgw_key_fail(l, "an OpenID Connect discovery document or "
+                               "OAuth server metadata, not a JWK Set: the "
+                               "keys are at its jwks_uri \"%s\"", where);
+    }
 
     if (set == NULL) {
         rc = authgw_key_jwk(l, json, w);
@@ -1154,13 +1166,19 @@ authgw_key_json(authgw_key_list_t *l, const unsigned char *buf, size_t len,
     const authgw_jwk_want_t *w)
 {
     int            rc;
+    char           text[128];
     json_t        *json;
     json_error_t   error;
 
     json = authgw_key_loadb(buf, len, JSON_REJECT_DUPLICATES, &error);
     if (json == NULL) {
+
+        /* jansson quotes the text it stopped at: the answer's own bytes */
+
+        authgw_escape(text, sizeof(text), error.text, strlen(error.text));
+
         return authgw_key_fail(l, "invalid JSON at line %d: %s",
-                               error.line, error.text);
+                               error.line, text);
     }
 
     rc = authgw_key_jwks(l, json, w);

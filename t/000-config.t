@@ -93,7 +93,8 @@ my @bad = (
 my @good = qw(rsa.pub.pem rsa.pub.pkcs1.pem rsa.crt rsa.jwk jwks.json
               ec256.pub.pem ec384.jwk ec521.pub.pem ed25519.jwk oct.jwk);
 
-plan tests => 2 * @bad + 16 + @good + 2 + 14 + 9 + 8 + 7 + 9 + 3 + 10 + 4;
+plan tests => 2 * @bad + 16 + @good + 2 + 14 + 9 + 8 + 7 + 9 + 3 + 10 + 4
+             + 9;
 
 for my $case (@bad) {
     my ($what, $args, $reason) = @$case;
@@ -289,6 +290,25 @@ like($out, qr/"authgw_key_refresh" differs/, 'and says so');
                       . " authgw_cache 99; authgw_key_cache 5m; }");
 is($rc, 0, 'the same value, the cache off, or keys of its own load')
     or diag($out);
+
+# the largest answer a key fetch may bring: 1k to 64m, and the keys' own
+
+for my $bad (qw(512 65m x)) {
+    ($rc, $out) = nginx_t("authgw \"t\";\n authgw_key_request /a;\n"
+                          . " authgw_key_request_max_size $bad;");
+    isnt($rc, 0, "authgw_key_request_max_size $bad fails");
+    like($out, qr/"authgw_key_request_max_size" directive (must be from 1k to 64m|invalid value)/,
+         'and says what it may be');
+}
+
+($rc, $out) = nginx_t("authgw \"t\";\n authgw_key_request /a;\n"
+                      . " location /api/x { authgw_key_request_max_size 1m; }");
+isnt($rc, 0, 'another authgw_key_request_max_size under inherited keys fails');
+like($out, qr/"authgw_key_request_max_size" differs/, 'and says so');
+
+($rc, $out) = nginx_t("authgw \"t\";\n authgw_key_request /a;\n"
+                      . " authgw_key_request_max_size 1m;");
+is($rc, 0, 'authgw_key_request_max_size 1m loads') or diag($out);
 
 # the cache's size: 1 to 16777216 entries, or off
 for my $bad (qw(0 -1 16777217 x)) {

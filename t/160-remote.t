@@ -24,7 +24,7 @@ my $slow  = $port + 2;     # the slow provider, played here
 my $h2port = $port + 3;    # HTTP/2 (h2c) on the same server
 my $tool  = $ENV{AUTHGW_TOKEN} or die "AUTHGW_TOKEN is not set\n";
 
-plan tests => 75;
+plan tests => 95;
 
 my $root = ($ENV{TEST_NGINX_SERVROOT} || "$ENV{PWD}/t/servroot") . "-remote";
 my $dir = "$root-provider";
@@ -71,6 +71,7 @@ sub write_file {
 }
 
 my ($pid, $sroot) = start_nginx('remote', $port, <<"_EOC_"
+    proxy_cache_path $dir/cache keys_zone=jwks:1m;
     log_format fetch '\$uri';
     log_format seen '\$uri [\$http_authorization|\$http_cookie|\$http_range|'
                     '\$http_if_none_match|\$http_accept_encoding|'
@@ -98,7 +99,9 @@ my ($pid, $sroot) = start_nginx('remote', $port, <<"_EOC_"
         proxy_pass_request_body off;
         proxy_connect_timeout 2s;
         proxy_read_timeout 2s;
-        subrequest_output_buffer_size 64k;
+
+        # subrequest_output_buffer_size stays nginx's default (4k or 8k):
+        # fetched answers are sized by authgw_key_request_max_size
 
         location = /_jwks      { internal; proxy_pass http://127.0.0.1:$pport/jwks.json; }
         location = /_short     { internal; proxy_pass http://127.0.0.1:$pport/short.json; }
@@ -179,6 +182,44 @@ my ($pid, $sroot) = start_nginx('remote', $port, <<"_EOC_"
             authgw "t";
             authgw_key_request /_rot;
             authgw_key_refresh 1s;
+            proxy_pass http://127.0.0.1:$port/_echo;
+        }
+
+        location = /_chunked   { internal; proxy_pass http://127.0.0.1:$slow/chunked.json; }
+        location = /_bigchunk  { internal; proxy_pass http://127.0.0.1:$slow/chunkedbig.json; }
+        location = /_cut       { internal; proxy_pass http://127.0.0.1:$slow/cut.json; }
+        location /cut      { authgw "t"; authgw_key_request /_cut;      proxy_pass http://127.0.0.1:$port/_echo; }
+        location = /_missing   { internal; proxy_pass http://127.0.0.1:$pport/missing.json; }
+        location = /_disc      { internal; proxy_pass http://127.0.0.1:$pport/disc.json; }
+        location = /_padded    { internal; proxy_pass http://127.0.0.1:$pport/padded.json; }
+        location = /_head      { internal; proxy_pass http://127.0.0.1:$pport/head.json; }
+        location /head     { authgw "t"; authgw_key_request /_head;     proxy_pass http://127.0.0.1:$port/_echo; }
+        location = /_local     { internal; alias $dir/local.json; }
+        location = /_cached {
+            internal;
+            proxy_pass http://127.0.0.1:$pport/cached.json;
+            proxy_cache jwks;
+            proxy_cache_valid 200 1m;
+        }
+
+        location /chunked  { authgw "t"; authgw_key_request /_chunked;  proxy_pass http://127.0.0.1:$port/_echo; }
+        location /missing  { authgw "t"; authgw_key_request /_missing;  proxy_pass http://127.0.0.1:$port/_echo; }
+        location /disc     { authgw "t"; authgw_key_request /_disc;     proxy_pass http://127.0.0.1:$port/_echo; }
+        location /padded   { authgw "t"; authgw_key_request /_padded;   proxy_pass http://127.0.0.1:$port/_echo; }
+        location /local    { authgw "t"; authgw_key_request /_local;    proxy_pass http://127.0.0.1:$port/_echo; }
+        location /cached   { authgw "t"; authgw_key_request /_cached;   proxy_pass http://127.0.0.1:$port/_echo; }
+
+        location /bigchunk {
+            authgw "t";
+            authgw_key_request /_bigchunk;
+            authgw_key_request_max_size 8k;
+            proxy_pass http://127.0.0.1:$port/_echo;
+        }
+
+        location /padsmall {
+            authgw "t";
+            authgw_key_request /_padded;
+            authgw_key_request_max_size 8k;
             proxy_pass http://127.0.0.1:$port/_echo;
         }
 
@@ -380,7 +421,7 @@ is(get('/rot', $rt[0]), "200 ok\n", 'rotation: the first key is fetched');
 for my $case (['down', undef], ['garbage', "this is not JSON\n"],
               ['an oversized body',
                '{"keys":[' . join(',', ('{"kty":"EC","x":"' . ('A' x 60)
-                                        . '"}') x 2000) . ']}'],
+                                        . '"}') x 4000) . ']}'],
               ['no usable key', '{"keys":[{"kty":"oct","k":"'
                                 . ('A' x 43) . '"}]}'])
 {
@@ -459,6 +500,28 @@ if ($child == 0) {
         if ($req =~ m{^GET /(hang\w*)\.json} && $seen{$1}++) {
             # every fetch of a /hang*.json after the first: no answer
             sleep 3;
+            close $c;
+            next;
+        }
+        if ($req =~ m{^GET /cut\.json}) {
+            # the answer ends before the length it declares
+            print $c "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n"
+                     . "Connection: close\r\n\r\n{\"keys\":[";
+            close $c;
+            next;
+        }
+        if ($req =~ m{^GET /chunked(\w*)\.json}) {
+            # a JWKS with room in it, chunked (no Content-Length): 12 KB,
+            # or 20 KB for chunkedbig
+            my $text = $body;
+            $text =~ s/\]\}\s*\z/'] ' . (' ' x ($1 ? 20000 : 12000)) . '}'/e;
+            print $c "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n"
+                     . "Connection: close\r\n\r\n";
+            while (length $text) {
+                my $part = substr($text, 0, 1000, '');
+                printf $c "%x\r\n%s\r\n", length $part, $part;
+            }
+            print $c "0\r\n\r\n";
             close $c;
             next;
         }
@@ -563,8 +626,8 @@ is(get('/hang', $t3), "401 reason=unknown_kid\n",
    'hang: the refetch for an unknown kid times out, the kid is refused');
 cmp_ok(time - $t0, '>=', 1.5, 'hang: after waiting for proxy_read_timeout');
 is(get('/hang', $t1), "200 ok\n", 'hang: the last good keys still serve');
-cmp_ok(errors_like(qr/key fetch from "\/_hang" failed: no complete answer/),
-       '>=', 1, 'hang: the timeout was logged');
+cmp_ok(errors_like(qr/key fetch from "\/_hang" failed: the provider timed out \(504\); the last good keys stay in use/),
+       '>=', 1, 'hang: the timeout was logged as one');
 
 # --- keys past authgw_key_cache are refreshed in the background: the
 #     request that starts it does not wait, even for a provider that hangs
@@ -604,6 +667,59 @@ unlike($seen, qr/s3cret|eyJ|mallory|evil/, 'neither its token nor cookies');
 
 is(get('/dead', $t1), "503 reason=keys_unavailable\n",
    'connection refused and no keys yet: 503 keys_unavailable');
+cmp_ok(errors_like(qr/key fetch from "\/_dead" failed: no connection to the provider: refused or unreachable \(502\); no fetched keys to use/),
+   '>=', 1, 'dead: one line names the cause');
+
+# --- answers of any size up to authgw_key_request_max_size (256k by
+#     default), whatever subrequest_output_buffer_size is; an answer over
+#     it, declared or chunked, fails the fetch and not the client; one line
+#     names the cause of each failed fetch
+
+{
+    my $pad = run("$tool jwks $dir/k1.jwk");
+    $pad =~ s/\]\}\s*\z/'] ' . (' ' x 12000) . '}'/e;
+    write_file('padded.json', $pad);
+}
+is(get('/padded', $t1), "200 ok\n",
+   'a 12 KB JWKS with Content-Length: accepted');
+is(get('/chunked', $t1), "200 ok\n", 'a 13 KB chunked JWKS: accepted');
+is(get('/padsmall', $t1), "503 reason=keys_unavailable\n",
+   'over authgw_key_request_max_size 8k, declared: 503, the client answered');
+is(errors_like(qr/key fetch from "\/_padded" failed: the answer is too large: 12\d\d\d bytes, more than authgw_key_request_max_size \(8192\); no fetched keys to use/),
+   1, 'declared too large: one line names the cause');
+is(get('/bigchunk', $t1), "503 reason=keys_unavailable\n",
+   'over 8k, chunked: 503, the client answered');
+is(errors_like(qr/key fetch from "\/_bigchunk" failed: the answer is too large: more than authgw_key_request_max_size \(8192\)/),
+   1, 'chunked too large: one line names the cause');
+is(get('/cut', $t1), "503 reason=keys_unavailable\n",
+   'an answer cut short: 503, the client answered');
+is(errors_like(qr/key fetch from "\/_cut" failed: the answer ended early: 9 of 1000 bytes/), 1,
+   'cut short: one line names the cause');
+is(get('/missing', $t1), "503 reason=keys_unavailable\n",
+   'a 404 from the provider: 503');
+is(errors_like(qr/key fetch from "\/_missing" failed: the answer has status 404, not 200/),
+   1, '404: one line names the status');
+write_file('disc.json', '{"issuer":"https://idp.example",'
+                        . '"jwks_uri":"https://idp.example/certs\\nX"}');
+is(get('/disc', $t1), "503 reason=keys_unavailable\n",
+   'a discovery document instead of the JWKS: 503');
+is(errors_like(qr/key fetch from "\/_disc" failed: the answer is no usable JWK Set: an OpenID Connect discovery document or OAuth server metadata, not a JWK Set: the keys are at its jwks_uri "https:\/\/idp\.example\/certs\\x0aX"/),
+   1, 'discovery document: the line says so, and where the keys are (escaped)');
+is(errors_like(qr/key fetch from "\/_jwks" failed: the answer is no usable JWK Set: not a JWK or JWKS/),
+   1, 'garbage: one line names the cause');
+{
+    # a HEAD request that makes the fetch: the fetch still has its body
+    publish('head.json', 'k1');
+    my $raw = exchange($port, "HEAD /head HTTP/1.1\r\nHost: x\r\n"
+                       . "Connection: close\r\nAuthorization: Bearer $t1"
+                       . "\r\n\r\n", 0);
+    like($raw, qr{\AHTTP/1\.1 200 }, 'a HEAD request that fetches: accepted');
+}
+write_file('local.json', run("$tool jwks $dir/k1.jwk"));
+is(get('/local', $t1), "200 ok\n",
+   'keys from a local file location (file buffers): accepted');
+publish('cached.json', 'k1');
+is(get('/cached', $t1), "200 ok\n", 'proxy_cache: the first fetch stores it');
 
 # --- the compromised-key runbook (docs/gateway.md): the key is gone from
 #     the provider, a worker still has it (authgw_key_cache); a reload
@@ -619,6 +735,11 @@ sleep 1.5;
 is(get('/rev', $t2), "401 reason=unknown_kid\n",
    'runbook: after the reload, refused at the first request');
 is(get('/rev', $t1), "200 ok\n", 'runbook: k1 still accepted');
+is(get('/cached', $t1), "200 ok\n",
+   'proxy_cache: after the reload, the keys from the cache file');
+is(fetches('/cached.json'), 1, 'proxy_cache: which the provider served once');
+is(errors_like(qr/\[(alert|crit|emerg)\]|exited on signal/), 0,
+   'no alert, no crash');
 
 kill 'TERM', $child;
 waitpid $child, 0;

@@ -225,12 +225,54 @@ test_explain_bounds(void **state)
 }
 
 
+/* text from outside, for a log line: escaped, bounded, "..." when cut */
+
+static void
+test_escape(void **state)
+{
+    char    out[16];
+    size_t  n;
+
+    (void) state;
+
+    n = authgw_escape(out, sizeof(out), "a\"b\\c,d\n\x7f\xff", 9);
+    assert_string_equal(out, "a\\\"b\\\\c\\x2cd...");
+    assert_int_equal(n, strlen(out));
+    assert_true(n < sizeof(out));
+
+    n = authgw_escape(out, sizeof(out), "plain", 5);
+    assert_string_equal(out, "plain");
+    assert_int_equal(n, 5);
+
+    /* exactly full: no "..." */
+    n = authgw_escape(out, sizeof(out), "0123456789abcde", 15);
+    assert_string_equal(out, "0123456789abcde");
+
+    /* one more: cut, with "..." inside the size */
+    n = authgw_escape(out, sizeof(out), "0123456789abcdef", 16);
+    assert_string_equal(out, "0123456789ab...");
+    assert_int_equal(n, 15);
+
+    /* an escape is never cut in two */
+    n = authgw_escape(out, 8, "ab\001cdef", 7);
+    assert_string_equal(out, "ab...");
+
+    n = authgw_escape(out, 8, "\x01\x02", 2);
+    assert_string_equal(out, "\\x01...");
+
+    assert_int_equal(authgw_escape(out, 3, "abc", 3), 0);
+    assert_string_equal(out, "");
+    assert_int_equal(authgw_escape(out, 0, "abc", 3), 0);
+}
+
+
 int
 main(void)
 {
     const struct CMUnitTest  tests[] = {
         cmocka_unit_test(test_explain_reasons),
         cmocka_unit_test(test_explain_bounds),
+        cmocka_unit_test(test_escape),
     };
 
     return cmocka_run_group_tests_name("explain", tests, NULL,

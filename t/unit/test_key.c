@@ -604,6 +604,31 @@ test_key_remote(void **state)
                                   EC_XY "}]}", owned, &k),
                            "duplicate kid"));
 
+    /*
+     * an OpenID discovery document (or RFC 8414 metadata) fetched instead
+     * of its JWKS: said, with where the keys are, escaped
+     */
+    err = remote("{\"issuer\":\"https://idp.example\",\"jwks_uri\":"
+                 "\"https://idp.example/certs\\n\\\"x\"}", owned, &k);
+    assert_non_null(err);
+    assert_string_equal(err, "an OpenID Connect discovery document or OAuth "
+                        "server metadata, not a JWK Set: the keys are at its "
+                        "jwks_uri \"https://idp.example/certs\\x0a\\\"x\"");
+
+    /* a JWK that happens to have such a member is still a JWK */
+    err = remote("{\"kty\":\"EC\",\"kid\":\"j\",\"jwks_uri\":\"x\","
+                 EC_XY "}", owned, &k);
+    assert_null(err);
+    authgw_keys_free(k.keys, k.nkeys);
+
+    /* jansson's message quotes the answer: its bytes are escaped */
+    err = remote("{\"keys\":[\x01\x02]}", owned, &k);
+    assert_non_null(err);
+    assert_non_null(strstr(err, "invalid JSON"));
+    for (const char *p = err; *p; p++) {
+        assert_true(*p >= 0x20 && *p < 0x7f);
+    }
+
     authgw_keys_free(owned.keys, owned.nkeys);
 }
 
