@@ -63,6 +63,8 @@ static void *ngx_http_authgw_create_main_conf(ngx_conf_t *cf);
 static void *ngx_http_authgw_create_loc_conf(ngx_conf_t *cf);
 static ngx_int_t ngx_http_authgw_merge_keys(ngx_conf_t *cf,
     ngx_http_authgw_loc_conf_t *conf, ngx_uint_t given);
+static void ngx_http_authgw_keys_check(ngx_conf_t *cf,
+    ngx_http_authgw_keys_t *own, ngx_http_authgw_keys_t *outer);
 static char *ngx_http_authgw_merge_loc_conf(ngx_conf_t *cf, void *parent,
     void *child);
 static ngx_int_t ngx_http_authgw_init(ngx_conf_t *cf);
@@ -539,6 +541,11 @@ ngx_http_authgw_key_file(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     if (!uid) {
         amcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_authgw_module);
         amcf->file_keys += n;
+
+        if (set->files_file == NULL) {
+            set->files_file = cf->conf_file->file.name.data;
+            set->files_line = cf->conf_file->line;
+        }
     }
 
     return ngx_http_authgw_keys_add(cf, cmd, &path, set, loaded);
@@ -670,6 +677,8 @@ ngx_http_authgw_key_request(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     rm->uri = value[1];
     rm->set = set;
+    rm->file = cf->conf_file->file.name.data;
+    rm->line = cf->conf_file->line;
     rm->index = amcf->remotes.nelts - 1;
     rm->cache = NGX_CONF_UNSET;
     rm->refresh = NGX_CONF_UNSET;
@@ -1483,6 +1492,42 @@ ngx_http_authgw_merge_keys(ngx_conf_t *cf, ngx_http_authgw_loc_conf_t *conf,
 }
 
 
+/*
+ * A block's own keys replace all that it would inherit, as its own
+ * proxy_set_header does; said at nginx -t where the inherited keys were of
+ * the other kind, which the block does not give again.
+ */
+
+static void
+ngx_http_authgw_keys_check(ngx_conf_t *cf, ngx_http_authgw_keys_t *own,
+    ngx_http_authgw_keys_t *outer)
+{
+    if (outer == NGX_CONF_UNSET_PTR || outer == NULL || outer == own) {
+        return;
+    }
+
+    if (outer->files_file != NULL && own->files_file == NULL) {
+        ngx_log_error(NGX_LOG_WARN, cf->log, 0,
+                      "the keys of \"authgw_key_file\" in %s:%ui are not "
+                      "used where \"authgw_key_request %V\" is given, in "
+                      "%s:%ui: a block with keys of its own inherits none; "
+                      "give the key files there too", outer->files_file,
+                      outer->files_line, &own->remote->uri, own->remote->file,
+                      own->remote->line);
+    }
+
+    if (outer->remote != NULL && own->remote == NULL) {
+        ngx_log_error(NGX_LOG_WARN, cf->log, 0,
+                      "the keys of \"authgw_key_request %V\" in %s:%ui are "
+                      "not used where \"authgw_key_file\" is given, in "
+                      "%s:%ui: a block with keys of its own inherits none; "
+                      "give the key request there too", &outer->remote->uri,
+                      outer->remote->file, outer->remote->line,
+                      own->files_file, own->files_line);
+    }
+}
+
+
 static char *
 ngx_http_authgw_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
 {
@@ -1500,6 +1545,10 @@ ngx_http_authgw_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
 
     ngx_conf_merge_value(conf->enable, prev->enable, 0);
     ngx_conf_merge_value(conf->optional, prev->optional, 0);
+    if (conf->keys != NGX_CONF_UNSET_PTR) {
+        ngx_http_authgw_keys_check(cf, conf->keys, prev->keys);
+    }
+
     ngx_conf_merge_ptr_value(conf->keys, prev->keys, NULL);
     ngx_conf_merge_uint_value(conf->algs, prev->algs, AUTHGW_ALGS_ALL);
     ngx_conf_merge_ptr_value(conf->issuers, prev->issuers, NULL);

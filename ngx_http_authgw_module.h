@@ -63,6 +63,8 @@ typedef struct {
     ngx_http_authgw_loc_conf_t *owner;
     u_char                     *file;         /* where the keys are given */
     ngx_uint_t                  line;
+    u_char                     *files_file;   /* its first authgw_key_file */
+    ngx_uint_t                  files_line;
 } ngx_http_authgw_keys_t;
 
 
@@ -75,6 +77,8 @@ typedef struct {
 struct ngx_http_authgw_remote_s {
     ngx_str_t                   uri;
     ngx_http_authgw_keys_t     *set;
+    u_char                     *file;         /* where it is given */
+    ngx_uint_t                  line;
     ngx_uint_t                  index;        /* its slot in the metrics */
     time_t                      cache;        /* authgw_key_cache */
     time_t                      refresh;      /* authgw_key_refresh */

@@ -94,7 +94,7 @@ my @good = qw(rsa.pub.pem rsa.pub.pkcs1.pem rsa.crt rsa.jwk jwks.json
               ec256.pub.pem ec384.jwk ec521.pub.pem ed25519.jwk oct.jwk);
 
 plan tests => 2 * @bad + 16 + @good + 2 + 14 + 9 + 8 + 7 + 9 + 3 + 10 + 4
-             + 9;
+             + 9 + 8;
 
 for my $case (@bad) {
     my ($what, $args, $reason) = @$case;
@@ -309,6 +309,34 @@ like($out, qr/"authgw_key_request_max_size" differs/, 'and says so');
 ($rc, $out) = nginx_t("authgw \"t\";\n authgw_key_request /a;\n"
                       . " authgw_key_request_max_size 1m;");
 is($rc, 0, 'authgw_key_request_max_size 1m loads') or diag($out);
+
+# a block's own keys replace all it would inherit: nginx -t says so where
+# the inherited keys were of the other kind
+
+($rc, $out) = nginx_t("authgw \"t\";\n authgw_key_request /_jwks;",
+                      "authgw_key_file $keys/jwks.json;");
+is($rc, 0, 'outer key files, an inner key request: loads');
+like($out, qr/\[warn\] .*the keys of "authgw_key_file" in \S+nginx\.conf:6 are not used where "authgw_key_request \/_jwks" is given, in \S+nginx\.conf:11: a block with keys of its own inherits none; give the key files there too/,
+     'and warns that the outer key files are not used there, naming both places');
+
+($rc, $out) = nginx_t("authgw \"t\";\n authgw_key_file $keys/rsa.pub.pem;",
+                      "authgw_key_request /_jwks;");
+is($rc, 0, 'an outer key request, inner key files: loads');
+like($out, qr/\[warn\] .*the keys of "authgw_key_request \/_jwks" in \S+nginx\.conf:6 are not used where "authgw_key_file" is given, in \S+nginx\.conf:11/,
+     'and warns that the outer key request is not used there');
+
+($rc, $out) = nginx_t("authgw \"t\";\n authgw_key_file $keys/rsa.pub.pem;\n"
+                      . " authgw_key_request /_jwks;",
+                      "authgw_key_file $keys/jwks.json;\n"
+                      . " authgw_key_request /_outer;");
+is($rc, 0, 'both given again in the inner block: loads');
+unlike($out, qr/are not used where/, 'without a warning');
+
+($rc, $out) = nginx_t("authgw \"t\";\n authgw_key_file $keys/rsa.pub.pem;",
+                      "authgw_key_file $keys/jwks.json;");
+is($rc, 0, 'inner key files replace outer key files: loads');
+unlike($out, qr/are not used where/,
+       'without a warning (the same directive, as proxy_set_header)');
 
 # the cache's size: 1 to 16777216 entries, or off
 for my $bad (qw(0 -1 16777217 x)) {
