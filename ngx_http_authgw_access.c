@@ -13,7 +13,6 @@
 #include "ngx_http_authgw_module.h"
 
 
-static ngx_http_authgw_ctx_t *ngx_http_authgw_get_ctx(ngx_http_request_t *r);
 static void ngx_http_authgw_cleanup(void *data);
 static void *ngx_http_authgw_alloc(void *data, size_t size);
 static ngx_http_authgw_ctx_t *ngx_http_authgw_verify_once(
@@ -21,8 +20,10 @@ static ngx_http_authgw_ctx_t *ngx_http_authgw_verify_once(
 static authgw_status_t ngx_http_authgw_verify_token(ngx_http_request_t *r,
     ngx_http_authgw_loc_conf_t *alcf, ngx_http_authgw_ctx_t *ctx,
     ngx_str_t *token, authgw_jws_t *jws);
-static authgw_status_t ngx_http_authgw_bearer(ngx_http_request_t *r,
+static authgw_status_t ngx_http_authgw_token(ngx_http_request_t *r,
     ngx_http_authgw_loc_conf_t *alcf, ngx_str_t *token);
+static authgw_status_t ngx_http_authgw_bearer(ngx_http_request_t *r,
+    ngx_str_t *token);
 static ngx_uint_t ngx_http_authgw_tchar(u_char c);
 static authgw_status_t ngx_http_authgw_authorize(ngx_http_request_t *r,
     ngx_http_authgw_loc_conf_t *alcf, json_t *payload, ngx_int_t *code,
@@ -61,7 +62,7 @@ static ngx_str_t  ngx_http_authgw_scope = ngx_string("insufficient_scope");
  * the way ngx_http_realip_module keeps the original address.
  */
 
-static ngx_http_authgw_ctx_t *
+ngx_http_authgw_ctx_t *
 ngx_http_authgw_get_ctx(ngx_http_request_t *r)
 {
     ngx_pool_cleanup_t     *cln;
@@ -148,7 +149,20 @@ ngx_http_authgw_verify_once(ngx_http_request_t *r,
     ngx_str_null(&ctx->user_id);
     ngx_str_null(&ctx->why);
 
-    status = ngx_http_authgw_bearer(r, alcf, &token);
+    /*
+     * once strip_token has taken the token from the headers, a location
+     * that verifies again (after an internal redirect) gets it from here
+     */
+
+    if (ctx->stripped) {
+        token = ctx->token;
+        status = ctx->token_status;
+
+    } else {
+        status = ngx_http_authgw_token(r, alcf, &token);
+        ctx->token = token;
+        ctx->token_status = status;
+    }
 
     if (status == AUTHGW_OK) {
         status = ngx_http_authgw_verify_token(r, alcf, ctx, &token, &jws);
@@ -257,28 +271,64 @@ ngx_http_authgw_verify_token(ngx_http_request_t *r,
 
 
 /*
- * One Authorization field, the scheme "Bearer" in any letter case, 1*SP,
- * one token68; or the value of the token= variable. A field of the Bearer
- * scheme in any other shape is malformed in every mode: with "optional" it
- * must not pass as anonymous and travel on to a more lenient upstream.
+ * The token from the first of the sources that has one (token=bearer
+ * alone by default): a non-empty variable, or the Authorization header's.
+ * A malformed Authorization field ends the search: it is refused.
  */
 
 static authgw_status_t
-ngx_http_authgw_bearer(ngx_http_request_t *r, ngx_http_authgw_loc_conf_t *alcf,
+ngx_http_authgw_token(ngx_http_request_t *r, ngx_http_authgw_loc_conf_t *alcf,
     ngx_str_t *token)
+{
+    ngx_uint_t                 i;
+    authgw_status_t            status;
+    ngx_http_authgw_source_t  *src;
+
+    if (alcf->sources == NULL) {
+        return ngx_http_authgw_bearer(r, token);
+    }
+
+    src = alcf->sources->elts;
+
+    for (i = 0; i < alcf->sources->nelts; i++) {
+
+        if (src[i].value == NULL) {
+            status = ngx_http_authgw_bearer(r, token);
+
+            if (status != AUTHGW_MISSING_TOKEN) {
+                return status;
+            }
+
+            continue;
+        }
+
+        if (ngx_http_complex_value(r, src[i].value, token) != NGX_OK) {
+            return AUTHGW_INTERNAL_ERROR;
+        }
+
+        if (token->len) {
+            return AUTHGW_OK;
+        }
+    }
+
+    return AUTHGW_MISSING_TOKEN;
+}
+
+
+/*
+ * One Authorization field, the scheme "Bearer" in any letter case, 1*SP,
+ * one token68. A field of the Bearer scheme in any other shape is
+ * malformed in every mode: with "optional" it must not pass as anonymous
+ * and travel on to a more lenient upstream.
+ */
+
+static authgw_status_t
+ngx_http_authgw_bearer(ngx_http_request_t *r, ngx_str_t *token)
 {
     u_char           *p, *q, *last;
     ngx_uint_t        i, n;
     ngx_list_part_t  *part;
     ngx_table_elt_t  *h, *auth;
-
-    if (alcf->token != NULL) {
-        if (ngx_http_complex_value(r, alcf->token, token) != NGX_OK) {
-            return AUTHGW_INTERNAL_ERROR;
-        }
-
-        return token->len ? AUTHGW_OK : AUTHGW_MISSING_TOKEN;
-    }
 
     n = 0;
     auth = NULL;

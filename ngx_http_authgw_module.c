@@ -18,6 +18,10 @@
 static void ngx_http_authgw_free_cache(void *data);
 static void ngx_http_authgw_free_keys(void *data);
 static char *ngx_http_authgw(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
+static char *ngx_http_authgw_source(ngx_conf_t *cf,
+    ngx_http_authgw_loc_conf_t *alcf, ngx_str_t *v);
+static char *ngx_http_authgw_strip_check(ngx_conf_t *cf,
+    ngx_http_authgw_loc_conf_t *alcf);
 static char *ngx_http_authgw_key_file(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_http_authgw_key_args(ngx_conf_t *cf, ngx_uint_t uid,
@@ -89,7 +93,7 @@ static ngx_command_t  ngx_http_authgw_commands[] = {
 
     { ngx_string("authgw"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_HTTP_LMT_CONF
-                        |NGX_CONF_TAKE123,
+                        |NGX_CONF_1MORE,
       ngx_http_authgw,
       NGX_HTTP_LOC_CONF_OFFSET,
       0,
@@ -362,6 +366,7 @@ ngx_http_authgw(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     alcf->enable = 1;
     alcf->optional = 0;
+    alcf->strip = 0;
 
     alcf->realm = ngx_palloc(cf->pool, sizeof(ngx_http_complex_value_t));
     if (alcf->realm == NULL) {
@@ -385,35 +390,18 @@ ngx_http_authgw(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
             continue;
         }
 
+        if (ngx_strcmp(value[i].data, "strip_token") == 0) {
+            alcf->strip = 1;
+            continue;
+        }
+
         if (ngx_strncmp(value[i].data, "token=", 6) == 0
-            && value[i].len > 6 && alcf->token == NULL)
+            && value[i].len > 6)
         {
             value[i].data += 6;
             value[i].len -= 6;
 
-            alcf->token = ngx_palloc(cf->pool,
-                                     sizeof(ngx_http_complex_value_t));
-            if (alcf->token == NULL) {
-                return NGX_CONF_ERROR;
-            }
-
-            ngx_memzero(&ccv, sizeof(ngx_http_compile_complex_value_t));
-
-            ccv.cf = cf;
-            ccv.value = &value[i];
-            ccv.complex_value = alcf->token;
-
-            if (ngx_http_compile_complex_value(&ccv) != NGX_OK) {
-                return NGX_CONF_ERROR;
-            }
-
-            /* a constant would be one token for every request */
-
-            if (alcf->token->lengths == NULL) {
-                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                                   "\"token=%V\" holds no variable: the token "
-                                   "comes from the request, as in "
-                                   "token=$cookie_access_token", &value[i]);
+            if (ngx_http_authgw_source(cf, alcf, &value[i]) != NGX_CONF_OK) {
                 return NGX_CONF_ERROR;
             }
 
@@ -427,6 +415,236 @@ ngx_http_authgw(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     amcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_authgw_module);
     amcf->used = 1;
+
+    if (alcf->strip) {
+        amcf->headers = 1;
+        return ngx_http_authgw_strip_check(cf, alcf);
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+/*
+ * token=bearer (the Authorization header's Bearer token) or token=$var;
+ * the sources are tried in the order given. A $cookie_NAME or $http_NAME
+ * is remembered, for strip_token to know what to remove.
+ */
+
+static char *
+ngx_http_authgw_source(ngx_conf_t *cf, ngx_http_authgw_loc_conf_t *alcf,
+    ngx_str_t *v)
+{
+    u_char                             c;
+    ngx_str_t                          name;
+    ngx_uint_t                         i;
+    ngx_http_authgw_source_t          *src;
+    ngx_http_compile_complex_value_t   ccv;
+
+    if (alcf->sources == NULL) {
+        alcf->sources = ngx_array_create(cf->pool, 2,
+                                         sizeof(ngx_http_authgw_source_t));
+        if (alcf->sources == NULL) {
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    src = alcf->sources->elts;
+
+    for (i = 0; i < alcf->sources->nelts; i++) {
+        if ((src[i].value == NULL && ngx_strcmp(v->data, "bearer") == 0)
+            || (src[i].value != NULL
+                && src[i].value->value.len == v->len
+                && ngx_strncmp(src[i].value->value.data, v->data, v->len)
+                   == 0))
+        {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "\"token=%V\" is given twice", v);
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    src = ngx_array_push(alcf->sources);
+    if (src == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    ngx_memzero(src, sizeof(ngx_http_authgw_source_t));
+
+    if (ngx_strcmp(v->data, "bearer") == 0) {
+        return NGX_CONF_OK;
+    }
+
+    src->value = ngx_palloc(cf->pool, sizeof(ngx_http_complex_value_t));
+    if (src->value == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    ngx_memzero(&ccv, sizeof(ngx_http_compile_complex_value_t));
+
+    ccv.cf = cf;
+    ccv.value = v;
+    ccv.complex_value = src->value;
+
+    if (ngx_http_compile_complex_value(&ccv) != NGX_OK) {
+        return NGX_CONF_ERROR;
+    }
+
+    /* a constant would be one token for every request */
+
+    if (src->value->lengths == NULL) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"token=%V\" holds no variable: the token "
+                           "comes from the request, as in token=bearer or "
+                           "token=$cookie_access_token", v);
+        return NGX_CONF_ERROR;
+    }
+
+    /* $cookie_NAME, ${cookie_NAME}, $http_NAME: nothing else around it */
+
+    name = *v;
+
+    if (name.len > 3 && name.data[1] == '{' && name.data[name.len - 1] == '}')
+    {
+        name.data += 2;
+        name.len -= 3;
+
+    } else {
+        name.data++;
+        name.len--;
+    }
+
+    for (i = 0; i < name.len; i++) {
+        c = ngx_tolower(name.data[i]);
+
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) {
+            return NGX_CONF_OK;
+        }
+    }
+
+    if (name.len > sizeof("cookie_") - 1
+        && ngx_strncasecmp(name.data, (u_char *) "cookie_",
+                           sizeof("cookie_") - 1) == 0)
+    {
+        src->cookie.data = name.data + sizeof("cookie_") - 1;
+        src->cookie.len = name.len - (sizeof("cookie_") - 1);
+
+    } else if (name.len > sizeof("http_") - 1
+               && ngx_strncasecmp(name.data, (u_char *) "http_",
+                                  sizeof("http_") - 1) == 0)
+    {
+        src->header.data = name.data + sizeof("http_") - 1;
+        src->header.len = name.len - (sizeof("http_") - 1);
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+/*
+ * strip_token removes what it can name: the Authorization header, the
+ * token's cookies, a header of the gateway's own choice; never a header
+ * that nginx parses itself, whose pointer would go on reading it
+ */
+
+static char *
+ngx_http_authgw_strip_check(ngx_conf_t *cf, ngx_http_authgw_loc_conf_t *alcf)
+{
+    ngx_str_t                     name;
+    ngx_uint_t                    i;
+    authgw_str_t                 *c;
+    ngx_http_header_t            *hh;
+    ngx_http_authgw_source_t     *src;
+    ngx_http_authgw_main_conf_t  *amcf;
+
+    static ngx_str_t  vars[] = {
+        ngx_string("http_authorization"), ngx_string("remote_user"),
+        ngx_string("http_cookie")
+    };
+
+    /*
+     * nginx keeps a variable's value once read: those that read what
+     * strip_token removes are read again after it
+     */
+
+    amcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_authgw_module);
+
+    for (i = 0; i < 3; i++) {
+        amcf->strip_vars[i] = ngx_http_get_variable_index(cf, &vars[i]);
+        if (amcf->strip_vars[i] == NGX_ERROR) {
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    if (alcf->sources == NULL) {
+        return NGX_CONF_OK;
+    }
+
+    src = alcf->sources->elts;
+
+    for (i = 0; i < alcf->sources->nelts; i++) {
+
+        if (src[i].value == NULL) {
+            continue;
+        }
+
+        if (src[i].cookie.len || src[i].header.len) {
+            name.len = src[i].value->value.len;
+            name.data = src[i].value->value.data;
+
+            if (name.data[1] == '{') {
+                name.data += 2;
+                name.len -= 3;
+
+            } else {
+                name.data++;
+                name.len--;
+            }
+
+            src[i].index = ngx_http_get_variable_index(cf, &name);
+            if (src[i].index == NGX_ERROR) {
+                return NGX_CONF_ERROR;
+            }
+        }
+
+        if (src[i].cookie.len) {
+            if (alcf->strip_cookies == NULL) {
+                alcf->strip_cookies = ngx_array_create(cf->pool, 1,
+                                                       sizeof(authgw_str_t));
+                if (alcf->strip_cookies == NULL) {
+                    return NGX_CONF_ERROR;
+                }
+            }
+
+            c = ngx_array_push(alcf->strip_cookies);
+            if (c == NULL) {
+                return NGX_CONF_ERROR;
+            }
+
+            c->data = src[i].cookie.data;
+            c->len = src[i].cookie.len;
+            continue;
+        }
+
+        if (src[i].header.len == 0) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "strip_token cannot remove the token of "
+                               "\"token=%V\": only token=bearer, "
+                               "$cookie_NAME and $http_NAME say where it is",
+                               &src[i].value->value);
+            return NGX_CONF_ERROR;
+        }
+
+        for (hh = ngx_http_headers_in; hh->name.len; hh++) {
+            if (ngx_http_authgw_same_header(&hh->name, &src[i].header)) {
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                   "strip_token cannot remove \"%V\": "
+                                   "nginx reads that header itself",
+                                   &src[i].header);
+                return NGX_CONF_ERROR;
+            }
+        }
+    }
 
     return NGX_CONF_OK;
 }
@@ -1364,7 +1582,8 @@ ngx_http_authgw_create_loc_conf(ngx_conf_t *cf)
      * set by ngx_pcalloc():
      *
      *     conf->realm = NULL;
-     *     conf->token = NULL;
+     *     conf->sources = NULL;
+ *     conf->strip_cookies = NULL;
      *     conf->uid_claim = { 0, NULL };
      *     conf->scope_list = { 0, NULL };
      *     conf->policy = { 0 };
@@ -1539,8 +1758,10 @@ ngx_http_authgw_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     if (conf->enable == NGX_CONF_UNSET) {
         conf->enable = prev->enable;
         conf->realm = prev->realm;
-        conf->token = prev->token;
+        conf->sources = prev->sources;
         conf->optional = prev->optional;
+        conf->strip = prev->strip;
+        conf->strip_cookies = prev->strip_cookies;
     }
 
     ngx_conf_merge_value(conf->enable, prev->enable, 0);

@@ -20,6 +20,9 @@ typedef struct {
     ngx_flag_t                  used;
     ngx_flag_t                  headers;
     ngx_flag_t                  status;       /* authgw_status somewhere */
+    ngx_int_t                   strip_vars[3];  /* what strip_token changes:
+                                                   $http_authorization,
+                                                   $remote_user, $http_cookie */
     ngx_array_t                 keysets;      /* of ngx_http_authgw_keys_t * */
     ngx_array_t                 remotes;      /* of remote key sources */
     ngx_uint_t                  file_keys;
@@ -37,6 +40,15 @@ typedef struct {
     unsigned                    user_id:1;    /* reads $authgw_user_id */
     unsigned                    warned:1;
 } ngx_http_authgw_header_t;
+
+
+/* where a token may be: the Authorization header's, or a variable */
+typedef struct {
+    ngx_http_complex_value_t   *value;        /* NULL: token=bearer */
+    ngx_str_t                   cookie;       /* the value is $cookie_NAME */
+    ngx_str_t                   header;       /* the value is $http_NAME */
+    ngx_int_t                   index;        /* of that variable */
+} ngx_http_authgw_source_t;
 
 
 typedef struct {
@@ -178,8 +190,11 @@ typedef struct {
 struct ngx_http_authgw_loc_conf_s {
     ngx_int_t                   enable;       /* unset, 0: off, 1: on */
     ngx_http_complex_value_t   *realm;
-    ngx_http_complex_value_t   *token;
+    ngx_array_t                *sources;      /* of ngx_http_authgw_source_t,
+                                                 NULL: token=bearer */
     ngx_flag_t                  optional;
+    ngx_flag_t                  strip;        /* strip_token */
+    ngx_array_t                *strip_cookies;  /* of authgw_str_t */
 
     ngx_http_authgw_keys_t     *keys;
     ngx_uint_t                  algs;
@@ -220,6 +235,9 @@ typedef struct {
     ngx_uint_t                  deferred;     /* it waited for a refetch */
     ngx_str_t                   user_id;
     ngx_str_t                   why;          /* the refusal explained */
+    ngx_str_t                   token;        /* as the sources gave it */
+    authgw_status_t             token_status;
+    ngx_uint_t                  stripped;     /* strip_token took it away */
     authgw_cache_lookup_t       cache_status;
 } ngx_http_authgw_ctx_t;
 
@@ -256,6 +274,7 @@ typedef struct {
 
 
 ngx_int_t ngx_http_authgw_handler(ngx_http_request_t *r);
+ngx_http_authgw_ctx_t *ngx_http_authgw_get_ctx(ngx_http_request_t *r);
 ngx_int_t ngx_http_authgw_claim_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
 ngx_int_t ngx_http_authgw_header_variable(ngx_http_request_t *r,

@@ -284,6 +284,18 @@ size_t authgw_escape(char *out, size_t size, const char *s, size_t len);
 
 
 /*
+ * A Cookie field without the named cookies, split as nginx's $cookie_NAME
+ * finds them (at ";", and at "," when comma: nginx before 1.23), names
+ * compared without regard to case. out holds 2 * len bytes; the cookies
+ * kept are joined with "; ". Returns the length written; *removed: how
+ * many cookies went (0: the field needs no change).
+ */
+size_t authgw_cookie_strip(const char *in, size_t len,
+    const authgw_str_t *names, size_t nnames, int comma, char *out,
+    size_t *removed);
+
+
+/*
  * Where the encrypted user id is, and the keys that decrypt it. A cache
  * entry keeps the decrypted id with the addresses of keys and claim, and
  * gives it back only to a rule with the same two addresses: they must stay

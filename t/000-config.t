@@ -94,7 +94,7 @@ my @good = qw(rsa.pub.pem rsa.pub.pkcs1.pem rsa.crt rsa.jwk jwks.json
               ec256.pub.pem ec384.jwk ec521.pub.pem ed25519.jwk oct.jwk);
 
 plan tests => 2 * @bad + 16 + @good + 2 + 14 + 9 + 8 + 7 + 9 + 3 + 10 + 4
-             + 9 + 8;
+             + 9 + 8 + 14;
 
 for my $case (@bad) {
     my ($what, $args, $reason) = @$case;
@@ -139,6 +139,38 @@ like($out, qr/"token=abc" holds no variable: the token comes from the request/,
 ($rc, $out) = nginx_t("authgw \"t\" token=Bearer_\$cookie_a;\n"
                       . " authgw_key_file $keys/rsa.pub.pem;");
 is($rc, 0, 'token= with a variable in it loads') or diag($out);
+
+# several token sources, strip_token
+for my $c (['token=bearer token=$cookie_at token=${http_x_token} optional strip_token',
+            0, undef, 'three sources and strip_token load'],
+           ['token=bearer token=bearer', 1, qr/"token=bearer" is given twice/,
+            'the same source twice fails'],
+           ['token=$cookie_a token=$cookie_a', 1,
+            qr/"token=\$cookie_a" is given twice/, 'a variable twice fails'],
+           ['token=$arg_t strip_token', 1,
+            qr/strip_token cannot remove the token of "token=\$arg_t": only token=bearer, \$cookie_NAME and \$http_NAME say where it is/,
+            'strip_token with a source it cannot remove fails'],
+           ['token=Bearer_$cookie_a strip_token', 1,
+            qr/strip_token cannot remove the token of "token=Bearer_\$cookie_a"/,
+            'and with a variable inside other text'],
+           ['token=$http_cookie strip_token', 1,
+            qr/strip_token cannot remove "cookie": nginx reads that header itself/,
+            'strip_token of a header nginx parses fails'],
+           ['token=$http_authorization strip_token', 1,
+            qr/strip_token cannot remove "authorization"/,
+            'and of $http_authorization (token=bearer is that)'])
+{
+    my ($args, $fails, $re, $title) = @$c;
+    ($rc, $out) = nginx_t("authgw \"t\" $args;\n"
+                          . " authgw_key_file $keys/rsa.pub.pem;");
+    if ($fails) {
+        isnt($rc, 0, $title);
+        like($out, $re, 'and says why');
+    } else {
+        is($rc, 0, $title) or diag($out);
+        unlike($out, qr/\[(emerg|warn)\]/, 'without a message');
+    }
+}
 
 # likely mistakes: a warning naming the file and line, and it still loads
 for my $w (['authgw_audience orders-api,account;', qr/\[warn\] .*"authgw_audience" value "orders-api,account" has a comma: each value is compared whole; give several as separate arguments in \S+nginx.conf:\d+/],

@@ -273,6 +273,49 @@ sub gateway {
     return $auth eq "Bearer $Token" ? $Uid : '';
 }
 
+# strip_token: the token is the Bearer header's, else the first cookie
+# "at" as nginx 1.22 finds it; the gateway sets the user id of a good one
+sub strip_token_of {
+    my $r = shift;
+    my $auth = first_of($r->{headers}, 'Authorization') // '';
+    return $1 if $auth =~ /^Bearer +(\S+)$/i;
+    for my $pair (map { split /[;,] */ } all_of($r->{headers}, 'Cookie')) {
+        return $1 if $pair =~ /^at *=(.*)$/i;
+    }
+    return '';
+}
+
+sub gateway_strip {
+    return strip_token_of(shift) eq $Token ? $Uid : '';
+}
+
+# what nginx holds once strip_token is done: no Authorization field; when
+# a cookie "at" was sent (any case, ";" or "," before it), one Cookie
+# field at the end of the list with every other cookie, in order
+sub stripped {
+    my $r = shift;
+    my @h = grep { lc $_->[0] ne 'authorization' } @{ $r->{headers} };
+    my ($gone, @kept) = (0);
+
+    for my $c (all_of(\@h, 'Cookie')) {
+        for my $pair (split /[;,]/, $c) {
+            $pair =~ s/^ +//;
+            if ($pair =~ /^at *=/i) {
+                $gone++;
+            } elsif (length $pair) {
+                push @kept, $pair;
+            }
+        }
+    }
+
+    if ($gone) {
+        @h = grep { lc $_->[0] ne 'cookie' } @h;
+        push @h, ['Cookie', join '; ', @kept] if @kept;
+    }
+
+    return { %$r, headers => \@h };
+}
+
 sub ctx_of {
     my ($r, $prefix, %o) = @_;
     my ($path, $args) = split /\?/, $r->{path}, 2;
@@ -378,6 +421,9 @@ my $gw = <<'_EOC_';
 _EOC_
 
 my $show = show(vars => 1, owned => 1);
+
+# the token from the header, else from the cookie "at"; both leave
+(my $strip = $gw) =~ s/authgw "test" optional;/authgw "test" token=bearer token=\$cookie_at optional strip_token;/;
 my $cap = 'http://127.0.0.1:$TEST_NGINX_BOUNDARY_PORT';
 
 our $Plain = <<"_EOC_";
@@ -389,6 +435,10 @@ $gw$show        proxy_pass $cap/;
 
     location /off/ {
 $show        proxy_pass $cap/;
+    }
+
+    location /strip/ {
+$strip$show        proxy_pass $cap/;
     }
 
     location = /dump {
@@ -539,6 +589,127 @@ pair('HTTP/2: copies in other places, Basic credentials',
 {
     my $r = spread(41, '2');
     pair('HTTP/2: 41 headers, copies over three list parts', $r);
+}
+
+
+# --- strip_token -------------------------------------------------------------
+
+# the same request to /strip/ and /off/: with the module, nginx and the
+# upstream see it as if the client had sent neither the Authorization
+# field nor the token's cookie; every other header, cookie and variable
+# as in /off/
+sub strip_pair {
+    my ($title, $r) = @_;
+    my $s = stripped($r);
+
+    add_block("strip_token: $title",
+        config => $::Plain,
+        http2 => $r->{proto} eq '2',
+        request => [$r->{request}->('/strip/'), $r->{request}->('/off/')],
+        more_headers => [($r->{more}) x 2],
+        error_code => [200, 200],
+        response_body => [
+            upstream($s, line => up_line($r), ctx => ctx_of($r, '/strip/'),
+                     owned => gateway_strip($r)),
+            upstream($r, line => up_line($r), ctx => ctx_of($r, '/off/'),
+                     owned => 'client')]);
+}
+
+{
+    my $tc = "at=$Token";
+    my %c = (
+        first  => ['Cookie', "$tc; a=1; c=3"],
+        middle => ['Cookie', "a=1; $tc; c=3"],
+        last   => ['Cookie', "a=1;c=3;$tc"],
+        alone  => ['Cookie', $tc],
+        upper  => ['Cookie', "a=1; AT =$Token"],
+        comma  => ['Cookie', "a=1,$tc"],
+        twice  => ['Cookie', "$tc; b=2; at=x"],
+        other  => ['Cookie', 'atx=1; x=at=2'],
+    );
+
+    strip_pair('the Bearer header goes, the cookies stay',
+               req(headers => [std(@Std)]));
+    strip_pair('Basic credentials go too, anonymous',
+               req(headers => [std(grep { $_ ne 'bearer' } @Std),
+                               std('basic')]));
+    strip_pair('no credentials: nothing changes',
+               req(headers => [std(grep { $_ ne 'bearer' } @Std)]));
+
+    for my $k (sort keys %c) {
+        strip_pair("the token in a cookie ($k), no Authorization",
+                   req(headers => [std(qw(host ua c1)), $c{$k},
+                                   std(qw(junk c2 x1 conn other))]));
+    }
+    strip_pair('the Bearer header and the cookie: both go',
+               req(headers => [std(qw(host ua bearer)), $c{middle},
+                               std(qw(c1 conn))]));
+    strip_pair('copies of the owned header, the cookie in another part',
+               do { my $r = spread(41);
+                    push @{ $r->{headers} }, $c{first};
+                    req(headers => $r->{headers}) });
+    strip_pair('HTTP/1.0, the cookie and Basic',
+               req(proto => '1.0', headers => [std(qw(host ua basic)),
+                                               $c{last},
+                                               std(qw(c2 conn))]));
+    strip_pair('HTTP/2, the token in one of two cookie fields',
+               req(proto => '2', headers => [std(qw(host ua c1)),
+                                             $c{middle}, std(qw(x1 c2))]));
+    strip_pair('HTTP/2, the Bearer header',
+               req(proto => '2', headers => [std(qw(host ua bearer c1
+                                                    c2))]));
+}
+
+# an internal redirect after strip_token: the named location verifies
+# again, with the token strip_token took away
+{
+    my $config = <<"_EOC_";
+    underscores_in_headers on;
+
+    location /strip/ {
+$strip        try_files /nonexistent \@strip;
+    }
+
+    location \@strip {
+        authgw "named" optional;
+        authgw_key_file \$TEST_NGINX_KEYS/rsa.pub.pem;
+        authgw_user_id_claim uid optional;
+        authgw_user_id_key_file \$TEST_NGINX_KEYS/uid32.key;
+        authgw_set_header X-User-Id \$authgw_user_id;
+        rewrite ^ /tf break;
+$show        proxy_pass $cap;
+    }
+
+    location /off/ {
+        try_files /nonexistent \@off;
+    }
+
+    location \@off {
+        rewrite ^ /tf break;
+$show        proxy_pass $cap;
+    }
+_EOC_
+
+    for my $r (req(headers => [std(qw(host ua bearer c1 conn))]),
+               req(headers => [std(qw(host ua c1)), ['Cookie', "at=$Token"],
+                               std('conn')]))
+    {
+        my ($on, $off) = map { ctx_of($r, $_, uri => '/tf') }
+                         '/strip/', '/off/';
+        my ($args) = $r->{path} =~ /\?(.*)/;
+        add_block('strip_token, then try_files to a named location that '
+                  . 'verifies again',
+            config => $config,
+            request => [$r->{request}->('/strip/'),
+                        $r->{request}->('/off/')],
+            more_headers => [$r->{more}, $r->{more}],
+            error_code => [200, 200],
+            response_body => [
+                upstream(stripped($r), line => up_line($r, "/tf?$args"),
+                         ctx => $on, owned => gateway_strip($r)),
+                upstream($r, line => up_line($r, "/tf?$args"), ctx => $off,
+                         owned => 'client')]);
+    }
 }
 
 

@@ -2,7 +2,10 @@
 /*
  * base64url and strict JSON. Whatever decodes must encode back to exactly
  * the input (one canonical encoding), or the target aborts; whatever
- * parses as a JSON object is rendered in the variables' encoding.
+ * parses as a JSON object is rendered in the variables' encoding. The
+ * input as a Cookie field: stripped of the cookie "at" in bounds, once for
+ * all (stripping again removes nothing). As text for a log line: escaped
+ * into printable ASCII, in bounds.
  */
 
 
@@ -10,6 +13,9 @@
 #include <string.h>
 
 #include "fuzz.h"
+
+
+static void fuzz_text(const uint8_t *data, size_t size);
 
 
 int
@@ -59,5 +65,51 @@ fuzz_one(const uint8_t *data, size_t size)
 
     json_decref(json);
 
+    fuzz_text(data, size);
+
     return 0;
+}
+
+
+static void
+fuzz_text(const uint8_t *data, size_t size)
+{
+    int            comma;
+    char          *out, *again, esc[64];
+    size_t         n, m, i, removed;
+    authgw_str_t   name;
+
+    name.data = (const unsigned char *) "at";
+    name.len = 2;
+
+    for (comma = 0; comma < 2; comma++) {
+        out = malloc(2 * size + 1);
+        again = malloc(4 * size + 1);
+
+        n = authgw_cookie_strip((const char *) data, size, &name, 1, comma,
+                                out, &removed);
+        if (n > 2 * size) {
+            abort();
+        }
+
+        m = authgw_cookie_strip(out, n, &name, 1, comma, again, &removed);
+        if (removed != 0 || m != n || memcmp(out, again, n) != 0) {
+            abort();
+        }
+
+        free(out);
+        free(again);
+    }
+
+    n = authgw_escape(esc, sizeof(esc), (const char *) data, size);
+
+    if (n >= sizeof(esc) || n != strlen(esc)) {
+        abort();
+    }
+
+    for (i = 0; i < n; i++) {
+        if (esc[i] < 0x20 || esc[i] >= 0x7f) {
+            abort();
+        }
+    }
 }
