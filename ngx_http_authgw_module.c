@@ -928,11 +928,16 @@ ngx_http_authgw_key_max_size(ngx_conf_t *cf, void *post, void *data)
 static char *
 ngx_http_authgw_status(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
+    ngx_http_authgw_loc_conf_t *alcf = conf;
+
     ngx_http_core_loc_conf_t     *clcf;
     ngx_http_authgw_main_conf_t  *amcf;
 
     clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
     clcf->handler = ngx_http_authgw_status_handler;
+
+    alcf->status_file = cf->conf_file->file.name.data;
+    alcf->status_line = cf->conf_file->line;
 
     amcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_authgw_module);
     amcf->status = 1;
@@ -1836,6 +1841,10 @@ ngx_http_authgw_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
                               NGX_HTTP_UNAUTHORIZED);
 
     ngx_http_authgw_user_id_check(cf, conf);
+
+    if (conf->status_file != NULL) {
+        ngx_http_authgw_status_check(cf, conf);
+    }
 
     if (conf->enable == 1 && conf->uid_claim.len && conf->uid_keys == NULL) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,

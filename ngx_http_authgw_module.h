@@ -223,6 +223,9 @@ struct ngx_http_authgw_loc_conf_s {
     ngx_uint_t                  require_error;
 
     authgw_claims_policy_t      policy;
+
+    u_char                     *status_file;  /* authgw_status here */
+    ngx_uint_t                  status_line;
 };
 
 
@@ -298,6 +301,8 @@ void ngx_http_authgw_remote_expire(ngx_http_request_t *r,
 ngx_http_authgw_stats_t *ngx_http_authgw_stats(ngx_http_request_t *r);
 void ngx_http_authgw_count(ngx_http_request_t *r, ngx_uint_t outcome);
 ngx_int_t ngx_http_authgw_status_handler(ngx_http_request_t *r);
+void ngx_http_authgw_status_check(ngx_conf_t *cf,
+    ngx_http_authgw_loc_conf_t *alcf);
 
 ngx_int_t ngx_http_authgw_keys_init(ngx_conf_t *cf,
     ngx_http_authgw_main_conf_t *amcf);

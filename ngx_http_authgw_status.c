@@ -24,6 +24,9 @@ static void ngx_http_authgw_sample(ngx_http_authgw_text_t *t,
     const char *prefix, ngx_str_t *label, ngx_str_t *second,
     ngx_atomic_uint_t value);
 static const char *ngx_http_authgw_outcome(ngx_uint_t k);
+static void *ngx_http_authgw_conf_of(ngx_conf_t *cf, const char *name);
+static ngx_uint_t ngx_http_authgw_local_only(ngx_conf_t *cf);
+static ngx_uint_t ngx_http_authgw_loopback(struct sockaddr *sa);
 static void ngx_http_authgw_label(ngx_http_authgw_text_t *t,
     ngx_str_t *value);
 
@@ -454,4 +457,192 @@ ngx_http_authgw_status_init(ngx_conf_t *cf,
     amcf->zone->data = amcf;
 
     return NGX_OK;
+}
+
+
+/*
+ * nginx -t warns about an authgw_status location that every client can
+ * read: it tells which key sources fail and how many tokens are refused
+ * for each reason. Closed is: internal, authgw on, rules of allow/deny,
+ * auth_basic or auth_request there, or a server that listens on loopback
+ * and unix sockets only. The other modules' settings are private; the
+ * heads of their configurations, unchanged since nginx 1.0, are read by
+ * module name, so a build without one of them still loads this module.
+ */
+
+typedef struct {
+    ngx_array_t                *rules;
+#if (NGX_HAVE_INET6)
+    ngx_array_t                *rules6;
+#endif
+#if (NGX_HAVE_UNIX_DOMAIN)
+    ngx_array_t                *rules_un;
+#endif
+} ngx_http_authgw_access_head_t;
+
+typedef struct {
+    ngx_http_complex_value_t   *realm;
+    ngx_http_complex_value_t   *user_file;
+} ngx_http_authgw_auth_basic_head_t;
+
+typedef struct {
+    ngx_str_t                   uri;
+} ngx_http_authgw_auth_request_head_t;
+
+
+void
+ngx_http_authgw_status_check(ngx_conf_t *cf, ngx_http_authgw_loc_conf_t *alcf)
+{
+    ngx_http_core_loc_conf_t             *clcf;
+    ngx_http_authgw_access_head_t        *access;
+    ngx_http_authgw_auth_basic_head_t    *basic;
+    ngx_http_authgw_auth_request_head_t  *request;
+
+    clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
+
+    if (clcf->internal || alcf->enable == 1) {
+        return;
+    }
+
+    access = ngx_http_authgw_conf_of(cf, "ngx_http_access_module");
+
+    if (access != NULL
+        && (access->rules != NULL
+#if (NGX_HAVE_INET6)
+            || access->rules6 != NULL
+#endif
+#if (NGX_HAVE_UNIX_DOMAIN)
+            || access->rules_un != NULL
+#endif
+           ))
+    {
+        return;
+    }
+
+    basic = ngx_http_authgw_conf_of(cf, "ngx_http_auth_basic_module");
+
+    /* as auth_basic decides: a realm and a file, the realm not "off" */
+
+    if (basic != NULL && basic->realm != NULL && basic->user_file != NULL
+        && !(basic->realm->lengths == NULL
+             && basic->realm->value.len == 3
+             && ngx_strncmp(basic->realm->value.data, "off", 3) == 0))
+    {
+        return;
+    }
+
+    request = ngx_http_authgw_conf_of(cf, "ngx_http_auth_request_module");
+
+    if (request != NULL && request->uri.len) {
+        return;
+    }
+
+    if (ngx_http_authgw_local_only(cf)) {
+        return;
+    }
+
+    ngx_log_error(NGX_LOG_WARN, cf->log, 0,
+                  "\"authgw_status\" in %s:%ui is open to every client: "
+                  "limit it with allow and deny, auth_basic, auth_request "
+                  "or internal, or serve it on a loopback address only",
+                  alcf->status_file, alcf->status_line);
+}
+
+
+/* this location's configuration of another HTTP module, found by name */
+
+static void *
+ngx_http_authgw_conf_of(ngx_conf_t *cf, const char *name)
+{
+    ngx_uint_t             i;
+    ngx_module_t          *m;
+    ngx_http_conf_ctx_t   *ctx;
+
+    ctx = cf->ctx;
+
+    for (i = 0; cf->cycle->modules[i]; i++) {
+        m = cf->cycle->modules[i];
+
+        if (m->type == NGX_HTTP_MODULE && ngx_strcmp(m->name, name) == 0) {
+            return ctx->loc_conf[m->ctx_index];
+        }
+    }
+
+    return NULL;
+}
+
+
+/* 1 if the server of this location listens on loopback or unix only */
+
+static ngx_uint_t
+ngx_http_authgw_local_only(ngx_conf_t *cf)
+{
+    ngx_uint_t                  p, a, s;
+    struct sockaddr            *sa;
+    ngx_http_conf_port_t       *port;
+    ngx_http_conf_addr_t       *addr;
+    ngx_http_core_srv_conf_t   *cscf, **servers;
+    ngx_http_core_main_conf_t  *cmcf;
+
+    cmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_core_module);
+    cscf = ngx_http_conf_get_module_srv_conf(cf, ngx_http_core_module);
+
+    if (cmcf->ports == NULL) {
+        return 0;
+    }
+
+    port = cmcf->ports->elts;
+
+    for (p = 0; p < cmcf->ports->nelts; p++) {
+        addr = port[p].addrs.elts;
+
+        for (a = 0; a < port[p].addrs.nelts; a++) {
+            servers = addr[a].servers.elts;
+
+            for (s = 0; s < addr[a].servers.nelts; s++) {
+                if (servers[s] != cscf) {
+                    continue;
+                }
+
+                sa = addr[a].opt.sockaddr;
+
+                if (!ngx_http_authgw_loopback(sa)) {
+                    return 0;
+                }
+            }
+        }
+    }
+
+    return 1;
+}
+
+
+static ngx_uint_t
+ngx_http_authgw_loopback(struct sockaddr *sa)
+{
+    struct sockaddr_in   *sin;
+#if (NGX_HAVE_INET6)
+    struct sockaddr_in6  *sin6;
+#endif
+
+    switch (sa->sa_family) {
+
+    case AF_INET:
+        sin = (struct sockaddr_in *) sa;
+        return (ntohl(sin->sin_addr.s_addr) >> 24) == 127;
+
+#if (NGX_HAVE_INET6)
+    case AF_INET6:
+        sin6 = (struct sockaddr_in6 *) sa;
+        return IN6_IS_ADDR_LOOPBACK(&sin6->sin6_addr);
+#endif
+
+#if (NGX_HAVE_UNIX_DOMAIN)
+    case AF_UNIX:
+        return 1;
+#endif
+
+    default:
+        return 0;
+    }
 }

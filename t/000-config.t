@@ -94,7 +94,7 @@ my @good = qw(rsa.pub.pem rsa.pub.pkcs1.pem rsa.crt rsa.jwk jwks.json
               ec256.pub.pem ec384.jwk ec521.pub.pem ed25519.jwk oct.jwk);
 
 plan tests => 2 * @bad + 16 + @good + 2 + 14 + 9 + 8 + 7 + 9 + 3 + 10 + 4
-             + 9 + 8 + 14;
+             + 9 + 8 + 14 + 16;
 
 for my $case (@bad) {
     my ($what, $args, $reason) = @$case;
@@ -139,6 +139,40 @@ like($out, qr/"token=abc" holds no variable: the token comes from the request/,
 ($rc, $out) = nginx_t("authgw \"t\" token=Bearer_\$cookie_a;\n"
                       . " authgw_key_file $keys/rsa.pub.pem;");
 is($rc, 0, 'token= with a variable in it loads') or diag($out);
+
+# an authgw_status location that every client can read: a warning with
+# its file and line; any of the usual ways of closing it: none
+for my $c (['', 1, 'open on every address'],
+           ['auth_basic off; auth_basic_user_file /dev/null;', 1,
+            'auth_basic off'],
+           ['allow 10.0.0.0/8; deny all;', 0, 'allow and deny'],
+           ['auth_basic "m"; auth_basic_user_file /dev/null;', 0,
+            'auth_basic'],
+           ['internal;', 0, 'internal'],
+           ['auth_request /auth;', 0, 'auth_request'],
+           ["authgw \"m\"; authgw_key_file $keys/rsa.pub.pem;", 0,
+            'authgw'])
+{
+    my ($in, $warns, $title) = @$c;
+    ($rc, $out) = nginx_t('', "server { listen 1986;\n"
+                              . " location = /m { $in authgw_status; } }");
+    is($rc, 0, "authgw_status, $title: loads") or diag($out);
+    if ($warns) {
+        like($out, qr/\[warn\] .*"authgw_status" in \S+nginx\.conf:7 is open to every client: limit it with allow and deny, auth_basic, auth_request or internal, or serve it on a loopback address only/,
+             "and warns, naming where it is");
+    } else {
+        unlike($out, qr/authgw_status.*open to every client/,
+               'without a warning');
+    }
+}
+
+($rc, $out) = nginx_t('', "server { listen 1986; allow 127.0.0.1; deny all;\n"
+                          . " location = /m { authgw_status; } }\n"
+                          . "server { listen 127.0.0.1:1987; listen [::1]:1987;\n"
+                          . " location = /m { authgw_status; } }");
+is($rc, 0, 'authgw_status under inherited rules, and on loopback: loads')
+    or diag($out);
+unlike($out, qr/open to every client/, 'without a warning');
 
 # several token sources, strip_token
 for my $c (['token=bearer token=$cookie_at token=${http_x_token} optional strip_token',
