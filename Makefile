@@ -148,8 +148,8 @@ TEST_PERL5LIB = $$(if perl -MTest::Nginx::Socket -e1 2>/dev/null; \
 # Every port the suites listen on. make prove uses the suites' defaults
 # (1984-1998); test-valgrind and test-asan move each by 100 and by 200 and
 # have their own server roots, so the three runs can run at the same time.
-# (000-config.t only runs nginx -t, which binds nothing; 120-demo.t, on
-# fixed ports, is left out of both: see test-asan.)
+# (000-config.t and 220-docs.t only run nginx -t, which binds nothing;
+# 120-demo.t, on fixed ports, is left out of both: see test-asan.)
 VALGRIND_PORTS := TEST_NGINX_SERVER_PORT=2084 TEST_NGINX_FCGI_PORT=2086 \
                   TEST_NGINX_HOSTILE_PORT=2087 TEST_NGINX_HTTP_PORT=2088 \
                   TEST_NGINX_BOUNDARY_PORT=2089 TEST_NGINX_CACHE_PORT=2090 \
@@ -239,7 +239,7 @@ soak: deps
 
 # the Test::Nginx suites with nginx under valgrind memcheck (slow: every
 # block starts nginx under valgrind); any memcheck error fails it
-VALGRIND_SUITES ?= $(filter-out t/000-config.t t/120-demo.t \
+VALGRIND_SUITES ?= $(filter-out t/000-config.t t/120-demo.t t/220-docs.t \
                    t/130-hostile.t t/140-http.t t/150-cache.t,$(wildcard t/*.t))
 
 test-valgrind: deps
