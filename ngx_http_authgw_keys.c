@@ -29,7 +29,7 @@ static ngx_int_t ngx_http_authgw_remote_wait(ngx_http_request_t *r,
 static void ngx_http_authgw_waiter_cleanup(void *data);
 static void ngx_http_authgw_wake(ngx_event_t *ev);
 static ngx_int_t ngx_http_authgw_remote_fetch(ngx_http_request_t *r,
-    ngx_http_authgw_remote_t *rm, ngx_uint_t background);
+    ngx_http_authgw_remote_t *rm, ngx_uint_t background, ngx_uint_t refetch);
 static ngx_int_t ngx_http_authgw_fetch_request(ngx_http_request_t *r,
     ngx_http_request_t *sr);
 static ngx_int_t ngx_http_authgw_fetch_done(ngx_http_request_t *r,
@@ -58,14 +58,15 @@ static ngx_http_output_body_filter_pt    ngx_http_next_body_filter;
  * The fetched keys of a set, for a request whose token was just checked
  * with the keys at hand (status). A token that needs keys we do not have
  * (no fetched keys, or an unknown kid) waits for a fetch: the one in
- * flight, or one it starts; once per request. An unknown kid that comes
- * within authgw_key_refresh of the last fetch is one the provider may have
- * just added and signed with at once: it waits for the next permitted
- * fetch (at most that interval), shared with every other such request.
- * Keys past authgw_key_cache are refreshed in the background while this
- * request goes on with them. Never two fetches within authgw_key_refresh
- * in a worker, never two at a time. NGX_DECLINED: go on with the status as
- * it is; NGX_AGAIN: wait.
+ * flight, or one it starts. An unknown kid that comes within
+ * authgw_key_refresh of the last fetch is one the provider may have just
+ * added and signed with at once: it waits for the next permitted fetch (at
+ * most that interval), shared with every other such request. A request
+ * makes at most one fetch for an unknown kid and waits at most
+ * NGX_HTTP_AUTHGW_WAITS_MAX times. Keys past authgw_key_cache are
+ * refreshed in the background while this request goes on with them. Never
+ * two fetches within authgw_key_refresh in a worker, never two at a time.
+ * NGX_DECLINED: go on with the status as it is; NGX_AGAIN: wait.
  */
 
 ngx_int_t
@@ -81,16 +82,23 @@ ngx_http_authgw_remote_keys(ngx_http_request_t *r,
 
     if ((ctx->status == AUTHGW_KEYS_UNAVAILABLE
          || ctx->status == AUTHGW_UNKNOWN_KID)
-        && !ctx->refetched)
+        && !ctx->refetched && ctx->waits < NGX_HTTP_AUTHGW_WAITS_MAX)
     {
         if (rm->fetching) {
-            ctx->refetched = 1;
+            ctx->waits++;
             return ngx_http_authgw_remote_wait(r, rm);
         }
 
+        /*
+         * for a kid that the keys lack, one fetch of the provider's own
+         * answer ($authgw_key_refetch passes any cache); the request is
+         * then done with fetches. A first fetch may come from a cache
+         */
+
         if (may) {
-            ctx->refetched = 1;
-            return ngx_http_authgw_remote_fetch(r, rm, 0);
+            ctx->waits++;
+            ctx->refetched = (ctx->status == AUTHGW_UNKNOWN_KID);
+            return ngx_http_authgw_remote_fetch(r, rm, 0, ctx->refetched);
         }
 
         /*
@@ -101,6 +109,7 @@ ngx_http_authgw_remote_keys(ngx_http_request_t *r,
 
         if (ctx->status == AUTHGW_UNKNOWN_KID && !ctx->deferred) {
             ctx->deferred = 1;
+            ctx->waits++;
             return ngx_http_authgw_remote_defer(r, rm);
         }
 
@@ -108,7 +117,7 @@ ngx_http_authgw_remote_keys(ngx_http_request_t *r,
     }
 
     if (rm->fetched && ngx_time() >= rm->expires && may) {
-        if (ngx_http_authgw_remote_fetch(r, rm, 1) == NGX_ERROR) {
+        if (ngx_http_authgw_remote_fetch(r, rm, 1, 0) == NGX_ERROR) {
             return NGX_ERROR;
         }
     }
@@ -272,6 +281,39 @@ ngx_http_authgw_wake(ngx_event_t *ev)
     ngx_http_core_run_phases(r);
 
     ngx_http_run_posted_requests(c);
+}
+
+
+/*
+ * $authgw_key_refetch: "1" in a key fetch made for a token whose kid the
+ * keys in use do not have, empty in any other (the first, a refresh, or
+ * no fetch at all): "proxy_cache_bypass $authgw_key_refetch;" lets a
+ * cached key set serve the refreshes and a new key come from the provider
+ */
+
+ngx_int_t
+ngx_http_authgw_key_refetch_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data)
+{
+    ngx_http_authgw_fetch_t  *f;
+
+    f = ngx_http_authgw_fetch_of(r);
+
+    v->valid = 1;
+    v->no_cacheable = 1;
+    v->not_found = 0;
+    v->escape = 0;
+
+    if (f != NULL && f->refetch) {
+        v->len = 1;
+        v->data = (u_char *) "1";
+
+    } else {
+        v->len = 0;
+        v->data = (u_char *) "";
+    }
+
+    return NGX_OK;
 }
 
 
@@ -445,7 +487,7 @@ ngx_http_authgw_fetch_take(ngx_http_request_t *r, ngx_http_authgw_fetch_t *f,
 
 static ngx_int_t
 ngx_http_authgw_remote_fetch(ngx_http_request_t *r,
-    ngx_http_authgw_remote_t *rm, ngx_uint_t background)
+    ngx_http_authgw_remote_t *rm, ngx_uint_t background, ngx_uint_t refetch)
 {
     ngx_http_request_t          *sr;
     ngx_pool_cleanup_t          *cln;
@@ -469,6 +511,7 @@ ngx_http_authgw_remote_fetch(ngx_http_request_t *r,
     f->remote = rm;
     f->done = 1;
     f->declared = -1;
+    f->refetch = refetch;
     cln->handler = ngx_http_authgw_fetch_cleanup;
 
     ps->handler = ngx_http_authgw_fetch_done;

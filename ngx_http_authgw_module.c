@@ -316,6 +316,9 @@ static ngx_http_variable_t  ngx_http_authgw_vars[] = {
     { ngx_string("authgw_cache_status"), NULL,
       ngx_http_authgw_cache_status_variable, 0, NGX_HTTP_VAR_NOCACHEABLE, 0 },
 
+    { ngx_string("authgw_key_refetch"), NULL,
+      ngx_http_authgw_key_refetch_variable, 0, NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
       ngx_http_null_variable
 };
 

@@ -123,6 +123,7 @@ typedef struct {
     size_t                      len;
     size_t                      size;
     off_t                       declared;     /* Content-Length, or -1 */
+    ngx_uint_t                  refetch;      /* for a kid not in the keys */
     ngx_msec_t                  attempted;    /* the remote's, before */
     ngx_uint_t                  tried;
 } ngx_http_authgw_fetch_t;
@@ -236,6 +237,8 @@ typedef struct {
     ngx_uint_t                  generation;   /* of the fetched keys used */
     ngx_uint_t                  refetched;    /* an unknown kid was refetched */
     ngx_uint_t                  deferred;     /* it waited for a refetch */
+    ngx_uint_t                  waits;        /* on fetches, at most
+                                                 NGX_HTTP_AUTHGW_WAITS_MAX */
     ngx_str_t                   user_id;
     ngx_str_t                   why;          /* the refusal explained */
     ngx_str_t                   token;        /* as the sources gave it */
@@ -255,6 +258,12 @@ typedef struct {
  */
 
 #define NGX_HTTP_AUTHGW_CACHE_SIZE     1024
+
+/*
+ * the waits of one request on key fetches: one in flight, the next
+ * permitted, its own refetch
+ */
+#define NGX_HTTP_AUTHGW_WAITS_MAX      3
 
 /* the bytes a refusal's log line gives its explanation */
 #define NGX_HTTP_AUTHGW_WHY_MAX        512
@@ -294,6 +303,8 @@ ngx_int_t ngx_http_authgw_cache_status_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
 ngx_int_t ngx_http_authgw_header_handler(ngx_http_request_t *r);
 ngx_uint_t ngx_http_authgw_same_header(ngx_str_t *a, ngx_str_t *b);
+ngx_int_t ngx_http_authgw_key_refetch_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data);
 ngx_int_t ngx_http_authgw_remote_keys(ngx_http_request_t *r,
     ngx_http_authgw_remote_t *rm, ngx_http_authgw_ctx_t *ctx);
 void ngx_http_authgw_remote_expire(ngx_http_request_t *r,

@@ -24,7 +24,7 @@ my $slow  = $port + 2;     # the slow provider, played here
 my $h2port = $port + 3;    # HTTP/2 (h2c) on the same server
 my $tool  = $ENV{AUTHGW_TOKEN} or die "AUTHGW_TOKEN is not set\n";
 
-plan tests => 95;
+plan tests => 101;
 
 my $root = ($ENV{TEST_NGINX_SERVROOT} || "$ENV{PWD}/t/servroot") . "-remote";
 my $dir = "$root-provider";
@@ -195,6 +195,23 @@ my ($pid, $sroot) = start_nginx('remote', $port, <<"_EOC_"
         location = /_head      { internal; proxy_pass http://127.0.0.1:$pport/head.json; }
         location /head     { authgw "t"; authgw_key_request /_head;     proxy_pass http://127.0.0.1:$port/_echo; }
         location = /_local     { internal; alias $dir/local.json; }
+        location = /_cbypass {
+            internal;
+            proxy_pass http://127.0.0.1:$pport/cbypass.json;
+            proxy_cache jwks;
+            proxy_cache_valid 200 1m;
+            proxy_cache_bypass \$authgw_key_refetch;
+        }
+        location = /_cnobypass {
+            internal;
+            proxy_pass http://127.0.0.1:$pport/cnobypass.json;
+            proxy_cache jwks;
+            proxy_cache_valid 200 1m;
+        }
+
+        location /cbypass   { authgw "t"; authgw_key_request /_cbypass;   authgw_key_refresh 1s; proxy_pass http://127.0.0.1:$port/_echo; }
+        location /cnobypass { authgw "t"; authgw_key_request /_cnobypass; authgw_key_refresh 1s; proxy_pass http://127.0.0.1:$port/_echo; }
+
         location = /_cached {
             internal;
             proxy_pass http://127.0.0.1:$pport/cached.json;
@@ -718,6 +735,21 @@ is(errors_like(qr/key fetch from "\/_jwks" failed: the answer is no usable JWK S
 write_file('local.json', run("$tool jwks $dir/k1.jwk"));
 is(get('/local', $t1), "200 ok\n",
    'keys from a local file location (file buffers): accepted');
+# --- a cached key set (proxy_cache) and a new key: the refetch for an
+#     unknown kid passes the cache with proxy_cache_bypass
+#     $authgw_key_refetch; without it the cached set answers and the new
+#     kid is refused until the cache expires
+
+for my $c (['cbypass', "200 ok\n", 2], ['cnobypass', "401 reason=unknown_kid\n", 1]) {
+    my ($name, $want, $n) = @$c;
+    publish("$name.json", 'k1');
+    is(get("/$name", $t1), "200 ok\n", "$name: the key set is fetched and cached");
+    publish("$name.json", 'k1', 'k2');
+    (my $what = $want) =~ s/\n//;
+    is(get("/$name", $t2), $want, "$name: a token of a new key: $what");
+    is(fetches("/$name.json"), $n, "$name: the provider served $n fetches");
+}
+
 publish('cached.json', 'k1');
 is(get('/cached', $t1), "200 ok\n", 'proxy_cache: the first fetch stores it');
 
