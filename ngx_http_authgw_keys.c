@@ -21,15 +21,16 @@ static ngx_int_t ngx_http_authgw_body_filter(ngx_http_request_t *r,
 static ngx_int_t ngx_http_authgw_fetch_take(ngx_http_request_t *r,
     ngx_http_authgw_fetch_t *f, ngx_buf_t *b);
 static ngx_int_t ngx_http_authgw_remote_defer(ngx_http_request_t *r,
-    ngx_http_authgw_remote_t *rm);
+    ngx_http_authgw_remote_t *rm, ngx_http_authgw_ctx_t *ctx);
 static void ngx_http_authgw_remote_due(ngx_event_t *ev);
 static void ngx_http_authgw_wake_all(ngx_http_authgw_remote_t *rm);
 static ngx_int_t ngx_http_authgw_remote_wait(ngx_http_request_t *r,
-    ngx_http_authgw_remote_t *rm);
+    ngx_http_authgw_remote_t *rm, ngx_http_authgw_ctx_t *ctx);
 static void ngx_http_authgw_waiter_cleanup(void *data);
 static void ngx_http_authgw_wake(ngx_event_t *ev);
 static ngx_int_t ngx_http_authgw_remote_fetch(ngx_http_request_t *r,
-    ngx_http_authgw_remote_t *rm, ngx_uint_t background, ngx_uint_t refetch);
+    ngx_http_authgw_remote_t *rm, ngx_http_authgw_ctx_t *ctx,
+    ngx_uint_t refetch);
 static ngx_int_t ngx_http_authgw_fetch_request(ngx_http_request_t *r,
     ngx_http_request_t *sr);
 static ngx_int_t ngx_http_authgw_fetch_done(ngx_http_request_t *r,
@@ -44,6 +45,7 @@ static ngx_uint_t ngx_http_authgw_fetch_result(ngx_http_request_t *sr,
 static ngx_uint_t ngx_http_authgw_fetch_failed(ngx_http_request_t *sr,
     ngx_int_t rc, u_char *cause);
 static void ngx_http_authgw_cause(u_char *cause, const char *fmt, ...);
+static ngx_uint_t ngx_http_authgw_from_cache(ngx_http_request_t *sr);
 static time_t ngx_http_authgw_max_age(ngx_http_request_t *sr);
 static ngx_int_t ngx_http_authgw_remote_install(ngx_http_authgw_remote_t *rm,
     authgw_key_t **keys, size_t n, ngx_log_t *log);
@@ -75,10 +77,49 @@ ngx_http_authgw_remote_keys(ngx_http_request_t *r,
 {
     ngx_uint_t  may;
 
+    /*
+     * the phases run again while this request waits (a write event on its
+     * connection, as nginx's auth_request sees too): it goes on waiting.
+     * Woken, it drops the wake-up still posted, which would run them again
+     */
+
+    if (ctx->waiter != NULL) {
+        if (ctx->waiter->linked) {
+            return NGX_AGAIN;
+        }
+
+        if (ctx->waiter->wake.posted) {
+            ngx_delete_posted_event(&ctx->waiter->wake);
+        }
+
+        ctx->waiter = NULL;
+    }
+
+    if (ctx->fetch != NULL) {
+        if (!ctx->fetch->done) {
+            return NGX_AGAIN;
+        }
+
+        ctx->fetch = NULL;
+    }
+
     may = !rm->fetching
           && (!rm->tried
               || (ngx_msec_int_t) (ngx_current_msec - rm->attempted)
                  >= (ngx_msec_int_t) rm->refresh * 1000);
+
+    /*
+     * back from a fetch: its answer, unless a cache gave it, is the
+     * provider's word on this token's kid
+     */
+
+    if (ctx->awaiting) {
+        ctx->awaiting = 0;
+
+        if (!rm->from_cache) {
+            ctx->refetched = 1;
+        }
+    }
 
     if ((ctx->status == AUTHGW_KEYS_UNAVAILABLE
          || ctx->status == AUTHGW_UNKNOWN_KID)
@@ -86,38 +127,41 @@ ngx_http_authgw_remote_keys(ngx_http_request_t *r,
     {
         if (rm->fetching) {
             ctx->waits++;
-            return ngx_http_authgw_remote_wait(r, rm);
+            ctx->awaiting = 1;
+            return ngx_http_authgw_remote_wait(r, rm, ctx);
         }
 
         /*
-         * for a kid that the keys lack, one fetch of the provider's own
-         * answer ($authgw_key_refetch passes any cache); the request is
-         * then done with fetches. A first fetch may come from a cache
+         * for a kid that the keys in use lack, the provider's own answer
+         * ($authgw_key_refetch passes a cache); a first fetch may come
+         * from a cache
          */
 
         if (may) {
             ctx->waits++;
-            ctx->refetched = (ctx->status == AUTHGW_UNKNOWN_KID);
-            return ngx_http_authgw_remote_fetch(r, rm, 0, ctx->refetched);
+            ctx->awaiting = 1;
+            return ngx_http_authgw_remote_fetch(r, rm, ctx,
+                                                ctx->status
+                                                == AUTHGW_UNKNOWN_KID);
         }
 
         /*
-         * once: woken by a fetch that another request made, with the kid
-         * still unknown, it is refused. No keys at all is a provider that
-         * failed: that is answered now, with Retry-After
+         * a kid the provider may have added since the last fetch waits
+         * for the next one; no keys at all is a provider that failed:
+         * that is answered now, with Retry-After
          */
 
         if (ctx->status == AUTHGW_UNKNOWN_KID && !ctx->deferred) {
             ctx->deferred = 1;
             ctx->waits++;
-            return ngx_http_authgw_remote_defer(r, rm);
+            return ngx_http_authgw_remote_defer(r, rm, ctx);
         }
 
         return NGX_DECLINED;
     }
 
     if (rm->fetched && ngx_time() >= rm->expires && may) {
-        if (ngx_http_authgw_remote_fetch(r, rm, 1, 0) == NGX_ERROR) {
+        if (ngx_http_authgw_remote_fetch(r, rm, NULL, 0) == NGX_ERROR) {
             return NGX_ERROR;
         }
     }
@@ -145,7 +189,7 @@ ngx_http_authgw_remote_expire(ngx_http_request_t *r,
 
 static ngx_int_t
 ngx_http_authgw_remote_defer(ngx_http_request_t *r,
-    ngx_http_authgw_remote_t *rm)
+    ngx_http_authgw_remote_t *rm, ngx_http_authgw_ctx_t *ctx)
 {
     ngx_msec_int_t  left;
 
@@ -164,7 +208,7 @@ ngx_http_authgw_remote_defer(ngx_http_request_t *r,
                    "authgw: unknown kid, waiting for the next fetch "
                    "from \"%V\"", &rm->uri);
 
-    return ngx_http_authgw_remote_wait(r, rm);
+    return ngx_http_authgw_remote_wait(r, rm, ctx);
 }
 
 
@@ -209,7 +253,7 @@ ngx_http_authgw_wake_all(ngx_http_authgw_remote_t *rm)
 
 static ngx_int_t
 ngx_http_authgw_remote_wait(ngx_http_request_t *r,
-    ngx_http_authgw_remote_t *rm)
+    ngx_http_authgw_remote_t *rm, ngx_http_authgw_ctx_t *ctx)
 {
     ngx_pool_cleanup_t        *cln;
     ngx_http_authgw_waiter_t  *w;
@@ -228,6 +272,8 @@ ngx_http_authgw_remote_wait(ngx_http_request_t *r,
     w->wake.log = r->connection->log;
     w->linked = 1;
     ngx_queue_insert_tail(&rm->waiters, &w->queue);
+
+    ctx->waiter = w;
 
     cln->handler = ngx_http_authgw_waiter_cleanup;
 
@@ -483,16 +529,23 @@ ngx_http_authgw_fetch_take(ngx_http_request_t *r, ngx_http_authgw_fetch_t *f,
 }
 
 
-/* background: the request goes on without waiting for the answer */
+/*
+ * Without a ctx, in the background: the request goes on without waiting
+ * for the answer. With it, the request waits (NGX_AGAIN).
+ */
 
 static ngx_int_t
 ngx_http_authgw_remote_fetch(ngx_http_request_t *r,
-    ngx_http_authgw_remote_t *rm, ngx_uint_t background, ngx_uint_t refetch)
+    ngx_http_authgw_remote_t *rm, ngx_http_authgw_ctx_t *ctx,
+    ngx_uint_t refetch)
 {
+    ngx_uint_t                   background;
     ngx_http_request_t          *sr;
     ngx_pool_cleanup_t          *cln;
     ngx_http_authgw_fetch_t     *f;
     ngx_http_post_subrequest_t  *ps;
+
+    background = (ctx == NULL);
 
     ps = ngx_palloc(r->pool, sizeof(ngx_http_post_subrequest_t));
     if (ps == NULL) {
@@ -531,6 +584,11 @@ ngx_http_authgw_remote_fetch(ngx_http_request_t *r,
 
     f->done = 0;
     f->attempted = rm->attempted;
+
+    if (ctx != NULL) {
+        ctx->fetch = f;
+    }
+
     f->tried = rm->tried;
     rm->fetching = 1;
     rm->attempted = ngx_current_msec;
@@ -698,6 +756,10 @@ ngx_http_authgw_fetch_finish(ngx_http_authgw_remote_t *rm, ngx_uint_t result,
     now = ngx_time();
     rm->fetching = 0;
 
+    if (result != NGX_HTTP_AUTHGW_FETCH_OK) {
+        rm->from_cache = 0;
+    }
+
     amcf = ngx_http_cycle_get_module_main_conf(ngx_cycle,
                                                ngx_http_authgw_module);
     src = (amcf != NULL && amcf->sources != NULL)
@@ -800,6 +862,8 @@ ngx_http_authgw_fetch_result(ngx_http_request_t *sr,
         return NGX_HTTP_AUTHGW_FETCH_ERROR;
     }
 
+    rm->from_cache = ngx_http_authgw_from_cache(sr);
+
     age = ngx_http_authgw_max_age(sr);
 
     rm->expires = rm->fetched
@@ -873,6 +937,28 @@ ngx_http_authgw_cause(u_char *cause, const char *fmt, ...)
     va_end(args);
 
     *p = '\0';
+}
+
+
+/* 1 if the fetch location's cache gave the answer, not the provider */
+
+static ngx_uint_t
+ngx_http_authgw_from_cache(ngx_http_request_t *sr)
+{
+#if (NGX_HTTP_CACHE)
+    ngx_uint_t  status;
+
+    if (sr->upstream == NULL) {
+        return 0;
+    }
+
+    status = sr->upstream->cache_status;
+
+    return status == NGX_HTTP_CACHE_HIT || status == NGX_HTTP_CACHE_STALE
+           || status == NGX_HTTP_CACHE_UPDATING;
+#else
+    return 0;
+#endif
 }
 
 

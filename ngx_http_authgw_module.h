@@ -109,6 +109,7 @@ struct ngx_http_authgw_remote_s {
     time_t                      unavailable;  /* keys_unavailable logged */
     ngx_uint_t                  generation;   /* one more for each key set */
     ngx_uint_t                  fetching;
+    ngx_uint_t                  from_cache;   /* the last keys: a cache's */
     ngx_queue_t                 waiters;
     ngx_event_t                 due;          /* the next fetch permitted */
 };
@@ -235,7 +236,11 @@ typedef struct {
     authgw_status_t             status;
     authgw_jws_t                jws;          /* a verified token, or 0s */
     ngx_uint_t                  generation;   /* of the fetched keys used */
-    ngx_uint_t                  refetched;    /* an unknown kid was refetched */
+    ngx_uint_t                  refetched;    /* the provider's answer came
+                                                 after the token's check */
+    ngx_uint_t                  awaiting;     /* a fetch it waits on */
+    ngx_http_authgw_waiter_t   *waiter;       /* while it waits in a queue */
+    ngx_http_authgw_fetch_t    *fetch;        /* while its fetch runs */
     ngx_uint_t                  deferred;     /* it waited for a refetch */
     ngx_uint_t                  waits;        /* on fetches, at most
                                                  NGX_HTTP_AUTHGW_WAITS_MAX */

@@ -24,7 +24,7 @@ my $slow  = $port + 2;     # the slow provider, played here
 my $h2port = $port + 3;    # HTTP/2 (h2c) on the same server
 my $tool  = $ENV{AUTHGW_TOKEN} or die "AUTHGW_TOKEN is not set\n";
 
-plan tests => 101;
+plan tests => 103;
 
 my $root = ($ENV{TEST_NGINX_SERVROOT} || "$ENV{PWD}/t/servroot") . "-remote";
 my $dir = "$root-provider";
@@ -769,6 +769,11 @@ is(get('/rev', $t2), "401 reason=unknown_kid\n",
 is(get('/rev', $t1), "200 ok\n", 'runbook: k1 still accepted');
 is(get('/cached', $t1), "200 ok\n",
    'proxy_cache: after the reload, the keys from the cache file');
+publish('cbypass.json', 'k1', 'k2', 'k3');
+is(get('/cbypass', $t3), "200 ok\n",
+   'after the reload, a cached set without the token\'s key: refetched '
+   . 'past the cache, accepted');
+is(fetches('/cbypass.json'), 3, 'with one fetch of the provider');
 is(fetches('/cached.json'), 1, 'proxy_cache: which the provider served once');
 is(errors_like(qr/\[(alert|crit|emerg)\]|exited on signal/), 0,
    'no alert, no crash');
