@@ -185,7 +185,7 @@ prove: module keys
 # because every nginx dynamic module defines ngx_module_names, which nginx
 # finds with dlsym() by design. 120-demo.t is left out: tools/demo.sh
 # loads build/ngx_http_authgw_module.so, not the ASan build, on fixed ports
-# (18480-18494) and in build/demo, which make prove's demo also uses.
+# (18480-18495) and in build/demo, which make prove's demo also uses.
 ASAN_DIR := $(B)/asan
 
 test-asan: deps

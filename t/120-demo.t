@@ -10,7 +10,7 @@ use Test::More;
 my $build = $ENV{AUTHGW_BUILD} or plan skip_all => 'AUTHGW_BUILD is not set';
 my $nginx = $ENV{TEST_NGINX_BINARY} || 'nginx';
 
-plan tests => 12;
+plan tests => 15;
 
 my $out = `KEEP=0 sh tools/demo.sh $build $nginx 2>&1`;
 my $rc = $? >> 8;
@@ -31,3 +31,9 @@ like($out, qr/ok: all 6 requests served by the other instance/,
      'one instance down, requests still served');
 like($out, qr/ok: bob is not limited by alice's burst/,
      'the rate limit is per user');
+like($out, qr/ok: a token of the new key is accepted at once/,
+     'the provider rotates: a token of its new key passes at once');
+like($out, qr/ok: the gateway fetched the new key without a reload/,
+     'fetched without a reload');
+like($out, qr/ok: bob's token of a key of the file still passes/,
+     'the keys of the file still pass');

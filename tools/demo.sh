@@ -1,7 +1,8 @@
 #!/bin/sh
 # make demo: the API gateway of docs/examples/gateway.conf, end to end, on
 # 127.0.0.1 only. It starts four service instances (stock nginx that echo
-# what they receive) and the gateway (nginx + authgw), mints tokens with
+# what they receive), the identity provider's key set (a stock nginx that
+# serves it) and the gateway (nginx + authgw), mints tokens with
 # authgw-token, runs the scenarios, checks each, prints a transcript, and
 # stops everything (KEEP=1 leaves it running). Exit status 1 if a scenario
 # did not behave as described.
@@ -105,6 +106,33 @@ EOF
     "$NGINX" -p "$dir/" -c "$dir/nginx.conf" || exit 1
     n=$((n + 1))
 done
+
+# --- the identity provider's key set, served as its jwks_uri would be
+#     (here by a stock nginx, plain HTTP on loopback): the keys of today
+
+IDP=$D/svc-idp
+mkdir -p "$IDP/tmp" "$IDP/www"
+$T jwks "$K/idp-rsa.jwk" "$K/idp-ec.jwk" > "$IDP/www/jwks.json"
+cat > "$IDP/nginx.conf" <<EOF
+daemon on;
+master_process off;
+error_log $IDP/error.log;
+pid $IDP/nginx.pid;
+events { worker_connections 64; }
+http {
+    access_log $IDP/access.log;
+    client_body_temp_path $IDP/tmp;
+    proxy_temp_path $IDP/tmp;
+    fastcgi_temp_path $IDP/tmp;
+    uwsgi_temp_path $IDP/tmp;
+    scgi_temp_path $IDP/tmp;
+    server {
+        listen 127.0.0.1:18495;
+        root $IDP/www;
+    }
+}
+EOF
+"$NGINX" -p "$IDP/" -c "$IDP/nginx.conf" || exit 1
 
 # --- the gateway
 
@@ -227,7 +255,31 @@ check "some of alice's burst is limited" yes \
 check "bob is not limited by alice's burst" 200 "$s"
 
 echo
-echo "8. the last access-log lines"
+echo "8. the identity provider rotates: it publishes a new key and signs with"
+echo "   it at once; the gateway is not reloaded"
+$T keygen --type rsa --out "$K/idp-rsa-2027.pem" \
+    --pub "$K/idp-rsa-2027.jwk" --format jwk --kid idp-rsa-2027 --alg RS256 \
+    --use sig
+$T jwks "$K/idp-rsa.jwk" "$K/idp-ec.jwk" "$K/idp-rsa-2027.jwk" \
+    > "$IDP/www/jwks.json.new"
+mv "$IDP/www/jwks.json.new" "$IDP/www/jwks.json"
+CAROL=$(idp --alg RS256 --key "$K/idp-rsa-2027.pem" --kid idp-rsa-2027 \
+        --claim sub=carol --claim aud=web --claim scope=profile \
+        --user-id u-3003)
+s=$(call $WEB /users/me -H "Authorization: Bearer $CAROL")
+printf '   carol (new key)  %s  %s\n' "$s" "$(cut -d' ' -f1-3 "$D/body")"
+check "a token of the new key is accepted at once" 200 "$s"
+line=$(grep -o 'authgw: [0-9]* keys from "/_idp_jwks", kept for [0-9]* s' \
+       "$GW/logs/error.log" | tail -1)
+echo "   gateway log: $line"
+check "the gateway fetched the new key without a reload" \
+    'authgw: 1 keys from "/_idp_jwks"' "${line%%, kept*}"
+sleep 0.5     # bob's rate-limit allowance refills
+s=$(call $MOBILE /users/me -H "Authorization: Bearer $BOB")
+check "bob's token of a key of the file still passes" 200 "$s"
+
+echo
+echo "9. the last access-log lines"
 tail -5 "$GW/logs/access.log" | sed 's/^/   /'
 
 echo
