@@ -27,14 +27,15 @@ static authgw_status_t ngx_http_authgw_bearer(ngx_http_request_t *r,
 static ngx_uint_t ngx_http_authgw_tchar(u_char c);
 static authgw_status_t ngx_http_authgw_authorize(ngx_http_request_t *r,
     ngx_http_authgw_loc_conf_t *alcf, json_t *payload, ngx_int_t *code,
-    ngx_str_t *name);
+    ngx_str_t *name, ngx_array_t **values);
 static ngx_table_elt_t *ngx_http_authgw_out_header(ngx_http_request_t *r,
     ngx_str_t *key);
 static ngx_int_t ngx_http_authgw_retry_after(ngx_http_request_t *r,
     time_t delay);
 static void ngx_http_authgw_why(ngx_http_request_t *r,
     ngx_http_authgw_loc_conf_t *alcf, ngx_http_authgw_ctx_t *ctx,
-    authgw_status_t status, authgw_jws_t *jws, ngx_str_t *name);
+    authgw_status_t status, authgw_jws_t *jws, ngx_str_t *name,
+    ngx_array_t *values);
 static ngx_int_t ngx_http_authgw_refuse(ngx_http_request_t *r,
     ngx_http_authgw_loc_conf_t *alcf, authgw_status_t status,
     ngx_int_t code);
@@ -177,7 +178,7 @@ ngx_http_authgw_verify_once(ngx_http_request_t *r,
                            ctx->cache_status);
 
         } else {
-            ngx_http_authgw_why(r, alcf, ctx, status, &jws, NULL);
+            ngx_http_authgw_why(r, alcf, ctx, status, &jws, NULL, NULL);
 
             /* claims of a refused token are never exposed */
             authgw_jws_free(&jws);
@@ -447,6 +448,7 @@ ngx_http_authgw_handler(ngx_http_request_t *r)
 {
     ngx_int_t                    code, rc;
     ngx_str_t                    name;
+    ngx_array_t                 *values;
     authgw_status_t              status;
     ngx_http_authgw_ctx_t       *ctx;
     ngx_http_authgw_remote_t    *rm;
@@ -491,10 +493,11 @@ ngx_http_authgw_handler(ngx_http_request_t *r)
     code = NGX_HTTP_UNAUTHORIZED;
     status = ctx->status;
     ngx_str_null(&name);
+    values = NULL;
 
     if (status == AUTHGW_OK) {
         status = ngx_http_authgw_authorize(r, alcf, ctx->jws.payload, &code,
-                                           &name);
+                                           &name, &values);
 
         if (status == AUTHGW_OK) {
             ngx_http_authgw_count(r, AUTHGW_OK);
@@ -504,7 +507,7 @@ ngx_http_authgw_handler(ngx_http_request_t *r)
         /* a verified token that the rules refuse: its claims stay */
         ctx->status = status;
         ngx_http_authgw_why(r, alcf, ctx, status, &ctx->jws,
-                            name.len ? &name : NULL);
+                            name.len ? &name : NULL, values);
     }
 
     if (status == AUTHGW_MISSING_TOKEN && alcf->optional) {
@@ -608,7 +611,7 @@ ngx_http_authgw_retry_after(ngx_http_request_t *r, time_t delay)
 static void
 ngx_http_authgw_why(ngx_http_request_t *r, ngx_http_authgw_loc_conf_t *alcf,
     ngx_http_authgw_ctx_t *ctx, authgw_status_t status, authgw_jws_t *jws,
-    ngx_str_t *name)
+    ngx_str_t *name, ngx_array_t *values)
 {
     size_t         n;
     authgw_why_t   w;
@@ -626,6 +629,8 @@ ngx_http_authgw_why(ngx_http_request_t *r, ngx_http_authgw_loc_conf_t *alcf,
     w.candidates = jws->candidates;
     w.name = name ? name->data : NULL;
     w.name_len = name ? name->len : 0;
+    w.values = values ? values->elts : NULL;
+    w.nvalues = values ? values->nelts : 0;
     w.user_id_claim = alcf->uid_claim.len ? alcf->uid_claim.data : NULL;
     w.user_id_claim_len = alcf->uid_claim.len;
 
@@ -650,7 +655,7 @@ ngx_http_authgw_why(ngx_http_request_t *r, ngx_http_authgw_loc_conf_t *alcf,
 static authgw_status_t
 ngx_http_authgw_authorize(ngx_http_request_t *r,
     ngx_http_authgw_loc_conf_t *alcf, json_t *payload, ngx_int_t *code,
-    ngx_str_t *name)
+    ngx_str_t *name, ngx_array_t **values)
 {
     json_t                    *v;
     ngx_str_t                  value, *scope;
@@ -667,6 +672,7 @@ ngx_http_authgw_authorize(ngx_http_request_t *r,
 
             *code = rule[i].error;
             *name = rule[i].claim;
+            *values = rule[i].values;
 
             if (v == NULL || json_is_null(v)) {
                 return AUTHGW_MISSING_CLAIM;
@@ -688,6 +694,7 @@ ngx_http_authgw_authorize(ngx_http_request_t *r,
             if (!authgw_has_scope(payload, scope[i].data, scope[i].len)) {
                 *code = NGX_HTTP_FORBIDDEN;
                 *name = scope[i];
+                *values = NULL;
                 return AUTHGW_INSUFFICIENT_SCOPE;
             }
         }

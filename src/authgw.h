@@ -255,8 +255,8 @@ int authgw_has_scope(json_t *payload, const unsigned char *scope,
  * header and (once the signature verified) the payload, the location's
  * rules, and for a claim or scope rule the name it asks for (NULL for the
  * registered claims, exp's requirement, the user id claim and
- * authgw_require). Returns the length written, less than size, with a NUL
- * after it; 0: nothing to add to the reason.
+ * authgw_require) and a claim rule's values. Returns the length written,
+ * less than size, with a NUL after it; 0: nothing to add to the reason.
  */
 typedef struct {
     json_t                        *header;
@@ -267,6 +267,8 @@ typedef struct {
     size_t                         candidates;  /* keys a kid-less token fits */
     const unsigned char           *name;
     size_t                         name_len;
+    const authgw_str_t            *values;      /* the claim rule's, or NULL */
+    size_t                         nvalues;
     const unsigned char           *user_id_claim;   /* NULL: no user id */
     size_t                         user_id_claim_len;
 } authgw_why_t;

@@ -30,6 +30,7 @@ typedef struct {
 
 
 static void authgw_why_add(authgw_why_buf_t *b, const char *s, size_t n);
+static int authgw_why_public(const unsigned char *name, size_t len);
 static void authgw_why_put(authgw_why_buf_t *b, const char *fmt, ...);
 static void authgw_why_str(authgw_why_buf_t *b, const char *s, size_t len);
 static void authgw_why_json(authgw_why_buf_t *b, json_t *v);
@@ -457,6 +458,32 @@ authgw_why_scopes(authgw_why_buf_t *b, json_t *v, int array)
 
 /* missing_claim, claim_mismatch, insufficient_scope: the rule's name */
 
+/*
+ * The claims whose values describe the token and its client, never the
+ * person: a mismatch shows what the token had. Any other claim's value
+ * (sub, email, roles, tenant...) stays out of the log.
+ */
+
+static int
+authgw_why_public(const unsigned char *name, size_t len)
+{
+    size_t  i;
+
+    static const char  *names[] = {
+        "typ", "azp", "iss", "aud", "client_id", "scope", "scp", "acr",
+        "amr", "token_use", "ver"
+    };
+
+    for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        if (strlen(names[i]) == len && memcmp(names[i], name, len) == 0) {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
 static void
 authgw_why_claim(authgw_why_buf_t *b, authgw_status_t status,
     const authgw_why_t *w)
@@ -497,8 +524,22 @@ authgw_why_claim(authgw_why_buf_t *b, authgw_status_t status,
     authgw_why_str(b, (const char *) w->name, w->name_len);
 
     if (status == AUTHGW_CLAIM_MISMATCH) {
-        authgw_why_put(b, " has none of the values authgw_require_claim "
-                       "gives");
+
+        /* a claim that describes the token, not the person, is shown */
+
+        if (authgw_why_public(w->name, w->name_len)) {
+            authgw_why_put(b, " is ");
+            authgw_why_json(b, authgw_claim_get(w->payload, w->name,
+                                                w->name_len));
+            authgw_why_put(b, ",");
+
+        } else {
+            authgw_why_put(b, " (its value not logged) is");
+        }
+
+        authgw_why_put(b, " none of the values authgw_require_claim "
+                       "gives: ");
+        authgw_why_strs(b, w->values, w->nvalues);
         return;
     }
 

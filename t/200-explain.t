@@ -195,7 +195,7 @@ GET /api
 ::bearer(alg => 'RS256', key => 'rsa.pem', claim => { sub => 'alice', role => 'guest' })
 --- error_code: 403
 --- error_log eval
-qr{authgw: refused: claim_mismatch: claim "role" has none of the values authgw_require_claim gives}
+qr{authgw: refused: claim_mismatch: claim "role" \(its value not logged\) is none of the values authgw_require_claim gives: "admin"}
 --- no_error_log
 guest
 

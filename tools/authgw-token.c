@@ -1005,7 +1005,14 @@ read_sym_key(const char *path, size_t *len)
         return buf;
     }
 
+    /* a raw secret may begin with "{" (1 in 256): a JWK is text, JSON */
+
     json = json_loadb((char *) buf, n, 0, NULL);
+    if (json == NULL) {
+        *len = n;
+        return buf;
+    }
+
     jwk = json_object_get(json, "keys") ? json_array_get(
               json_object_get(json, "keys"), 0) : json;
 

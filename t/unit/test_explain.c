@@ -34,6 +34,12 @@ static authgw_str_t  why_aud[6] = {
 };
 
 
+static authgw_str_t  why_values[2] = {
+    { (const unsigned char *) "admin", 5 },
+    { (const unsigned char *) "Bearer", 6 },
+};
+
+
 static size_t
 why(const why_case_t *c, char *buf, size_t size)
 {
@@ -62,6 +68,11 @@ why(const why_case_t *c, char *buf, size_t size)
     w.candidates = c->candidates;
     w.name = (const unsigned char *) c->name;
     w.name_len = c->name ? strlen(c->name) : 0;
+
+    if (c->status == AUTHGW_CLAIM_MISMATCH && c->name != NULL) {
+        w.values = why_values;
+        w.nvalues = 2;
+    }
     w.user_id_claim = (const unsigned char *) "uid";
     w.user_id_claim_len = 3;
 
@@ -140,8 +151,16 @@ test_explain_reasons(void **state)
         { AUTHGW_MISSING_CLAIM, NULL, "{}", "/tenant", 0,
           "claim \"/tenant\" is missing" },
         { AUTHGW_CLAIM_MISMATCH, NULL, "{\"role\":\"guest\"}", "role", 0,
-          "claim \"role\" has none of the values authgw_require_claim "
-          "gives" },
+          "claim \"role\" (its value not logged) is none of the values "
+          "authgw_require_claim gives: \"admin\" or \"Bearer\"" },
+        { AUTHGW_CLAIM_MISMATCH, NULL, "{\"typ\":\"ID\",\"sub\":\"bob\"}",
+          "typ", 0,
+          "claim \"typ\" is \"ID\", none of the values authgw_require_claim "
+          "gives: \"admin\" or \"Bearer\"" },
+        { AUTHGW_CLAIM_MISMATCH, NULL, "{\"azp\":[1,2]}", "azp", 0,
+          "claim \"azp\" is [a JSON number, a JSON number], none of the "
+          "values authgw_require_claim "
+          "gives: \"admin\" or \"Bearer\"" },
         { AUTHGW_CLAIM_MISMATCH, NULL, "{}", NULL, 0,
           "an authgw_require value is empty or \"0\"" },
         { AUTHGW_INSUFFICIENT_SCOPE, NULL,
