@@ -413,7 +413,9 @@ ngx_http_authgw_has_bearer(ngx_http_authgw_loc_conf_t *alcf)
 /*
  * The request's Cookie fields without the token's cookies, as one value
  * (what HTTP/2 makes of them too): NGX_OK when a cookie went, NGX_DECLINED
- * when none did and the fields stay as they are.
+ * when none did and the fields stay as they are. A cookie ends at ";" and
+ * at ",": nginx before 1.23 reads $cookie_NAME after either, and an
+ * upstream may too, so a token there goes whatever the nginx version.
  */
 
 static ngx_int_t
@@ -468,12 +470,7 @@ ngx_http_authgw_cookies_left(ngx_http_request_t *r,
             n = authgw_cookie_strip((const char *) h[i].value.data,
                                     h[i].value.len,
                                     alcf->strip_cookies->elts,
-                                    alcf->strip_cookies->nelts,
-#if (nginx_version < 1023000)
-                                    1,
-#else
-                                    0,
-#endif
+                                    alcf->strip_cookies->nelts, 1,
                                     (char *) p, &removed);
 
             total += removed;
