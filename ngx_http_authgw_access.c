@@ -519,6 +519,12 @@ ngx_http_authgw_handler(ngx_http_request_t *r)
 
     ngx_http_authgw_count(r, status);
 
+    /* an error_page may pass the refused request on: without its token */
+
+    if (ngx_http_authgw_strip(r, alcf) == NGX_ERROR) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
     if (status == AUTHGW_INTERNAL_ERROR) {
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                       "authgw: internal error while verifying a token");

@@ -51,55 +51,15 @@ static ngx_int_t ngx_http_authgw_set_cookie(ngx_http_request_t *r,
 ngx_int_t
 ngx_http_authgw_header_handler(ngx_http_request_t *r)
 {
-    ngx_str_t                    value, cookie;
+    ngx_str_t                    value;
     ngx_uint_t                   k, n, nset;
-    ngx_http_authgw_ctx_t       *ctx;
-    ngx_http_authgw_drop_t       drop;
     ngx_http_authgw_header_t    *hs;
     ngx_http_authgw_loc_conf_t  *alcf;
 
     alcf = ngx_http_get_module_loc_conf(r, ngx_http_authgw_module);
 
-    ngx_memzero(&drop, sizeof(ngx_http_authgw_drop_t));
-    drop.conf = alcf;
-    drop.strip = (alcf->enable == 1 && alcf->strip);
-
-    if (alcf->set_headers == NULL && !drop.strip) {
-        return NGX_DECLINED;
-    }
-
-    if (drop.strip) {
-        ctx = ngx_http_authgw_get_ctx(r);
-        if (ctx != NULL) {
-            ctx->stripped = 1;
-        }
-
-        drop.bearer = ngx_http_authgw_has_bearer(alcf);
-
-        if (alcf->strip_cookies != NULL) {
-            switch (ngx_http_authgw_cookies_left(r, alcf, &cookie)) {
-            case NGX_ERROR:
-                return NGX_HTTP_INTERNAL_SERVER_ERROR;
-            case NGX_OK:
-                drop.cookie = 1;
-                break;
-            default: /* NGX_DECLINED: no token cookie */
-                break;
-            }
-        }
-    }
-
-    if (ngx_http_authgw_strip_headers(r, &drop) != NGX_OK) {
+    if (ngx_http_authgw_strip(r, alcf) == NGX_ERROR) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    if (drop.strip) {
-        if (drop.cookie && ngx_http_authgw_set_cookie(r, &cookie) != NGX_OK)
-        {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
-
-        ngx_http_authgw_stripped(r, &drop);
     }
 
     hs = alcf->set_headers ? alcf->set_headers->elts : NULL;
@@ -215,6 +175,66 @@ ngx_http_authgw_push(ngx_http_request_t *r, ngx_str_t *name,
 #endif
 
     return h;
+}
+
+
+/*
+ * The client's copies of the owned headers go, and under strip_token the
+ * token: here in the precontent phase, and at once when the access phase
+ * refuses the request (an error_page may send it on to an upstream).
+ * NGX_DECLINED: nothing to do.
+ */
+
+ngx_int_t
+ngx_http_authgw_strip(ngx_http_request_t *r, ngx_http_authgw_loc_conf_t *alcf)
+{
+    ngx_str_t                cookie;
+    ngx_http_authgw_ctx_t   *ctx;
+    ngx_http_authgw_drop_t   drop;
+
+    ngx_memzero(&drop, sizeof(ngx_http_authgw_drop_t));
+    drop.conf = alcf;
+    drop.strip = (alcf->enable == 1 && alcf->strip);
+
+    if (alcf->set_headers == NULL && !drop.strip) {
+        return NGX_DECLINED;
+    }
+
+    if (drop.strip) {
+        ctx = ngx_http_authgw_get_ctx(r);
+        if (ctx != NULL) {
+            ctx->stripped = 1;
+        }
+
+        drop.bearer = ngx_http_authgw_has_bearer(alcf);
+
+        if (alcf->strip_cookies != NULL) {
+            switch (ngx_http_authgw_cookies_left(r, alcf, &cookie)) {
+            case NGX_ERROR:
+                return NGX_ERROR;
+            case NGX_OK:
+                drop.cookie = 1;
+                break;
+            default: /* NGX_DECLINED: no token cookie */
+                break;
+            }
+        }
+    }
+
+    if (ngx_http_authgw_strip_headers(r, &drop) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    if (drop.strip) {
+        if (drop.cookie && ngx_http_authgw_set_cookie(r, &cookie) != NGX_OK)
+        {
+            return NGX_ERROR;
+        }
+
+        ngx_http_authgw_stripped(r, &drop);
+    }
+
+    return NGX_OK;
 }
 
 
@@ -437,7 +457,7 @@ ngx_http_authgw_cookies_left(ngx_http_request_t *r,
 
         for (i = 0; i < part->nelts; i++) {
             if (ngx_http_authgw_same_header(&h[i].key, &cookie)) {
-                len += 2 * h[i].value.len + 2;
+                len += h[i].value.len + 2;
             }
         }
     }

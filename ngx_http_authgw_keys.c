@@ -20,10 +20,13 @@ static ngx_int_t ngx_http_authgw_body_filter(ngx_http_request_t *r,
     ngx_chain_t *in);
 static ngx_int_t ngx_http_authgw_fetch_take(ngx_http_request_t *r,
     ngx_http_authgw_fetch_t *f, ngx_buf_t *b);
+static ngx_int_t ngx_http_authgw_fetch_stop(ngx_http_request_t *r,
+    ngx_http_authgw_fetch_t *f);
 static ngx_int_t ngx_http_authgw_remote_defer(ngx_http_request_t *r,
     ngx_http_authgw_remote_t *rm, ngx_http_authgw_ctx_t *ctx);
 static void ngx_http_authgw_remote_due(ngx_event_t *ev);
 static void ngx_http_authgw_wake_all(ngx_http_authgw_remote_t *rm);
+static void ngx_http_authgw_unlink(ngx_http_authgw_waiter_t *w);
 static ngx_int_t ngx_http_authgw_remote_wait(ngx_http_request_t *r,
     ngx_http_authgw_remote_t *rm, ngx_http_authgw_ctx_t *ctx);
 static void ngx_http_authgw_waiter_cleanup(void *data);
@@ -193,6 +196,18 @@ ngx_http_authgw_remote_defer(ngx_http_request_t *r,
 {
     ngx_msec_int_t  left;
 
+    /*
+     * the kid comes before any signature: a flood of made-up kids gets a
+     * bounded queue, then the answer at once, as before there was one
+     */
+
+    if (rm->deferred >= NGX_HTTP_AUTHGW_DEFERRED_MAX) {
+        ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                       "authgw: unknown kid, %ui waiting already",
+                       rm->deferred);
+        return NGX_DECLINED;
+    }
+
     if (!rm->due.timer_set) {
         left = (ngx_msec_int_t) rm->refresh * 1000
                - (ngx_msec_int_t) (ngx_current_msec - rm->attempted);
@@ -208,14 +223,20 @@ ngx_http_authgw_remote_defer(ngx_http_request_t *r,
                    "authgw: unknown kid, waiting for the next fetch "
                    "from \"%V\"", &rm->uri);
 
-    return ngx_http_authgw_remote_wait(r, rm, ctx);
+    if (ngx_http_authgw_remote_wait(r, rm, ctx) != NGX_AGAIN) {
+        return NGX_ERROR;
+    }
+
+    ctx->waiter->deferred = 1;
+    rm->deferred++;
+
+    return NGX_AGAIN;
 }
 
 
 /*
  * The next fetch is permitted: those who wait for it run again, and the
- * first starts it. A fetch in flight (begun when one that was aborted gave
- * its interval back) wakes them itself when it ends.
+ * first starts it. A fetch in flight wakes them itself when it ends.
  */
 
 static void
@@ -244,9 +265,21 @@ ngx_http_authgw_wake_all(ngx_http_authgw_remote_t *rm)
         ngx_queue_remove(q);
 
         w = ngx_queue_data(q, ngx_http_authgw_waiter_t, queue);
-        w->linked = 0;
+        ngx_http_authgw_unlink(w);
 
         ngx_post_event(&w->wake, &ngx_posted_events);
+    }
+}
+
+
+static void
+ngx_http_authgw_unlink(ngx_http_authgw_waiter_t *w)
+{
+    w->linked = 0;
+
+    if (w->deferred) {
+        w->deferred = 0;
+        w->remote->deferred--;
     }
 }
 
@@ -277,6 +310,14 @@ ngx_http_authgw_remote_wait(ngx_http_request_t *r,
 
     cln->handler = ngx_http_authgw_waiter_cleanup;
 
+    /*
+     * as limit_req's delay: a client that goes away ends the request (and
+     * leaves the queue); a write event runs no phase
+     */
+
+    r->read_event_handler = ngx_http_test_reading;
+    r->write_event_handler = ngx_http_request_empty_handler;
+
     ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
                    "authgw: waiting for the keys from \"%V\"", &rm->uri);
 
@@ -291,7 +332,7 @@ ngx_http_authgw_waiter_cleanup(void *data)
 
     if (w->linked) {
         ngx_queue_remove(&w->queue);
-        w->linked = 0;
+        ngx_http_authgw_unlink(w);
 
         /* nobody waits for the next fetch any more */
 
@@ -323,6 +364,7 @@ ngx_http_authgw_wake(ngx_event_t *ev)
 
     ngx_http_set_log_request(c->log, r);
 
+    r->read_event_handler = ngx_http_block_reading;
     r->write_event_handler = ngx_http_core_run_phases;
     ngx_http_core_run_phases(r);
 
@@ -434,17 +476,41 @@ ngx_http_authgw_body_filter(ngx_http_request_t *r, ngx_chain_t *in)
     }
 
     for (cl = in; cl; cl = cl->next) {
-        if (!f->too_big
-            && ngx_http_authgw_fetch_take(r, f, cl->buf) != NGX_OK)
-        {
+        if (ngx_http_authgw_fetch_take(r, f, cl->buf) != NGX_OK) {
             return NGX_ERROR;
         }
 
         cl->buf->pos = cl->buf->last;
         cl->buf->file_pos = cl->buf->file_last;
+
+        if (f->too_big) {
+            return ngx_http_authgw_fetch_stop(r, f);
+        }
     }
 
     return NGX_OK;
+}
+
+
+/*
+ * An answer past the limit ends the fetch here, however long its sender
+ * would go on: the error stops whatever produces it (the proxy, a file, a
+ * cached answer; not kept in the cache either), and nginx takes an output
+ * error for a failed connection, which fetch_done gives back: the client
+ * sent nothing wrong.
+ */
+
+static ngx_int_t
+ngx_http_authgw_fetch_stop(ngx_http_request_t *r, ngx_http_authgw_fetch_t *f)
+{
+    f->stopped = 1;
+    f->connection_error = r->connection->error;
+
+    if (r->upstream != NULL) {
+        r->upstream->cacheable = 0;
+    }
+
+    return NGX_ERROR;
 }
 
 
@@ -473,12 +539,6 @@ ngx_http_authgw_fetch_take(ngx_http_request_t *r, ngx_http_authgw_fetch_t *f,
     }
 
     if (size > (off_t) (f->remote->max_size - f->len)) {
-
-        /*
-         * the rest is read and dropped: an error here would make nginx
-         * fail the client's connection (ngx_http_output_filter)
-         */
-
         f->too_big = 1;
         return NGX_OK;
     }
@@ -583,13 +643,11 @@ ngx_http_authgw_remote_fetch(ngx_http_request_t *r,
     }
 
     f->done = 0;
-    f->attempted = rm->attempted;
 
     if (ctx != NULL) {
         ctx->fetch = f;
     }
 
-    f->tried = rm->tried;
     rm->fetching = 1;
     rm->attempted = ngx_current_msec;
     rm->tried = 1;
@@ -679,14 +737,18 @@ ngx_http_authgw_fetch_done(ngx_http_request_t *r, void *data, ngx_int_t rc)
 
     /*
      * a client that goes away ends the fetch it started (unless the fetch
-     * location has proxy_ignore_client_abort on): that decides nothing,
-     * and spends no refresh interval, or one client could keep keys from
-     * ever arriving
+     * location has proxy_ignore_client_abort on): that decides nothing
+     * about the keys and is not logged, but it was a fetch of the
+     * interval, or clients that leave could fetch without a bound
      */
 
     if (rc == NGX_HTTP_CLIENT_CLOSED_REQUEST) {
         ngx_http_authgw_fetch_aborted(f, r->connection->log);
         return rc;
+    }
+
+    if (f->stopped && !f->connection_error) {
+        r->connection->error = 0;
     }
 
     result = ngx_http_authgw_fetch_result(r, f, rc, cause);
@@ -723,7 +785,7 @@ ngx_http_authgw_fetch_cleanup(void *data)
 }
 
 
-/* the request that made the fetch ended first: as if it had not begun */
+/* the request that made the fetch ended first: no answer, nothing logged */
 
 static void
 ngx_http_authgw_fetch_aborted(ngx_http_authgw_fetch_t *f, ngx_log_t *log)
@@ -731,9 +793,6 @@ ngx_http_authgw_fetch_aborted(ngx_http_authgw_fetch_t *f, ngx_log_t *log)
     ngx_log_debug1(NGX_LOG_DEBUG_HTTP, log, 0,
                    "authgw: the fetch from \"%V\" ended with its request",
                    &f->remote->uri);
-
-    f->remote->attempted = f->attempted;
-    f->remote->tried = f->tried;
 
     ngx_http_authgw_fetch_finish(f->remote, NGX_HTTP_AUTHGW_FETCH_ABORTED,
                                  NULL, log);

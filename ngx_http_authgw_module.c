@@ -424,6 +424,13 @@ ngx_http_authgw(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         return ngx_http_authgw_strip_check(cf, alcf);
     }
 
+    if (alcf->sources != NULL && alcf->sources->nelts > 1) {
+        ngx_conf_log_error(NGX_LOG_WARN, cf, 0,
+                           "several token= without strip_token: the "
+                           "upstream receives the tokens of the other "
+                           "sources as the client sent them, unverified");
+    }
+
     return NGX_CONF_OK;
 }
 

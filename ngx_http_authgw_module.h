@@ -111,6 +111,7 @@ struct ngx_http_authgw_remote_s {
     ngx_uint_t                  fetching;
     ngx_uint_t                  from_cache;   /* the last keys: a cache's */
     ngx_queue_t                 waiters;
+    ngx_uint_t                  deferred;     /* of them, for the next fetch */
     ngx_event_t                 due;          /* the next fetch permitted */
 };
 
@@ -120,13 +121,13 @@ typedef struct {
     ngx_http_authgw_remote_t   *remote;
     ngx_uint_t                  done;
     ngx_uint_t                  too_big;
+    ngx_uint_t                  stopped;      /* too big, ended here */
+    ngx_uint_t                  connection_error;  /* before it stopped */
     u_char                     *body;
     size_t                      len;
     size_t                      size;
     off_t                       declared;     /* Content-Length, or -1 */
     ngx_uint_t                  refetch;      /* for a kid not in the keys */
-    ngx_msec_t                  attempted;    /* the remote's, before */
-    ngx_uint_t                  tried;
 } ngx_http_authgw_fetch_t;
 
 /* the cause of a failed fetch, for its one log line */
@@ -140,6 +141,7 @@ typedef struct {
     ngx_http_authgw_remote_t   *remote;
     ngx_event_t                 wake;
     ngx_uint_t                  linked;
+    ngx_uint_t                  deferred;     /* for the next fetch */
 } ngx_http_authgw_waiter_t;
 
 
@@ -270,6 +272,13 @@ typedef struct {
  */
 #define NGX_HTTP_AUTHGW_WAITS_MAX      3
 
+/*
+ * the requests of a worker that wait for the next permitted fetch of one
+ * key source (an unknown kid soon after a fetch); past them, an unknown
+ * kid is refused at once
+ */
+#define NGX_HTTP_AUTHGW_DEFERRED_MAX   256
+
 /* the bytes a refusal's log line gives its explanation */
 #define NGX_HTTP_AUTHGW_WHY_MAX        512
 
@@ -307,6 +316,8 @@ ngx_int_t ngx_http_authgw_claim_set_variable(ngx_http_request_t *r,
 ngx_int_t ngx_http_authgw_cache_status_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
 ngx_int_t ngx_http_authgw_header_handler(ngx_http_request_t *r);
+ngx_int_t ngx_http_authgw_strip(ngx_http_request_t *r,
+    ngx_http_authgw_loc_conf_t *alcf);
 ngx_uint_t ngx_http_authgw_same_header(ngx_str_t *a, ngx_str_t *b);
 ngx_int_t ngx_http_authgw_key_refetch_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);

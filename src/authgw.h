@@ -288,9 +288,10 @@ size_t authgw_escape(char *out, size_t size, const char *s, size_t len);
 /*
  * A Cookie field without the named cookies, split as nginx's $cookie_NAME
  * finds them (at ";", and at "," when comma: nginx before 1.23), names
- * compared without regard to case. out holds 2 * len bytes; the cookies
- * kept are joined with "; ". Returns the length written; *removed: how
- * many cookies went (0: the field needs no change).
+ * compared without regard to case. What is kept is copied as it was, with
+ * the separators that came before each kept cookie; out holds len bytes.
+ * Returns the length written; *removed: how many cookies went (0: the
+ * field needs no change).
  */
 size_t authgw_cookie_strip(const char *in, size_t len,
     const authgw_str_t *names, size_t nnames, int comma, char *out,

@@ -23,9 +23,11 @@ static int authgw_cookie_named(const char *s, size_t len,
 /*
  * nginx (ngx_http_parse_multi_header_lines) splits the field at ";" and,
  * before 1.23, at "," too (comma); a cookie is NAME, spaces, "=", and its
- * name is compared without regard to case. The cookies kept are joined
- * with "; " into out, which must hold 2 * len bytes. Returns the length
- * written; *removed: how many cookies went.
+ * name is compared without regard to case. What is kept is copied as it
+ * was, each kept cookie after the separator that came before it in the
+ * field (so a "," inside another cookie's value stays); empty pieces go.
+ * out must hold len bytes. Returns the length written; *removed: how many
+ * cookies went.
  */
 
 size_t
@@ -33,20 +35,25 @@ authgw_cookie_strip(const char *in, size_t len, const authgw_str_t *names,
     size_t nnames, int comma, char *out, size_t *removed)
 {
     size_t       n, seg;
-    const char  *p, *end, *start;
+    const char  *p, *end, *start, *sep;
 
     n = 0;
     *removed = 0;
     p = in;
     end = in + len;
+    sep = NULL;
 
     while (p < end) {
 
-        while (p < end && *p == ' ') {
-            p++;
-        }
+        /* sep: the separator and spaces before this piece, or NULL */
 
         start = p;
+
+        while (start < end && *start == ' ') {
+            start++;
+        }
+
+        p = start;
 
         while (p < end && *p != ';' && !(comma && *p == ',')) {
             p++;
@@ -58,14 +65,16 @@ authgw_cookie_strip(const char *in, size_t len, const authgw_str_t *names,
             (*removed)++;
 
         } else if (seg) {
-            if (n) {
-                out[n++] = ';';
-                out[n++] = ' ';
+            if (n && sep != NULL) {
+                memcpy(out + n, sep, (size_t) (start - sep));
+                n += (size_t) (start - sep);
             }
 
             memcpy(out + n, start, seg);
             n += seg;
         }
+
+        sep = p;
 
         if (p < end) {
             p++;

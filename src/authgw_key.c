@@ -132,6 +132,7 @@ authgw_key_fail(authgw_key_list_t *l, const char *fmt, ...)
 static int
 authgw_key_add(authgw_key_list_t *l, authgw_key_t *key)
 {
+    char            text[96];
     authgw_key_t  **keys;
 
     if (key->pkey != NULL && authgw_key_prepare(l, key) != 0) {
@@ -142,8 +143,9 @@ authgw_key_add(authgw_key_list_t *l, authgw_key_t *key)
     if (key->kid != NULL
         && authgw_key_find(l->keys, l->nkeys, key->kid, key->kid_len) != NULL)
     {
-        (void) authgw_key_fail(l, "duplicate kid \"%.*s\"",
-                               (int) key->kid_len, key->kid);
+        authgw_escape(text, sizeof(text), (const char *) key->kid,
+                      key->kid_len);
+        (void) authgw_key_fail(l, "duplicate kid \"%s\"", text);
         authgw_key_free(key);
         return -1;
     }
@@ -675,6 +677,7 @@ done:
 static EVP_PKEY *
 authgw_key_jwk_ec(authgw_key_list_t *l, json_t *jwk, size_t *field)
 {
+    char            text[64];
     size_t          xlen, ylen, fl;
     json_t         *crv;
     EVP_PKEY       *pkey;
@@ -699,7 +702,8 @@ authgw_key_jwk_ec(authgw_key_list_t *l, json_t *jwk, size_t *field)
         fl = 66;
 
     } else {
-        authgw_key_fail(l, "EC curve \"%s\" is not supported", cs);
+        authgw_escape(text, sizeof(text), cs, strlen(cs));
+        authgw_key_fail(l, "EC curve \"%s\" is not supported", text);
         return NULL;
     }
 
@@ -769,6 +773,7 @@ done:
 static EVP_PKEY *
 authgw_key_jwk_okp(authgw_key_list_t *l, json_t *jwk)
 {
+    char            text[64];
     size_t          xlen;
     json_t         *crv;
     EVP_PKEY       *pkey;
@@ -779,8 +784,10 @@ authgw_key_jwk_okp(authgw_key_list_t *l, json_t *jwk)
     if (!json_is_string(crv)
         || strcmp(json_string_value(crv), "Ed25519") != 0)
     {
-        authgw_key_fail(l, "OKP curve \"%s\" is not supported",
-                        json_is_string(crv) ? json_string_value(crv) : "");
+        authgw_escape(text, sizeof(text),
+                      json_is_string(crv) ? json_string_value(crv) : "",
+                      json_is_string(crv) ? json_string_length(crv) : 0);
+        authgw_key_fail(l, "OKP curve \"%s\" is not supported", text);
         return NULL;
     }
 
@@ -903,6 +910,7 @@ static authgw_key_t *
 authgw_key_jwk_sig(authgw_key_list_t *l, json_t *jwk, const char *kty,
     int jalg)
 {
+    char            text[64];
     size_t          slen, field;
     EVP_PKEY       *pkey;
     authgw_key_t   *key;
@@ -945,7 +953,8 @@ authgw_key_jwk_sig(authgw_key_list_t *l, json_t *jwk, const char *kty,
         pkey = authgw_key_jwk_okp(l, jwk);
 
     } else {
-        (void) authgw_key_fail(l, "JWK kty \"%s\" is not supported", kty);
+        authgw_escape(text, sizeof(text), kty, strlen(kty));
+        (void) authgw_key_fail(l, "JWK kty \"%s\" is not supported", text);
         return NULL;
     }
 

@@ -24,7 +24,7 @@ my $slow  = $port + 2;     # the slow provider, played here
 my $h2port = $port + 3;    # HTTP/2 (h2c) on the same server
 my $tool  = $ENV{AUTHGW_TOKEN} or die "AUTHGW_TOKEN is not set\n";
 
-plan tests => 103;
+plan tests => 115;
 
 my $root = ($ENV{TEST_NGINX_SERVROOT} || "$ENV{PWD}/t/servroot") . "-remote";
 my $dir = "$root-provider";
@@ -109,6 +109,9 @@ my ($pid, $sroot) = start_nginx('remote', $port, <<"_EOC_"
         location = /_slow      { internal; proxy_pass http://127.0.0.1:$slow/jwks.json; }
         location = /_abort     { internal; proxy_pass http://127.0.0.1:$slow/jwksab.json; }
 
+        location = /_abortok   { internal; proxy_ignore_client_abort on; proxy_pass http://127.0.0.1:$slow/jwksok.json; }
+        location /abortok  { authgw "t"; authgw_key_request /_abortok;  proxy_pass http://127.0.0.1:$port/_echo; }
+
         location /abort {
             authgw "t";
             authgw_key_request /_abort;
@@ -189,6 +192,10 @@ my ($pid, $sroot) = start_nginx('remote', $port, <<"_EOC_"
         location = /_bigchunk  { internal; proxy_pass http://127.0.0.1:$slow/chunkedbig.json; }
         location = /_cut       { internal; proxy_pass http://127.0.0.1:$slow/cut.json; }
         location /cut      { authgw "t"; authgw_key_request /_cut;      proxy_pass http://127.0.0.1:$port/_echo; }
+        location = /_endless   { internal; proxy_pass http://127.0.0.1:$slow/endless.json; }
+        location /endless  { authgw "t"; authgw_key_request /_endless; authgw_key_request_max_size 8k; proxy_pass http://127.0.0.1:$port/_echo; }
+        location = /_defer     { internal; proxy_pass http://127.0.0.1:$pport/defer.json; }
+        location /defer    { authgw "t"; authgw_key_request /_defer; authgw_key_refresh 4s; proxy_pass http://127.0.0.1:$port/_echo; }
         location = /_missing   { internal; proxy_pass http://127.0.0.1:$pport/missing.json; }
         location = /_disc      { internal; proxy_pass http://127.0.0.1:$pport/disc.json; }
         location = /_padded    { internal; proxy_pass http://127.0.0.1:$pport/padded.json; }
@@ -276,7 +283,7 @@ my ($pid, $sroot) = start_nginx('remote', $port, <<"_EOC_"
         location = /_echo { return 200 "ok\\n"; }
     }
 _EOC_
-    , master => 1);
+    , master => 1, connections => 1024);
 
 sub get {
     my $r = http_get($port, @_);
@@ -520,6 +527,19 @@ if ($child == 0) {
             close $c;
             next;
         }
+        if ($req =~ m{^GET /endless\.json}) {
+            # chunks without end, until the gateway hangs up (20 s at most)
+            print $c "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n"
+                     . "Connection: close\r\n\r\n" . "400\r\n{\"keys\":["
+                     . (' ' x 1015) . "\r\n";
+            my $until = time + 20;
+            while (time < $until) {
+                last unless print $c "400\r\n" . (' ' x 1024) . "\r\n";
+            }
+            open my $fh, '>', "$dir/endless.done"; print $fh time; close $fh;
+            close $c;
+            next;
+        }
         if ($req =~ m{^GET /cut\.json}) {
             # the answer ends before the length it declares
             print $c "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n"
@@ -580,21 +600,41 @@ open my $cf, '<', "$dir/jwks.count";
 is(<$cf>, 1, 'after one fetch that they all waited on');
 
 # --- a client that goes away while its fetch is in flight ends the fetch;
-#     that spends no refresh interval (5 s here): the next request fetches
+#     that fetch was the interval's (5 s here): clients that leave cannot
+#     fetch without a bound. With proxy_ignore_client_abort on, the fetch
+#     goes on and its keys serve the next request
 
-{
+sub leave {
+    my $path = shift;
     my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $port)
         or die "connect: $!";
-    print $s "GET /abort HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+    print $s "GET $path HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
              . "Authorization: Bearer $t1\r\n\r\n";
     sleep 0.1;
     close $s;
 }
+
+leave('/abort') for 1 .. 3;
 sleep 0.7;
-is(get('/abort', $t1), "200 ok\n",
-   'a fetch ended by its client: the next request fetches and passes');
+is(get('/abort', $t1), "503 reason=keys_unavailable\n",
+   'fetches ended by their clients: the next request within the interval '
+   . 'gets 503');
+{
+    open my $fh, '<', "$dir/jwksab.count";
+    is(<$fh>, 1, 'three clients that left made one fetch');
+}
 is(errors_like(qr/key fetch from "\/_abort" failed/), 0,
    'the ended fetch is not logged as a failure');
+
+leave('/abortok');
+sleep 0.7;
+is(get('/abortok', $t1), "200 ok\n",
+   'proxy_ignore_client_abort on: the fetch outlives its client, and its '
+   . 'keys serve the next request');
+{
+    open my $fh, '<', "$dir/jwksok.count";
+    is(<$fh>, 1, 'with that one fetch');
+}
 
 # --- HTTP/2 streams wait on a fetch too (h2c, curl): one HTTP/1.1 request
 #     starts the fetch, two HTTP/2 requests arrive while it is in flight
@@ -712,6 +752,67 @@ is(get('/cut', $t1), "503 reason=keys_unavailable\n",
    'an answer cut short: 503, the client answered');
 is(errors_like(qr/key fetch from "\/_cut" failed: the answer ended early: 9 of 1000 bytes/), 1,
    'cut short: one line names the cause');
+{
+    my $t0 = time;
+    is(get('/endless', $t1), "503 reason=keys_unavailable\n",
+       'an answer without end: 503, the client answered');
+    cmp_ok(time - $t0, '<', 3, 'at once, not when the sender stops');
+    is(errors_like(qr/key fetch from "\/_endless" failed: the answer is too large: more than authgw_key_request_max_size \(8192\)/),
+       1, 'endless: one line names the cause');
+    sleep 0.5;
+    ok(-e "$dir/endless.done", 'the gateway hung up on the sender');
+}
+
+# --- clients that leave while they wait for the next fetch leave the
+#     queue: 250 requests with made-up kids, closed at once, then a token
+#     of a key just published still waits for the next fetch and passes
+
+{
+    my @made_up = map { token('k1', "gone-$_") } 1 .. 250;
+    publish('defer.json', 'k1');
+    is(get('/defer', $t1), "200 ok\n", 'defer: the keys are fetched');
+    my @gone;
+    for my $i (1 .. 250) {
+        my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1',
+                                      PeerPort => $port) or last;
+        print $s "GET /defer HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                 . "Authorization: Bearer $made_up[$i - 1]\r\n\r\n";
+        push @gone, $s;
+    }
+    is(scalar @gone, 250, '250 clients with made-up kids');
+    close $_ for @gone;
+    sleep 0.5;
+
+    # more made-up kids than may wait for the next fetch (256): the rest
+    # are refused at once
+    my @socks;
+    for my $i (1 .. 300) {
+        my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1',
+                                      PeerPort => $port) or last;
+        print $s "GET /defer HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                 . "Authorization: Bearer $made_up[$i % 250]\r\n\r\n";
+        push @socks, $s;
+    }
+    my $sel = IO::Select->new(@socks);
+    my $quick = 0;
+    my $until = time + 0.5;
+    while (time < $until && (my @ready = $sel->can_read($until - time))) {
+        for my $s (@ready) {
+            sysread $s, my $buf, 4096;
+            $quick++ if $buf =~ m{\AHTTP/1\.1 401};
+            $sel->remove($s);
+        }
+    }
+    is($quick, 44, 'past 256 waiting, 44 of 300 made-up kids refused at once');
+    close $_ for @socks;
+    sleep 0.5;
+    publish('defer.json', 'k1', 'k2');
+    my $t0 = time;
+    is(get('/defer', $t2), "200 ok\n",
+       'they left the queue: a new key waits for the next fetch and passes');
+    cmp_ok(time - $t0, '>', 1, 'after waiting for it');
+}
+
 is(get('/missing', $t1), "503 reason=keys_unavailable\n",
    'a 404 from the provider: 503');
 is(errors_like(qr/key fetch from "\/_missing" failed: the answer has status 404, not 200/),

@@ -291,26 +291,33 @@ sub gateway_strip {
 
 # what nginx holds once strip_token is done: no Authorization field; when
 # a cookie "at" was sent (any case, ";" or "," before it), one Cookie
-# field at the end of the list with every other cookie, in order
+# field at the end of the list: each field without it, the other cookies
+# as they were (each after the separator before it), fields joined by "; "
 sub stripped {
     my $r = shift;
     my @h = grep { lc $_->[0] ne 'authorization' } @{ $r->{headers} };
-    my ($gone, @kept) = (0);
+    my ($gone, @fields) = (0);
 
     for my $c (all_of(\@h, 'Cookie')) {
-        for my $pair (split /[;,]/, $c) {
-            $pair =~ s/^ +//;
-            if ($pair =~ /^at *=/i) {
+        my $out = '';
+        my $sep = '';
+        while ($c =~ /\G( *)([^;,]*)([;,]|\z)/gc) {
+            my ($pre, $piece, $end) = ($1, $2, $3);
+            if ($piece =~ /^at *=/i) {
                 $gone++;
-            } elsif (length $pair) {
-                push @kept, $pair;
+            } elsif (length $piece) {
+                $out .= $sep . $pre if length $out;
+                $out .= $piece;
             }
+            $sep = $end;
+            last if $end eq '';
         }
+        push @fields, $out if length $out;
     }
 
     if ($gone) {
         @h = grep { lc $_->[0] ne 'cookie' } @h;
-        push @h, ['Cookie', join '; ', @kept] if @kept;
+        push @h, ['Cookie', join '; ', @fields] if @fields;
     }
 
     return { %$r, headers => \@h };
@@ -624,6 +631,7 @@ sub strip_pair {
         alone  => ['Cookie', $tc],
         upper  => ['Cookie', "a=1; AT =$Token"],
         comma  => ['Cookie', "a=1,$tc"],
+        values => ['Cookie', "pref=a,b; $tc;  sess=\"x,y\""],
         twice  => ['Cookie', "$tc; b=2; at=x"],
         other  => ['Cookie', 'atx=1; x=at=2'],
     );

@@ -342,3 +342,30 @@ GET /api
 "early=[$::Bob] late=[||a=1; k=v|] cookie=[a=1; k=v]\n"
 --- no_error_log
 authgw: refused
+
+
+
+=== TEST 16: strip_token: a refused request that error_page sends on goes without its token
+--- config
+    location /api {
+        authgw "test" token=bearer token=$cookie_at strip_token;
+        authgw_key_file $TEST_NGINX_KEYS/rsa.pub.pem;
+        authgw_require_claim role admin;
+        error_page 403 = @public;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/_echo;
+    }
+    location @public {
+        rewrite ^ /_echo break;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT;
+    }
+    location = /_echo {
+        return 200 "auth=[$http_authorization] cookie=[$http_cookie]\n";
+    }
+--- request
+GET /api
+--- more_headers eval
+"Authorization: Bearer $::Alice\nCookie: at=$::Bob; k=v"
+--- response_body
+auth=[] cookie=[k=v]
+--- error_log
+authgw: refused: missing_claim

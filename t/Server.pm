@@ -18,9 +18,10 @@ use t::Nginx;
 
 our @EXPORT = qw(start_nginx stop_nginx exchange parse_responses http_get);
 
-# start_nginx(NAME, PORT, HTTP_BLOCK_TEXT[, master => 1][, workers => N])
-# -> (pid, root), or dies saying why nginx does not listen; with master,
-# workers (1 unless said) under a master (reloads work as in production)
+# start_nginx(NAME, PORT, HTTP_BLOCK_TEXT[, master => 1][, workers => N]
+# [, connections => N]) -> (pid, root), or dies saying why nginx does not
+# listen; with master, workers (1 unless said) under a master (reloads
+# work as in production); worker_connections 256 unless said
 sub start_nginx {
     my ($name, $port, $http, %o) = @_;
 
@@ -39,7 +40,7 @@ master_process @{[ $o{master} ? 'on' : 'off' ]};
 worker_processes @{[ $o{workers} || 1 ]};
 error_log logs/error.log info;
 pid logs/nginx.pid;
-events { worker_connections 256; }
+events { worker_connections @{[ $o{connections} || 256 ]}; }
 http {
     access_log off;
     client_body_temp_path $root/tmp;
