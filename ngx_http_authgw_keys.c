@@ -318,6 +318,13 @@ ngx_http_authgw_remote_wait(ngx_http_request_t *r,
     r->read_event_handler = ngx_http_test_reading;
     r->write_event_handler = ngx_http_request_empty_handler;
 
+    /*
+     * a client that closed before its request was read has reported it
+     * already, with the request's bytes: look once now
+     */
+
+    ngx_post_event(r->connection->read, &ngx_posted_events);
+
     ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
                    "authgw: waiting for the keys from \"%V\"", &rm->uri);
 

@@ -63,10 +63,11 @@ sub stop_nginx {
     t::Nginx::stop(shift);
 }
 
-# exchange(PORT, RAW_BYTES, EXPECTED_RESPONSES) -> raw response bytes;
-# reads until EXPECTED_RESPONSES complete responses arrived, EOF or 5s
+# exchange(PORT, RAW_BYTES, EXPECTED_RESPONSES[, SECONDS]) -> raw response
+# bytes; reads until EXPECTED_RESPONSES complete responses arrived, EOF or
+# SECONDS (5 unless said)
 sub exchange {
-    my ($port, $raw, $want) = @_;
+    my ($port, $raw, $want, $secs) = @_;
 
     my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1',
                                   PeerPort => $port)
@@ -76,7 +77,7 @@ sub exchange {
 
     my $sel = IO::Select->new($s);
     my $buf = '';
-    my $deadline = time + 5;
+    my $deadline = time + ($secs || 5);
 
     while (time < $deadline) {
         last if $want && parse_responses($buf) >= $want;
