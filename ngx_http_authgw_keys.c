@@ -112,14 +112,14 @@ ngx_http_authgw_remote_keys(ngx_http_request_t *r,
                  >= (ngx_msec_int_t) rm->refresh * 1000);
 
     /*
-     * back from a fetch: its answer, unless a cache gave it, is the
-     * provider's word on this token's kid
+     * back from a fetch: its answer, unless a cache gave it or it ended
+     * with its client, is the provider's word on this token's kid
      */
 
     if (ctx->awaiting) {
         ctx->awaiting = 0;
 
-        if (!rm->from_cache) {
+        if (!rm->from_cache && !rm->aborted) {
             ctx->refetched = 1;
         }
     }
@@ -825,6 +825,10 @@ ngx_http_authgw_fetch_finish(ngx_http_authgw_remote_t *rm, ngx_uint_t result,
     if (result != NGX_HTTP_AUTHGW_FETCH_OK) {
         rm->from_cache = 0;
     }
+
+    /* no answer at all: those who waited on it wait for the next fetch */
+
+    rm->aborted = (result == NGX_HTTP_AUTHGW_FETCH_ABORTED);
 
     amcf = ngx_http_cycle_get_module_main_conf(ngx_cycle,
                                                ngx_http_authgw_module);

@@ -110,6 +110,8 @@ struct ngx_http_authgw_remote_s {
     ngx_uint_t                  generation;   /* one more for each key set */
     ngx_uint_t                  fetching;
     ngx_uint_t                  from_cache;   /* the last keys: a cache's */
+    ngx_uint_t                  aborted;      /* the last fetch ended with
+                                                 its client */
     ngx_queue_t                 waiters;
     ngx_uint_t                  deferred;     /* of them, for the next fetch */
     ngx_event_t                 due;          /* the next fetch permitted */
