@@ -224,9 +224,14 @@ my $before = fetches();
 publish('kc-1', 'kc-2');
 my $ok = 0;
 for (1 .. 6) {
-    $ok++ if get(kc_token(key => 'kc-2')) =~ /^200 /;
+    # a worker that fetched less than authgw_key_refresh (5 s) ago waits
+    # for its next fetch: up to that long, so the client waits longer
+    my $raw = exchange($port, "GET /orders/recent HTTP/1.1\r\nHost: x\r\n"
+                       . "Connection: close\r\nAuthorization: Bearer "
+                       . kc_token(key => 'kc-2') . "\r\n\r\n", 1, 15);
+    $ok++ if $raw =~ m{\AHTTP/1\.1 200 };
 }
-is($ok, 6, 'rotation: 6 of 6 tokens of the new key accepted at once');
+is($ok, 6, 'rotation: 6 of 6 tokens of the new key accepted');
 cmp_ok(fetches() - $before, '<=', 2,
        'rotation: at most one fetch of Keycloak per worker');
 cmp_ok(fetches() - $before, '>=', 1, 'rotation: which fetched the new key');
