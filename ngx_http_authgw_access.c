@@ -452,6 +452,7 @@ ngx_http_authgw_handler(ngx_http_request_t *r)
     authgw_status_t              status;
     ngx_http_authgw_ctx_t       *ctx;
     ngx_http_authgw_remote_t    *rm;
+    ngx_http_core_loc_conf_t    *clcf;
     ngx_http_authgw_loc_conf_t  *alcf;
 
     alcf = ngx_http_get_module_loc_conf(r, ngx_http_authgw_module);
@@ -519,9 +520,18 @@ ngx_http_authgw_handler(ngx_http_request_t *r)
 
     ngx_http_authgw_count(r, status);
 
-    /* an error_page may pass the refused request on: without its token */
+    /*
+     * an error_page may pass the refused request on: without its token.
+     * Under satisfy any another access module may still let it in, and
+     * may read the Authorization header (auth_basic): the precontent
+     * phase strips it then
+     */
 
-    if (ngx_http_authgw_strip(r, alcf) == NGX_ERROR) {
+    clcf = ngx_http_get_module_loc_conf(r, ngx_http_core_module);
+
+    if (clcf->satisfy != NGX_HTTP_SATISFY_ANY
+        && ngx_http_authgw_strip(r, alcf) == NGX_ERROR)
+    {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 

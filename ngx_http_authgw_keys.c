@@ -150,11 +150,14 @@ ngx_http_authgw_remote_keys(ngx_http_request_t *r,
 
         /*
          * a kid the provider may have added since the last fetch waits
-         * for the next one; no keys at all is a provider that failed:
-         * that is answered now, with Retry-After
+         * for the next one, and so does any token when the last fetch
+         * ended with its client (no answer); no keys at all after an
+         * answer is a provider that failed: answered now, Retry-After
          */
 
-        if (ctx->status == AUTHGW_UNKNOWN_KID && !ctx->deferred) {
+        if ((ctx->status == AUTHGW_UNKNOWN_KID || rm->aborted)
+            && !ctx->deferred)
+        {
             ctx->deferred = 1;
             ctx->waits++;
             return ngx_http_authgw_remote_defer(r, rm, ctx);
@@ -455,8 +458,15 @@ ngx_http_authgw_header_filter(ngx_http_request_t *r)
     f->size = 0;
 
     if (len > (off_t) f->remote->max_size) {
+
+        /* no body read: not even into the cache */
+
         f->too_big = 1;
         r->header_only = 1;
+
+        if (r->upstream != NULL) {
+            r->upstream->cacheable = 0;
+        }
 
     } else if (len > 0) {
         f->body = ngx_pnalloc(r->pool, (size_t) len);

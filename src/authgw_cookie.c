@@ -49,7 +49,9 @@ authgw_cookie_strip(const char *in, size_t len, const authgw_str_t *names,
 
         start = p;
 
-        while (start < end && *start == ' ') {
+        /* nginx skips spaces; an upstream may skip tabs as well */
+
+        while (start < end && (*start == ' ' || *start == '\t')) {
             start++;
         }
 
@@ -85,7 +87,7 @@ authgw_cookie_strip(const char *in, size_t len, const authgw_str_t *names,
 }
 
 
-/* 1 if the cookie is NAME, spaces, "=" for one of the names */
+/* 1 if the cookie is NAME, spaces or tabs, "=" for one of the names */
 
 static int
 authgw_cookie_named(const char *s, size_t len, const authgw_str_t *names,
@@ -110,7 +112,7 @@ authgw_cookie_named(const char *s, size_t len, const authgw_str_t *names,
             continue;
         }
 
-        for (j = i; j < len && s[j] == ' '; j++) {
+        for (j = i; j < len && (s[j] == ' ' || s[j] == '\t'); j++) {
             /* void */
         }
 

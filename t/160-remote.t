@@ -28,7 +28,7 @@ my $tool  = $ENV{AUTHGW_TOKEN} or die "AUTHGW_TOKEN is not set\n";
 # that work is slower (the waits for an interval are not)
 my $slow_k = $ENV{TEST_NGINX_USE_VALGRIND} ? 3 : 1;
 
-plan tests => 115;
+plan tests => 119;
 
 my $root = ($ENV{TEST_NGINX_SERVROOT} || "$ENV{PWD}/t/servroot") . "-remote";
 my $dir = "$root-provider";
@@ -196,6 +196,13 @@ my ($pid, $sroot) = start_nginx('remote', $port, <<"_EOC_"
         location = /_bigchunk  { internal; proxy_pass http://127.0.0.1:$slow/chunkedbig.json; }
         location = /_cut       { internal; proxy_pass http://127.0.0.1:$slow/cut.json; }
         location /cut      { authgw "t"; authgw_key_request /_cut;      proxy_pass http://127.0.0.1:$port/_echo; }
+        location = /_hugecl {
+            internal;
+            proxy_pass http://127.0.0.1:$slow/hugecl.json;
+            proxy_cache jwks;
+            proxy_cache_valid 200 1m;
+        }
+        location /hugecl   { authgw "t"; authgw_key_request /_hugecl; authgw_key_request_max_size 8k; proxy_pass http://127.0.0.1:$port/_echo; }
         location = /_endless   { internal; proxy_pass http://127.0.0.1:$slow/endless.json; }
         location /endless  { authgw "t"; authgw_key_request /_endless; authgw_key_request_max_size 8k; proxy_pass http://127.0.0.1:$port/_echo; }
         location = /_defer     { internal; proxy_pass http://127.0.0.1:$pport/defer.json; }
@@ -544,6 +551,19 @@ if ($child == 0) {
             close $c;
             next;
         }
+        if ($req =~ m{^GET /hugecl\.json}) {
+            # declares a gigabyte, then trickles (20 s at most)
+            print $c "HTTP/1.1 200 OK\r\nContent-Length: 1000000000\r\n"
+                     . "Connection: close\r\n\r\n{\"keys\":[";
+            my $until = time + 20;
+            while (time < $until) {
+                last unless print $c (' ' x 64);
+                sleep 0.2;
+            }
+            open my $fh, '>', "$dir/hugecl.done"; print $fh time; close $fh;
+            close $c;
+            next;
+        }
         if ($req =~ m{^GET /cut\.json}) {
             # the answer ends before the length it declares
             print $c "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n"
@@ -620,12 +640,21 @@ sub leave {
 
 leave('/abort') for 1 .. 3;
 sleep 0.7;
-is(get('/abort', $t1), "503 reason=keys_unavailable\n",
-   'fetches ended by their clients: the next request within the interval '
-   . 'gets 503');
 {
     open my $fh, '<', "$dir/jwksab.count";
     is(<$fh>, 1, 'three clients that left made one fetch');
+}
+{
+    # the last fetch brought no answer: the next request waits for the
+    # next permitted one (5 s after the first) instead of a 503
+    my $raw = exchange($port, "GET /abort HTTP/1.1\r\nHost: x\r\n"
+                       . "Connection: close\r\nAuthorization: Bearer $t1"
+                       . "\r\n\r\n", 1, 10 * $slow_k);
+    like($raw, qr{\AHTTP/1\.1 200 },
+         'after fetches ended by their clients, the next request waits for '
+         . 'the next fetch and passes');
+    open my $fh, '<', "$dir/jwksab.count";
+    is(<$fh>, 2, 'which was the second');
 }
 is(errors_like(qr/key fetch from "\/_abort" failed/), 0,
    'the ended fetch is not logged as a failure');
@@ -766,6 +795,16 @@ is(errors_like(qr/key fetch from "\/_cut" failed: the answer ended early: 9 of 1
        1, 'endless: one line names the cause');
     sleep 0.5;
     ok(-e "$dir/endless.done", 'the gateway hung up on the sender');
+}
+
+{
+    my $t0 = time;
+    is(get('/hugecl', $t1), "503 reason=keys_unavailable\n",
+       'a gigabyte declared, through proxy_cache: 503, the client answered');
+    cmp_ok(time - $t0, '<', 3 * $slow_k, 'at once');
+    sleep 0.5;
+    ok(-e "$dir/hugecl.done", 'the gateway hung up on the sender (no '
+       . 'body read into the cache)');
 }
 
 # --- clients that leave while they wait for the next fetch leave the

@@ -369,3 +369,30 @@ GET /api
 auth=[] cookie=[k=v]
 --- error_log
 authgw: refused: missing_claim
+
+
+
+=== TEST 17: satisfy any: a refused token does not take the Basic credentials from auth_basic
+--- config
+    location /api {
+        satisfy any;
+        authgw "test" strip_token;
+        authgw_key_file $TEST_NGINX_KEYS/rsa.pub.pem;
+        auth_basic "b";
+        auth_basic_user_file $TEST_NGINX_HTML_DIR/htpasswd;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/_echo;
+    }
+    location = /_echo {
+        return 200 "auth=[$http_authorization]\n";
+    }
+--- user_files
+>>> htpasswd
+bob:{PLAIN}secret
+--- request
+GET /api
+--- more_headers
+Authorization: Basic Ym9iOnNlY3JldA==
+--- response_body
+auth=[]
+--- no_error_log
+[error]

@@ -74,6 +74,11 @@ test_cookie_strip(void **state)
                               &removed), "atx=1; x=at=2; at; a t=3");
     assert_int_equal(removed, 0);
 
+    /* a tab, which nginx does not skip but an upstream may: goes too */
+    assert_string_equal(strip("a=1;\tat=T; b=2;\tAT\t=U", at, 1, 0,
+                              &removed), "a=1; b=2");
+    assert_int_equal(removed, 2);
+
     /* several names (token=$cookie_at token=$cookie_rt) */
     assert_string_equal(strip("rt=1; k=v; at=2", two, 2, 0, &removed),
                         "k=v");
