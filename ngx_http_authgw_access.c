@@ -36,6 +36,8 @@ static void ngx_http_authgw_why(ngx_http_request_t *r,
     ngx_http_authgw_loc_conf_t *alcf, ngx_http_authgw_ctx_t *ctx,
     authgw_status_t status, authgw_jws_t *jws, ngx_str_t *name,
     ngx_array_t *values);
+static ngx_int_t ngx_http_authgw_unavailable(ngx_http_request_t *r,
+    ngx_http_authgw_remote_t *rm);
 static ngx_int_t ngx_http_authgw_refuse(ngx_http_request_t *r,
     ngx_http_authgw_loc_conf_t *alcf, authgw_status_t status,
     ngx_int_t code);
@@ -542,27 +544,7 @@ ngx_http_authgw_handler(ngx_http_request_t *r)
     }
 
     if (status == AUTHGW_KEYS_UNAVAILABLE) {
-
-        /* once per refresh interval, as the failed fetches are */
-
-        if (rm != NULL
-            && (rm->unavailable == 0
-                || ngx_time() - rm->unavailable >= rm->refresh))
-        {
-            rm->unavailable = ngx_time();
-            ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
-                          "authgw: refused: keys_unavailable (logged once "
-                          "per authgw_key_refresh)");
-        }
-
-        /* the next fetch may come after one interval (RFC 9110 10.2.3) */
-
-        if (rm != NULL && ngx_http_authgw_retry_after(r, rm->refresh) != NGX_OK)
-        {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
-
-        return NGX_HTTP_SERVICE_UNAVAILABLE;
+        return ngx_http_authgw_unavailable(r, rm);
     }
 
     ngx_log_error(alcf->log_level, r->connection->log, 0,
@@ -733,6 +715,36 @@ ngx_http_authgw_authorize(ngx_http_request_t *r,
     }
 
     return AUTHGW_OK;
+}
+
+
+/*
+ * 503 keys_unavailable: logged once per refresh interval, as the failed
+ * fetches are; the next fetch may come after one interval (RFC 9110
+ * 10.2.3, Retry-After)
+ */
+
+static ngx_int_t
+ngx_http_authgw_unavailable(ngx_http_request_t *r,
+    ngx_http_authgw_remote_t *rm)
+{
+    if (rm == NULL) {
+        return NGX_HTTP_SERVICE_UNAVAILABLE;
+    }
+
+    if (rm->unavailable == 0 || ngx_time() - rm->unavailable >= rm->refresh)
+    {
+        rm->unavailable = ngx_time();
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "authgw: refused: keys_unavailable (logged once "
+                      "per authgw_key_refresh)");
+    }
+
+    if (ngx_http_authgw_retry_after(r, rm->refresh) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    return NGX_HTTP_SERVICE_UNAVAILABLE;
 }
 
 
