@@ -545,6 +545,16 @@ ngx_http_authgw_source(ngx_conf_t *cf, ngx_http_authgw_loc_conf_t *alcf,
     {
         src->header.data = name.data + sizeof("http_") - 1;
         src->header.len = name.len - (sizeof("http_") - 1);
+
+    } else {
+        return NGX_CONF_OK;
+    }
+
+    /* strip_token makes nginx read that variable again */
+
+    src->index = ngx_http_get_variable_index(cf, &name);
+    if (src->index == NGX_ERROR) {
+        return NGX_CONF_ERROR;
     }
 
     return NGX_CONF_OK;
@@ -560,7 +570,6 @@ ngx_http_authgw_source(ngx_conf_t *cf, ngx_http_authgw_loc_conf_t *alcf,
 static char *
 ngx_http_authgw_strip_check(ngx_conf_t *cf, ngx_http_authgw_loc_conf_t *alcf)
 {
-    ngx_str_t                     name;
     ngx_uint_t                    i;
     authgw_str_t                 *c;
     ngx_http_header_t            *hh;
@@ -596,25 +605,6 @@ ngx_http_authgw_strip_check(ngx_conf_t *cf, ngx_http_authgw_loc_conf_t *alcf)
 
         if (src[i].value == NULL) {
             continue;
-        }
-
-        if (src[i].cookie.len || src[i].header.len) {
-            name.len = src[i].value->value.len;
-            name.data = src[i].value->value.data;
-
-            if (name.data[1] == '{') {
-                name.data += 2;
-                name.len -= 3;
-
-            } else {
-                name.data++;
-                name.len--;
-            }
-
-            src[i].index = ngx_http_get_variable_index(cf, &name);
-            if (src[i].index == NGX_ERROR) {
-                return NGX_CONF_ERROR;
-            }
         }
 
         if (src[i].cookie.len) {
