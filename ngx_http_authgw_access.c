@@ -14,7 +14,6 @@
 
 
 static void ngx_http_authgw_cleanup(void *data);
-static void *ngx_http_authgw_alloc(void *data, size_t size);
 static ngx_http_authgw_ctx_t *ngx_http_authgw_verify_once(
     ngx_http_request_t *r, ngx_http_authgw_loc_conf_t *alcf);
 static authgw_status_t ngx_http_authgw_verify_token(ngx_http_request_t *r,
@@ -41,8 +40,6 @@ static ngx_int_t ngx_http_authgw_unavailable(ngx_http_request_t *r,
 static ngx_int_t ngx_http_authgw_refuse(ngx_http_request_t *r,
     ngx_http_authgw_loc_conf_t *alcf, authgw_status_t status,
     ngx_int_t code);
-static ngx_http_authgw_ctx_t *ngx_http_authgw_variable_ctx(
-    ngx_http_request_t *r);
 static ngx_int_t ngx_http_authgw_value(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, json_t *value, const char *what,
     ngx_str_t *name);
@@ -96,7 +93,7 @@ ngx_http_authgw_cleanup(void *data)
 }
 
 
-static void *
+void *
 ngx_http_authgw_alloc(void *data, size_t size)
 {
     /* aligned: jansson's objects of a request are made here */
@@ -114,20 +111,23 @@ static ngx_http_authgw_ctx_t *
 ngx_http_authgw_verify_once(ngx_http_request_t *r,
     ngx_http_authgw_loc_conf_t *alcf)
 {
-    ngx_str_t                token;
-    ngx_uint_t               generation;
-    authgw_jws_t             jws;
-    authgw_status_t          status;
-    ngx_pool_cleanup_t      *cln;
-    ngx_http_authgw_ctx_t   *ctx;
+    ngx_str_t                 token;
+    authgw_jws_t              jws;
+    authgw_status_t           status;
+    ngx_pool_cleanup_t       *cln;
+    ngx_http_authgw_ctx_t    *ctx;
+    ngx_http_authgw_keys_t   *set;
 
     ctx = ngx_http_authgw_get_ctx(r);
 
-    generation = (alcf->keys && alcf->keys->remote)
-                 ? alcf->keys->remote->generation : 0;
+    if (ctx != NULL && ctx->conf == alcf) {
+        set = ngx_http_authgw_keys_for(alcf, ctx);
 
-    if (ctx != NULL && ctx->conf == alcf && ctx->generation == generation) {
-        return ctx;
+        if (ctx->generation == (set && set->remote ? set->remote->generation
+                                                   : 0))
+        {
+            return ctx;
+        }
     }
 
     if (ctx == NULL) {
@@ -147,7 +147,8 @@ ngx_http_authgw_verify_once(ngx_http_request_t *r,
     }
 
     ctx->conf = alcf;
-    ctx->generation = generation;
+    ctx->use = NULL;
+    ctx->generation = 0;
     ctx->cache_status = AUTHGW_CACHE_BYPASS;
     ngx_str_null(&ctx->user_id);
     ngx_str_null(&ctx->why);
@@ -167,7 +168,20 @@ ngx_http_authgw_verify_once(ngx_http_request_t *r,
         ctx->token_status = status;
     }
 
+    /* named providers: the token's issuer chooses the keys and rules */
+
+    if (status == AUTHGW_OK && alcf->uses != NULL) {
+        status = ngx_http_authgw_select(r, alcf, ctx, &token);
+    }
+
     if (status == AUTHGW_OK) {
+        set = ngx_http_authgw_keys_for(alcf, ctx);
+
+        if (set->remote != NULL) {
+            ngx_http_authgw_remote_expire(r, set->remote);
+            ctx->generation = set->remote->generation;
+        }
+
         status = ngx_http_authgw_verify_token(r, alcf, ctx, &token, &jws);
 
         if (status == AUTHGW_OK) {
@@ -195,6 +209,27 @@ ngx_http_authgw_verify_once(ngx_http_request_t *r,
 
 
 /*
+ * The keys that verify the request's token: those of the provider its
+ * issuer chose, or the location's own; NULL before a provider is chosen
+ */
+
+ngx_http_authgw_keys_t *
+ngx_http_authgw_keys_for(ngx_http_authgw_loc_conf_t *alcf,
+    ngx_http_authgw_ctx_t *ctx)
+{
+    if (alcf->uses == NULL) {
+        return alcf->keys;
+    }
+
+    if (ctx != NULL && ctx->use != NULL) {
+        return ctx->use->provider->conf->keys;
+    }
+
+    return NULL;
+}
+
+
+/*
  * The signature (or the cache of verified tokens), then the claims and the
  * user id. What a cache hit still checks is the core's rule
  * (authgw_cache_verify).
@@ -205,26 +240,33 @@ ngx_http_authgw_verify_token(ngx_http_request_t *r,
     ngx_http_authgw_loc_conf_t *alcf, ngx_http_authgw_ctx_t *ctx,
     ngx_str_t *token, authgw_jws_t *jws)
 {
-    size_t                     nkeys;
-    authgw_key_t             **keys;
-    authgw_cache_t            *cache;
-    authgw_alloc_t             alloc;
-    authgw_status_t            status;
-    authgw_cache_entry_t      *e;
-    authgw_user_id_rule_t      uid;
-    ngx_http_authgw_stats_t   *st;
-    ngx_http_authgw_remote_t  *rm;
+    size_t                        nkeys;
+    authgw_key_t                **keys;
+    authgw_cache_t               *cache;
+    authgw_alloc_t                alloc;
+    authgw_status_t               status;
+    authgw_cache_entry_t         *e;
+    authgw_user_id_rule_t         uid;
+    ngx_http_authgw_keys_t       *set;
+    ngx_http_authgw_stats_t      *st;
+    ngx_http_authgw_remote_t     *rm;
+    ngx_http_authgw_loc_conf_t   *vc;
 
     alloc.alloc = ngx_http_authgw_alloc;
     alloc.data = r->pool;
 
-    cache = alcf->cache_size ? alcf->keys->cache : NULL;
-    keys = ngx_http_authgw_keys_of(alcf->keys, &nkeys);
+    /* the algorithms and key options: the provider's, or the location's */
+
+    vc = ctx->use ? ctx->use->provider->conf : alcf;
+    set = vc->keys;
+
+    cache = alcf->cache_size ? set->cache : NULL;
+    keys = ngx_http_authgw_keys_of(set, &nkeys);
 
     status = authgw_cache_verify(cache, token->data, token->len, keys, nkeys,
-                                 alcf->algs,
-                                 alcf->try_all_keys ? AUTHGW_VERIFY_ALL_KEYS
-                                                    : 0,
+                                 vc->algs,
+                                 vc->try_all_keys ? AUTHGW_VERIFY_ALL_KEYS
+                                                  : 0,
                                  &alloc, jws, &e);
 
     ctx->cache_status = jws->cache;
@@ -240,7 +282,7 @@ ngx_http_authgw_verify_token(ngx_http_request_t *r,
 
         /* no key for it, and the provider's keys never came: not its fault */
 
-        rm = alcf->keys->remote;
+        rm = set->remote;
 
         if (rm != NULL && rm->fetched == 0
             && (status == AUTHGW_UNKNOWN_KID
@@ -256,7 +298,9 @@ ngx_http_authgw_verify_token(ngx_http_request_t *r,
     }
 
     status = authgw_cache_claims_check(cache, &e, jws->payload,
-                                       &alcf->policy, (int64_t) ngx_time());
+                                       ctx->use ? &ctx->use->policy
+                                                : &alcf->policy,
+                                       (int64_t) ngx_time());
 
     if (status != AUTHGW_OK || alcf->uid_claim.len == 0) {
         return status;
@@ -453,6 +497,7 @@ ngx_http_authgw_handler(ngx_http_request_t *r)
     ngx_array_t                 *values;
     authgw_status_t              status;
     ngx_http_authgw_ctx_t       *ctx;
+    ngx_http_authgw_keys_t      *set;
     ngx_http_authgw_remote_t    *rm;
     ngx_http_core_loc_conf_t    *clcf;
     ngx_http_authgw_loc_conf_t  *alcf;
@@ -463,17 +508,14 @@ ngx_http_authgw_handler(ngx_http_request_t *r)
         return NGX_DECLINED;
     }
 
-    rm = alcf->keys ? alcf->keys->remote : NULL;
-
-    if (rm != NULL) {
-        ngx_http_authgw_remote_expire(r, rm);
-    }
-
     ctx = ngx_http_authgw_verify_once(r, alcf);
     if (ctx == NULL) {
         ngx_http_authgw_count(r, AUTHGW_INTERNAL_ERROR);
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
+
+    set = ngx_http_authgw_keys_for(alcf, ctx);
+    rm = set ? set->remote : NULL;
 
     /*
      * keys from the provider: wait for them if this token needs them (a
@@ -547,9 +589,17 @@ ngx_http_authgw_handler(ngx_http_request_t *r)
         return ngx_http_authgw_unavailable(r, rm);
     }
 
-    ngx_log_error(alcf->log_level, r->connection->log, 0,
-                  "authgw: refused: %s%s%V", authgw_status_str(status),
-                  ctx->why.len ? ": " : "", &ctx->why);
+    if (ctx->use != NULL) {
+        ngx_log_error(alcf->log_level, r->connection->log, 0,
+                      "authgw: refused: %s%s%V (provider %V)",
+                      authgw_status_str(status), ctx->why.len ? ": " : "",
+                      &ctx->why, &ctx->use->provider->name);
+
+    } else {
+        ngx_log_error(alcf->log_level, r->connection->log, 0,
+                      "authgw: refused: %s%s%V", authgw_status_str(status),
+                      ctx->why.len ? ": " : "", &ctx->why);
+    }
 
     return ngx_http_authgw_refuse(r, alcf, status, code);
 }
@@ -621,9 +671,9 @@ ngx_http_authgw_why(ngx_http_request_t *r, ngx_http_authgw_loc_conf_t *alcf,
 
     w.header = jws->header;
     w.payload = jws->payload;
-    w.policy = &alcf->policy;
+    w.policy = ctx->use ? &ctx->use->policy : &alcf->policy;
     w.now = (int64_t) ngx_time();
-    w.algs = alcf->algs;
+    w.algs = ctx->use ? ctx->use->provider->conf->algs : alcf->algs;
     w.candidates = jws->candidates;
     w.name = name ? name->data : NULL;
     w.name_len = name ? name->len : 0;
@@ -735,9 +785,18 @@ ngx_http_authgw_unavailable(ngx_http_request_t *r,
     if (rm->unavailable == 0 || ngx_time() - rm->unavailable >= rm->refresh)
     {
         rm->unavailable = ngx_time();
-        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
-                      "authgw: refused: keys_unavailable (logged once "
-                      "per authgw_key_refresh)");
+
+        if (rm->provider != NULL) {
+            ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                          "authgw: refused: keys_unavailable (provider %V; "
+                          "logged once per authgw_key_refresh)",
+                          &rm->provider->name);
+
+        } else {
+            ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                          "authgw: refused: keys_unavailable (logged once "
+                          "per authgw_key_refresh)");
+        }
     }
 
     if (ngx_http_authgw_retry_after(r, rm->refresh) != NGX_OK) {
@@ -847,7 +906,7 @@ ngx_http_authgw_refuse(ngx_http_request_t *r, ngx_http_authgw_loc_conf_t *alcf,
  * first use); elsewhere the last result, if any, e.g. after error_page.
  */
 
-static ngx_http_authgw_ctx_t *
+ngx_http_authgw_ctx_t *
 ngx_http_authgw_variable_ctx(ngx_http_request_t *r)
 {
     ngx_http_authgw_loc_conf_t  *alcf;

@@ -45,6 +45,12 @@ static void ngx_http_authgw_fetch_finish(ngx_http_authgw_remote_t *rm,
     ngx_uint_t result, u_char *cause, ngx_log_t *log);
 static ngx_uint_t ngx_http_authgw_fetch_result(ngx_http_request_t *sr,
     ngx_http_authgw_fetch_t *f, ngx_int_t rc, u_char *cause);
+static ngx_uint_t ngx_http_authgw_fetch_answer(ngx_http_request_t *sr,
+    ngx_http_authgw_fetch_t *f, ngx_int_t rc, u_char *cause);
+static ngx_uint_t ngx_http_authgw_meta_result(ngx_http_request_t *sr,
+    ngx_http_authgw_fetch_t *f, u_char *cause);
+static void ngx_http_authgw_meta_finish(ngx_http_authgw_remote_t *rm,
+    ngx_uint_t result, u_char *cause, ngx_log_t *log);
 static ngx_uint_t ngx_http_authgw_fetch_failed(ngx_http_request_t *sr,
     ngx_int_t rc, u_char *cause);
 static void ngx_http_authgw_cause(u_char *cause, const char *fmt, ...);
@@ -119,7 +125,7 @@ ngx_http_authgw_remote_keys(ngx_http_request_t *r,
     if (ctx->awaiting) {
         ctx->awaiting = 0;
 
-        if (!rm->from_cache && !rm->aborted) {
+        if (!rm->from_cache && !rm->aborted && !rm->meta_last) {
             ctx->refetched = 1;
         }
     }
@@ -166,7 +172,10 @@ ngx_http_authgw_remote_keys(ngx_http_request_t *r,
         return NGX_DECLINED;
     }
 
-    if (rm->fetched && ngx_time() >= rm->expires && may) {
+    if (may
+        && ((rm->fetched && ngx_time() >= rm->expires)
+            || (rm->jwks_uri.len && ngx_time() >= rm->meta_expires)))
+    {
         if (ngx_http_authgw_remote_fetch(r, rm, NULL, 0) == NGX_ERROR) {
             return NGX_ERROR;
         }
@@ -616,13 +625,28 @@ ngx_http_authgw_remote_fetch(ngx_http_request_t *r,
     ngx_http_authgw_remote_t *rm, ngx_http_authgw_ctx_t *ctx,
     ngx_uint_t refetch)
 {
-    ngx_uint_t                   background;
+    ngx_str_t                   *uri, *url;
+    ngx_uint_t                   background, meta;
     ngx_http_request_t          *sr;
     ngx_pool_cleanup_t          *cln;
     ngx_http_authgw_fetch_t     *f;
     ngx_http_post_subrequest_t  *ps;
 
     background = (ctx == NULL);
+
+    /*
+     * with discovery: the metadata first, and again when they are due
+     * while the keys are not (a failing metadata refresh never holds back
+     * the keys' own, from the last good jwks_uri)
+     */
+
+    meta = rm->provider != NULL && rm->provider->discovery.len
+           && (rm->jwks_uri.len == 0
+               || (background && ngx_time() >= rm->meta_expires
+                   && !(rm->fetched && ngx_time() >= rm->expires)));
+
+    uri = meta ? &rm->provider->discovery : &rm->uri;
+    url = meta ? &rm->provider->discovery_url : &rm->jwks_uri;
 
     ps = ngx_palloc(r->pool, sizeof(ngx_http_post_subrequest_t));
     if (ps == NULL) {
@@ -641,13 +665,25 @@ ngx_http_authgw_remote_fetch(ngx_http_request_t *r,
     f->remote = rm;
     f->done = 1;
     f->declared = -1;
-    f->refetch = refetch;
+    f->refetch = refetch && !meta;
+    f->meta = meta;
     cln->handler = ngx_http_authgw_fetch_cleanup;
+
+    /* the request's own copy: a newer jwks_uri may replace the remote's */
+
+    if (url->len) {
+        f->url.data = ngx_pstrdup(r->pool, url);
+        if (f->url.data == NULL) {
+            return NGX_ERROR;
+        }
+
+        f->url.len = url->len;
+    }
 
     ps->handler = ngx_http_authgw_fetch_done;
     ps->data = f;
 
-    if (ngx_http_subrequest(r, &rm->uri, NULL, &sr, ps,
+    if (ngx_http_subrequest(r, uri, NULL, &sr, ps,
                             background ? NGX_HTTP_SUBREQUEST_BACKGROUND
                                        : NGX_HTTP_SUBREQUEST_WAITED)
         != NGX_OK)
@@ -669,8 +705,9 @@ ngx_http_authgw_remote_fetch(ngx_http_request_t *r,
     rm->attempted = ngx_current_msec;
     rm->tried = 1;
 
-    ngx_log_debug2(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
-                   "authgw: fetching keys from \"%V\"%s", &rm->uri,
+    ngx_log_debug3(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                   "authgw: fetching %s from \"%V\"%s",
+                   meta ? "metadata" : "keys", uri,
                    background ? " in the background" : "");
 
     return background ? NGX_OK : NGX_AGAIN;
@@ -770,8 +807,14 @@ ngx_http_authgw_fetch_done(ngx_http_request_t *r, void *data, ngx_int_t rc)
 
     result = ngx_http_authgw_fetch_result(r, f, rc, cause);
 
-    ngx_http_authgw_fetch_finish(f->remote, result, cause,
-                                 r->connection->log);
+    if (f->meta) {
+        ngx_http_authgw_meta_finish(f->remote, result, cause,
+                                    r->connection->log);
+
+    } else {
+        ngx_http_authgw_fetch_finish(f->remote, result, cause,
+                                     r->connection->log);
+    }
 
     /*
      * the answer was this module's alone, and none of it went to the
@@ -811,8 +854,15 @@ ngx_http_authgw_fetch_aborted(ngx_http_authgw_fetch_t *f, ngx_log_t *log)
                    "authgw: the fetch from \"%V\" ended with its request",
                    &f->remote->uri);
 
-    ngx_http_authgw_fetch_finish(f->remote, NGX_HTTP_AUTHGW_FETCH_ABORTED,
-                                 NULL, log);
+    if (f->meta) {
+        ngx_http_authgw_meta_finish(f->remote, NGX_HTTP_AUTHGW_FETCH_ABORTED,
+                                    NULL, log);
+
+    } else {
+        ngx_http_authgw_fetch_finish(f->remote,
+                                     NGX_HTTP_AUTHGW_FETCH_ABORTED, NULL,
+                                     log);
+    }
 }
 
 
@@ -831,6 +881,7 @@ ngx_http_authgw_fetch_finish(ngx_http_authgw_remote_t *rm, ngx_uint_t result,
 
     now = ngx_time();
     rm->fetching = 0;
+    rm->meta_last = 0;
 
     if (result != NGX_HTTP_AUTHGW_FETCH_OK) {
         rm->from_cache = 0;
@@ -859,11 +910,71 @@ ngx_http_authgw_fetch_finish(ngx_http_authgw_remote_t *rm, ngx_uint_t result,
         && (rm->logged == 0 || now - rm->logged >= rm->refresh))
     {
         rm->logged = now;
+
+        if (rm->provider != NULL) {
+            ngx_log_error(NGX_LOG_ERR, log, 0,
+                          "authgw: key fetch from \"%V\" failed: %s; %s "
+                          "(provider %V)", &rm->uri, cause,
+                          rm->fetched ? "the last good keys stay in use"
+                                      : "no fetched keys to use",
+                          &rm->provider->name);
+
+        } else {
+            ngx_log_error(NGX_LOG_ERR, log, 0,
+                          "authgw: key fetch from \"%V\" failed: %s; %s",
+                          &rm->uri, cause,
+                          rm->fetched ? "the last good keys stay in use"
+                                      : "no fetched keys to use");
+        }
+    }
+
+    ngx_http_authgw_wake_all(rm);
+}
+
+
+/*
+ * The provider's metadata fetched: counted as the provider's, a failure
+ * logged once per interval; those who waited on it run again.
+ */
+
+static void
+ngx_http_authgw_meta_finish(ngx_http_authgw_remote_t *rm, ngx_uint_t result,
+    u_char *cause, ngx_log_t *log)
+{
+    time_t                           now;
+    ngx_http_authgw_main_conf_t     *amcf;
+    ngx_http_authgw_source_stats_t  *st;
+
+    now = ngx_time();
+    rm->fetching = 0;
+    rm->meta_last = 1;
+    rm->aborted = (result == NGX_HTTP_AUTHGW_FETCH_ABORTED);
+
+    amcf = ngx_http_cycle_get_module_main_conf(ngx_cycle,
+                                               ngx_http_authgw_module);
+    st = (amcf != NULL && amcf->named != NULL)
+         ? amcf->named[rm->provider->index] : NULL;
+
+    if (st != NULL && result != NGX_HTTP_AUTHGW_FETCH_ABORTED) {
+        (void) ngx_atomic_fetch_add(&st->fetches[result], 1);
+
+        if (result == NGX_HTTP_AUTHGW_FETCH_OK) {
+            st->last_success = now;
+        }
+    }
+
+    if (result != NGX_HTTP_AUTHGW_FETCH_OK
+        && result != NGX_HTTP_AUTHGW_FETCH_ABORTED
+        && (rm->meta_logged == 0 || now - rm->meta_logged >= rm->refresh))
+    {
+        rm->meta_logged = now;
         ngx_log_error(NGX_LOG_ERR, log, 0,
-                      "authgw: key fetch from \"%V\" failed: %s; %s",
-                      &rm->uri, cause,
-                      rm->fetched ? "the last good keys stay in use"
-                                  : "no fetched keys to use");
+                      "authgw: metadata fetch from \"%V\" failed: %s; %s "
+                      "(provider %V)", &rm->provider->discovery, cause,
+                      rm->jwks_uri.len ? "the last good metadata stay in use"
+                                       : "no keys can be fetched until it "
+                                         "succeeds",
+                      &rm->provider->name);
     }
 
     ngx_http_authgw_wake_all(rm);
@@ -879,7 +990,60 @@ ngx_http_authgw_fetch_result(ngx_http_request_t *sr,
     char                       err[256];
     size_t                     n;
     time_t                     age;
+    ngx_uint_t                 result;
     authgw_key_t             **keys;
+    ngx_http_authgw_remote_t  *rm;
+
+    rm = f->remote;
+
+    result = ngx_http_authgw_fetch_answer(sr, f, rc, cause);
+
+    if (result != NGX_HTTP_AUTHGW_FETCH_OK) {
+        return result;
+    }
+
+    if (f->meta) {
+        return ngx_http_authgw_meta_result(sr, f, cause);
+    }
+
+    if (authgw_key_load_remote(f->body, f->len, rm->set->keys,
+                               rm->set->nkeys, &keys, &n, err, sizeof(err))
+        != 0)
+    {
+        ngx_http_authgw_cause(cause, "the answer is no usable JWK Set: %s",
+                              err);
+        return NGX_HTTP_AUTHGW_FETCH_INVALID;
+    }
+
+    if (ngx_http_authgw_remote_install(rm, keys, n, sr->connection->log)
+        != NGX_OK)
+    {
+        authgw_keys_free(keys, n);
+        ngx_http_authgw_cause(cause, "out of memory");
+        return NGX_HTTP_AUTHGW_FETCH_ERROR;
+    }
+
+    rm->from_cache = ngx_http_authgw_from_cache(sr);
+
+    age = ngx_http_authgw_max_age(sr);
+
+    rm->expires = rm->fetched
+                  + ((age >= 0 && age < rm->cache) ? age : rm->cache);
+
+    ngx_log_error(NGX_LOG_INFO, sr->connection->log, 0,
+                  "authgw: %uz keys from \"%V\", kept for %T s", n, &rm->uri,
+                  rm->expires - rm->fetched);
+
+    return NGX_HTTP_AUTHGW_FETCH_OK;
+}
+
+
+/* an answer with a whole body to read, or the cause of a failure */
+
+static ngx_uint_t
+ngx_http_authgw_fetch_answer(ngx_http_request_t *sr,
+    ngx_http_authgw_fetch_t *f, ngx_int_t rc, u_char *cause)
+{
     ngx_http_authgw_remote_t  *rm;
 
     rm = f->remote;
@@ -925,33 +1089,71 @@ ngx_http_authgw_fetch_result(ngx_http_request_t *sr,
         return NGX_HTTP_AUTHGW_FETCH_INVALID;
     }
 
-    if (authgw_key_load_remote(f->body, f->len, rm->set->keys,
-                               rm->set->nkeys, &keys, &n, err, sizeof(err))
-        != 0)
-    {
-        ngx_http_authgw_cause(cause, "the answer is no usable JWK Set: %s",
-                              err);
+    return NGX_HTTP_AUTHGW_FETCH_OK;
+}
+
+
+/*
+ * Metadata whose issuer is the provider's, with a jwks_uri it may use
+ * (authgw_discovery_parse). A new jwks_uri is fetched from at once: the
+ * keys in use came from another place.
+ */
+
+static ngx_uint_t
+ngx_http_authgw_meta_result(ngx_http_request_t *sr,
+    ngx_http_authgw_fetch_t *f, u_char *cause)
+{
+    char                         err[NGX_HTTP_AUTHGW_CAUSE_MAX];
+    char                         uri[AUTHGW_URL_MAX + 1];
+    u_char                      *p;
+    size_t                       n;
+    ngx_http_authgw_remote_t    *rm;
+    ngx_http_authgw_provider_t  *pv;
+
+    rm = f->remote;
+    pv = rm->provider;
+
+    n = authgw_discovery_parse(f->body, f->len, &pv->issuer,
+                               pv->jwks_origins ? pv->jwks_origins->elts
+                                                : NULL,
+                               pv->jwks_origins ? pv->jwks_origins->nelts
+                                                : 0,
+                               pv->jwks_http ? AUTHGW_URL_HTTP : 0, uri,
+                               sizeof(uri), err, sizeof(err));
+    if (n == 0) {
+        ngx_http_authgw_cause(cause, "the metadata are refused: %s", err);
         return NGX_HTTP_AUTHGW_FETCH_INVALID;
     }
 
-    if (ngx_http_authgw_remote_install(rm, keys, n, sr->connection->log)
-        != NGX_OK)
+    if (n != rm->jwks_uri.len || ngx_memcmp(uri, rm->jwks_uri.data, n) != 0)
     {
-        authgw_keys_free(keys, n);
-        ngx_http_authgw_cause(cause, "out of memory");
-        return NGX_HTTP_AUTHGW_FETCH_ERROR;
+        p = ngx_alloc(n, sr->connection->log);
+        if (p == NULL) {
+            ngx_http_authgw_cause(cause, "out of memory");
+            return NGX_HTTP_AUTHGW_FETCH_ERROR;
+        }
+
+        ngx_memcpy(p, uri, n);
+
+        if (rm->jwks_uri.data != NULL) {
+            ngx_free(rm->jwks_uri.data);
+        }
+
+        rm->jwks_uri.data = p;
+        rm->jwks_uri.len = n;
+
+        if (rm->fetched) {
+            rm->expires = ngx_time();
+        }
+
+        rm->tried = 0;
+
+        ngx_log_error(NGX_LOG_INFO, sr->connection->log, 0,
+                      "authgw: provider %V has its keys at \"%V\"",
+                      &pv->name, &rm->jwks_uri);
     }
 
-    rm->from_cache = ngx_http_authgw_from_cache(sr);
-
-    age = ngx_http_authgw_max_age(sr);
-
-    rm->expires = rm->fetched
-                  + ((age >= 0 && age < rm->cache) ? age : rm->cache);
-
-    ngx_log_error(NGX_LOG_INFO, sr->connection->log, 0,
-                  "authgw: %uz keys from \"%V\", kept for %T s", n, &rm->uri,
-                  rm->expires - rm->fetched);
+    rm->meta_expires = ngx_time() + pv->discovery_refresh;
 
     return NGX_HTTP_AUTHGW_FETCH_OK;
 }
@@ -1168,6 +1370,42 @@ ngx_http_authgw_free_remote(void *data)
     }
 
     ngx_http_authgw_remote_drop(rm);
+
+    if (rm->jwks_uri.data != NULL) {
+        ngx_free(rm->jwks_uri.data);
+        ngx_str_null(&rm->jwks_uri);
+    }
+}
+
+
+/*
+ * $authgw_fetch_url, in a fetch of a provider with discovery: its
+ * metadata's URL (the issuer's, with /.well-known/openid-configuration),
+ * then the jwks_uri those metadata give; for the location that fetches
+ * them ("proxy_pass $authgw_fetch_url;")
+ */
+
+ngx_int_t
+ngx_http_authgw_fetch_url_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data)
+{
+    ngx_http_authgw_fetch_t  *f;
+
+    f = ngx_http_authgw_fetch_of(r);
+
+    if (f == NULL || f->url.len == 0) {
+        v->not_found = 1;
+        return NGX_OK;
+    }
+
+    v->data = f->url.data;
+    v->len = f->url.len;
+    v->valid = 1;
+    v->no_cacheable = 1;
+    v->not_found = 0;
+    v->escape = 0;
+
+    return NGX_OK;
 }
 
 

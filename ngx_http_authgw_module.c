@@ -18,6 +18,8 @@
 static void ngx_http_authgw_free_cache(void *data);
 static void ngx_http_authgw_free_keys(void *data);
 static char *ngx_http_authgw(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
+static char *ngx_http_authgw_provider_names(ngx_conf_t *cf,
+    ngx_http_authgw_loc_conf_t *alcf, ngx_str_t *v);
 static char *ngx_http_authgw_source(ngx_conf_t *cf,
     ngx_http_authgw_loc_conf_t *alcf, ngx_str_t *v);
 static char *ngx_http_authgw_strip_check(ngx_conf_t *cf,
@@ -69,6 +71,8 @@ static ngx_int_t ngx_http_authgw_merge_keys(ngx_conf_t *cf,
     ngx_http_authgw_loc_conf_t *conf, ngx_uint_t given);
 static void ngx_http_authgw_keys_check(ngx_conf_t *cf,
     ngx_http_authgw_keys_t *own, ngx_http_authgw_keys_t *outer);
+static void ngx_http_authgw_merge_rules(ngx_http_authgw_loc_conf_t *prev,
+    ngx_http_authgw_loc_conf_t *conf);
 static char *ngx_http_authgw_merge_loc_conf(ngx_conf_t *cf, void *parent,
     void *child);
 static ngx_int_t ngx_http_authgw_init(ngx_conf_t *cf);
@@ -96,6 +100,13 @@ static ngx_command_t  ngx_http_authgw_commands[] = {
                         |NGX_CONF_1MORE,
       ngx_http_authgw,
       NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("authgw_provider"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_BLOCK|NGX_CONF_TAKE1,
+      ngx_http_authgw_provider_block,
+      0,
       0,
       NULL },
 
@@ -316,6 +327,12 @@ static ngx_http_variable_t  ngx_http_authgw_vars[] = {
     { ngx_string("authgw_cache_status"), NULL,
       ngx_http_authgw_cache_status_variable, 0, NGX_HTTP_VAR_NOCACHEABLE, 0 },
 
+    { ngx_string("authgw_provider"), NULL,
+      ngx_http_authgw_provider_variable, 0, NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("authgw_fetch_url"), NULL,
+      ngx_http_authgw_fetch_url_variable, 0, NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
     { ngx_string("authgw_key_refetch"), NULL,
       ngx_http_authgw_key_refetch_variable, 0, NGX_HTTP_VAR_NOCACHEABLE, 0 },
 
@@ -370,6 +387,7 @@ ngx_http_authgw(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     alcf->enable = 1;
     alcf->optional = 0;
     alcf->strip = 0;
+    alcf->provider_names = NULL;
 
     alcf->realm = ngx_palloc(cf->pool, sizeof(ngx_http_complex_value_t));
     if (alcf->realm == NULL) {
@@ -395,6 +413,18 @@ ngx_http_authgw(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
         if (ngx_strcmp(value[i].data, "strip_token") == 0) {
             alcf->strip = 1;
+            continue;
+        }
+
+        if (ngx_strncmp(value[i].data, "provider=", 9) == 0
+            && value[i].len > 9 && alcf->provider_names == NULL)
+        {
+            if (ngx_http_authgw_provider_names(cf, alcf, &value[i])
+                != NGX_CONF_OK)
+            {
+                return NGX_CONF_ERROR;
+            }
+
             continue;
         }
 
@@ -429,6 +459,50 @@ ngx_http_authgw(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
                            "several token= without strip_token: the "
                            "upstream receives the tokens of the other "
                            "sources as the client sent them, unverified");
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+/* provider=a,b: the names, resolved when the configuration is merged */
+
+static char *
+ngx_http_authgw_provider_names(ngx_conf_t *cf,
+    ngx_http_authgw_loc_conf_t *alcf, ngx_str_t *v)
+{
+    u_char     *p, *last, *comma;
+    ngx_str_t  *name;
+
+    alcf->provider_names = ngx_array_create(cf->pool, 2, sizeof(ngx_str_t));
+    if (alcf->provider_names == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    p = v->data + 9;
+    last = v->data + v->len;
+
+    while (p <= last) {
+        comma = ngx_strlchr(p, last, ',');
+        if (comma == NULL) {
+            comma = last;
+        }
+
+        if (comma == p) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "an empty provider name in \"%V\"", v);
+            return NGX_CONF_ERROR;
+        }
+
+        name = ngx_array_push(alcf->provider_names);
+        if (name == NULL) {
+            return NGX_CONF_ERROR;
+        }
+
+        name->data = p;
+        name->len = comma - p;
+
+        p = comma + 1;
     }
 
     return NGX_CONF_OK;
@@ -853,24 +927,32 @@ ngx_http_authgw_keys_get(ngx_conf_t *cf, ngx_http_authgw_loc_conf_t *alcf,
 static char *
 ngx_http_authgw_key_request(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
-    char  *p = conf;
+    ngx_str_t  *value;
 
-    ngx_str_t                     *value;
-    ngx_http_authgw_keys_t        *set, **field;
-    ngx_http_authgw_remote_t      *rm, **rp;
-    ngx_http_authgw_main_conf_t   *amcf;
-
-    field = (ngx_http_authgw_keys_t **) (p + cmd->offset);
     value = cf->args->elts;
 
     if (value[1].len == 0 || value[1].data[0] != '/') {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "authgw_key_request needs a URI that starts with "
-                           "\"/\", not \"%V\"", &value[1]);
+                           "%V needs a URI that starts with \"/\", not "
+                           "\"%V\"", &cmd->name, &value[1]);
         return NGX_CONF_ERROR;
     }
 
-    set = ngx_http_authgw_keys_get(cf, conf, field, 0);
+    return ngx_http_authgw_remote_add(cf, conf, &value[1]);
+}
+
+
+/* the block's keys fetched through the location at uri */
+
+char *
+ngx_http_authgw_remote_add(ngx_conf_t *cf, ngx_http_authgw_loc_conf_t *alcf,
+    ngx_str_t *uri)
+{
+    ngx_http_authgw_keys_t        *set;
+    ngx_http_authgw_remote_t      *rm, **rp;
+    ngx_http_authgw_main_conf_t   *amcf;
+
+    set = ngx_http_authgw_keys_get(cf, alcf, &alcf->keys, 0);
     if (set == NULL) {
         return NGX_CONF_ERROR;
     }
@@ -893,7 +975,7 @@ ngx_http_authgw_key_request(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     *rp = rm;
 
-    rm->uri = value[1];
+    rm->uri = *uri;
     rm->set = set;
     rm->file = cf->conf_file->file.name.data;
     rm->line = cf->conf_file->line;
@@ -1564,6 +1646,9 @@ ngx_http_authgw_create_main_conf(ngx_conf_t *cf)
         != NGX_OK
         || ngx_array_init(&amcf->remotes, cf->pool, 2,
                           sizeof(ngx_http_authgw_remote_t *))
+           != NGX_OK
+        || ngx_array_init(&amcf->providers, cf->pool, 2,
+                          sizeof(ngx_http_authgw_provider_t *))
            != NGX_OK)
     {
         return NULL;
@@ -1752,6 +1837,32 @@ ngx_http_authgw_keys_check(ngx_conf_t *cf, ngx_http_authgw_keys_t *own,
 }
 
 
+/* authgw_require_claim, authgw_require_scope, authgw_require */
+
+static void
+ngx_http_authgw_merge_rules(ngx_http_authgw_loc_conf_t *prev,
+    ngx_http_authgw_loc_conf_t *conf)
+{
+    ngx_conf_merge_ptr_value(conf->rules, prev->rules, NULL);
+
+    if (conf->scopes == NGX_CONF_UNSET_PTR) {
+        conf->scopes = prev->scopes;
+        conf->scope_list = prev->scope_list;
+    }
+
+    ngx_conf_merge_ptr_value(conf->scopes, prev->scopes, NULL);
+
+    if (conf->requires == NGX_CONF_UNSET_PTR) {
+        conf->requires = prev->requires;
+        conf->require_error = prev->require_error;
+    }
+
+    ngx_conf_merge_ptr_value(conf->requires, prev->requires, NULL);
+    ngx_conf_merge_uint_value(conf->require_error, prev->require_error,
+                              NGX_HTTP_UNAUTHORIZED);
+}
+
+
 static char *
 ngx_http_authgw_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
 {
@@ -1767,6 +1878,13 @@ ngx_http_authgw_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
         conf->optional = prev->optional;
         conf->strip = prev->strip;
         conf->strip_cookies = prev->strip_cookies;
+        conf->provider_names = prev->provider_names;
+    }
+
+    if (conf->provider_names != NULL
+        && ngx_http_authgw_providers_check(cf, conf) != NGX_CONF_OK)
+    {
+        return NGX_CONF_ERROR;
     }
 
     ngx_conf_merge_value(conf->enable, prev->enable, 0);
@@ -1822,23 +1940,8 @@ ngx_http_authgw_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_conf_merge_value(conf->uid_optional, prev->uid_optional, 0);
     ngx_conf_merge_ptr_value(conf->uid_keys, prev->uid_keys, NULL);
     ngx_conf_merge_ptr_value(conf->set_headers, prev->set_headers, NULL);
-    ngx_conf_merge_ptr_value(conf->rules, prev->rules, NULL);
 
-    if (conf->scopes == NGX_CONF_UNSET_PTR) {
-        conf->scopes = prev->scopes;
-        conf->scope_list = prev->scope_list;
-    }
-
-    ngx_conf_merge_ptr_value(conf->scopes, prev->scopes, NULL);
-
-    if (conf->requires == NGX_CONF_UNSET_PTR) {
-        conf->requires = prev->requires;
-        conf->require_error = prev->require_error;
-    }
-
-    ngx_conf_merge_ptr_value(conf->requires, prev->requires, NULL);
-    ngx_conf_merge_uint_value(conf->require_error, prev->require_error,
-                              NGX_HTTP_UNAUTHORIZED);
+    ngx_http_authgw_merge_rules(prev, conf);
 
     ngx_http_authgw_user_id_check(cf, conf);
 
@@ -1853,7 +1956,9 @@ ngx_http_authgw_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
         return NGX_CONF_ERROR;
     }
 
-    if (conf->enable == 1 && conf->keys == NULL) {
+    if (conf->enable == 1 && conf->keys == NULL
+        && conf->provider_names == NULL)
+    {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                            "\"authgw\" is on but no \"authgw_key_file\" "
                            "is given for it");
@@ -1872,6 +1977,10 @@ ngx_http_authgw_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
 
     conf->policy.leeway = conf->leeway;
     conf->policy.require_exp = conf->require_exp;
+
+    if (conf->enable == 1 && conf->provider_names != NULL) {
+        return ngx_http_authgw_providers_merge(cf, prev, conf);
+    }
 
     return NGX_CONF_OK;
 }

@@ -25,10 +25,13 @@ typedef struct {
                                                    $remote_user, $http_cookie */
     ngx_array_t                 keysets;      /* of ngx_http_authgw_keys_t * */
     ngx_array_t                 remotes;      /* of remote key sources */
+    ngx_array_t                 providers;    /* of ngx_http_authgw_provider_t
+                                                 * (authgw_provider) */
     ngx_uint_t                  file_keys;
     ngx_shm_zone_t             *zone;         /* the metrics */
     struct ngx_http_authgw_stats_s  *stats;
     struct ngx_http_authgw_source_stats_s  **sources;  /* by remote index */
+    struct ngx_http_authgw_source_stats_s  **named;    /* by provider index */
 } ngx_http_authgw_main_conf_t;
 
 
@@ -61,6 +64,37 @@ typedef struct {
 typedef struct ngx_http_authgw_remote_s  ngx_http_authgw_remote_t;
 typedef struct ngx_http_authgw_loc_conf_s  ngx_http_authgw_loc_conf_t;
 
+
+/*
+ * An identity provider (authgw_provider NAME { ... }): its issuer, and in
+ * conf its keys and the rules that are its own (algorithms, audience,
+ * leeway), parsed by the location directives of the same names. With
+ * discovery, its metadata is fetched through a location of the operator's
+ * and names where its keys are.
+ */
+
+typedef struct {
+    ngx_str_t                   name;
+    authgw_str_t                issuer;
+    ngx_http_authgw_loc_conf_t *conf;
+    ngx_str_t                   discovery;    /* the fetch location, or "" */
+    ngx_str_t                   discovery_url;  /* issuer's well-known URL */
+    time_t                      discovery_refresh;
+    ngx_array_t                *jwks_origins; /* of authgw_str_t */
+    ngx_flag_t                  jwks_http;
+    ngx_uint_t                  index;        /* in amcf->providers */
+    u_char                     *file;         /* where it is defined */
+    ngx_uint_t                  line;
+} ngx_http_authgw_provider_t;
+
+
+/* a provider as a location uses it: its rules, the location's audience */
+
+typedef struct {
+    ngx_http_authgw_provider_t *provider;
+    authgw_claims_policy_t      policy;
+} ngx_http_authgw_use_t;
+
 /*
  * The keys of one block. Its cache size and key times are those in force
  * in that block (the owner); blocks that inherit the keys share them.
@@ -89,6 +123,7 @@ typedef struct {
 struct ngx_http_authgw_remote_s {
     ngx_str_t                   uri;
     ngx_http_authgw_keys_t     *set;
+    ngx_http_authgw_provider_t *provider;     /* a named one's, or NULL */
     u_char                     *file;         /* where it is given */
     ngx_uint_t                  line;
     ngx_uint_t                  index;        /* its slot in the metrics */
@@ -115,6 +150,12 @@ struct ngx_http_authgw_remote_s {
     ngx_queue_t                 waiters;
     ngx_uint_t                  deferred;     /* of them, for the next fetch */
     ngx_event_t                 due;          /* the next fetch permitted */
+
+    /* discovery: the provider's last good metadata, and its fetches */
+    ngx_str_t                   jwks_uri;     /* "": none yet */
+    time_t                      meta_expires;
+    ngx_uint_t                  meta_last;    /* the last fetch: metadata */
+    time_t                      meta_logged;
 };
 
 
@@ -130,6 +171,8 @@ typedef struct {
     size_t                      size;
     off_t                       declared;     /* Content-Length, or -1 */
     ngx_uint_t                  refetch;      /* for a kid not in the keys */
+    ngx_uint_t                  meta;         /* of the provider's metadata */
+    ngx_str_t                   url;          /* $authgw_fetch_url */
 } ngx_http_authgw_fetch_t;
 
 /* the cause of a failed fetch, for its one log line */
@@ -167,13 +210,21 @@ typedef struct {
 
 typedef struct ngx_http_authgw_source_stats_s  ngx_http_authgw_source_stats_t;
 
+/*
+ * The counters of a key source (by its provider's name and its URI) or of
+ * a provider (by its name, uri empty): the provider's have its requests by
+ * outcome, and fetches and last_success of its metadata.
+ */
+
 struct ngx_http_authgw_source_stats_s {
     ngx_atomic_t                fetches[NGX_HTTP_AUTHGW_FETCH_N];
     ngx_atomic_t                keys;
     ngx_atomic_t                last_success;
+    ngx_atomic_t                outcomes[AUTHGW_STATUS_COUNT + 1];
     ngx_http_authgw_source_stats_t  *next;
+    size_t                      plen;         /* the provider's name */
     size_t                      len;
-    u_char                      uri[1];
+    u_char                      uri[1];       /* the name, then the URI */
 };
 
 typedef struct ngx_http_authgw_stats_s {
@@ -198,6 +249,8 @@ struct ngx_http_authgw_loc_conf_s {
     ngx_http_complex_value_t   *realm;
     ngx_array_t                *sources;      /* of ngx_http_authgw_source_t,
                                                  NULL: token=bearer */
+    ngx_array_t                *provider_names;  /* of ngx_str_t */
+    ngx_array_t                *uses;         /* of ngx_http_authgw_use_t */
     ngx_flag_t                  optional;
     ngx_flag_t                  strip;        /* strip_token */
     ngx_array_t                *strip_cookies;  /* of authgw_str_t */
@@ -237,6 +290,7 @@ struct ngx_http_authgw_loc_conf_s {
 
 typedef struct {
     ngx_http_authgw_loc_conf_t *conf;         /* verified for this conf */
+    ngx_http_authgw_use_t      *use;          /* the provider chosen */
     authgw_status_t             status;
     authgw_jws_t                jws;          /* a verified token, or 0s */
     ngx_uint_t                  generation;   /* of the fetched keys used */
@@ -300,8 +354,15 @@ typedef struct {
  */
 #define NGX_HTTP_AUTHGW_KEY_MAX_SIZE   (256 * 1024)
 
+/* a provider's metadata is fetched again after an hour */
+#define NGX_HTTP_AUTHGW_DISCOVERY_REFRESH  3600
+
 
 ngx_int_t ngx_http_authgw_handler(ngx_http_request_t *r);
+void *ngx_http_authgw_alloc(void *data, size_t size);
+ngx_http_authgw_ctx_t *ngx_http_authgw_variable_ctx(ngx_http_request_t *r);
+ngx_http_authgw_keys_t *ngx_http_authgw_keys_for(
+    ngx_http_authgw_loc_conf_t *alcf, ngx_http_authgw_ctx_t *ctx);
 ngx_http_authgw_ctx_t *ngx_http_authgw_get_ctx(ngx_http_request_t *r);
 ngx_int_t ngx_http_authgw_claim_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
@@ -332,6 +393,22 @@ void ngx_http_authgw_count(ngx_http_request_t *r, ngx_uint_t outcome);
 ngx_int_t ngx_http_authgw_status_handler(ngx_http_request_t *r);
 void ngx_http_authgw_status_check(ngx_conf_t *cf,
     ngx_http_authgw_loc_conf_t *alcf);
+
+ngx_int_t ngx_http_authgw_provider_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data);
+ngx_int_t ngx_http_authgw_fetch_url_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data);
+authgw_status_t ngx_http_authgw_select(ngx_http_request_t *r,
+    ngx_http_authgw_loc_conf_t *alcf, ngx_http_authgw_ctx_t *ctx,
+    ngx_str_t *token);
+char *ngx_http_authgw_provider_block(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+char *ngx_http_authgw_providers_check(ngx_conf_t *cf,
+    ngx_http_authgw_loc_conf_t *conf);
+char *ngx_http_authgw_providers_merge(ngx_conf_t *cf,
+    ngx_http_authgw_loc_conf_t *prev, ngx_http_authgw_loc_conf_t *conf);
+char *ngx_http_authgw_remote_add(ngx_conf_t *cf,
+    ngx_http_authgw_loc_conf_t *alcf, ngx_str_t *uri);
 
 ngx_int_t ngx_http_authgw_keys_init(ngx_conf_t *cf,
     ngx_http_authgw_main_conf_t *amcf);

@@ -15,7 +15,13 @@
 static ngx_int_t ngx_http_authgw_init_zone(ngx_shm_zone_t *shm_zone,
     void *data);
 static ngx_http_authgw_source_stats_t *ngx_http_authgw_source(
-    ngx_slab_pool_t *shpool, ngx_http_authgw_stats_t *st, ngx_str_t *uri);
+    ngx_slab_pool_t *shpool, ngx_http_authgw_stats_t *st, ngx_str_t *name,
+    ngx_str_t *uri);
+static void ngx_http_authgw_provider_text(ngx_http_authgw_main_conf_t *amcf,
+    ngx_http_authgw_text_t *t);
+static void ngx_http_authgw_labelled(ngx_http_authgw_text_t *t,
+    const char *metric, ngx_str_t *labels, ngx_uint_t n,
+    ngx_atomic_uint_t value);
 static void ngx_http_authgw_status_text(ngx_http_authgw_main_conf_t *amcf,
     ngx_http_authgw_text_t *t);
 static void ngx_http_authgw_text(ngx_http_authgw_text_t *t,
@@ -47,15 +53,31 @@ ngx_http_authgw_stats(ngx_http_request_t *r)
 }
 
 
+/* a request's outcome; also its provider's, when one was chosen */
+
 void
 ngx_http_authgw_count(ngx_http_request_t *r, ngx_uint_t outcome)
 {
-    ngx_http_authgw_stats_t  *st;
+    ngx_http_authgw_ctx_t           *ctx;
+    ngx_http_authgw_main_conf_t     *amcf;
+    ngx_http_authgw_source_stats_t  *pst;
 
-    st = ngx_http_authgw_stats(r);
+    amcf = ngx_http_get_module_main_conf(r, ngx_http_authgw_module);
 
-    if (st != NULL && outcome <= NGX_HTTP_AUTHGW_ANONYMOUS) {
-        (void) ngx_atomic_fetch_add(&st->outcomes[outcome], 1);
+    if (amcf->stats == NULL || outcome > NGX_HTTP_AUTHGW_ANONYMOUS) {
+        return;
+    }
+
+    (void) ngx_atomic_fetch_add(&amcf->stats->outcomes[outcome], 1);
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_authgw_module);
+
+    if (ctx != NULL && ctx->use != NULL) {
+        pst = amcf->named[ctx->use->provider->index];
+
+        if (pst != NULL) {
+            (void) ngx_atomic_fetch_add(&pst->outcomes[outcome], 1);
+        }
     }
 }
 
@@ -71,10 +93,12 @@ ngx_http_authgw_init_zone(ngx_shm_zone_t *shm_zone, void *data)
 {
     ngx_http_authgw_main_conf_t  *oamcf = data;
 
+    ngx_str_t                         none, *name;
     ngx_uint_t                        i;
     ngx_slab_pool_t                  *shpool;
     ngx_http_authgw_stats_t          *st;
     ngx_http_authgw_remote_t        **remotes;
+    ngx_http_authgw_provider_t      **pv;
     ngx_http_authgw_main_conf_t      *amcf;
 
     amcf = shm_zone->data;
@@ -101,27 +125,40 @@ ngx_http_authgw_init_zone(ngx_shm_zone_t *shm_zone, void *data)
     /* a source the zone has no room for is not counted; nginx logs why */
 
     remotes = amcf->remotes.elts;
+    ngx_str_null(&none);
 
     for (i = 0; i < amcf->remotes.nelts; i++) {
-        amcf->sources[i] = ngx_http_authgw_source(shpool, st,
+        name = remotes[i]->provider ? &remotes[i]->provider->name : &none;
+        amcf->sources[i] = ngx_http_authgw_source(shpool, st, name,
                                                   &remotes[i]->uri);
+    }
+
+    pv = amcf->providers.elts;
+
+    for (i = 0; i < amcf->providers.nelts; i++) {
+        amcf->named[i] = ngx_http_authgw_source(shpool, st, &pv[i]->name,
+                                                &none);
     }
 
     return NGX_OK;
 }
 
 
-/* the counters of the source with this URI, made on first use */
+/*
+ * The counters of the key source of this provider (name, "" for none) and
+ * URI, or of the provider itself (uri ""), made on first use
+ */
 
 static ngx_http_authgw_source_stats_t *
 ngx_http_authgw_source(ngx_slab_pool_t *shpool, ngx_http_authgw_stats_t *st,
-    ngx_str_t *uri)
+    ngx_str_t *name, ngx_str_t *uri)
 {
     ngx_http_authgw_source_stats_t  *src;
 
     for (src = st->sources; src != NULL; src = src->next) {
-        if (src->len == uri->len
-            && ngx_memcmp(src->uri, uri->data, uri->len) == 0)
+        if (src->plen == name->len && src->len == uri->len
+            && ngx_memcmp(src->uri, name->data, name->len) == 0
+            && ngx_memcmp(src->uri + name->len, uri->data, uri->len) == 0)
         {
             return src;
         }
@@ -129,13 +166,15 @@ ngx_http_authgw_source(ngx_slab_pool_t *shpool, ngx_http_authgw_stats_t *st,
 
     src = ngx_slab_calloc(shpool,
                           offsetof(ngx_http_authgw_source_stats_t, uri)
-                          + uri->len);
+                          + name->len + uri->len);
     if (src == NULL) {
         return NULL;
     }
 
+    src->plen = name->len;
     src->len = uri->len;
-    ngx_memcpy(src->uri, uri->data, uri->len);
+    ngx_memcpy(src->uri, name->data, name->len);
+    ngx_memcpy(src->uri + name->len, uri->data, uri->len);
 
     /* only the master walks the list, at a reload */
 
@@ -215,8 +254,9 @@ ngx_http_authgw_status_text(ngx_http_authgw_main_conf_t *amcf,
     ngx_http_authgw_text_t *t)
 {
     time_t                            now, last;
-    ngx_str_t                        *uri, outcome, files;
-    ngx_uint_t                        i, k;
+    ngx_str_t                         outcome, files, labels[6];
+    ngx_str_t                         source, provider, result, none;
+    ngx_uint_t                        i, k, n;
     ngx_http_authgw_stats_t          *st;
     ngx_http_authgw_remote_t        **remotes;
     ngx_http_authgw_source_stats_t   *src;
@@ -230,6 +270,10 @@ ngx_http_authgw_status_text(ngx_http_authgw_main_conf_t *amcf,
     remotes = amcf->remotes.elts;
     now = ngx_time();
     ngx_str_set(&files, "files");
+    ngx_str_set(&source, "source");
+    ngx_str_set(&provider, "provider");
+    ngx_str_set(&result, "result");
+    ngx_str_null(&none);
 
     ngx_http_authgw_text(t, "# HELP authgw_requests_total Requests decided "
                          "by authgw, by outcome.\n"
@@ -255,15 +299,23 @@ ngx_http_authgw_status_text(ngx_http_authgw_main_conf_t *amcf,
     ngx_http_authgw_sample(t, "authgw_keys_loaded{source=\"", &files, NULL,
                            st->file_keys);
 
+    /* a source of a provider has its name as a label too */
+
     for (i = 0; i < amcf->remotes.nelts; i++) {
+        labels[0] = source;
+        labels[1] = remotes[i]->uri;
+        labels[2] = provider;
+        labels[3] = remotes[i]->provider ? remotes[i]->provider->name : none;
+        n = remotes[i]->provider ? 4 : 2;
+
         if (amcf->sources[i] != NULL) {
-            ngx_http_authgw_sample(t, "authgw_keys_loaded{source=\"",
-                                   &remotes[i]->uri, NULL,
-                                   amcf->sources[i]->keys);
+            ngx_http_authgw_labelled(t, "authgw_keys_loaded", labels, n,
+                                     amcf->sources[i]->keys);
         }
     }
 
     if (amcf->remotes.nelts == 0) {
+        ngx_http_authgw_provider_text(amcf, t);
         return;
     }
 
@@ -273,11 +325,15 @@ ngx_http_authgw_status_text(ngx_http_authgw_main_conf_t *amcf,
 
     for (i = 0; i < amcf->remotes.nelts; i++) {
         src = amcf->sources[i];
+        labels[1] = remotes[i]->uri;
+        labels[3] = remotes[i]->provider ? remotes[i]->provider->name : none;
+        n = remotes[i]->provider ? 6 : 4;
+        labels[n - 2] = result;
 
         for (k = 0; src != NULL && k < NGX_HTTP_AUTHGW_FETCH_N; k++) {
-            ngx_http_authgw_sample(t, "authgw_key_fetches_total{source=\"",
-                                   &remotes[i]->uri, &results[k],
-                                   src->fetches[k]);
+            labels[n - 1] = results[k];
+            ngx_http_authgw_labelled(t, "authgw_key_fetches_total", labels,
+                                     n, src->fetches[k]);
         }
     }
 
@@ -290,14 +346,132 @@ ngx_http_authgw_status_text(ngx_http_authgw_main_conf_t *amcf,
     for (i = 0; i < amcf->remotes.nelts; i++) {
         src = amcf->sources[i];
         last = src ? (time_t) src->last_success : 0;
-        uri = &remotes[i]->uri;
+        labels[1] = remotes[i]->uri;
+        labels[3] = remotes[i]->provider ? remotes[i]->provider->name : none;
+        n = remotes[i]->provider ? 4 : 2;
 
         if (last != 0) {
-            ngx_http_authgw_sample(t, "authgw_key_last_success_age_seconds"
-                                   "{source=\"", uri, NULL,
-                                   now > last ? now - last : 0);
+            ngx_http_authgw_labelled(t, "authgw_key_last_success_age_seconds",
+                                     labels, n, now > last ? now - last : 0);
         }
     }
+
+    ngx_http_authgw_provider_text(amcf, t);
+}
+
+
+/* each named provider: its requests by outcome, its metadata fetches */
+
+static void
+ngx_http_authgw_provider_text(ngx_http_authgw_main_conf_t *amcf,
+    ngx_http_authgw_text_t *t)
+{
+    time_t                            now, last;
+    ngx_str_t                         labels[4];
+    ngx_uint_t                        i, k;
+    ngx_http_authgw_provider_t      **pv;
+    ngx_http_authgw_source_stats_t   *st;
+
+    static ngx_str_t  results[] = {
+        ngx_string("ok"), ngx_string("status"), ngx_string("error"),
+        ngx_string("invalid")
+    };
+
+    if (amcf->providers.nelts == 0) {
+        return;
+    }
+
+    pv = amcf->providers.elts;
+    now = ngx_time();
+    ngx_str_set(&labels[0], "provider");
+
+    ngx_http_authgw_text(t, "# HELP authgw_provider_requests_total Requests "
+                         "whose token named a provider, by provider and "
+                         "outcome.\n"
+                         "# TYPE authgw_provider_requests_total counter\n");
+
+    ngx_str_set(&labels[2], "outcome");
+
+    for (i = 0; i < amcf->providers.nelts; i++) {
+        st = amcf->named[i];
+        labels[1] = pv[i]->name;
+
+        for (k = 0; st != NULL && k <= NGX_HTTP_AUTHGW_ANONYMOUS; k++) {
+            labels[3].data = (u_char *) ngx_http_authgw_outcome(k);
+            labels[3].len = ngx_strlen(labels[3].data);
+            ngx_http_authgw_labelled(t, "authgw_provider_requests_total",
+                                     labels, 4, st->outcomes[k]);
+        }
+    }
+
+    ngx_http_authgw_text(t, "# HELP authgw_discovery_fetches_total "
+                         "Metadata fetches, by provider and result.\n"
+                         "# TYPE authgw_discovery_fetches_total counter\n");
+
+    ngx_str_set(&labels[2], "result");
+
+    for (i = 0; i < amcf->providers.nelts; i++) {
+        st = amcf->named[i];
+        labels[1] = pv[i]->name;
+
+        for (k = 0; st != NULL && pv[i]->discovery.len
+                    && k < NGX_HTTP_AUTHGW_FETCH_N; k++)
+        {
+            labels[3] = results[k];
+            ngx_http_authgw_labelled(t, "authgw_discovery_fetches_total",
+                                     labels, 4, st->fetches[k]);
+        }
+    }
+
+    ngx_http_authgw_text(t, "# HELP authgw_discovery_last_success_age_"
+                         "seconds Seconds since the last good metadata, by "
+                         "provider (absent: none yet).\n"
+                         "# TYPE authgw_discovery_last_success_age_seconds "
+                         "gauge\n");
+
+    for (i = 0; i < amcf->providers.nelts; i++) {
+        st = amcf->named[i];
+        last = st ? (time_t) st->last_success : 0;
+        labels[1] = pv[i]->name;
+
+        if (last != 0) {
+            ngx_http_authgw_labelled(t, "authgw_discovery_last_success_age_"
+                                     "seconds", labels, 2,
+                                     now > last ? now - last : 0);
+        }
+    }
+}
+
+
+/* metric{name="value",...} value: labels holds n / 2 pairs */
+
+static void
+ngx_http_authgw_labelled(ngx_http_authgw_text_t *t, const char *metric,
+    ngx_str_t *labels, ngx_uint_t n, ngx_atomic_uint_t value)
+{
+    u_char      *start;
+    ngx_uint_t   i;
+
+    ngx_http_authgw_text(t, metric);
+
+    for (i = 0; i < n; i += 2) {
+        ngx_http_authgw_text(t, i ? "," : "{");
+        ngx_http_authgw_label(t, &labels[i]);
+        ngx_http_authgw_text(t, "=\"");
+        ngx_http_authgw_label(t, &labels[i + 1]);
+        ngx_http_authgw_text(t, "\"");
+    }
+
+    ngx_http_authgw_text(t, "} ");
+
+    if (t->p == NULL) {
+        t->size += NGX_ATOMIC_T_LEN + 1;
+        return;
+    }
+
+    start = t->p;
+    t->p = ngx_sprintf(t->p, "%uA\n", value);
+    t->size += t->p - start;
 }
 
 
@@ -415,9 +589,10 @@ ngx_int_t
 ngx_http_authgw_status_init(ngx_conf_t *cf,
     ngx_http_authgw_main_conf_t *amcf)
 {
-    size_t                      size;
-    ngx_uint_t                  i;
-    ngx_http_authgw_remote_t  **remotes;
+    size_t                        size;
+    ngx_uint_t                    i;
+    ngx_http_authgw_remote_t    **remotes;
+    ngx_http_authgw_provider_t  **pv;
 
     if (!amcf->status) {
         return NGX_OK;
@@ -427,7 +602,9 @@ ngx_http_authgw_status_init(ngx_conf_t *cf,
 
     amcf->sources = ngx_pcalloc(cf->pool,
                                 (amcf->remotes.nelts + 1) * sizeof(void *));
-    if (amcf->sources == NULL) {
+    amcf->named = ngx_pcalloc(cf->pool,
+                              (amcf->providers.nelts + 1) * sizeof(void *));
+    if (amcf->sources == NULL || amcf->named == NULL) {
         return NGX_ERROR;
     }
 
@@ -441,7 +618,16 @@ ngx_http_authgw_status_init(ngx_conf_t *cf,
 
     for (i = 0; i < amcf->remotes.nelts; i++) {
         size += 4 * (sizeof(ngx_http_authgw_source_stats_t)
-                     + remotes[i]->uri.len);
+                     + remotes[i]->uri.len
+                     + (remotes[i]->provider
+                        ? remotes[i]->provider->name.len : 0));
+    }
+
+    pv = amcf->providers.elts;
+
+    for (i = 0; i < amcf->providers.nelts; i++) {
+        size += 4 * (sizeof(ngx_http_authgw_source_stats_t)
+                     + pv[i]->name.len);
     }
 
     size = ngx_max(8 * ngx_pagesize,

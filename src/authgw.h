@@ -211,6 +211,8 @@ int authgw_json_text(json_t *value, const authgw_alloc_t *a,
 int authgw_json_dump(json_t *value, const authgw_alloc_t *a,
     unsigned char **out, size_t *len);
 int authgw_str_eq(const authgw_str_t *s, json_t *value);
+int authgw_json_string(const unsigned char *buf, size_t len,
+    const authgw_alloc_t *a, const unsigned char **s, size_t *slen);
 
 int authgw_key_load_file(const char *path, const unsigned char *kid,
     size_t kid_len, int alg, authgw_key_t ***keys, size_t *nkeys,
@@ -283,6 +285,29 @@ size_t authgw_explain(authgw_status_t status, const authgw_why_t *w,
  * short; NUL-terminated. Returns the length written (0 when size < 4).
  */
 size_t authgw_escape(char *out, size_t size, const char *s, size_t len);
+
+
+/*
+ * Identity providers (authgw_provider.c). authgw_jws_issuer(): the "iss"
+ * of a token, read before its signature is checked, to choose whose keys
+ * may check it; AUTHGW_OK with *iss in a's memory, AUTHGW_BAD_ISSUER when
+ * it has no "iss" string, AUTHGW_MALFORMED_TOKEN, AUTHGW_MISSING_TOKEN.
+ * authgw_url_origin(): the origin of an https URL (http with
+ * AUTHGW_URL_HTTP), or 0 for a URL that is refused. authgw_discovery_parse():
+ * the jwks_uri of a provider's metadata checked against its issuer.
+ */
+#define AUTHGW_URL_MAX          2048
+#define AUTHGW_URL_HTTP         1
+#define AUTHGW_URL_NO_FRAGMENT  2
+
+authgw_status_t authgw_jws_issuer(const unsigned char *token, size_t len,
+    const authgw_alloc_t *a, const unsigned char **iss, size_t *iss_len);
+size_t authgw_url_origin(const char *url, size_t len, unsigned flags,
+    char *origin, size_t size);
+size_t authgw_discovery_parse(const unsigned char *buf, size_t len,
+    const authgw_str_t *issuer, const authgw_str_t *origins,
+    size_t norigins, unsigned flags, char *jwks_uri, size_t size, char *err,
+    size_t errlen);
 
 
 /*

@@ -633,3 +633,37 @@ authgw_str_eq(const authgw_str_t *s, json_t *value)
            && json_string_length(value) == s->len
            && memcmp(json_string_value(value), s->data, s->len) == 0;
 }
+
+
+/*
+ * One JSON string literal, quotes included, decoded by jansson (its
+ * escapes, UTF-8; no NUL): 0 with *s in a's memory, or -1.
+ */
+
+int
+authgw_json_string(const unsigned char *buf, size_t len,
+    const authgw_alloc_t *a, const unsigned char **s, size_t *slen)
+{
+    json_t        *json;
+    json_free_t    f;
+    json_error_t   error;
+    json_malloc_t  m;
+
+    json_get_alloc_funcs(&m, &f);
+    json_set_alloc_funcs(authgw_json_pool_alloc, authgw_json_pool_free);
+    authgw_json_pool = a;
+
+    json = json_loadb((const char *) buf, len, JSON_DECODE_ANY, &error);
+
+    json_set_alloc_funcs(m, f);
+    authgw_json_pool = NULL;
+
+    if (json == NULL || !json_is_string(json)) {
+        return -1;
+    }
+
+    *s = (const unsigned char *) json_string_value(json);
+    *slen = json_string_length(json);
+
+    return 0;
+}
