@@ -15,6 +15,8 @@
 
 static char *ngx_http_authgw_provider_directive(ngx_conf_t *cf,
     ngx_command_t *dummy, void *conf);
+static char *ngx_http_authgw_provider_location(ngx_conf_t *cf,
+    ngx_http_authgw_provider_t *pv, ngx_str_t *value);
 static char *ngx_http_authgw_provider_own(ngx_conf_t *cf,
     ngx_http_authgw_provider_t *pv, ngx_str_t *value, ngx_uint_t n);
 static ngx_int_t ngx_http_authgw_provider_args(ngx_conf_t *cf,
@@ -148,17 +150,35 @@ ngx_http_authgw_provider_directive(ngx_conf_t *cf, ngx_command_t *dummy,
 {
     ngx_http_authgw_provider_t  *pv = (ngx_http_authgw_provider_t *) conf;
 
-    char           *rv;
-    u_char          name[64];
-    ngx_str_t      *value, *allowed;
-    ngx_command_t  *cmd;
+    char       *rv;
+    ngx_str_t  *value;
 
     value = cf->args->elts;
 
     rv = ngx_http_authgw_provider_own(cf, pv, value, cf->args->nelts);
-    if (rv != NGX_CONF_UNSET_PTR) {
-        return rv;
+
+    if (rv == NGX_CONF_UNSET_PTR) {
+        rv = ngx_http_authgw_provider_location(cf, pv, value);
     }
+
+    if (rv != NGX_CONF_OK && rv != NGX_CONF_ERROR) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "\"%V\" %s", &value[0], rv);
+        return NGX_CONF_ERROR;
+    }
+
+    return rv;
+}
+
+
+/* a location directive's, given in the block without "authgw_" */
+
+static char *
+ngx_http_authgw_provider_location(ngx_conf_t *cf,
+    ngx_http_authgw_provider_t *pv, ngx_str_t *value)
+{
+    u_char          name[64];
+    ngx_str_t      *allowed;
+    ngx_command_t  *cmd;
 
     for (allowed = ngx_http_authgw_provider_commands; allowed->len;
          allowed++)
@@ -191,15 +211,7 @@ ngx_http_authgw_provider_directive(ngx_conf_t *cf, ngx_command_t *dummy,
             return NGX_CONF_ERROR;
         }
 
-        rv = cmd->set(cf, cmd, pv->conf);
-
-        if (rv != NGX_CONF_OK && rv != NGX_CONF_ERROR) {
-            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "\"%V\" %s",
-                               &value[0], rv);
-            return NGX_CONF_ERROR;
-        }
-
-        return rv;
+        return cmd->set(cf, cmd, pv->conf);
     }
 
     return NGX_CONF_ERROR;

@@ -94,7 +94,7 @@ my @good = qw(rsa.pub.pem rsa.pub.pkcs1.pem rsa.crt rsa.jwk jwks.json
               ec256.pub.pem ec384.jwk ec521.pub.pem ed25519.jwk oct.jwk);
 
 plan tests => 2 * @bad + 16 + @good + 2 + 14 + 9 + 8 + 7 + 9 + 3 + 10 + 4
-             + 9 + 8 + 16 + 16;
+             + 9 + 8 + 16 + 16 + 2 * 15 + 2;
 
 for my $case (@bad) {
     my ($what, $args, $reason) = @$case;
@@ -434,5 +434,68 @@ is($rc, 0, 'a raw secret with alg= and kid= loads') or diag($out);
 
 ($rc, $out) = nginx_t("", "authgw_key_file $keys/rsa.pub.pem;");
 is($rc, 0, 'a key file without authgw loads') or diag($out);
+
+# authgw_provider: every misuse fails naming it; a good one loads
+my $pv = "authgw_provider a { issuer https://a.example; key_file $keys/rsa.pub.pem; }\n";
+my @pbad = (
+    [ 'an unknown provider', 'authgw "t" provider=b;', $pv,
+      'no authgw_provider "b" is defined' ],
+    [ 'an empty provider name', 'authgw "t" provider=a,;', $pv,
+      'an empty provider name in "provider=a,"' ],
+    [ 'a duplicate provider', 'authgw "t" provider=a;', $pv . $pv,
+      'duplicate provider "a"' ],
+    [ 'two providers with one issuer', 'authgw "t" provider=a,b;',
+      $pv . "authgw_provider b { issuer https://a.example; key_file $keys/ec256.pub.pem; }",
+      'providers "a" and "b" have the same issuer' ],
+    [ 'a key file beside provider=',
+      "authgw \"t\" provider=a;\n authgw_key_file $keys/rsa.pub.pem;", $pv,
+      '"authgw_key_file", "authgw_key_request" and "authgw_issuer" have no use where "authgw" names providers' ],
+    [ 'authgw_issuer beside provider=',
+      "authgw \"t\" provider=a;\n authgw_issuer https://a.example;", $pv,
+      'have no use where "authgw" names providers' ],
+    [ 'a provider without an issuer', 'authgw "t" provider=a;',
+      "authgw_provider a { key_file $keys/rsa.pub.pem; }",
+      'authgw_provider "a" has no "issuer"' ],
+    [ 'a provider with two issuers', 'authgw "t" provider=a;',
+      "authgw_provider a { issuer https://a.example https://b.example; key_file $keys/rsa.pub.pem; }",
+      '"issuer" takes one issuer: a provider is one issuer' ],
+    [ 'a provider without keys', 'authgw "t" provider=a;',
+      "authgw_provider a { issuer https://a.example; }",
+      'authgw_provider "a" has no keys: give "key_file", "key_request" or "discovery"' ],
+    [ 'a location directive a provider does not take', 'authgw "t" provider=a;',
+      "authgw_provider a { issuer https://a.example; key_file $keys/rsa.pub.pem; require_scope x; }",
+      'unknown directive "require_scope" in authgw_provider' ],
+    [ 'jwks_origin with a path', 'authgw "t" provider=a;',
+      "authgw_provider a { issuer https://a.example; discovery /_d; jwks_origin https://k.example/keys; }",
+      'jwks_origin takes an origin alone' ],
+    [ 'jwks_origin without discovery', 'authgw "t" provider=a;',
+      "authgw_provider a { issuer https://a.example; key_file $keys/rsa.pub.pem; jwks_origin https://k.example; }",
+      '"jwks_origin", "jwks_http" and "discovery_refresh" are of "discovery"' ],
+    [ 'discovery without a URI', 'authgw "t" provider=a;',
+      "authgw_provider a { issuer https://a.example; discovery https://a.example/.well-known/openid-configuration; }",
+      'takes the URI of a location that fetches $authgw_fetch_url' ],
+    [ 'a provider\'s name with a space', 'authgw "t";',
+      "authgw_provider \"a b\" { issuer https://a.example; key_file $keys/rsa.pub.pem; }",
+      'a provider\'s name is made of letters' ],
+    [ 'none among a provider\'s algorithms', 'authgw "t" provider=a;',
+      "authgw_provider a { issuer https://a.example; key_file $keys/rsa.pub.pem; algorithms none; }",
+      '"none" can never be allowed' ],
+);
+
+for my $case (@pbad) {
+    my ($what, $loc, $http, $reason) = @$case;
+    my ($rc, $out) = nginx_t($loc, $http);
+    isnt($rc, 0, "$what: nginx -t fails");
+    like($out, qr/\[emerg\] .*\Q$reason\E/, "$what: and says so") or diag($out);
+}
+
+($rc, $out) = nginx_t("authgw \"t\" provider=a,d;\n authgw_audience api;",
+                      $pv . "authgw_provider d { issuer https://d.example;"
+                      . " discovery /_d; jwks_origin https://keys.example:8443/"
+                      . " http://k2.example; jwks_http on; discovery_refresh 10m;"
+                      . " algorithms RS256 ES256; audience x; leeway 30s;"
+                      . " key_refresh 10s; key_request_max_size 64k; cache 16; }");
+is($rc, 0, 'providers with every setting load') or diag($out);
+unlike($out, qr/\[warn\]/, '... without a warning');
 
 remove_tree($root);

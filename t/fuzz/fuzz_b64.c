@@ -5,7 +5,10 @@
  * parses as a JSON object is rendered in the variables' encoding. The
  * input as a Cookie field: stripped of the cookie "at" in bounds, once for
  * all (stripping again removes nothing). As text for a log line: escaped
- * into printable ASCII, in bounds.
+ * into printable ASCII, in bounds. As a URL: its origin, which is its own
+ * origin. As a provider's metadata: a jwks_uri only on an origin allowed.
+ * As a token's payload: the issuer the scan finds is the one jansson
+ * parses, whenever it parses.
  */
 
 
@@ -16,6 +19,8 @@
 
 
 static void fuzz_text(const uint8_t *data, size_t size);
+static void fuzz_provider(const uint8_t *data, size_t size);
+static void fuzz_issuer(const uint8_t *data, size_t size);
 
 
 int
@@ -66,8 +71,117 @@ fuzz_one(const uint8_t *data, size_t size)
     json_decref(json);
 
     fuzz_text(data, size);
+    fuzz_provider(data, size);
+    fuzz_issuer(data, size);
 
     return 0;
+}
+
+
+static void
+fuzz_provider(const uint8_t *data, size_t size)
+{
+    char           origin[AUTHGW_URL_MAX + 1], again[AUTHGW_URL_MAX + 1];
+    char           uri[AUTHGW_URL_MAX + 1], err[256];
+    size_t         n, m, i;
+    unsigned       flags;
+    authgw_str_t   iss, allowed;
+
+    for (flags = 0; flags < 4; flags++) {
+        n = authgw_url_origin((const char *) data, size, flags, origin,
+                              sizeof(origin));
+        if (n == 0) {
+            continue;
+        }
+
+        if (n > size || n != strlen(origin)) {
+            abort();
+        }
+
+        /* scheme "://" authority: nothing after it, nothing unprintable */
+
+        for (i = 0; i < n; i++) {
+            if (origin[i] <= 0x20 || origin[i] >= 0x7f || origin[i] == '@'
+                || (i >= 8 && (origin[i] == '/' || origin[i] == '?'
+                               || origin[i] == '#')))
+            {
+                abort();
+            }
+        }
+
+        m = authgw_url_origin(origin, n, flags, again, sizeof(again));
+
+        if (m != n || memcmp(origin, again, n) != 0) {
+            abort();
+        }
+    }
+
+    iss.data = (const unsigned char *) "https://id.example.com/r";
+    iss.len = sizeof("https://id.example.com/r") - 1;
+    allowed.data = (const unsigned char *) "https://k.example";
+    allowed.len = sizeof("https://k.example") - 1;
+
+    n = authgw_discovery_parse(data, size, &iss, &allowed, 1, 0, uri,
+                               sizeof(uri), err, sizeof(err));
+    if (n == 0) {
+        if (strlen(err) == 0) {
+            abort();
+        }
+
+        return;
+    }
+
+    m = authgw_url_origin(uri, n, AUTHGW_URL_NO_FRAGMENT, origin,
+                          sizeof(origin));
+
+    if (n != strlen(uri)
+        || !((m == 22 && memcmp(origin, "https://id.example.com", 22) == 0)
+             || (m == 17 && memcmp(origin, "https://k.example", 17) == 0)))
+    {
+        abort();
+    }
+}
+
+
+static void
+fuzz_issuer(const uint8_t *data, size_t size)
+{
+    char                 *t;
+    size_t                n, len;
+    json_t               *payload, *v;
+    authgw_status_t       st;
+    const unsigned char  *iss;
+
+    if (size > AUTHGW_TOKEN_MAX / 2) {
+        return;
+    }
+
+    t = malloc(size * 2 + 16);
+    memcpy(t, "e30.", 4);
+    n = 4 + authgw_b64url_encode(t + 4, data, size);
+    memcpy(t + n, ".c", 2);
+    n += 2;
+
+    st = authgw_jws_issuer((unsigned char *) t, n, &fuzz_alloc, &iss, &len);
+
+    if ((st == AUTHGW_OK) != (iss != NULL)) {
+        abort();
+    }
+
+    payload = authgw_json_parse(data, size, JSON_ALLOW_NUL, NULL);
+
+    if (st == AUTHGW_OK && payload != NULL) {
+        v = json_object_get(payload, "iss");
+
+        if (!json_is_string(v) || json_string_length(v) != len
+            || memcmp(json_string_value(v), iss, len) != 0)
+        {
+            abort();
+        }
+    }
+
+    json_decref(payload);
+    free(t);
 }
 
 

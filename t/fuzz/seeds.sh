@@ -61,6 +61,9 @@ printf '\027j\303\266rg' | seed jwe 001
 printf 'eyJhbGciOiJIUzI1NiJ9' | seed b64 000
 printf '{"a":[1,2.5,"x",true,null,{"b":"\\u00e9"}]}' | seed b64 173
 printf 'theme=dark; AT =eyJ.x.y;b=2,at=z; atx=1' | seed b64 001
+printf 'https://ID.example.com:443/r/certs?x=1' | seed_plain b64
+printf '{"issuer":"https://id.example.com/r","jwks_uri":"https://k.example/keys"}' | seed_plain b64
+printf '{"sub":"a","aud":["iss"],"iss":"https:\/\/id.example.com\/r"}' | seed_plain b64
 
 # differential: header and payload for HS256, RS256, ES256
 printf '{"alg":"HS256","typ":"JWT"}\000{"sub":"a"}' | seed diff 000
