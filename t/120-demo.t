@@ -10,7 +10,7 @@ use Test::More;
 my $build = $ENV{AUTHGW_BUILD} or plan skip_all => 'AUTHGW_BUILD is not set';
 my $nginx = $ENV{TEST_NGINX_BINARY} || 'nginx';
 
-plan tests => 15;
+plan tests => 19;
 
 my $out = `KEEP=0 sh tools/demo.sh $build $nginx 2>&1`;
 my $rc = $? >> 8;
@@ -37,3 +37,11 @@ like($out, qr/ok: the gateway fetched the new key without a reload/,
      'fetched without a reload');
 like($out, qr/ok: bob's token of a key of the file still passes/,
      'the keys of the file still pass');
+like($out, qr/ok: a partner token at orders: 200/,
+     'a second provider: its token passes where it is taken');
+like($out, qr/ok: its keys found through its metadata/,
+     'its keys found by discovery');
+like($out, qr/ok: a partner token at the staff-only service: 401 bad_issuer/,
+     'a partner token at a staff-only service: 401');
+like($out, qr/ok: a partner's key claiming staff's issuer: 401 bad_signature/,
+     'a partner key never verifies a staff token');

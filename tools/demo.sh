@@ -1,11 +1,11 @@
 #!/bin/sh
 # make demo: the API gateway of docs/examples/gateway.conf, end to end, on
 # 127.0.0.1 only. It starts four service instances (stock nginx that echo
-# what they receive), the identity provider's key set (a stock nginx that
-# serves it) and the gateway (nginx + authgw), mints tokens with
-# authgw-token, runs the scenarios, checks each, prints a transcript, and
-# stops everything (KEEP=1 leaves it running). Exit status 1 if a scenario
-# did not behave as described.
+# what they receive), two identity providers' key sets and metadata (a
+# stock nginx that serves them) and the gateway (nginx + authgw), mints
+# tokens with authgw-token, runs the scenarios, checks each, prints a
+# transcript, and stops everything (KEEP=1 leaves it running). Exit status
+# 1 if a scenario did not behave as described.
 #
 #   sh tools/demo.sh BUILD_DIR NGINX_BINARY
 #   sh tools/demo.sh --stop BUILD_DIR
@@ -31,6 +31,7 @@ FAILED=0
 
 WEB=http://127.0.0.1:18480
 MOBILE=http://127.0.0.1:18481
+PARTNERS=http://127.0.0.1:18482
 
 stop_all() {
     for pid in "$GW/logs/nginx.pid" "$D"/svc-*/nginx.pid; do
@@ -71,6 +72,8 @@ $T keygen --type oct --size 32 --out "$K/uid.key" --pub "$K/uid.jwk" \
     --format jwk --kid uid-1 --use enc
 $T jwks "$K/uid.jwk" > "$K/user-id.jwks"
 $T keygen --type rsa --out "$K/attacker.pem"
+$T keygen --type ec --crv P-256 --out "$K/partners.pem" \
+    --pub "$K/partners.jwk" --format jwk --kid p-2026 --alg ES256 --use sig
 
 # --- four service instances: users 1 and 2, orders 1 and 2
 
@@ -111,8 +114,16 @@ done
 #     (here by a stock nginx, plain HTTP on loopback): the keys of today
 
 IDP=$D/svc-idp
-mkdir -p "$IDP/tmp" "$IDP/www"
+mkdir -p "$IDP/tmp" "$IDP/www/partners/.well-known"
 $T jwks "$K/idp-rsa.jwk" "$K/idp-ec.jwk" > "$IDP/www/jwks.json"
+
+# and the partners' provider, with its OpenID Connect metadata
+cat > "$IDP/www/partners/.well-known/openid-configuration" <<EOF
+{"issuer":"http://127.0.0.1:18495/partners",
+ "jwks_uri":"http://127.0.0.1:18495/partners/keys",
+ "id_token_signing_alg_values_supported":["ES256"]}
+EOF
+$T jwks "$K/partners.jwk" > "$IDP/www/partners/keys"
 cat > "$IDP/nginx.conf" <<EOF
 daemon on;
 master_process off;
@@ -129,6 +140,7 @@ http {
     server {
         listen 127.0.0.1:18495;
         root $IDP/www;
+        default_type application/json;
     }
 }
 EOF
@@ -279,7 +291,43 @@ s=$(call $MOBILE /users/me -H "Authorization: Bearer $BOB")
 check "bob's token of a key of the file still passes" 200 "$s"
 
 echo
-echo "9. the last access-log lines"
+echo "9. a second identity provider, found by OpenID Connect discovery: the"
+echo "   partner entry point (:18482) takes staff and partner tokens"
+ACME=$($T sign --alg ES256 --key "$K/partners.pem" --kid p-2026 \
+       --claim iss=http://127.0.0.1:18495/partners --claim sub=acme-corp \
+       --exp-in 600)
+SPOOF=$($T sign --alg ES256 --key "$K/partners.pem" --kid idp-ec-2026 \
+        --claim iss=https://idp.demo --claim sub=alice --exp-in 600)
+s=$(call $PARTNERS /orders/recent -H "Authorization: Bearer $ACME")
+printf '   acme, partners, /orders   %s  %s\n' "$s" "$(cut -d' ' -f1-4 "$D/body")"
+check "a partner token at orders: 200" 200 "$s"
+check "the service is told which provider" "consumer=partners/acme-corp" \
+    "$(grep -o 'consumer=[^ ]*' "$D/body")"
+line=$(grep -o 'provider partners has its keys at "[^"]*"' \
+       "$GW/logs/error.log" | tail -1)
+echo "   gateway log: $line"
+check "its keys found through its metadata" \
+    'provider partners has its keys at "http://127.0.0.1:18495/partners/keys"' \
+    "$line"
+sleep 0.5     # alice's rate-limit allowance refills
+s=$(call $PARTNERS /orders/recent -H "Authorization: Bearer $ALICE")
+printf '   alice, staff, /orders     %s  %s\n' "$s" "$(cut -d' ' -f1-4 "$D/body")"
+check "a staff token there too: 200" 200 "$s"
+s=$(call $PARTNERS /users/me -H "Authorization: Bearer $ACME")
+printf '   acme, partners, /users    %s  %s\n' "$s" \
+    "$(grep -i '^WWW-Authenticate:' "$D/head" | tr -d '\r')"
+check "a partner token at the staff-only service: 401 bad_issuer" \
+    "401 bad_issuer" \
+    "$s $(tail -1 "$GW/logs/access.log" | grep -o 'outcome=[a-z_]*' | cut -d= -f2)"
+s=$(call $PARTNERS /users/me -H "Authorization: Bearer $SPOOF")
+printf '   partner key, staff iss   %s  %s\n' "$s" \
+    "$(grep -i '^WWW-Authenticate:' "$D/head" | tr -d '\r')"
+check "a partner's key claiming staff's issuer: 401 bad_signature" \
+    "401 bad_signature" \
+    "$s $(tail -1 "$GW/logs/access.log" | grep -o 'outcome=[a-z_]*' | cut -d= -f2)"
+
+echo
+echo "10. the last access-log lines"
 tail -5 "$GW/logs/access.log" | sed 's/^/   /'
 
 echo
