@@ -49,6 +49,8 @@ sub fill {
     $t =~ s{(authgw_key_file\s+)\S+(\s+[^;]*alg=HS\d+)}{$1$keys/hs256.key$2}g;
     $t =~ s{(authgw_key_file\s+)\S+\.pem\b}{$1$keys/rsa.pub.pem}g;
     $t =~ s{(authgw_key_file\s+)\S+\.(?:json|jwks)\b}{$1$keys/jwks.json}g;
+    $t =~ s{^(\s*key_file\s+)\S+\.pem\b}{$1$keys/rsa.pub.pem}mg;
+    $t =~ s{^(\s*key_file\s+)\S+\.(?:json|jwks)\b}{$1$keys/jwks.json}mg;
     $t =~ s{(authgw_user_id_key_file\s+)\S+\.jwks\b}{$1$keys/uid.jwks}g;
     $t =~ s{(authgw_user_id_key_file\s+)\S+\.key\b}{$1$keys/uid32.key}g;
     $t =~ s{(proxy_ssl_trusted_certificate\s+)\S+;}{$1$keys/rsa.crt;}g;
@@ -85,7 +87,7 @@ sub statements {
 
 my %http_only = map { $_ => 1 } qw(map upstream proxy_cache_path
     limit_req_zone limit_conn_zone log_format authgw_claim_set geo
-    split_clients server);
+    split_clients server authgw_provider);
 
 sub config_of {
     my $t = fill(shift);
