@@ -125,7 +125,7 @@ ngx_http_authgw_init_zone(ngx_shm_zone_t *shm_zone, void *data)
     /* a source the zone has no room for is not counted; nginx logs why */
 
     remotes = amcf->remotes.elts;
-    ngx_str_null(&none);
+    ngx_str_set(&none, "");
 
     for (i = 0; i < amcf->remotes.nelts; i++) {
         name = remotes[i]->provider ? &remotes[i]->provider->name : &none;
@@ -273,7 +273,7 @@ ngx_http_authgw_status_text(ngx_http_authgw_main_conf_t *amcf,
     ngx_str_set(&source, "source");
     ngx_str_set(&provider, "provider");
     ngx_str_set(&result, "result");
-    ngx_str_null(&none);
+    ngx_str_set(&none, "");
 
     ngx_http_authgw_text(t, "# HELP authgw_requests_total Requests decided "
                          "by authgw, by outcome.\n"

@@ -30,7 +30,7 @@ my $tool   = $ENV{AUTHGW_TOKEN} or die "AUTHGW_TOKEN is not set\n";
 
 my $slow_k = $ENV{TEST_NGINX_USE_VALGRIND} ? 3 : 1;
 
-plan tests => 64;
+plan tests => 65;
 
 my $root = ($ENV{TEST_NGINX_SERVROOT} || "$ENV{PWD}/t/servroot")
            . "-providers";
@@ -141,6 +141,7 @@ sub token {
 
 my $http = <<"_EOC_";
     log_format fetch '\$server_port \$uri';
+    log_format seen '\$uri [\$http_authorization|\$http_cookie|\$http_x_client]';
     resolver_timeout 1s;
 
     # the identity providers
@@ -157,6 +158,7 @@ my $http = <<"_EOC_";
         ssl_certificate $dir/idp.crt;
         ssl_certificate_key $dir/idp.key;
         access_log $dir/fetches.log fetch;
+        access_log $dir/seen.log seen;
         root $dir/www;
         default_type application/json;
     }
@@ -371,8 +373,21 @@ is(get('/legacy/x', $staff), '401 invalid_token',
 
 # --- TLS, as a real provider serves it
 
-is(get('/tls/x', token('tls')), "200 provider=tls sub=user-of-tls\n",
-   'a provider over TLS: metadata and keys through a verified connection');
+{
+    my $t = token('tls');
+    my ($r) = parse_responses(exchange($port,
+        "GET /tls/x HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
+        . "Authorization: Bearer $t\r\nCookie: session=s3cr3t\r\n"
+        . "X-Client: c1\r\n\r\n", 1));
+    is($r ? "$r->[0] $r->[2]" : 'no response',
+       "200 provider=tls sub=user-of-tls\n",
+       'a provider over TLS: metadata and keys through a verified connection');
+    open my $fh, '<', "$dir/seen.log" or die $!;
+    my @seen = <$fh>;
+    is(join('', @seen), "/tls/.well-known/openid-configuration [-|-|-]\n"
+                        . "/tls/jwks [-|-|-]\n",
+       '... the fetches carry none of the client\'s headers');
+}
 
 # --- rotation without a reload
 

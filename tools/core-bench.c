@@ -2,8 +2,9 @@
 /*
  * The core's cost per token, in process: the JWS verification and claims of
  * a token, the decryption of its user id, a hit in the cache of verified
- * tokens, and the JSON parse of the payload alone, each timed over many
- * calls.
+ * tokens, the JSON parse of the payload alone, and the scan for the issuer
+ * that chooses a provider before the signature (of this token, and of the
+ * largest token a forger may send), each timed over many calls.
  *
  *   core-bench HS_KEY UID_KEY TOKEN_WITH_UID_FILE [SECONDS [TOKEN_FILE]]
  *
@@ -56,6 +57,8 @@ static int step_verify(bench_t *b);
 static int step_jwe(bench_t *b);
 static int step_hit(bench_t *b);
 static int step_json(bench_t *b);
+static int step_issuer(bench_t *b);
+static char *forged_token(size_t *len);
 static int print_time(const char *name, double t);
 static int read_token(const char *path, char *buf, size_t size, size_t *len);
 static int prepare(bench_t *b);
@@ -170,6 +173,62 @@ step_json(bench_t *b)
 {
     return authgw_json_parse(b->payload, b->payload_len, JSON_ALLOW_NUL,
                              &b->a) != NULL ? 0 : -1;
+}
+
+
+/* the issuer scan: a token without "iss" is as fast a call as with one */
+
+static int
+step_issuer(bench_t *b)
+{
+    size_t                len;
+    authgw_status_t       st;
+    const unsigned char  *iss;
+
+    st = authgw_jws_issuer((const unsigned char *) b->token, b->len, &b->a,
+                           &iss, &len);
+
+    return st == AUTHGW_OK || st == AUTHGW_BAD_ISSUER ? 0 : -1;
+}
+
+
+/*
+ * The scan's worst case: a token of AUTHGW_TOKEN_MAX bytes whose payload
+ * is members of short strings, with "iss" last
+ */
+
+static char *
+forged_token(size_t *len)
+{
+    char    *t, *payload, *p;
+    size_t   n, plen;
+
+    plen = (AUTHGW_TOKEN_MAX - 16) / 4 * 3 - 32;
+    payload = malloc(plen + 64);
+    t = malloc(AUTHGW_TOKEN_MAX + 1);
+
+    if (payload == NULL || t == NULL) {
+        return NULL;
+    }
+
+    p = payload;
+    *p++ = '{';
+
+    for (n = 0; (size_t) (p - payload) < plen - 16; n++) {
+        p += sprintf(p, "\"%zx\":\"a\",", n % 4096);
+    }
+
+    p += sprintf(p, "\"iss\":\"x\"}");
+
+    memcpy(t, "e30.", 4);
+    n = 4 + authgw_b64url_encode(t + 4, (unsigned char *) payload,
+                                 p - payload);
+    memcpy(t + n, ".c", 3);
+    *len = n + 2;
+
+    free(payload);
+
+    return *len <= AUTHGW_TOKEN_MAX ? t : NULL;
 }
 
 
@@ -355,6 +414,24 @@ main(int argc, char **argv)
         return 1;
     }
     printf("payload_bytes,%zu\n", b.payload_len);
+
+    t = time_step(step_issuer, &b, secs);
+    if (print_time("issuer_scan_us", t) != 0) {
+        return 1;
+    }
+
+    b.token = forged_token(&b.len);
+    if (b.token == NULL) {
+        fprintf(stderr, "core-bench: no forged token\n");
+        return 1;
+    }
+
+    t = time_step(step_issuer, &b, secs);
+    if (print_time("issuer_scan_forged_us", t) != 0) {
+        return 1;
+    }
+    printf("issuer_scan_forged_bytes,%zu\n", b.len);
+    free((char *) b.token);
 
     authgw_cache_destroy(b.cache);
     authgw_keys_free(b.keys, b.nkeys);
