@@ -194,7 +194,8 @@ ngx_http_authgw_remote_expire(ngx_http_request_t *r,
     if (rm->fetched && ngx_time() - rm->fetched > rm->max_stale) {
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                       "authgw: keys from \"%V\" are older than "
-                      "authgw_key_max_stale, no longer used", &rm->uri);
+                      "authgw_key_max_stale, no longer used%V", &rm->uri,
+                      ngx_http_authgw_suffix(rm));
         ngx_http_authgw_remote_drop(rm);
     }
 }
@@ -911,21 +912,12 @@ ngx_http_authgw_fetch_finish(ngx_http_authgw_remote_t *rm, ngx_uint_t result,
     {
         rm->logged = now;
 
-        if (rm->provider != NULL) {
-            ngx_log_error(NGX_LOG_ERR, log, 0,
-                          "authgw: key fetch from \"%V\" failed: %s; %s "
-                          "(provider %V)", &rm->uri, cause,
-                          rm->fetched ? "the last good keys stay in use"
-                                      : "no fetched keys to use",
-                          &rm->provider->name);
-
-        } else {
-            ngx_log_error(NGX_LOG_ERR, log, 0,
-                          "authgw: key fetch from \"%V\" failed: %s; %s",
-                          &rm->uri, cause,
-                          rm->fetched ? "the last good keys stay in use"
-                                      : "no fetched keys to use");
-        }
+        ngx_log_error(NGX_LOG_ERR, log, 0,
+                      "authgw: key fetch from \"%V\" failed: %s; %s%V",
+                      &rm->uri, cause,
+                      rm->fetched ? "the last good keys stay in use"
+                                  : "no fetched keys to use",
+                      ngx_http_authgw_suffix(rm));
     }
 
     ngx_http_authgw_wake_all(rm);
@@ -1031,8 +1023,9 @@ ngx_http_authgw_fetch_result(ngx_http_request_t *sr,
                   + ((age >= 0 && age < rm->cache) ? age : rm->cache);
 
     ngx_log_error(NGX_LOG_INFO, sr->connection->log, 0,
-                  "authgw: %uz keys from \"%V\", kept for %T s", n, &rm->uri,
-                  rm->expires - rm->fetched);
+                  "authgw: %uz keys from \"%V\", kept for %T s%V", n,
+                  &rm->uri, rm->expires - rm->fetched,
+                  ngx_http_authgw_suffix(rm));
 
     return NGX_HTTP_AUTHGW_FETCH_OK;
 }

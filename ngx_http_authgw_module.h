@@ -75,6 +75,7 @@ typedef struct ngx_http_authgw_loc_conf_s  ngx_http_authgw_loc_conf_t;
 
 typedef struct {
     ngx_str_t                   name;
+    ngx_str_t                   suffix;       /* " (provider NAME)", for logs */
     authgw_str_t                issuer;
     ngx_http_authgw_loc_conf_t *conf;
     ngx_str_t                   discovery;    /* the fetch location, or "" */
@@ -394,6 +395,7 @@ ngx_int_t ngx_http_authgw_status_handler(ngx_http_request_t *r);
 void ngx_http_authgw_status_check(ngx_conf_t *cf,
     ngx_http_authgw_loc_conf_t *alcf);
 
+ngx_str_t *ngx_http_authgw_suffix(ngx_http_authgw_remote_t *rm);
 ngx_int_t ngx_http_authgw_provider_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
 ngx_int_t ngx_http_authgw_fetch_url_variable(ngx_http_request_t *r,

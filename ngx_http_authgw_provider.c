@@ -113,6 +113,15 @@ ngx_http_authgw_provider_block(ngx_conf_t *cf, ngx_command_t *cmd,
     }
 
     pv->name = value[1];
+
+    pv->suffix.len = sizeof(" (provider )") - 1 + value[1].len;
+    pv->suffix.data = ngx_pnalloc(cf->pool, pv->suffix.len);
+    if (pv->suffix.data == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    ngx_sprintf(pv->suffix.data, " (provider %V)", &value[1]);
+
     pv->file = cf->conf_file->file.name.data;
     pv->line = cf->conf_file->line;
     pv->discovery_refresh = NGX_CONF_UNSET;
@@ -698,6 +707,17 @@ ngx_http_authgw_select(ngx_http_request_t *r, ngx_http_authgw_loc_conf_t *alcf,
     }
 
     return status;
+}
+
+
+/* what the log lines of a key source add: its provider's name, if any */
+
+ngx_str_t *
+ngx_http_authgw_suffix(ngx_http_authgw_remote_t *rm)
+{
+    static ngx_str_t  none = ngx_string("");
+
+    return rm->provider ? &rm->provider->suffix : &none;
 }
 
 
