@@ -148,6 +148,7 @@ ngx_http_authgw_verify_once(ngx_http_request_t *r,
 
     ctx->conf = alcf;
     ctx->use = NULL;
+    ctx->refused_by = NULL;
     ctx->generation = 0;
     ctx->cache_status = AUTHGW_CACHE_BYPASS;
     ngx_str_null(&ctx->user_id);
@@ -297,20 +298,30 @@ ngx_http_authgw_verify_token(ngx_http_request_t *r,
         return status;
     }
 
-    status = authgw_cache_claims_check(cache, &e, jws->payload,
-                                       ctx->use ? &ctx->use->policy
-                                                : &alcf->policy,
-                                       (int64_t) ngx_time());
+    ctx->refused_by = ctx->use ? &ctx->use->policy : &alcf->policy;
 
-    if (status != AUTHGW_OK || alcf->uid_claim.len == 0) {
+    status = authgw_cache_claims_check(cache, &e, jws->payload,
+                                       ctx->refused_by, (int64_t) ngx_time());
+
+    /* a provider's token meets the location's audience too */
+
+    if (status == AUTHGW_OK && ctx->use && ctx->use->audience.naudiences) {
+        ctx->refused_by = &ctx->use->audience;
+        status = authgw_claims_check(jws->payload, &ctx->use->audience,
+                                     (int64_t) ngx_time());
+    }
+
+    /* the user id: the provider's rule, as its keys are (never another's) */
+
+    if (status != AUTHGW_OK || vc->uid_claim.len == 0) {
         return status;
     }
 
-    uid.claim = alcf->uid_claim.data;
-    uid.claim_len = alcf->uid_claim.len;
-    uid.keys = alcf->uid_keys->keys;
-    uid.nkeys = alcf->uid_keys->nkeys;
-    uid.optional = alcf->uid_optional;
+    uid.claim = vc->uid_claim.data;
+    uid.claim_len = vc->uid_claim.len;
+    uid.keys = vc->uid_keys->keys;
+    uid.nkeys = vc->uid_keys->nkeys;
+    uid.optional = vc->uid_optional;
 
     return authgw_user_id(jws->payload, &uid, e, &alloc, &ctx->user_id.data,
                           &ctx->user_id.len);
@@ -661,9 +672,10 @@ ngx_http_authgw_why(ngx_http_request_t *r, ngx_http_authgw_loc_conf_t *alcf,
     ngx_http_authgw_ctx_t *ctx, authgw_status_t status, authgw_jws_t *jws,
     ngx_str_t *name, ngx_array_t *values)
 {
-    size_t         n;
-    authgw_why_t   w;
-    u_char         buf[NGX_HTTP_AUTHGW_WHY_MAX];
+    size_t                        n;
+    authgw_why_t                  w;
+    ngx_http_authgw_loc_conf_t   *vc;
+    u_char                        buf[NGX_HTTP_AUTHGW_WHY_MAX];
 
     if (r->connection->log->log_level < alcf->log_level) {
         return;
@@ -671,7 +683,7 @@ ngx_http_authgw_why(ngx_http_request_t *r, ngx_http_authgw_loc_conf_t *alcf,
 
     w.header = jws->header;
     w.payload = jws->payload;
-    w.policy = ctx->use ? &ctx->use->policy : &alcf->policy;
+    w.policy = ctx->refused_by ? ctx->refused_by : &alcf->policy;
     w.now = (int64_t) ngx_time();
     w.algs = ctx->use ? ctx->use->provider->conf->algs : alcf->algs;
     w.candidates = jws->candidates;
@@ -679,8 +691,10 @@ ngx_http_authgw_why(ngx_http_request_t *r, ngx_http_authgw_loc_conf_t *alcf,
     w.name_len = name ? name->len : 0;
     w.values = values ? values->elts : NULL;
     w.nvalues = values ? values->nelts : 0;
-    w.user_id_claim = alcf->uid_claim.len ? alcf->uid_claim.data : NULL;
-    w.user_id_claim_len = alcf->uid_claim.len;
+    vc = ctx->use ? ctx->use->provider->conf : alcf;
+
+    w.user_id_claim = vc->uid_claim.len ? vc->uid_claim.data : NULL;
+    w.user_id_claim_len = vc->uid_claim.len;
 
     /* the core knows which reasons have something to say */
 
@@ -903,13 +917,20 @@ ngx_http_authgw_refuse(ngx_http_request_t *r, ngx_http_authgw_loc_conf_t *alcf,
 
 /*
  * In a location where authgw is on, the result for its rules (verified on
- * first use); elsewhere the last result, if any, e.g. after error_page.
+ * first use); elsewhere the last result, if any, e.g. after error_page;
+ * none in the module's own fetches.
  */
 
 ngx_http_authgw_ctx_t *
 ngx_http_authgw_variable_ctx(ngx_http_request_t *r)
 {
     ngx_http_authgw_loc_conf_t  *alcf;
+
+    /* a key or metadata fetch carries nothing of the client's token */
+
+    if (ngx_http_authgw_is_fetch(r)) {
+        return NULL;
+    }
 
     alcf = ngx_http_get_module_loc_conf(r, ngx_http_authgw_module);
 

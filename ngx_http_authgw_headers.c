@@ -56,6 +56,12 @@ ngx_http_authgw_header_handler(ngx_http_request_t *r)
     ngx_http_authgw_header_t    *hs;
     ngx_http_authgw_loc_conf_t  *alcf;
 
+    /* the module's own fetches: their headers are the gateway's alone */
+
+    if (ngx_http_authgw_is_fetch(r)) {
+        return NGX_DECLINED;
+    }
+
     alcf = ngx_http_get_module_loc_conf(r, ngx_http_authgw_module);
 
     if (ngx_http_authgw_strip(r, alcf) == NGX_ERROR) {

@@ -31,6 +31,8 @@ static ngx_int_t ngx_http_authgw_remote_wait(ngx_http_request_t *r,
     ngx_http_authgw_remote_t *rm, ngx_http_authgw_ctx_t *ctx);
 static void ngx_http_authgw_waiter_cleanup(void *data);
 static void ngx_http_authgw_wake(ngx_event_t *ev);
+static ngx_uint_t ngx_http_authgw_fetch_meta(ngx_http_authgw_remote_t *rm,
+    ngx_uint_t background);
 static ngx_int_t ngx_http_authgw_remote_fetch(ngx_http_request_t *r,
     ngx_http_authgw_remote_t *rm, ngx_http_authgw_ctx_t *ctx,
     ngx_uint_t refetch);
@@ -132,7 +134,10 @@ ngx_http_authgw_remote_keys(ngx_http_request_t *r,
 
     if ((ctx->status == AUTHGW_KEYS_UNAVAILABLE
          || ctx->status == AUTHGW_UNKNOWN_KID)
-        && !ctx->refetched && ctx->waits < NGX_HTTP_AUTHGW_WAITS_MAX)
+        && !ctx->refetched
+        && ctx->waits < NGX_HTTP_AUTHGW_WAITS_MAX
+                        + (ngx_uint_t) (rm->provider != NULL
+                                        && rm->provider->discovery.len))
     {
         if (rm->fetching) {
             ctx->waits++;
@@ -161,8 +166,14 @@ ngx_http_authgw_remote_keys(ngx_http_request_t *r,
          * answer is a provider that failed: answered now, Retry-After
          */
 
+        /*
+         * (a request deferred already may be again when the fetch it
+         * woke for was of the provider's metadata: that fetch said
+         * nothing of its kid)
+         */
+
         if ((ctx->status == AUTHGW_UNKNOWN_KID || rm->aborted)
-            && !ctx->deferred)
+            && (!ctx->deferred || rm->meta_last))
         {
             ctx->deferred = 1;
             ctx->waits++;
@@ -425,6 +436,19 @@ ngx_http_authgw_key_refetch_variable(ngx_http_request_t *r,
 }
 
 
+/*
+ * A key or metadata fetch is the gateway's own request: it shares the
+ * client's request pool, but none of the module's results (the client's
+ * claims, its owned headers) go with it.
+ */
+
+ngx_uint_t
+ngx_http_authgw_is_fetch(ngx_http_request_t *r)
+{
+    return ngx_http_authgw_fetch_of(r) != NULL;
+}
+
+
 /* the fetch that a subrequest is, or NULL */
 
 static ngx_http_authgw_fetch_t *
@@ -617,6 +641,52 @@ ngx_http_authgw_fetch_take(ngx_http_request_t *r, ngx_http_authgw_fetch_t *f,
 
 
 /*
+ * With discovery, whether a fetch is of the provider's metadata: when
+ * there are none; in the background, when only they are due; when the
+ * keys are wanted too (due, or a request waits for a kid), after a key
+ * fetch that failed (the keys may have moved) or, in the background,
+ * after a good one: the two take turns, so that neither a failing key
+ * source nor failing metadata hold back the other. A background fetch
+ * while requests wait for the next fetch is of keys.
+ */
+
+static ngx_uint_t
+ngx_http_authgw_fetch_meta(ngx_http_authgw_remote_t *rm,
+    ngx_uint_t background)
+{
+    ngx_uint_t  keys_due;
+
+    if (rm->provider == NULL || rm->provider->discovery.len == 0) {
+        return 0;
+    }
+
+    if (rm->jwks_uri.len == 0) {
+        return 1;
+    }
+
+    if (ngx_time() < rm->meta_expires) {
+        return 0;
+    }
+
+    keys_due = rm->fetched && ngx_time() >= rm->expires;
+
+    if (background && !rm->deferred && !keys_due) {
+        return 1;
+    }
+
+    if (rm->meta_last) {
+        return 0;
+    }
+
+    if (rm->key_failed) {
+        return 1;
+    }
+
+    return background && !rm->deferred;
+}
+
+
+/*
  * Without a ctx, in the background: the request goes on without waiting
  * for the answer. With it, the request waits (NGX_AGAIN).
  */
@@ -634,17 +704,7 @@ ngx_http_authgw_remote_fetch(ngx_http_request_t *r,
     ngx_http_post_subrequest_t  *ps;
 
     background = (ctx == NULL);
-
-    /*
-     * with discovery: the metadata first, and again when they are due
-     * while the keys are not (a failing metadata refresh never holds back
-     * the keys' own, from the last good jwks_uri)
-     */
-
-    meta = rm->provider != NULL && rm->provider->discovery.len
-           && (rm->jwks_uri.len == 0
-               || (background && ngx_time() >= rm->meta_expires
-                   && !(rm->fetched && ngx_time() >= rm->expires)));
+    meta = ngx_http_authgw_fetch_meta(rm, background);
 
     uri = meta ? &rm->provider->discovery : &rm->uri;
     url = meta ? &rm->provider->discovery_url : &rm->jwks_uri;
@@ -891,6 +951,16 @@ ngx_http_authgw_fetch_finish(ngx_http_authgw_remote_t *rm, ngx_uint_t result,
     /* no answer at all: those who waited on it wait for the next fetch */
 
     rm->aborted = (result == NGX_HTTP_AUTHGW_FETCH_ABORTED);
+
+    /* keys that fail to come may have moved: the metadata say where */
+
+    if (!rm->aborted) {
+        rm->key_failed = (result != NGX_HTTP_AUTHGW_FETCH_OK);
+
+        if (rm->key_failed && rm->jwks_uri.len && rm->meta_expires > now) {
+            rm->meta_expires = now;
+        }
+    }
 
     amcf = ngx_http_cycle_get_module_main_conf(ngx_cycle,
                                                ngx_http_authgw_module);

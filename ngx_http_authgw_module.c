@@ -71,6 +71,8 @@ static ngx_int_t ngx_http_authgw_merge_keys(ngx_conf_t *cf,
     ngx_http_authgw_loc_conf_t *conf, ngx_uint_t given);
 static void ngx_http_authgw_keys_check(ngx_conf_t *cf,
     ngx_http_authgw_keys_t *own, ngx_http_authgw_keys_t *outer);
+static char *ngx_http_authgw_merge_enable(ngx_conf_t *cf,
+    ngx_http_authgw_loc_conf_t *prev, ngx_http_authgw_loc_conf_t *conf);
 static void ngx_http_authgw_merge_rules(ngx_http_authgw_loc_conf_t *prev,
     ngx_http_authgw_loc_conf_t *conf);
 static char *ngx_http_authgw_merge_loc_conf(ngx_conf_t *cf, void *parent,
@@ -1114,11 +1116,26 @@ ngx_http_authgw_user_id_check(ngx_conf_t *cf,
 {
     ngx_uint_t                 i;
     ngx_http_conf_ctx_t       *ctx;
+    ngx_http_authgw_use_t     *use;
     ngx_http_authgw_header_t  *h;
     ngx_http_core_loc_conf_t  *clcf;
 
-    if (conf->enable != 1 || conf->uid_claim.len || conf->set_headers == NULL)
-    {
+    if (conf->enable != 1 || conf->set_headers == NULL) {
+        return;
+    }
+
+    /* with providers, the user id is theirs */
+
+    if (conf->uses != NULL) {
+        use = conf->uses->elts;
+
+        for (i = 0; i < conf->uses->nelts; i++) {
+            if (use[i].provider->conf->uid_claim.len) {
+                return;
+            }
+        }
+
+    } else if (conf->uid_claim.len) {
         return;
     }
 
@@ -1837,6 +1854,35 @@ ngx_http_authgw_keys_check(ngx_conf_t *cf, ngx_http_authgw_keys_t *own,
 }
 
 
+/*
+ * What the authgw directive gives goes together: a block without its own
+ * inherits all of it
+ */
+
+static char *
+ngx_http_authgw_merge_enable(ngx_conf_t *cf, ngx_http_authgw_loc_conf_t *prev,
+    ngx_http_authgw_loc_conf_t *conf)
+{
+    if (conf->enable == NGX_CONF_UNSET) {
+        conf->enable = prev->enable;
+        conf->realm = prev->realm;
+        conf->sources = prev->sources;
+        conf->optional = prev->optional;
+        conf->strip = prev->strip;
+        conf->strip_cookies = prev->strip_cookies;
+        conf->provider_names = prev->provider_names;
+    }
+
+    ngx_conf_merge_value(conf->enable, prev->enable, 0);
+
+    if (conf->provider_names == NULL) {
+        return NGX_CONF_OK;
+    }
+
+    return ngx_http_authgw_providers_check(cf, conf);
+}
+
+
 /* authgw_require_claim, authgw_require_scope, authgw_require */
 
 static void
@@ -1871,23 +1917,10 @@ ngx_http_authgw_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
 
     ngx_uint_t  given;
 
-    if (conf->enable == NGX_CONF_UNSET) {
-        conf->enable = prev->enable;
-        conf->realm = prev->realm;
-        conf->sources = prev->sources;
-        conf->optional = prev->optional;
-        conf->strip = prev->strip;
-        conf->strip_cookies = prev->strip_cookies;
-        conf->provider_names = prev->provider_names;
-    }
-
-    if (conf->provider_names != NULL
-        && ngx_http_authgw_providers_check(cf, conf) != NGX_CONF_OK)
-    {
+    if (ngx_http_authgw_merge_enable(cf, prev, conf) != NGX_CONF_OK) {
         return NGX_CONF_ERROR;
     }
 
-    ngx_conf_merge_value(conf->enable, prev->enable, 0);
     ngx_conf_merge_value(conf->optional, prev->optional, 0);
     if (conf->keys != NGX_CONF_UNSET_PTR) {
         ngx_http_authgw_keys_check(cf, conf->keys, prev->keys);
@@ -1926,7 +1959,9 @@ ngx_http_authgw_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_conf_merge_size_value(conf->key_max_size, prev->key_max_size,
                               NGX_HTTP_AUTHGW_KEY_MAX_SIZE);
 
-    if (conf->keys != NULL
+    /* inherited keys are not the keys of a block with providers */
+
+    if (conf->keys != NULL && conf->provider_names == NULL
         && ngx_http_authgw_merge_keys(cf, conf, given) != NGX_OK)
     {
         return NGX_CONF_ERROR;
@@ -1943,7 +1978,6 @@ ngx_http_authgw_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
 
     ngx_http_authgw_merge_rules(prev, conf);
 
-    ngx_http_authgw_user_id_check(cf, conf);
 
     if (conf->status_file != NULL) {
         ngx_http_authgw_status_check(cf, conf);
@@ -1978,9 +2012,13 @@ ngx_http_authgw_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     conf->policy.leeway = conf->leeway;
     conf->policy.require_exp = conf->require_exp;
 
-    if (conf->enable == 1 && conf->provider_names != NULL) {
-        return ngx_http_authgw_providers_merge(cf, prev, conf);
+    if (conf->enable == 1 && conf->provider_names != NULL
+        && ngx_http_authgw_providers_merge(cf, prev, conf) != NGX_CONF_OK)
+    {
+        return NGX_CONF_ERROR;
     }
+
+    ngx_http_authgw_user_id_check(cf, conf);
 
     return NGX_CONF_OK;
 }

@@ -89,11 +89,15 @@ typedef struct {
 } ngx_http_authgw_provider_t;
 
 
-/* a provider as a location uses it: its rules, the location's audience */
+/*
+ * a provider as a location uses it: its rules, and the location's
+ * authgw_audience, which a token must meet as well
+ */
 
 typedef struct {
     ngx_http_authgw_provider_t *provider;
     authgw_claims_policy_t      policy;
+    authgw_claims_policy_t      audience;     /* naudiences 0: none */
 } ngx_http_authgw_use_t;
 
 /*
@@ -156,6 +160,7 @@ struct ngx_http_authgw_remote_s {
     ngx_str_t                   jwks_uri;     /* "": none yet */
     time_t                      meta_expires;
     ngx_uint_t                  meta_last;    /* the last fetch: metadata */
+    ngx_uint_t                  key_failed;   /* the last key fetch failed */
     time_t                      meta_logged;
 };
 
@@ -292,6 +297,7 @@ struct ngx_http_authgw_loc_conf_s {
 typedef struct {
     ngx_http_authgw_loc_conf_t *conf;         /* verified for this conf */
     ngx_http_authgw_use_t      *use;          /* the provider chosen */
+    authgw_claims_policy_t     *refused_by;   /* the rules a refusal is of */
     authgw_status_t             status;
     authgw_jws_t                jws;          /* a verified token, or 0s */
     ngx_uint_t                  generation;   /* of the fetched keys used */
@@ -325,7 +331,8 @@ typedef struct {
 
 /*
  * the waits of one request on key fetches: one in flight, the next
- * permitted, its own refetch
+ * permitted, its own refetch; with discovery, one more, for a fetch of
+ * the provider's metadata before them
  */
 #define NGX_HTTP_AUTHGW_WAITS_MAX      3
 
@@ -396,6 +403,7 @@ void ngx_http_authgw_status_check(ngx_conf_t *cf,
     ngx_http_authgw_loc_conf_t *alcf);
 
 ngx_str_t *ngx_http_authgw_suffix(ngx_http_authgw_remote_t *rm);
+ngx_uint_t ngx_http_authgw_is_fetch(ngx_http_request_t *r);
 ngx_int_t ngx_http_authgw_provider_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
 ngx_int_t ngx_http_authgw_fetch_url_variable(ngx_http_request_t *r,

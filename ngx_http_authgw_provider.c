@@ -13,6 +13,7 @@
 #include "ngx_http_authgw_module.h"
 
 
+static ngx_uint_t ngx_http_authgw_provider_name(ngx_str_t *name);
 static char *ngx_http_authgw_provider_directive(ngx_conf_t *cf,
     ngx_command_t *dummy, void *conf);
 static char *ngx_http_authgw_provider_location(ngx_conf_t *cf,
@@ -21,6 +22,8 @@ static char *ngx_http_authgw_provider_own(ngx_conf_t *cf,
     ngx_http_authgw_provider_t *pv, ngx_str_t *value, ngx_uint_t n);
 static ngx_int_t ngx_http_authgw_provider_args(ngx_conf_t *cf,
     ngx_command_t *cmd);
+static char *ngx_http_authgw_provider_discovery(ngx_conf_t *cf,
+    ngx_http_authgw_provider_t *pv);
 static char *ngx_http_authgw_provider_done(ngx_conf_t *cf,
     ngx_http_authgw_provider_t *pv);
 static char *ngx_http_authgw_jwks_origin(ngx_conf_t *cf,
@@ -48,6 +51,8 @@ static ngx_str_t  ngx_http_authgw_provider_commands[] = {
     ngx_string("require_exp"),
     ngx_string("try_all_keys"),
     ngx_string("cache"),
+    ngx_string("user_id_claim"),
+    ngx_string("user_id_key_file"),
     ngx_null_string
 };
 
@@ -69,7 +74,6 @@ ngx_http_authgw_provider_block(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf)
 {
     char                          *rv;
-    u_char                        *p;
     ngx_str_t                     *value;
     ngx_conf_t                     save;
     ngx_http_module_t             *module;
@@ -79,17 +83,12 @@ ngx_http_authgw_provider_block(ngx_conf_t *cf, ngx_command_t *cmd,
     value = cf->args->elts;
     amcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_authgw_module);
 
-    for (p = value[1].data; p < value[1].data + value[1].len; p++) {
-        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')
-              || (*p >= '0' && *p <= '9') || *p == '_' || *p == '-'
-              || *p == '.'))
-        {
-            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                               "a provider's name is made of letters, "
-                               "digits, \"_\", \"-\" and \".\", not \"%V\"",
-                               &value[1]);
-            return NGX_CONF_ERROR;
-        }
+    if (!ngx_http_authgw_provider_name(&value[1])) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "a provider's name is made of letters, digits, "
+                           "\"_\", \"-\" and \".\", not \"%V\"",
+                           &value[1]);
+        return NGX_CONF_ERROR;
     }
 
     pv = ngx_http_authgw_provider_find(amcf, &value[1]);
@@ -148,6 +147,30 @@ ngx_http_authgw_provider_block(ngx_conf_t *cf, ngx_command_t *cmd,
     }
 
     return ngx_http_authgw_provider_done(cf, pv);
+}
+
+
+/* a name for the log and the metrics: [A-Za-z0-9._-]+ */
+
+static ngx_uint_t
+ngx_http_authgw_provider_name(ngx_str_t *name)
+{
+    u_char  *p;
+
+    if (name->len == 0) {
+        return 0;
+    }
+
+    for (p = name->data; p < name->data + name->len; p++) {
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')
+              || (*p >= '0' && *p <= '9') || *p == '_' || *p == '-'
+              || *p == '.'))
+        {
+            return 0;
+        }
+    }
+
+    return 1;
 }
 
 
@@ -423,6 +446,87 @@ ngx_http_authgw_jwks_origin(ngx_conf_t *cf, ngx_http_authgw_provider_t *pv,
 
 
 /*
+ * discovery: an issuer that is a URL, an http jwks_origin only with
+ * jwks_http, the fetch location (for the keys too, unless key_request
+ * names another), and the metadata's URL
+ */
+
+static char *
+ngx_http_authgw_provider_discovery(ngx_conf_t *cf,
+    ngx_http_authgw_provider_t *pv)
+{
+    char                         origin[AUTHGW_URL_MAX + 1];
+    u_char                      *p;
+    size_t                       len;
+    ngx_str_t                    uri;
+    ngx_uint_t                   i;
+    authgw_str_t                *o;
+    ngx_http_authgw_loc_conf_t  *conf;
+
+    conf = pv->conf;
+
+    if (authgw_url_origin((char *) pv->issuer.data, pv->issuer.len,
+                          AUTHGW_URL_HTTP | AUTHGW_URL_NO_FRAGMENT,
+                          origin, sizeof(origin))
+        == 0)
+    {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "authgw_provider \"%V\": \"discovery\" needs "
+                           "an issuer that is an https (or http) URL, "
+                           "not \"%*s\"", &pv->name, pv->issuer.len,
+                           pv->issuer.data);
+        return NGX_CONF_ERROR;
+    }
+
+    if (pv->jwks_origins != NULL && pv->jwks_http != 1) {
+        o = pv->jwks_origins->elts;
+
+        for (i = 0; i < pv->jwks_origins->nelts; i++) {
+            if (o[i].len > 5 && ngx_strncmp(o[i].data, "http:", 5) == 0) {
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                   "authgw_provider \"%V\": \"jwks_origin "
+                                   "%*s\" is http, which takes "
+                                   "\"jwks_http on\"", &pv->name,
+                                   o[i].len, o[i].data);
+                return NGX_CONF_ERROR;
+            }
+        }
+    }
+
+    if (conf->keys == NGX_CONF_UNSET_PTR || conf->keys->remote == NULL) {
+        uri = pv->discovery;
+
+        if (ngx_http_authgw_remote_add(cf, conf, &uri) != NGX_CONF_OK) {
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    /* OpenID Connect Discovery 1.0 section 4: no slash doubled */
+
+    len = pv->issuer.len;
+
+    if (pv->issuer.data[len - 1] == '/') {
+        len--;
+    }
+
+    pv->discovery_url.len = len
+                            + sizeof("/.well-known/openid-configuration")
+                            - 1;
+    pv->discovery_url.data = ngx_pnalloc(cf->pool,
+                                         pv->discovery_url.len);
+    if (pv->discovery_url.data == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    p = ngx_cpymem(pv->discovery_url.data, pv->issuer.data, len);
+    ngx_memcpy(p, "/.well-known/openid-configuration",
+               sizeof("/.well-known/openid-configuration") - 1);
+
+    return NGX_CONF_OK;
+}
+
+
+/*
  * The end of the block: an issuer, keys (files, a key request or
  * discovery), then the provider's settings merged with the defaults, as a
  * location's are, and its issuer rule.
@@ -431,9 +535,6 @@ ngx_http_authgw_jwks_origin(ngx_conf_t *cf, ngx_http_authgw_provider_t *pv,
 static char *
 ngx_http_authgw_provider_done(ngx_conf_t *cf, ngx_http_authgw_provider_t *pv)
 {
-    u_char                      *p;
-    size_t                       len;
-    ngx_str_t                    uri;
     authgw_str_t                *iss;
     ngx_http_module_t           *module;
     ngx_http_authgw_loc_conf_t  *defaults, *conf;
@@ -448,35 +549,9 @@ ngx_http_authgw_provider_done(ngx_conf_t *cf, ngx_http_authgw_provider_t *pv)
     }
 
     if (pv->discovery.len) {
-        if (conf->keys == NGX_CONF_UNSET_PTR || conf->keys->remote == NULL) {
-            uri = pv->discovery;
-
-            if (ngx_http_authgw_remote_add(cf, conf, &uri) != NGX_CONF_OK) {
-                return NGX_CONF_ERROR;
-            }
-        }
-
-        /* OpenID Connect Discovery 1.0 section 4: no slash doubled */
-
-        len = pv->issuer.len;
-
-        if (pv->issuer.data[len - 1] == '/') {
-            len--;
-        }
-
-        pv->discovery_url.len = len
-                                + sizeof("/.well-known/openid-configuration")
-                                - 1;
-        pv->discovery_url.data = ngx_pnalloc(cf->pool,
-                                             pv->discovery_url.len);
-        if (pv->discovery_url.data == NULL) {
+        if (ngx_http_authgw_provider_discovery(cf, pv) != NGX_CONF_OK) {
             return NGX_CONF_ERROR;
         }
-
-        p = ngx_cpymem(pv->discovery_url.data, pv->issuer.data, len);
-        ngx_memcpy(p, "/.well-known/openid-configuration",
-                   sizeof("/.well-known/openid-configuration") - 1);
-
     } else if (pv->jwks_origins != NULL || pv->jwks_http != NGX_CONF_UNSET
                || pv->discovery_refresh != NGX_CONF_UNSET)
     {
@@ -531,22 +606,65 @@ ngx_http_authgw_provider_done(ngx_conf_t *cf, ngx_http_authgw_provider_t *pv)
 
 
 /*
- * Before the merge: keys and issuers given beside provider= would be
- * taken to apply, and never would
+ * Before the merge, where provider= applies: a block's own setting that
+ * is a provider's would be taken to apply, and never would (the
+ * inherited ones belong to the blocks without providers)
  */
 
 char *
 ngx_http_authgw_providers_check(ngx_conf_t *cf,
     ngx_http_authgw_loc_conf_t *conf)
 {
-    if (conf->keys != NGX_CONF_UNSET_PTR
-        || conf->issuers != NGX_CONF_UNSET_PTR)
+    const char  *name;
+
+    name = NULL;
+
+    if (conf->keys != NGX_CONF_UNSET_PTR) {
+        name = "authgw_key_file\" or \"authgw_key_request";
+
+    } else if (conf->issuers != NGX_CONF_UNSET_PTR) {
+        name = "authgw_issuer";
+
+    } else if (conf->algs != NGX_CONF_UNSET_UINT) {
+        name = "authgw_algorithms";
+
+    } else if (conf->leeway != NGX_CONF_UNSET) {
+        name = "authgw_leeway";
+
+    } else if (conf->require_exp != NGX_CONF_UNSET) {
+        name = "authgw_require_exp";
+
+    } else if (conf->try_all_keys != NGX_CONF_UNSET) {
+        name = "authgw_try_all_keys";
+
+    } else if (conf->key_cache != NGX_CONF_UNSET) {
+        name = "authgw_key_cache";
+
+    } else if (conf->key_refresh != NGX_CONF_UNSET) {
+        name = "authgw_key_refresh";
+
+    } else if (conf->key_max_stale != NGX_CONF_UNSET) {
+        name = "authgw_key_max_stale";
+
+    } else if (conf->key_max_size != NGX_CONF_UNSET_SIZE) {
+        name = "authgw_key_request_max_size";
+
+    } else if (conf->cache_size != NGX_CONF_UNSET && conf->cache_size != 0)
     {
+        name = "authgw_cache";
+
+    } else if (conf->uid_claim.data != NULL) {
+        name = "authgw_user_id_claim";
+
+    } else if (conf->uid_keys != NGX_CONF_UNSET_PTR) {
+        name = "authgw_user_id_key_file";
+    }
+
+    if (name != NULL) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "\"authgw_key_file\", \"authgw_key_request\" and "
-                           "\"authgw_issuer\" have no use where \"authgw\" "
-                           "names providers: give them in the "
-                           "\"authgw_provider\" blocks");
+                           "\"%s\" has no use where \"authgw\" names "
+                           "providers: give it in the \"authgw_provider\" "
+                           "blocks, without \"authgw_\"", name);
         return NGX_CONF_ERROR;
     }
 
@@ -556,7 +674,8 @@ ngx_http_authgw_providers_check(ngx_conf_t *cf,
 
 /*
  * A location's providers: each by its name, with the location's
- * authgw_audience, where one is in force, in place of the provider's.
+ * authgw_audience (as inherited), which a token must meet beside the
+ * provider's audience.
  * Two providers of one location may not share an issuer: the issuer
  * chooses.
  */
@@ -615,9 +734,12 @@ ngx_http_authgw_providers_merge(ngx_conf_t *cf,
         use->provider = pv;
         use->policy = pv->conf->policy;
 
+        ngx_memzero(&use->audience, sizeof(authgw_claims_policy_t));
+
         if (conf->audiences != NULL) {
-            use->policy.audiences = conf->audiences->elts;
-            use->policy.naudiences = conf->audiences->nelts;
+            use->audience.audiences = conf->audiences->elts;
+            use->audience.naudiences = conf->audiences->nelts;
+            use->audience.leeway = use->policy.leeway;
         }
     }
 

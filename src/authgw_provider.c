@@ -391,6 +391,12 @@ authgw_discovery_parse(const unsigned char *buf, size_t len,
     s = json_string_value(uri);
     authgw_escape(esc, sizeof(esc), s, json_string_length(uri));
 
+    if (json_string_length(uri) > AUTHGW_URL_MAX) {
+        snprintf(err, errlen, "its jwks_uri \"%s\" is longer than %d bytes",
+                 esc, AUTHGW_URL_MAX);
+        goto done;
+    }
+
     olen = authgw_url_origin(s, json_string_length(uri),
                              flags | AUTHGW_URL_NO_FRAGMENT, origin,
                              sizeof(origin));

@@ -94,7 +94,7 @@ my @good = qw(rsa.pub.pem rsa.pub.pkcs1.pem rsa.crt rsa.jwk jwks.json
               ec256.pub.pem ec384.jwk ec521.pub.pem ed25519.jwk oct.jwk);
 
 plan tests => 2 * @bad + 16 + @good + 2 + 14 + 9 + 8 + 7 + 9 + 3 + 10 + 4
-             + 9 + 8 + 16 + 16 + 2 * 15 + 2;
+             + 9 + 8 + 16 + 16 + 2 * 24 + 4;
 
 for my $case (@bad) {
     my ($what, $args, $reason) = @$case;
@@ -449,10 +449,10 @@ my @pbad = (
       'providers "a" and "b" have the same issuer' ],
     [ 'a key file beside provider=',
       "authgw \"t\" provider=a;\n authgw_key_file $keys/rsa.pub.pem;", $pv,
-      '"authgw_key_file", "authgw_key_request" and "authgw_issuer" have no use where "authgw" names providers' ],
+      '"authgw_key_file" or "authgw_key_request" has no use where "authgw" names providers' ],
     [ 'authgw_issuer beside provider=',
       "authgw \"t\" provider=a;\n authgw_issuer https://a.example;", $pv,
-      'have no use where "authgw" names providers' ],
+      '"authgw_issuer" has no use where "authgw" names providers' ],
     [ 'a provider without an issuer', 'authgw "t" provider=a;',
       "authgw_provider a { key_file $keys/rsa.pub.pem; }",
       'authgw_provider "a" has no "issuer"' ],
@@ -477,6 +477,33 @@ my @pbad = (
     [ 'a provider\'s name with a space', 'authgw "t";',
       "authgw_provider \"a b\" { issuer https://a.example; key_file $keys/rsa.pub.pem; }",
       'a provider\'s name is made of letters' ],
+    [ 'authgw_algorithms beside provider=',
+      "authgw \"t\" provider=a;\n authgw_algorithms RS256;", $pv,
+      '"authgw_algorithms" has no use where "authgw" names providers: give it in the "authgw_provider" blocks' ],
+    [ 'authgw_leeway where provider= is inherited',
+      "authgw_leeway 10s;", $pv . "authgw \"t\" provider=a;",
+      '"authgw_leeway" has no use where "authgw" names providers' ],
+    [ 'authgw_cache with a size beside provider=',
+      "authgw \"t\" provider=a;\n authgw_cache 16;", $pv,
+      '"authgw_cache" has no use where "authgw" names providers' ],
+    [ 'authgw_key_refresh beside provider=',
+      "authgw \"t\" provider=a;\n authgw_key_refresh 1s;", $pv,
+      '"authgw_key_refresh" has no use where "authgw" names providers' ],
+    [ 'authgw_user_id_claim beside provider=',
+      "authgw \"t\" provider=a;\n authgw_user_id_claim uid;", $pv,
+      '"authgw_user_id_claim" has no use where "authgw" names providers' ],
+    [ 'an empty provider name in the block', 'authgw "t";',
+      "authgw_provider \"\" { issuer https://a.example; key_file $keys/rsa.pub.pem; }",
+      'a provider\'s name is made of letters' ],
+    [ 'discovery with an issuer that is no URL', 'authgw "t" provider=a;',
+      "authgw_provider a { issuer my-idp; discovery /_d; }",
+      '"discovery" needs an issuer that is an https (or http) URL, not "my-idp"' ],
+    [ 'an http jwks_origin without jwks_http', 'authgw "t" provider=a;',
+      "authgw_provider a { issuer https://a.example; discovery /_d; jwks_origin http://k.example; }",
+      '"jwks_origin http://k.example" is http, which takes "jwks_http on"' ],
+    [ 'user_id_claim in a provider without its key file', 'authgw "t" provider=a;',
+      "authgw_provider a { issuer https://a.example; key_file $keys/rsa.pub.pem; user_id_claim uid; }",
+      '"authgw_user_id_claim" is given but no "authgw_user_id_key_file"' ],
     [ 'none among a provider\'s algorithms', 'authgw "t" provider=a;',
       "authgw_provider a { issuer https://a.example; key_file $keys/rsa.pub.pem; algorithms none; }",
       '"none" can never be allowed' ],
@@ -496,6 +523,20 @@ for my $case (@pbad) {
                       . " algorithms RS256 ES256; audience x; leeway 30s;"
                       . " key_refresh 10s; key_request_max_size 64k; cache 16; }");
 is($rc, 0, 'providers with every setting load') or diag($out);
+unlike($out, qr/\[warn\]/, '... without a warning');
+
+# inherited settings of the blocks without providers are no error there
+($rc, $out) = nginx_t("authgw \"t\" provider=a;\n authgw_cache off;",
+                      $pv . "authgw_key_file $keys/jwks.json;\n"
+                      . " authgw_cache 16; authgw_key_refresh 2s;"
+                      . " authgw_algorithms ES256; authgw_user_id_claim uid;"
+                      . " authgw_user_id_key_file $keys/uid32.key;"
+                      . " authgw_provider u { issuer https://u.example;"
+                      . " key_file $keys/ec256.pub.pem; user_id_claim uid;"
+                      . " user_id_key_file $keys/uid32.key; }");
+is($rc, 0, 'outer settings for blocks without providers, authgw_cache off '
+           . 'beside provider=, a provider\'s own user id: load')
+    or diag($out);
 unlike($out, qr/\[warn\]/, '... without a warning');
 
 remove_tree($root);

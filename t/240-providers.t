@@ -30,7 +30,7 @@ my $tool   = $ENV{AUTHGW_TOKEN} or die "AUTHGW_TOKEN is not set\n";
 
 my $slow_k = $ENV{TEST_NGINX_USE_VALGRIND} ? 3 : 1;
 
-plan tests => 65;
+plan tests => 77;
 
 my $root = ($ENV{TEST_NGINX_SERVROOT} || "$ENV{PWD}/t/servroot")
            . "-providers";
@@ -57,7 +57,10 @@ run("$tool keygen --type ec --crv P-256 --out $dir/ops-k1.pem"
     . " --pub $dir/ops-k1.jwk --format jwk --kid k1");
 run("$tool keygen --type ec --crv P-256 --out $dir/other.pem"
     . " --pub $dir/other.jwk --format jwk --kid k1");
-for my $p (qw(tls late foreign allowed plain mism notjson big)) {
+run("$tool keygen --type ec --crv P-256 --out $dir/move-k2.pem"
+    . " --pub $dir/move-k2.jwk --format jwk --kid k2");
+my $keys = $ENV{TEST_NGINX_KEYS} or die "TEST_NGINX_KEYS is not set\n";
+for my $p (qw(tls late foreign allowed plain mism notjson big move fast)) {
     run("$tool keygen --type ec --crv P-256 --out $dir/$p-k1.pem"
         . " --pub $dir/$p-k1.jwk --format jwk --kid k1");
 }
@@ -120,6 +123,8 @@ publish('allowed', jwks_uri => "http://127.0.0.1:$oport/allowed/jwks");
 publish('plain');
 publish('mism', issuer => iss('mism') . '/');
 publish('notjson', meta => "<html>not metadata</html>\n");
+publish('move');
+publish('fast');
 publish('big', meta => '{"issuer":"' . iss('big') . '","jwks_uri":"'
                        . iss('big') . '/jwks","x":"' . ('x' x 2000) . '"}');
 run("$tool jwks $dir/ops-k1.jwk > $dir/ops.jwks");
@@ -132,16 +137,21 @@ sub token {
     $kid = $o{kid} // $kid // 'k1';
     my $alg = $key =~ /^partners/ ? 'RS256' : 'ES256';
     my %c = (sub => "user-of-$name", iss => $o{iss} // iss($name),
-             aud => $o{aud} // "$name-api");
+             aud => $o{aud} // "$name-api", %{ $o{claims} // {} });
     delete $c{iss} if $o{no_iss};
     my $args = join ' ', map { "--claim '$_=$c{$_}'" } sort keys %c;
+    $args .= " --claim-json 'aud=$o{aud_json}'" if $o{aud_json};
+    $args .= " --user-id $o{user_id} --user-id-key $keys/uid32.key"
+        if $o{user_id};
     return run("$tool sign --alg $alg --key $dir/$key.pem --kid $kid"
                . " --exp-in 300 $args");
 }
 
 my $http = <<"_EOC_";
     log_format fetch '\$server_port \$uri';
-    log_format seen '\$uri [\$http_authorization|\$http_cookie|\$http_x_client]';
+    map \$authgw_user_id \$uid_part { "" ""; default "/uid=\$authgw_user_id"; }
+    log_format seen '\$uri [\$http_authorization|\$http_cookie|\$http_x_client]'
+                    ' [\$http_x_provider|\$http_x_sub|\$http_x_user]';
     resolver_timeout 1s;
 
     # the identity providers
@@ -149,8 +159,13 @@ my $http = <<"_EOC_";
         listen 127.0.0.1:$pport;
         listen 127.0.0.1:$oport;
         access_log $dir/fetches.log fetch;
+        access_log $dir/seen.log seen;
         root $dir/www;
         default_type application/json;
+
+        location = /fast/jwks {
+            add_header Cache-Control "max-age=0";
+        }
     }
 
     server {
@@ -167,7 +182,7 @@ my $http = <<"_EOC_";
     server {
         listen 127.0.0.1:$eport;
         location / {
-            return 200 "provider=\$http_x_provider sub=\$http_x_sub\\n";
+            return 200 "provider=\$http_x_provider sub=\$http_x_sub\$http_x_user\\n";
         }
     }
 
@@ -179,6 +194,8 @@ my $http = <<"_EOC_";
         algorithms ES256;
         key_refresh 1s;
         discovery_refresh 2s;
+        user_id_claim uid optional;
+        user_id_key_file $keys/uid32.key;
     }
 
     authgw_provider partners {
@@ -210,13 +227,17 @@ my $http = <<"_EOC_";
     authgw_provider plain   { issuer http://127.0.0.1:$pport/plain; discovery /_authgw/fetch; key_refresh 1s; }
     authgw_provider mism    { issuer http://127.0.0.1:$pport/mism; discovery /_authgw/fetch; jwks_http on; key_refresh 1s; }
     authgw_provider notjson { issuer http://127.0.0.1:$pport/notjson; discovery /_authgw/fetch; jwks_http on; key_refresh 1s; }
+    authgw_provider move    { issuer http://127.0.0.1:$pport/move; discovery /_authgw/fetch; jwks_http on; audience move-api; key_refresh 1s; key_cache 1s; }
+    authgw_provider fast    { issuer http://127.0.0.1:$pport/fast; discovery /_authgw/fetch; jwks_http on; audience fast-api; key_refresh 1s; discovery_refresh 1s; }
     authgw_provider big     { issuer http://127.0.0.1:$pport/big; discovery /_authgw/fetch; jwks_http on; key_request_max_size 1k; key_refresh 1s; }
 
     server {
         listen 127.0.0.1:$port;
 
+        # set for every location, the fetch locations among them
         proxy_set_header X-Provider \$authgw_provider;
         proxy_set_header X-Sub \$authgw_claim_sub;
+        authgw_set_header X-User \$uid_part;
 
         location = /_authgw/fetch {
             internal;
@@ -242,6 +263,9 @@ my $http = <<"_EOC_";
         location /mism     { authgw "m" provider=mism; proxy_pass http://127.0.0.1:$eport; }
         location /notjson  { authgw "n" provider=notjson; proxy_pass http://127.0.0.1:$eport; }
         location /big      { authgw "b" provider=big; proxy_pass http://127.0.0.1:$eport; }
+        location /move     { authgw "mv" provider=move; proxy_pass http://127.0.0.1:$eport; }
+        location /fast     { authgw "fa" provider=fast; proxy_pass http://127.0.0.1:$eport; }
+        location /and      { authgw "and" provider=staff; authgw_audience other-api; proxy_pass http://127.0.0.1:$eport; }
 
         # today's directives beside them: one unnamed provider
         location /legacy {
@@ -383,10 +407,11 @@ is(get('/legacy/x', $staff), '401 invalid_token',
        "200 provider=tls sub=user-of-tls\n",
        'a provider over TLS: metadata and keys through a verified connection');
     open my $fh, '<', "$dir/seen.log" or die $!;
-    my @seen = <$fh>;
-    is(join('', @seen), "/tls/.well-known/openid-configuration [-|-|-]\n"
-                        . "/tls/jwks [-|-|-]\n",
-       '... the fetches carry none of the client\'s headers');
+    my @seen = grep { m{^/tls/} } <$fh>;
+    is(join("", @seen), "/tls/.well-known/openid-configuration [-|-|-] [-|-|-]\n"
+                        . "/tls/jwks [-|-|-] [-|-|-]\n",
+       '... the fetches carry none of the client\'s headers, nor any the '
+       . 'module sets from its token');
 }
 
 # --- rotation without a reload
@@ -400,6 +425,32 @@ is(fetches(qr{ /staff/jwks$}), 2, '... one more fetch of its keys');
 is(fetches(qr{ /partners/jwks$}), 1, '... none of the partners\'');
 is(get('/all/x', $partners), "200 provider=partners sub=user-of-partners\n",
    '... partners tokens unaffected');
+
+# --- the location's audience as well as the provider's
+
+mark();
+is(get('/and/x', $staff), '401 invalid_token',
+   'a staff token without the location\'s audience: 401');
+is(logged(qr/refused: bad_audience: .*other-api.*\(provider staff\)/), 1,
+   '... bad_audience, naming the location\'s');
+is(get('/and/x', token('staff', aud_json => '["staff-api","other-api"]')),
+   "200 provider=staff sub=user-of-staff\n",
+   '... with both audiences: 200');
+is(get('/and/x', token('staff', aud => 'other-api')), '401 invalid_token',
+   '... with the location\'s alone: 401 (the provider\'s is unmet)');
+
+# --- the user id is the provider's: another provider's token never has one
+
+{
+    my $t = token('staff', user_id => 'u-77');
+    is(get('/all/x', $t), "200 provider=staff sub=user-of-staff/uid=u-77\n",
+       'a staff token with an encrypted user id: decrypted with staff\'s key');
+    my ($payload) = (split /\n/, run("$tool decode $t"))[1];
+    my ($uid) = $payload =~ /"uid":"([^"]+)"/;
+    is(get('/all/x', token('partners', claims => { uid => $uid })),
+       "200 provider=partners sub=user-of-partners\n",
+       '... the same user id claim in a partners token: no user id');
+}
 
 # --- metadata that are refused
 
@@ -459,6 +510,38 @@ is(get('/staff/x', $staff), "200 provider=staff sub=user-of-staff\n",
 
 publish('staff', keys => ['staff-k2']);
 
+# --- a provider that moves its keys, and keys that are always due
+
+is(get('/move/x', token('move')), "200 provider=move sub=user-of-move\n",
+   'the move provider at its first place');
+write_file('move/jwks2', run("$tool jwks $dir/move-k1.jwk $dir/move-k2.jwk"));
+write_file('move/.well-known/openid-configuration',
+           '{"issuer":"' . iss('move') . '","jwks_uri":"' . iss('move')
+           . '/jwks2"}');
+unlink "$dir/www/move/jwks";
+{
+    my $k2 = token('move', key => 'move-k2');
+    my $got = '';
+    for (1 .. 24) {
+        sleep 0.5;
+        $got = get('/move/x', $k2);
+        last if $got =~ /^200/;
+    }
+    is($got, "200 provider=move sub=user-of-move\n",
+       'it moves its keys: its key fetch fails, its metadata say where, '
+       . 'a token of its new key passes, no reload');
+    cmp_ok(fetches(qr{ /move/\.well-known/openid-configuration$}), '>=', 2,
+           '... its metadata fetched again, before discovery_refresh');
+}
+
+for (1 .. 14) {
+    get('/fast/x', token('fast'));
+    sleep 0.25;
+}
+cmp_ok(fetches(qr{ /fast/\.well-known/openid-configuration$}), '>=', 2,
+       'keys sent with max-age=0, always due: the metadata are still '
+       . 'refreshed, in turn with them');
+
 # --- a flood of issuers and kids
 
 $before = fetches();
@@ -480,6 +563,19 @@ my $allowed = 2 + int($secs / 1) + 1;    # key_refresh 1s, metadata every 2s
 cmp_ok(fetches(qr{ /staff/}) - $before, '<=', $allowed,
        "thirty unknown kids in ${\ sprintf '%.1f', $secs}s: no more fetches "
        . "than the intervals allow");
+
+# --- what every fetch of the run carried: nothing of a client's
+
+{
+    open my $fh, '<', "$dir/seen.log" or die $!;
+    my @seen = <$fh>;
+    my @bad = grep { !/ \[-\|-\|-\] \[-\|-\|-\]$/ } @seen;
+    cmp_ok(scalar @seen, '>', 30, scalar(@seen) . ' fetches seen by the '
+           . 'providers, refreshes in the background after verified '
+           . 'requests among them');
+    is(join('', @bad), '', '... none with a client\'s header or one the '
+                           . 'module sets from a token');
+}
 
 # --- the metrics by provider
 

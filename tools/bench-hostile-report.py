@@ -22,6 +22,19 @@ SHAPES = {
     "headercap": "forged, the largest header parsed: 512 bytes, 16 members",
     "bigsig": "a kid of the set, an 8 KB signature segment",
     "bigpayload": "forged with a kid of the set, a 15 KB payload",
+    "issuerscan": "forged with a kid of the set, a 15 KB payload of 1,400 "
+                  "members, iss last",
+}
+
+# at the location that names a provider: the payload's iss is found first
+PSHAPES = {
+    "valid": "a valid token with its kid (the baseline, proxied)",
+    "badsig": "the same token, one signature character changed",
+    "unknownkid": "forged, a kid the set does not have",
+    "bigpayload": "forged with a kid of the set, a 15 KB payload",
+    "issuerscan": "forged with a kid of the set, a 15 KB payload of 1,400 "
+                  "members, iss last",
+    "unknowniss": "the same, its iss naming no provider",
 }
 
 path, seconds, rounds = sys.argv[1], sys.argv[2], sys.argv[3]
@@ -88,11 +101,40 @@ print(f"Worst module's cost: {worst[0]:.2f}x, {worst[2]} with {worst[1]} "
 print(f"Worst raw cost: {worst_raw[0]:.2f}x, {worst_raw[2]} with "
       f"{worst_raw[1]}.")
 print()
+print("At a location that takes the same keys as a provider")
+print("(`authgw_provider`, `provider=`), where the payload is scanned for its")
+print("`iss` before the signature: the cost against the valid token at that")
+print("location, and (after the slash) against the valid token at the")
+print("location without providers; the module's cost in brackets, as above.")
+print()
+print("| shape | " + " | ".join(algs) + " |")
+print("|---|" + "---:|" * len(algs))
+
+pworst = (0.0, None, None)
+for shape, what in PSHAPES.items():
+    cells = []
+    for alg in algs:
+        t = us(alg, shape, "provider")
+        tv = us(alg, "valid", "provider")
+        tv0 = us(alg, "valid", "authgw")
+        extra = max(0.0, us(alg, shape, "deny") - us(alg, "valid", "deny"))
+        own = (t - extra) / tv
+        if shape != "valid" and own > pworst[0]:
+            pworst = (own, alg, shape)
+        cells.append(f"{1e6 / t:,.0f} req/s {t / tv:.2f}x ({own:.2f}x) "
+                     f"/ {t / tv0:.2f}x")
+    print(f"| {what} | " + " | ".join(cells) + " |")
+
+print()
+print(f"Worst module's cost at the provider's location: {pworst[0]:.2f}x, "
+      f"{pworst[2]} with {pworst[1]} "
+      f"({'within' if pworst[0] <= 1.5 else 'over'} the 1.5x goal).")
+print()
 print("nginx's own time per request at the `deny all` location, in µs:")
 print()
 print("| shape | " + " | ".join(algs) + " |")
 print("|---|" + "---:|" * len(algs))
-for shape, what in SHAPES.items():
+for shape in list(SHAPES) + ["unknowniss"]:
     cells = [f"{us(alg, shape, 'deny'):.1f}" for alg in algs]
     print(f"| {shape} | " + " | ".join(cells) + " |")
 print()

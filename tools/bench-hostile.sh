@@ -9,7 +9,10 @@
 # algorithm has a set of 8 keys with kids (a provider's JWKS), the cache
 # off, and large_client_header_buffers raised to 4 32k so that tokens up to
 # the module's 16 KiB cap arrive. Every shape is checked for its status
-# before it is measured. Writes build/bench-hostile/results.csv and
+# before it is measured. The same keys also make a provider
+# (authgw_provider) at a location of their own, where the payload's "iss"
+# is found before the signature: the shapes that matter there are
+# measured there too. Writes build/bench-hostile/results.csv and
 # docs/hostile.md.
 
 set -u
@@ -25,7 +28,11 @@ PORT=18690
 UP=18691
 
 ALGS="HS256 RS256 PS256 ES256 EdDSA"
-SHAPES="valid badsig nokid unknownkid header230 headercap bigsig bigpayload"
+SHAPES="valid badsig nokid unknownkid header230 headercap bigsig bigpayload
+        issuerscan"
+# measured at the provider's location as well
+PSHAPES="valid badsig unknownkid bigpayload issuerscan unknowniss"
+ISS=https://bench.example
 
 if [ -f "$D/logs/nginx.pid" ]; then
     kill -QUIT "$(cat "$D/logs/nginx.pid")" 2>/dev/null
@@ -76,13 +83,19 @@ b64() {
 #   headercap    the largest header parsed (512 bytes, 16 members), forged
 #   bigsig       a kid of the set and an 8 KB signature segment
 #   bigpayload   a kid of the set, a 15 KB payload, forged (hashed in full)
+#   issuerscan   a kid of the set, a 15 KB payload of 1,400 members with
+#                "iss" last, forged (the provider's issuer scan at its
+#                longest)
+#   unknowniss   the same with an "iss" that names no provider (refused
+#                before any key: provider location only)
 
 for alg in $ALGS; do
     fam=$(family "$alg")
     dir=$D/tokens/$alg
     mkdir -p "$dir"
     sign() {
-        $T sign --alg "$alg" --exp-in 86400 --claim sub=user-1 "$@"
+        $T sign --alg "$alg" --exp-in 86400 --claim sub=user-1 \
+            --claim iss=$ISS "$@"
     }
 
     sign --key "$K/$fam-4.pem" --kid "$fam-4" > "$dir/valid.txt"
@@ -117,6 +130,16 @@ for alg in $ALGS; do
     sign --key "$K/$fam-x.pem" --kid "$fam-4" \
         --claim "pad=$(head -c 11000 /dev/zero | tr '\0' p)" \
         > "$dir/bigpayload.txt"
+
+    # 1,400 short members before "iss", signed by the attacker's key
+    m=$(awk 'BEGIN { for (i = 0; i < 1400; i++) printf "\"%x\":\"a\",", i }')
+    for what in issuerscan unknowniss; do
+        iss=$ISS
+        [ "$what" = unknowniss ] && iss=https://nobody.example
+        $T sign --alg "$alg" --key "$K/$fam-x.pem" --kid "$fam-4" \
+            --raw-payload "{\"sub\":\"user-1\",$m\"iss\":\"$iss\"}" \
+            > "$dir/$what.txt"
+    done
 done
 
 # --- nginx
@@ -166,9 +189,23 @@ EOF
             authgw_algorithms $alg;
             proxy_pass http://backend;
         }
+
+        location /$alg-p/ {
+            authgw "b" provider=p-$alg;
+            proxy_pass http://backend;
+        }
 EOF
     done
     echo "    }"
+    for alg in $ALGS; do
+        cat <<EOF
+    authgw_provider p-$alg {
+        issuer $ISS;
+        key_file $K/$(family "$alg").jwks;
+        algorithms $alg;
+    }
+EOF
+    done
     echo "}"
 } > "$D/nginx.conf"
 
@@ -179,18 +216,34 @@ MASTER=$(cat "$D/logs/nginx.pid")
 
 # every shape answers as it should before anything is measured
 
+# targets SHAPE ALG: the locations a shape is measured at
+targets() {
+    case " $PSHAPES " in
+    *" $1 "*) p="$2-p" ;;
+    *) p= ;;
+    esac
+    if [ "$1" = unknowniss ]; then
+        echo "$p deny"
+    else
+        echo "$2 deny $p"
+    fi
+}
+
 for alg in $ALGS; do
-    for shape in $SHAPES; do
+    for shape in $SHAPES unknowniss; do
         want=401
         [ "$shape" = valid ] && want=200
-        code=$(curl -s -o /dev/null -w '%{http_code}' -H \
-               "Authorization: Bearer $(cat "$D/tokens/$alg/$shape.txt")" \
-               "http://127.0.0.1:$PORT/$alg/")
-        if [ "$code" != "$want" ]; then
-            echo "bench-hostile: $alg $shape answers $code, not $want"
-            kill -QUIT "$MASTER"
-            exit 1
-        fi
+        for target in $(targets "$shape" "$alg"); do
+            [ "$target" = deny ] && continue
+            code=$(curl -s -o /dev/null -w '%{http_code}' -H \
+                   "Authorization: Bearer $(cat "$D/tokens/$alg/$shape.txt")" \
+                   "http://127.0.0.1:$PORT/$target/")
+            if [ "$code" != "$want" ]; then
+                echo "bench-hostile: $target $shape answers $code, not $want"
+                kill -QUIT "$MASTER"
+                exit 1
+            fi
+        done
     done
 done
 
@@ -198,13 +251,17 @@ echo "alg,shape,target,round,requests_per_s" > "$D/results.csv"
 
 for round in $(seq 1 "$ROUNDS"); do
     for alg in $ALGS; do
-        for shape in $SHAPES; do
-            for target in $alg deny; do
+        for shape in $SHAPES unknowniss; do
+            for target in $(targets "$shape" "$alg"); do
                 out=$(BENCH_TOKENS=$D/tokens/$alg/$shape.txt taskset -c 1 \
                       wrk -t 1 -c 32 -d "${SECONDS_EACH}s" -s tools/bench.lua \
                       "http://127.0.0.1:$PORT/$target/")
                 rps=$(echo "$out" | awk '/^Requests\/sec/ { print $2 }')
-                [ "$target" = deny ] || target=authgw
+                case $target in
+                deny) ;;
+                *-p) target=provider ;;
+                *) target=authgw ;;
+                esac
                 echo "$alg,$shape,$target,$round,$rps" >> "$D/results.csv"
                 printf 'bench-hostile: round %s %-6s %-11s %-6s %10s req/s\n' \
                     "$round" "$alg" "$shape" "$target" "$rps"

@@ -295,7 +295,9 @@ echo "9. a second identity provider, found by OpenID Connect discovery: the"
 echo "   partner entry point (:18482) takes staff and partner tokens"
 ACME=$($T sign --alg ES256 --key "$K/partners.pem" --kid p-2026 \
        --claim iss=http://127.0.0.1:18495/partners --claim sub=acme-corp \
-       --exp-in 600)
+       --claim aud=partners --exp-in 600)
+DAVE=$(idp --alg ES256 --key "$K/idp-ec.pem" --kid idp-ec-2026 \
+       --claim sub=dave --claim aud=partners --user-id u-4004)
 SPOOF=$($T sign --alg ES256 --key "$K/partners.pem" --kid idp-ec-2026 \
         --claim iss=https://idp.demo --claim sub=alice --exp-in 600)
 s=$(call $PARTNERS /orders/recent -H "Authorization: Bearer $ACME")
@@ -310,9 +312,11 @@ check "its keys found through its metadata" \
     'provider partners has its keys at "http://127.0.0.1:18495/partners/keys"' \
     "$line"
 sleep 0.5     # alice's rate-limit allowance refills
-s=$(call $PARTNERS /orders/recent -H "Authorization: Bearer $ALICE")
-printf '   alice, staff, /orders     %s  %s\n' "$s" "$(cut -d' ' -f1-4 "$D/body")"
+s=$(call $PARTNERS /orders/recent -H "Authorization: Bearer $DAVE")
+printf '   dave, staff, /orders      %s  %s\n' "$s" "$(cut -d' ' -f1-4 "$D/body")"
 check "a staff token there too: 200" 200 "$s"
+check "with the user id of staff's own rule" "user=u-4004" \
+    "$(grep -o 'user=[^ ]*' "$D/body")"
 s=$(call $PARTNERS /users/me -H "Authorization: Bearer $ACME")
 printf '   acme, partners, /users    %s  %s\n' "$s" \
     "$(grep -i '^WWW-Authenticate:' "$D/head" | tr -d '\r')"
