@@ -20,7 +20,8 @@ use t::Server;
 use Test::More;
 use Time::HiRes qw(sleep time);
 
-my $port   = ($ENV{TEST_NGINX_SERVER_PORT} || 1984) + 40;  # the gateway
+# (+50: 2034 by default; 2024 is taken by the machine's own agent)
+my $port   = ($ENV{TEST_NGINX_SERVER_PORT} || 1984) + 50;  # the gateway
 my $pport  = $port + 1;     # the identity providers, over http
 my $tport  = $port + 2;     # one of them over TLS
 my $oport  = $port + 3;     # another origin of the same host
