@@ -172,7 +172,8 @@ ngx_http_authgw_remote_keys(ngx_http_request_t *r,
          * nothing of its kid)
          */
 
-        if ((ctx->status == AUTHGW_UNKNOWN_KID || rm->aborted)
+        if ((ctx->status == AUTHGW_UNKNOWN_KID || rm->aborted
+             || (rm->meta_last && rm->jwks_uri.len))
             && (!ctx->deferred || rm->meta_last))
         {
             ctx->deferred = 1;
@@ -445,7 +446,13 @@ ngx_http_authgw_key_refetch_variable(ngx_http_request_t *r,
 ngx_uint_t
 ngx_http_authgw_is_fetch(ngx_http_request_t *r)
 {
-    return ngx_http_authgw_fetch_of(r) != NULL;
+    for ( /* void */ ; r != r->main; r = r->parent) {
+        if (ngx_http_authgw_fetch_of(r) != NULL) {
+            return 1;
+        }
+    }
+
+    return 0;
 }
 
 
@@ -646,8 +653,9 @@ ngx_http_authgw_fetch_take(ngx_http_request_t *r, ngx_http_authgw_fetch_t *f,
  * keys are wanted too (due, or a request waits for a kid), after a key
  * fetch that failed (the keys may have moved) or, in the background,
  * after a good one: the two take turns, so that neither a failing key
- * source nor failing metadata hold back the other. A background fetch
- * while requests wait for the next fetch is of keys.
+ * source, one that lacks the kids of a moved provider, nor failing
+ * metadata hold back the other. A background fetch while requests wait
+ * for the next fetch is of keys.
  */
 
 static ngx_uint_t
@@ -682,7 +690,7 @@ ngx_http_authgw_fetch_meta(ngx_http_authgw_remote_t *rm,
         return 1;
     }
 
-    return background && !rm->deferred;
+    return !(background && rm->deferred);
 }
 
 
@@ -726,7 +734,7 @@ ngx_http_authgw_remote_fetch(ngx_http_request_t *r,
     f->remote = rm;
     f->done = 1;
     f->declared = -1;
-    f->refetch = refetch && !meta;
+    f->refetch = meta ? (rm->key_failed || !background) : refetch;
     f->meta = meta;
     cln->handler = ngx_http_authgw_fetch_cleanup;
 
@@ -817,6 +825,17 @@ ngx_http_authgw_fetch_request(ngx_http_request_t *r, ngx_http_request_t *sr)
     sr->headers_in.content_length_n = -1;
     sr->headers_in.keep_alive_n = -1;
 
+    /* $request_uri and $request: the fetch's own, not the client's */
+
+    sr->unparsed_uri = sr->uri;
+    sr->request_line.len = sizeof("GET  HTTP/1.0") - 1 + sr->uri.len;
+    sr->request_line.data = ngx_pnalloc(r->pool, sr->request_line.len);
+    if (sr->request_line.data == NULL) {
+        return NGX_ERROR;
+    }
+
+    ngx_sprintf(sr->request_line.data, "GET %V HTTP/1.0", &sr->uri);
+
     /* as auth_request does: an empty body, never the client's */
 
     sr->request_body = ngx_pcalloc(r->pool, sizeof(ngx_http_request_body_t));
@@ -867,6 +886,17 @@ ngx_http_authgw_fetch_done(ngx_http_request_t *r, void *data, ngx_int_t rc)
     }
 
     result = ngx_http_authgw_fetch_result(r, f, rc, cause);
+
+    /*
+     * keys fetched for a kid they may still lack: a provider that moved
+     * them names their new place in its metadata, due now
+     */
+
+    if (!f->meta && f->refetch && f->remote->jwks_uri.len
+        && f->remote->meta_expires > ngx_time())
+    {
+        f->remote->meta_expires = ngx_time();
+    }
 
     if (f->meta) {
         ngx_http_authgw_meta_finish(f->remote, result, cause,

@@ -419,8 +419,15 @@ ngx_http_authgw(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         }
 
         if (ngx_strncmp(value[i].data, "provider=", 9) == 0
-            && value[i].len > 9 && alcf->provider_names == NULL)
+            && value[i].len > 9)
         {
+            if (alcf->provider_names != NULL) {
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                   "\"provider=\" is duplicate: name the "
+                                   "providers in one, \"provider=a,b\"");
+                return NGX_CONF_ERROR;
+            }
+
             if (ngx_http_authgw_provider_names(cf, alcf, &value[i])
                 != NGX_CONF_OK)
             {
@@ -1080,14 +1087,31 @@ ngx_http_authgw_strings(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     a = (ngx_array_t **) (p + cmd->offset);
 
+    value = cf->args->elts;
+
+    /* "authgw_audience off": none here, whatever is inherited */
+
+    if (cmd->offset == offsetof(ngx_http_authgw_loc_conf_t, audiences)
+        && cf->args->nelts == 2 && ngx_strcmp(value[1].data, "off") == 0)
+    {
+        if (*a != NGX_CONF_UNSET_PTR) {
+            return "is duplicate";
+        }
+
+        *a = NULL;
+        return NGX_CONF_OK;
+    }
+
+    if (*a == NULL) {
+        return "is duplicate";
+    }
+
     if (*a == NGX_CONF_UNSET_PTR) {
         *a = ngx_array_create(cf->pool, 2, sizeof(authgw_str_t));
         if (*a == NULL) {
             return NGX_CONF_ERROR;
         }
     }
-
-    value = cf->args->elts;
 
     for (i = 1; i < cf->args->nelts; i++) {
         s = ngx_array_push(*a);
@@ -2032,10 +2056,24 @@ ngx_http_authgw_init(ngx_conf_t *cf)
     ngx_http_handler_pt          *h;
     ngx_http_authgw_keys_t      **sets;
     ngx_http_core_main_conf_t    *cmcf;
+    ngx_http_authgw_loc_conf_t   *alcf;
     ngx_http_authgw_main_conf_t  *amcf;
 
     amcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_authgw_module);
     cmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_core_module);
+
+    /*
+     * the http level is never merged: where it names providers itself,
+     * its own settings are checked here
+     */
+
+    alcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_authgw_module);
+
+    if (alcf->provider_names != NULL
+        && ngx_http_authgw_providers_check(cf, alcf) != NGX_CONF_OK)
+    {
+        return NGX_ERROR;
+    }
 
     /* made here, in the master: each worker then has its own copy */
 

@@ -465,16 +465,19 @@ ngx_http_authgw_provider_discovery(ngx_conf_t *cf,
 
     conf = pv->conf;
 
+    /* the metadata's URL is the issuer's, with a path appended */
+
     if (authgw_url_origin((char *) pv->issuer.data, pv->issuer.len,
                           AUTHGW_URL_HTTP | AUTHGW_URL_NO_FRAGMENT,
                           origin, sizeof(origin))
-        == 0)
+        == 0
+        || memchr(pv->issuer.data, '?', pv->issuer.len) != NULL)
     {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                            "authgw_provider \"%V\": \"discovery\" needs "
-                           "an issuer that is an https (or http) URL, "
-                           "not \"%*s\"", &pv->name, pv->issuer.len,
-                           pv->issuer.data);
+                           "an issuer that is an https (or http) URL "
+                           "without a query, not \"%*s\"", &pv->name,
+                           pv->issuer.len, pv->issuer.data);
         return NGX_CONF_ERROR;
     }
 

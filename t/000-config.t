@@ -94,7 +94,7 @@ my @good = qw(rsa.pub.pem rsa.pub.pkcs1.pem rsa.crt rsa.jwk jwks.json
               ec256.pub.pem ec384.jwk ec521.pub.pem ed25519.jwk oct.jwk);
 
 plan tests => 2 * @bad + 16 + @good + 2 + 14 + 9 + 8 + 7 + 9 + 3 + 10 + 4
-             + 9 + 8 + 16 + 16 + 2 * 24 + 4;
+             + 9 + 8 + 16 + 16 + 2 * 27 + 6;
 
 for my $case (@bad) {
     my ($what, $args, $reason) = @$case;
@@ -483,6 +483,14 @@ my @pbad = (
     [ 'authgw_leeway where provider= is inherited',
       "authgw_leeway 10s;", $pv . "authgw \"t\" provider=a;",
       '"authgw_leeway" has no use where "authgw" names providers' ],
+    [ 'authgw_leeway beside provider= at the http level', '',
+      $pv . "authgw \"t\" provider=a;\n authgw_leeway 60s;",
+      '"authgw_leeway" has no use where "authgw" names providers' ],
+    [ 'an issuer with a query, with discovery', 'authgw "t" provider=a;',
+      "authgw_provider a { issuer https://a.example/?x=1; discovery /_d; }",
+      'needs an issuer that is an https (or http) URL without a query' ],
+    [ 'provider= twice', 'authgw "t" provider=a provider=a;', $pv,
+      '"provider=" is duplicate' ],
     [ 'authgw_cache with a size beside provider=',
       "authgw \"t\" provider=a;\n authgw_cache 16;", $pv,
       '"authgw_cache" has no use where "authgw" names providers' ],
@@ -497,7 +505,7 @@ my @pbad = (
       'a provider\'s name is made of letters' ],
     [ 'discovery with an issuer that is no URL', 'authgw "t" provider=a;',
       "authgw_provider a { issuer my-idp; discovery /_d; }",
-      '"discovery" needs an issuer that is an https (or http) URL, not "my-idp"' ],
+      '"discovery" needs an issuer that is an https (or http) URL without a query, not "my-idp"' ],
     [ 'an http jwks_origin without jwks_http', 'authgw "t" provider=a;',
       "authgw_provider a { issuer https://a.example; discovery /_d; jwks_origin http://k.example; }",
       '"jwks_origin http://k.example" is http, which takes "jwks_http on"' ],
@@ -523,6 +531,12 @@ for my $case (@pbad) {
                       . " algorithms RS256 ES256; audience x; leeway 30s;"
                       . " key_refresh 10s; key_request_max_size 64k; cache 16; }");
 is($rc, 0, 'providers with every setting load') or diag($out);
+unlike($out, qr/\[warn\]/, '... without a warning');
+
+($rc, $out) = nginx_t("authgw \"t\" provider=a;\n authgw_audience off;",
+                      $pv . "authgw_audience legacy-api;");
+is($rc, 0, 'authgw_audience off beside provider=, under an outer audience: '
+           . 'loads') or diag($out);
 unlike($out, qr/\[warn\]/, '... without a warning');
 
 # inherited settings of the blocks without providers are no error there

@@ -31,7 +31,7 @@ my $tool   = $ENV{AUTHGW_TOKEN} or die "AUTHGW_TOKEN is not set\n";
 
 my $slow_k = $ENV{TEST_NGINX_USE_VALGRIND} ? 3 : 1;
 
-plan tests => 77;
+plan tests => 84;
 
 my $root = ($ENV{TEST_NGINX_SERVROOT} || "$ENV{PWD}/t/servroot")
            . "-providers";
@@ -58,10 +58,13 @@ run("$tool keygen --type ec --crv P-256 --out $dir/ops-k1.pem"
     . " --pub $dir/ops-k1.jwk --format jwk --kid k1");
 run("$tool keygen --type ec --crv P-256 --out $dir/other.pem"
     . " --pub $dir/other.jwk --format jwk --kid k1");
-run("$tool keygen --type ec --crv P-256 --out $dir/move-k2.pem"
-    . " --pub $dir/move-k2.jwk --format jwk --kid k2");
+for my $p (qw(move stay cmove)) {
+    run("$tool keygen --type ec --crv P-256 --out $dir/$p-k2.pem"
+        . " --pub $dir/$p-k2.jwk --format jwk --kid k2");
+}
 my $keys = $ENV{TEST_NGINX_KEYS} or die "TEST_NGINX_KEYS is not set\n";
-for my $p (qw(tls late foreign allowed plain mism notjson big move fast)) {
+for my $p (qw(tls late foreign allowed plain mism notjson big move fast
+              stay cmove lazy)) {
     run("$tool keygen --type ec --crv P-256 --out $dir/$p-k1.pem"
         . " --pub $dir/$p-k1.jwk --format jwk --kid k1");
 }
@@ -126,6 +129,10 @@ publish('mism', issuer => iss('mism') . '/');
 publish('notjson', meta => "<html>not metadata</html>\n");
 publish('move');
 publish('fast');
+publish('stay');
+publish('cmove');
+publish('lazy');
+unlink "$dir/www/lazy/jwks";
 publish('big', meta => '{"issuer":"' . iss('big') . '","jwks_uri":"'
                        . iss('big') . '/jwks","x":"' . ('x' x 2000) . '"}');
 run("$tool jwks $dir/ops-k1.jwk > $dir/ops.jwks");
@@ -152,7 +159,9 @@ my $http = <<"_EOC_";
     log_format fetch '\$server_port \$uri';
     map \$authgw_user_id \$uid_part { "" ""; default "/uid=\$authgw_user_id"; }
     log_format seen '\$uri [\$http_authorization|\$http_cookie|\$http_x_client]'
-                    ' [\$http_x_provider|\$http_x_sub|\$http_x_user]';
+                    ' [\$http_x_provider|\$http_x_sub|\$http_x_user]'
+                    ' \$http_x_request_uri';
+    proxy_cache_path $dir/cache keys_zone=idp:1m;
     resolver_timeout 1s;
 
     # the identity providers
@@ -230,6 +239,9 @@ my $http = <<"_EOC_";
     authgw_provider notjson { issuer http://127.0.0.1:$pport/notjson; discovery /_authgw/fetch; jwks_http on; key_refresh 1s; }
     authgw_provider move    { issuer http://127.0.0.1:$pport/move; discovery /_authgw/fetch; jwks_http on; audience move-api; key_refresh 1s; key_cache 1s; }
     authgw_provider fast    { issuer http://127.0.0.1:$pport/fast; discovery /_authgw/fetch; jwks_http on; audience fast-api; key_refresh 1s; discovery_refresh 1s; }
+    authgw_provider stay    { issuer http://127.0.0.1:$pport/stay; discovery /_authgw/fetch; jwks_http on; audience stay-api; key_refresh 1s; }
+    authgw_provider cmove   { issuer http://127.0.0.1:$pport/cmove; discovery /_authgw/fetch_cached; jwks_http on; audience cmove-api; key_refresh 1s; key_cache 1s; }
+    authgw_provider lazy    { issuer http://127.0.0.1:$pport/lazy; discovery /_authgw/fetch; jwks_http on; audience lazy-api; key_refresh 1s; }
     authgw_provider big     { issuer http://127.0.0.1:$pport/big; discovery /_authgw/fetch; jwks_http on; key_request_max_size 1k; key_refresh 1s; }
 
     server {
@@ -238,11 +250,20 @@ my $http = <<"_EOC_";
         # set for every location, the fetch locations among them
         proxy_set_header X-Provider \$authgw_provider;
         proxy_set_header X-Sub \$authgw_claim_sub;
+        proxy_set_header X-Request-Uri \$request_uri;
         authgw_set_header X-User \$uid_part;
 
         location = /_authgw/fetch {
             internal;
             proxy_pass \$authgw_fetch_url;
+        }
+
+        location = /_authgw/fetch_cached {
+            internal;
+            proxy_pass \$authgw_fetch_url;
+            proxy_cache idp;
+            proxy_cache_valid 200 1m;
+            proxy_cache_bypass \$authgw_key_refetch;
         }
 
         location = /_authgw/fetch_tls {
@@ -266,7 +287,19 @@ my $http = <<"_EOC_";
         location /big      { authgw "b" provider=big; proxy_pass http://127.0.0.1:$eport; }
         location /move     { authgw "mv" provider=move; proxy_pass http://127.0.0.1:$eport; }
         location /fast     { authgw "fa" provider=fast; proxy_pass http://127.0.0.1:$eport; }
-        location /and      { authgw "and" provider=staff; authgw_audience other-api; proxy_pass http://127.0.0.1:$eport; }
+        location /and      {
+            authgw "and" provider=staff;
+            authgw_audience other-api;
+            proxy_pass http://127.0.0.1:$eport;
+
+            location /and/off {
+                authgw_audience off;
+                proxy_pass http://127.0.0.1:$eport;
+            }
+        }
+        location /stay     { authgw "st" provider=stay; proxy_pass http://127.0.0.1:$eport; }
+        location /cmove    { authgw "cm" provider=cmove; proxy_pass http://127.0.0.1:$eport; }
+        location /lazy     { authgw "lz" provider=lazy; proxy_pass http://127.0.0.1:$eport; }
 
         # today's directives beside them: one unnamed provider
         location /legacy {
@@ -409,8 +442,9 @@ is(get('/legacy/x', $staff), '401 invalid_token',
        'a provider over TLS: metadata and keys through a verified connection');
     open my $fh, '<', "$dir/seen.log" or die $!;
     my @seen = grep { m{^/tls/} } <$fh>;
-    is(join("", @seen), "/tls/.well-known/openid-configuration [-|-|-] [-|-|-]\n"
-                        . "/tls/jwks [-|-|-] [-|-|-]\n",
+    is(join("", @seen), "/tls/.well-known/openid-configuration [-|-|-] [-|-|-]"
+                        . " /_authgw/fetch_tls\n"
+                        . "/tls/jwks [-|-|-] [-|-|-] /_authgw/fetch_tls\n",
        '... the fetches carry none of the client\'s headers, nor any the '
        . 'module sets from its token');
 }
@@ -439,6 +473,8 @@ is(get('/and/x', token('staff', aud_json => '["staff-api","other-api"]')),
    '... with both audiences: 200');
 is(get('/and/x', token('staff', aud => 'other-api')), '401 invalid_token',
    '... with the location\'s alone: 401 (the provider\'s is unmet)');
+is(get('/and/off/x', $staff), "200 provider=staff sub=user-of-staff\n",
+   'authgw_audience off inside it: the provider\'s audience alone');
 
 # --- the user id is the provider's: another provider's token never has one
 
@@ -535,6 +571,54 @@ unlink "$dir/www/move/jwks";
            '... its metadata fetched again, before discovery_refresh');
 }
 
+# the old place still serves the old keys, without the new kid
+write_file('stay/jwks2', run("$tool jwks $dir/stay-k1.jwk $dir/stay-k2.jwk"));
+write_file('stay/.well-known/openid-configuration',
+           '{"issuer":"' . iss('stay') . '","jwks_uri":"' . iss('stay')
+           . '/jwks2"}');
+{
+    my $k2 = token('stay', key => 'stay-k2');
+    my $got = '';
+    for (1 .. 24) {
+        $got = get('/stay/x', $k2);
+        last if $got =~ /^200/;
+        sleep 0.5;
+    }
+    is($got, "200 provider=stay sub=user-of-stay\n",
+       'it moves its keys and the old place still answers, without the new '
+       . 'kid: the metadata are fetched again after that kid\'s refetch');
+    is(fetches(qr{ /stay/jwks2$}), 1, '... and the new place used');
+}
+
+# the same move behind the fetch location's proxy_cache
+is(get('/cmove/x', token('cmove')), "200 provider=cmove sub=user-of-cmove\n",
+   'cmove, its metadata and keys cached by the fetch location');
+write_file('cmove/jwks2', run("$tool jwks $dir/cmove-k1.jwk $dir/cmove-k2.jwk"));
+write_file('cmove/.well-known/openid-configuration',
+           '{"issuer":"' . iss('cmove') . '","jwks_uri":"' . iss('cmove')
+           . '/jwks2"}');
+unlink "$dir/www/cmove/jwks";
+{
+    my $k2 = token('cmove', key => 'cmove-k2');
+    my $got = '';
+    for (1 .. 24) {
+        $got = get('/cmove/x', $k2);
+        last if $got =~ /^200/;
+        sleep 0.5;
+    }
+    is($got, "200 provider=cmove sub=user-of-cmove\n",
+       '... it moves: the metadata fetch after a failed key fetch passes the '
+       . 'cache ($authgw_key_refetch), well before the cached copy expires');
+}
+
+# keys not there at first, then published: the next request after the
+# interval passes, even when that interval's fetch is of metadata
+is(get('/lazy/x', token('lazy')), '503', 'lazy: its keys not there yet: 503');
+write_file('lazy/jwks', run("$tool jwks $dir/lazy-k1.jwk"));
+sleep 1.1;
+is(get('/lazy/x', token('lazy')), "200 provider=lazy sub=user-of-lazy\n",
+   '... published: the next request after the interval, 200');
+
 for (1 .. 14) {
     get('/fast/x', token('fast'));
     sleep 0.25;
@@ -570,7 +654,8 @@ cmp_ok(fetches(qr{ /staff/}) - $before, '<=', $allowed,
 {
     open my $fh, '<', "$dir/seen.log" or die $!;
     my @seen = <$fh>;
-    my @bad = grep { !/ \[-\|-\|-\] \[-\|-\|-\]$/ } @seen;
+    my @bad = grep { !m{ \[-\|-\|-\] \[-\|-\|-\] /_authgw/fetch\w*$} }
+              @seen;
     cmp_ok(scalar @seen, '>', 30, scalar(@seen) . ' fetches seen by the '
            . 'providers, refreshes in the background after verified '
            . 'requests among them');
