@@ -294,6 +294,20 @@ test_discovery(void **state)
                              "\"jwks_uri\":\"https://id.example.com/k#x\"}",
                              iss, NULL, 0), "");
 
+    /* a jwks_uri over AUTHGW_URL_MAX: said so */
+    {
+        char  *big;
+
+        big = malloc(AUTHGW_URL_MAX + 128);
+        snprintf(big, AUTHGW_URL_MAX + 128,
+                 "{\"issuer\":\"https://id.example.com/realms/a\","
+                 "\"jwks_uri\":\"https://id.example.com/%0*d\"}",
+                 AUTHGW_URL_MAX, 0);
+        assert_string_equal(meta(big, iss, NULL, 0), "");
+        assert_non_null(strstr(err, "is longer than 2048 bytes"));
+        free(big);
+    }
+
     /* what comes from the answer is escaped in the reason */
     assert_string_equal(meta("{\"issuer\":\"a\\nb\\\"c\",\"jwks_uri\":\"x\"}",
                              iss, NULL, 0), "");
