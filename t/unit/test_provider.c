@@ -22,6 +22,8 @@ issuer(const char *payload, authgw_status_t *status)
     size_t                n;
     const unsigned char  *iss;
 
+    test_pool_reset();
+
     t = make_token("{\"alg\":\"HS256\"}", payload,
                    (const unsigned char *) "sig", 3);
     *status = authgw_jws_issuer((unsigned char *) t, strlen(t), &alloc, &iss,
@@ -90,6 +92,47 @@ test_issuer(void **state)
     assert_null(issuer("{\"iss\":\"x", &st));
     assert_int_equal(st, AUTHGW_MALFORMED_TOKEN);
     assert_null(issuer("{\"iss\"", &st));
+    assert_int_equal(st, AUTHGW_MALFORMED_TOKEN);
+}
+
+
+/* payloads longer than the first part that is decoded and scanned */
+
+static void
+test_issuer_long(void **state)
+{
+    char             payload[4096];
+    size_t           i;
+    authgw_status_t  st;
+
+    (void) state;
+
+    /* found in the first part */
+    snprintf(payload, sizeof(payload), "{\"iss\":\"A\",\"pad\":\"%03000d\"}",
+             0);
+    assert_string_equal(issuer(payload, &st), "A");
+
+    /* after it: the whole payload */
+    snprintf(payload, sizeof(payload), "{\"pad\":\"%03000d\",\"iss\":\"B\"}",
+             0);
+    assert_string_equal(issuer(payload, &st), "B");
+
+    /* the first part ends inside each place of "iss":"C" */
+    for (i = 740; i < 780; i++) {
+        snprintf(payload, sizeof(payload),
+                 "{\"pad\":\"%0*d\",\"iss\":\"C\",\"x\":\"%02000d\"}",
+                 (int) i, 0, 0);
+        assert_string_equal(issuer(payload, &st), "C");
+    }
+
+    /* the object ends after the first part without an "iss" */
+    snprintf(payload, sizeof(payload), "{\"pad\":\"%03000d\"}", 0);
+    assert_null(issuer(payload, &st));
+    assert_int_equal(st, AUTHGW_BAD_ISSUER);
+
+    /* cut short after the first part */
+    snprintf(payload, sizeof(payload), "{\"pad\":\"%03000d", 0);
+    assert_null(issuer(payload, &st));
     assert_int_equal(st, AUTHGW_MALFORMED_TOKEN);
 }
 
@@ -321,6 +364,7 @@ main(void)
 {
     const struct CMUnitTest  tests[] = {
         cmocka_unit_test(test_issuer),
+        cmocka_unit_test(test_issuer_long),
         cmocka_unit_test(test_issuer_shape),
         cmocka_unit_test(test_url_origin),
         cmocka_unit_test(test_discovery),
