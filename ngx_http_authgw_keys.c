@@ -132,6 +132,17 @@ ngx_http_authgw_remote_keys(ngx_http_request_t *r,
         }
     }
 
+    /*
+     * the provider's own answer lacks the kid: a provider that moved its
+     * keys names their new place in its metadata, due now
+     */
+
+    if (ctx->refetched && ctx->status == AUTHGW_UNKNOWN_KID
+        && rm->jwks_uri.len && rm->meta_expires > ngx_time())
+    {
+        rm->meta_expires = ngx_time();
+    }
+
     if ((ctx->status == AUTHGW_KEYS_UNAVAILABLE
          || ctx->status == AUTHGW_UNKNOWN_KID)
         && !ctx->refetched
@@ -886,17 +897,6 @@ ngx_http_authgw_fetch_done(ngx_http_request_t *r, void *data, ngx_int_t rc)
     }
 
     result = ngx_http_authgw_fetch_result(r, f, rc, cause);
-
-    /*
-     * keys fetched for a kid they may still lack: a provider that moved
-     * them names their new place in its metadata, due now
-     */
-
-    if (!f->meta && f->refetch && f->remote->jwks_uri.len
-        && f->remote->meta_expires > ngx_time())
-    {
-        f->remote->meta_expires = ngx_time();
-    }
 
     if (f->meta) {
         ngx_http_authgw_meta_finish(f->remote, result, cause,

@@ -197,6 +197,7 @@ size_t authgw_b64url_encoded_len(size_t n);
 int authgw_b64url_decode(unsigned char *dst, size_t *dlen,
     const unsigned char *src, size_t len);
 size_t authgw_b64url_encode(char *dst, const unsigned char *src, size_t len);
+int authgw_b64url_check(const unsigned char *src, size_t len);
 unsigned char *authgw_b64url_decode_alloc(const authgw_alloc_t *a,
     const unsigned char *src, size_t len, size_t *dlen);
 

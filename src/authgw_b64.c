@@ -144,6 +144,43 @@ authgw_b64url_encode(char *dst, const unsigned char *src, size_t len)
 
 /* decodes into memory from the allocator; NULL if not strict base64url */
 
+/*
+ * 0 if src is strict base64url, as authgw_b64url_decode() takes it: the
+ * alphabet, no length 1 mod 4, no stray bits in the last character;
+ * nothing decoded
+ */
+
+int
+authgw_b64url_check(const unsigned char *src, size_t len)
+{
+    size_t  i;
+    int     c;
+
+    if (len % 4 == 1) {
+        return -1;
+    }
+
+    c = 0;
+
+    for (i = 0; i < len; i++) {
+        c = authgw_b64url_table[src[i]];
+
+        if (c < 0) {
+            return -1;
+        }
+    }
+
+    /* the last character of 2 (of 3) holds 4 (2) bits of no byte */
+
+    if ((len % 4 == 2 && (c & 0x0f) != 0) || (len % 4 == 3 && (c & 0x03) != 0))
+    {
+        return -1;
+    }
+
+    return 0;
+}
+
+
 unsigned char *
 authgw_b64url_decode_alloc(const authgw_alloc_t *a, const unsigned char *src,
     size_t len, size_t *dlen)

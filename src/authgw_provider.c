@@ -115,7 +115,18 @@ authgw_jws_issuer(const unsigned char *token, size_t len,
 
         status = authgw_issuer_scan(p, n, a, iss, iss_len);
 
+        /* decided: the rest must still be strict base64url, undecoded */
+
         if (status != AUTHGW_ISSUER_MORE) {
+            if (authgw_b64url_check(p1 + 1 + AUTHGW_ISSUER_PREFIX,
+                                    slen - AUTHGW_ISSUER_PREFIX)
+                != 0)
+            {
+                *iss = NULL;
+                *iss_len = 0;
+                return AUTHGW_MALFORMED_TOKEN;
+            }
+
             return status;
         }
     }

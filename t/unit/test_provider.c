@@ -130,6 +130,52 @@ test_issuer_long(void **state)
     assert_null(issuer(payload, &st));
     assert_int_equal(st, AUTHGW_BAD_ISSUER);
 
+    /* decided in the first part, the rest still strict base64url */
+    {
+        char                 *t, *bad;
+        size_t                n;
+        const unsigned char  *iss;
+        static const char    *tails[] = { "=", "!!", "A", "AB", "ABC" };
+
+        snprintf(payload, sizeof(payload),
+                 "{\"iss\":\"A\",\"pad\":\"%03000d\"}", 0);
+
+        for (i = 0; i < 5; i++) {
+            test_pool_reset();
+            t = make_token("{\"alg\":\"HS256\"}", payload,
+                           (const unsigned char *) "sig", 3);
+            bad = malloc(strlen(t) + 8);
+            n = strchr(strchr(t, '.') + 1, '.') - t;
+            memcpy(bad, t, n);
+            strcpy(bad + n, tails[i]);
+            strcat(bad, strchr(strchr(t, '.') + 1, '.'));
+
+            /* "=" "!!": not the alphabet; "A": 1 mod 4 or stray bits */
+            st = authgw_jws_issuer((unsigned char *) bad, strlen(bad), &alloc,
+                                   &iss, &n);
+            if (i < 2) {
+                assert_int_equal(st, AUTHGW_MALFORMED_TOKEN);
+                assert_null(iss);
+            }
+
+            free(bad);
+            free(t);
+        }
+    }
+
+    /* the check of the rest, alone */
+#define check(t)  authgw_b64url_check((const unsigned char *) t, strlen(t))
+    assert_int_equal(check(""), 0);
+    assert_int_equal(check("QUJD"), 0);
+    assert_int_equal(check("QUI"), 0);
+    assert_int_equal(check("QQ"), 0);
+    assert_int_equal(check("QUJ"), -1);    /* stray bits */
+    assert_int_equal(check("QR"), -1);
+    assert_int_equal(check("QUJDR"), -1);  /* 1 mod 4 */
+    assert_int_equal(check("QU=J"), -1);
+    assert_int_equal(check("QU+J"), -1);
+#undef check
+
     /* cut short after the first part */
     snprintf(payload, sizeof(payload), "{\"pad\":\"%03000d", 0);
     assert_null(issuer(payload, &st));
