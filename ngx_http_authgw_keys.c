@@ -51,6 +51,9 @@ static ngx_uint_t ngx_http_authgw_fetch_answer(ngx_http_request_t *sr,
     ngx_http_authgw_fetch_t *f, ngx_int_t rc, u_char *cause);
 static ngx_uint_t ngx_http_authgw_meta_result(ngx_http_request_t *sr,
     ngx_http_authgw_fetch_t *f, u_char *cause);
+static ngx_http_authgw_source_stats_t *ngx_http_authgw_fetch_count(
+    ngx_http_authgw_remote_t *rm, ngx_uint_t meta, ngx_uint_t result,
+    time_t now);
 static void ngx_http_authgw_meta_finish(ngx_http_authgw_remote_t *rm,
     ngx_uint_t result, u_char *cause, ngx_log_t *log);
 static ngx_uint_t ngx_http_authgw_fetch_failed(ngx_http_request_t *sr,
@@ -967,7 +970,6 @@ ngx_http_authgw_fetch_finish(ngx_http_authgw_remote_t *rm, ngx_uint_t result,
     u_char *cause, ngx_log_t *log)
 {
     time_t                           now;
-    ngx_http_authgw_main_conf_t     *amcf;
     ngx_http_authgw_source_stats_t  *src;
 
     now = ngx_time();
@@ -992,18 +994,10 @@ ngx_http_authgw_fetch_finish(ngx_http_authgw_remote_t *rm, ngx_uint_t result,
         }
     }
 
-    amcf = ngx_http_cycle_get_module_main_conf(ngx_cycle,
-                                               ngx_http_authgw_module);
-    src = (amcf != NULL && amcf->sources != NULL)
-          ? amcf->sources[rm->index] : NULL;
+    src = ngx_http_authgw_fetch_count(rm, 0, result, now);
 
-    if (src != NULL && result != NGX_HTTP_AUTHGW_FETCH_ABORTED) {
-        (void) ngx_atomic_fetch_add(&src->fetches[result], 1);
-
-        if (result == NGX_HTTP_AUTHGW_FETCH_OK) {
-            src->keys = rm->nkeys;
-            src->last_success = now;
-        }
+    if (src != NULL && result == NGX_HTTP_AUTHGW_FETCH_OK) {
+        src->keys = rm->nkeys;
     }
 
     if (result != NGX_HTTP_AUTHGW_FETCH_OK
@@ -1025,6 +1019,46 @@ ngx_http_authgw_fetch_finish(ngx_http_authgw_remote_t *rm, ngx_uint_t result,
 
 
 /*
+ * A fetch counted where authgw_status shows it: a key fetch as its
+ * source's, a metadata fetch as its provider's; a fetch that ended with
+ * its client is not counted. Returns the counters, or NULL.
+ */
+
+static ngx_http_authgw_source_stats_t *
+ngx_http_authgw_fetch_count(ngx_http_authgw_remote_t *rm, ngx_uint_t meta,
+    ngx_uint_t result, time_t now)
+{
+    ngx_http_authgw_main_conf_t     *amcf;
+    ngx_http_authgw_source_stats_t  *st;
+
+    amcf = ngx_http_cycle_get_module_main_conf(ngx_cycle,
+                                               ngx_http_authgw_module);
+    if (amcf == NULL) {
+        return NULL;
+    }
+
+    if (meta) {
+        st = (amcf->named != NULL) ? amcf->named[rm->provider->index] : NULL;
+
+    } else {
+        st = (amcf->sources != NULL) ? amcf->sources[rm->index] : NULL;
+    }
+
+    if (st == NULL || result == NGX_HTTP_AUTHGW_FETCH_ABORTED) {
+        return NULL;
+    }
+
+    (void) ngx_atomic_fetch_add(&st->fetches[result], 1);
+
+    if (result == NGX_HTTP_AUTHGW_FETCH_OK) {
+        st->last_success = now;
+    }
+
+    return st;
+}
+
+
+/*
  * The provider's metadata fetched: counted as the provider's, a failure
  * logged once per interval; those who waited on it run again.
  */
@@ -1033,27 +1067,14 @@ static void
 ngx_http_authgw_meta_finish(ngx_http_authgw_remote_t *rm, ngx_uint_t result,
     u_char *cause, ngx_log_t *log)
 {
-    time_t                           now;
-    ngx_http_authgw_main_conf_t     *amcf;
-    ngx_http_authgw_source_stats_t  *st;
+    time_t  now;
 
     now = ngx_time();
     rm->fetching = 0;
     rm->meta_last = 1;
     rm->aborted = (result == NGX_HTTP_AUTHGW_FETCH_ABORTED);
 
-    amcf = ngx_http_cycle_get_module_main_conf(ngx_cycle,
-                                               ngx_http_authgw_module);
-    st = (amcf != NULL && amcf->named != NULL)
-         ? amcf->named[rm->provider->index] : NULL;
-
-    if (st != NULL && result != NGX_HTTP_AUTHGW_FETCH_ABORTED) {
-        (void) ngx_atomic_fetch_add(&st->fetches[result], 1);
-
-        if (result == NGX_HTTP_AUTHGW_FETCH_OK) {
-            st->last_success = now;
-        }
-    }
+    (void) ngx_http_authgw_fetch_count(rm, 1, result, now);
 
     if (result != NGX_HTTP_AUTHGW_FETCH_OK
         && result != NGX_HTTP_AUTHGW_FETCH_ABORTED

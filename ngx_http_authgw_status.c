@@ -26,9 +26,6 @@ static void ngx_http_authgw_status_text(ngx_http_authgw_main_conf_t *amcf,
     ngx_http_authgw_text_t *t);
 static void ngx_http_authgw_text(ngx_http_authgw_text_t *t,
     const char *text);
-static void ngx_http_authgw_sample(ngx_http_authgw_text_t *t,
-    const char *prefix, ngx_str_t *label, ngx_str_t *second,
-    ngx_atomic_uint_t value);
 static const char *ngx_http_authgw_outcome(ngx_uint_t k);
 static void *ngx_http_authgw_conf_of(ngx_conf_t *cf, const char *name);
 static ngx_uint_t ngx_http_authgw_local_only(ngx_conf_t *cf);
@@ -38,6 +35,12 @@ static void ngx_http_authgw_label(ngx_http_authgw_text_t *t,
 
 
 static ngx_str_t  ngx_http_authgw_zone_name = ngx_string("authgw_metrics");
+
+/* a fetch's result label, by NGX_HTTP_AUTHGW_FETCH_* */
+static ngx_str_t  ngx_http_authgw_results[NGX_HTTP_AUTHGW_FETCH_N] = {
+    ngx_string("ok"), ngx_string("status"), ngx_string("error"),
+    ngx_string("invalid")
+};
 
 
 /* metrics */
@@ -254,22 +257,16 @@ ngx_http_authgw_status_text(ngx_http_authgw_main_conf_t *amcf,
     ngx_http_authgw_text_t *t)
 {
     time_t                            now, last;
-    ngx_str_t                         outcome, files, labels[6];
+    ngx_str_t                         labels[6];
     ngx_str_t                         source, provider, result, none;
     ngx_uint_t                        i, k, n;
     ngx_http_authgw_stats_t          *st;
     ngx_http_authgw_remote_t        **remotes;
     ngx_http_authgw_source_stats_t   *src;
 
-    static ngx_str_t  results[] = {
-        ngx_string("ok"), ngx_string("status"), ngx_string("error"),
-        ngx_string("invalid")
-    };
-
     st = amcf->stats;
     remotes = amcf->remotes.elts;
     now = ngx_time();
-    ngx_str_set(&files, "files");
     ngx_str_set(&source, "source");
     ngx_str_set(&provider, "provider");
     ngx_str_set(&result, "result");
@@ -279,25 +276,32 @@ ngx_http_authgw_status_text(ngx_http_authgw_main_conf_t *amcf,
                          "by authgw, by outcome.\n"
                          "# TYPE authgw_requests_total counter\n");
 
+    ngx_str_set(&labels[0], "outcome");
+
     for (k = 0; k <= NGX_HTTP_AUTHGW_ANONYMOUS; k++) {
-        outcome.data = (u_char *) ngx_http_authgw_outcome(k);
-        outcome.len = ngx_strlen(outcome.data);
-        ngx_http_authgw_sample(t, "authgw_requests_total{outcome=\"",
-                               &outcome, NULL, st->outcomes[k]);
+        labels[1].data = (u_char *) ngx_http_authgw_outcome(k);
+        labels[1].len = ngx_strlen(labels[1].data);
+        ngx_http_authgw_labelled(t, "authgw_requests_total", labels, 2,
+                                 st->outcomes[k]);
     }
 
     ngx_http_authgw_text(t, "# HELP authgw_cache_lookups_total Lookups in "
                          "the caches of verified tokens.\n"
                          "# TYPE authgw_cache_lookups_total counter\n");
-    ngx_http_authgw_sample(t, "authgw_cache_lookups_total{result=\"hit",
-                           NULL, NULL, st->cache_hits);
-    ngx_http_authgw_sample(t, "authgw_cache_lookups_total{result=\"miss",
-                           NULL, NULL, st->cache_misses);
+    labels[0] = result;
+    ngx_str_set(&labels[1], "hit");
+    ngx_http_authgw_labelled(t, "authgw_cache_lookups_total", labels, 2,
+                             st->cache_hits);
+    ngx_str_set(&labels[1], "miss");
+    ngx_http_authgw_labelled(t, "authgw_cache_lookups_total", labels, 2,
+                             st->cache_misses);
 
     ngx_http_authgw_text(t, "# HELP authgw_keys_loaded Keys in use, by "
                          "source.\n# TYPE authgw_keys_loaded gauge\n");
-    ngx_http_authgw_sample(t, "authgw_keys_loaded{source=\"", &files, NULL,
-                           st->file_keys);
+    labels[0] = source;
+    ngx_str_set(&labels[1], "files");
+    ngx_http_authgw_labelled(t, "authgw_keys_loaded", labels, 2,
+                             st->file_keys);
 
     /* a source of a provider has its name as a label too */
 
@@ -331,7 +335,7 @@ ngx_http_authgw_status_text(ngx_http_authgw_main_conf_t *amcf,
         labels[n - 2] = result;
 
         for (k = 0; src != NULL && k < NGX_HTTP_AUTHGW_FETCH_N; k++) {
-            labels[n - 1] = results[k];
+            labels[n - 1] = ngx_http_authgw_results[k];
             ngx_http_authgw_labelled(t, "authgw_key_fetches_total", labels,
                                      n, src->fetches[k]);
         }
@@ -371,11 +375,6 @@ ngx_http_authgw_provider_text(ngx_http_authgw_main_conf_t *amcf,
     ngx_uint_t                        i, k;
     ngx_http_authgw_provider_t      **pv;
     ngx_http_authgw_source_stats_t   *st;
-
-    static ngx_str_t  results[] = {
-        ngx_string("ok"), ngx_string("status"), ngx_string("error"),
-        ngx_string("invalid")
-    };
 
     if (amcf->providers.nelts == 0) {
         return;
@@ -417,7 +416,7 @@ ngx_http_authgw_provider_text(ngx_http_authgw_main_conf_t *amcf,
         for (k = 0; st != NULL && pv[i]->discovery.len
                     && k < NGX_HTTP_AUTHGW_FETCH_N; k++)
         {
-            labels[3] = results[k];
+            labels[3] = ngx_http_authgw_results[k];
             ngx_http_authgw_labelled(t, "authgw_discovery_fetches_total",
                                      labels, 4, st->fetches[k]);
         }
@@ -443,7 +442,10 @@ ngx_http_authgw_provider_text(ngx_http_authgw_main_conf_t *amcf,
 }
 
 
-/* metric{name="value",...} value: labels holds n / 2 pairs */
+/*
+ * One sample, metric{name="value",...} value: labels holds n / 2 pairs,
+ * escaped. Counting gives a value its longest text, as stub_status does.
+ */
 
 static void
 ngx_http_authgw_labelled(ngx_http_authgw_text_t *t, const char *metric,
@@ -487,42 +489,6 @@ ngx_http_authgw_text(ngx_http_authgw_text_t *t, const char *text)
     }
 
     t->size += n;
-}
-
-
-/*
- * One sample: prefix (up to a label value's opening quote), the label
- * value escaped, then ",result=\"second\"" if any, the closing, the value.
- * Counting gives a value its longest text, as stub_status does.
- */
-
-static void
-ngx_http_authgw_sample(ngx_http_authgw_text_t *t, const char *prefix,
-    ngx_str_t *label, ngx_str_t *second, ngx_atomic_uint_t value)
-{
-    u_char  *start;
-
-    ngx_http_authgw_text(t, prefix);
-
-    if (label != NULL) {
-        ngx_http_authgw_label(t, label);
-    }
-
-    if (second != NULL) {
-        ngx_http_authgw_text(t, "\",result=\"");
-        ngx_http_authgw_label(t, second);
-    }
-
-    ngx_http_authgw_text(t, "\"} ");
-
-    if (t->p == NULL) {
-        t->size += NGX_ATOMIC_T_LEN + 1;
-        return;
-    }
-
-    start = t->p;
-    t->p = ngx_sprintf(t->p, "%uA\n", value);
-    t->size += t->p - start;
 }
 
 

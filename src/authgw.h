@@ -235,6 +235,8 @@ authgw_key_t *authgw_key_find(authgw_key_t *const *keys, size_t nkeys,
     const unsigned char *kid, size_t kid_len);
 void authgw_keys_free(authgw_key_t **keys, size_t nkeys);
 
+authgw_status_t authgw_jws_split(const unsigned char *token, size_t len,
+    size_t *dot1, size_t *dot2);
 authgw_status_t authgw_jws_verify(const unsigned char *token, size_t len,
     authgw_key_t *const *keys, size_t nkeys, unsigned algs, unsigned flags,
     const authgw_alloc_t *a, authgw_jws_t *jws);

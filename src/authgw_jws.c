@@ -528,22 +528,17 @@ authgw_jws_signature(const unsigned char *token, size_t len, size_t dot2,
 }
 
 
+/*
+ * A compact JWS's shape: at most AUTHGW_TOKEN_MAX bytes, exactly three
+ * non-empty segments (a JWE or anything else is refused); *dot1, *dot2:
+ * where its two dots are
+ */
+
 authgw_status_t
-authgw_jws_verify(const unsigned char *token, size_t len,
-    authgw_key_t *const *keys, size_t nkeys, unsigned algs, unsigned flags,
-    const authgw_alloc_t *a, authgw_jws_t *jws)
+authgw_jws_split(const unsigned char *token, size_t len, size_t *dot1,
+    size_t *dot2)
 {
-    size_t                blen, dot1, dot2;
-    json_t               *kid;
-    unsigned char        *buf;
-    authgw_status_t       status;
-    authgw_jws_memo_t    *memo;
     const unsigned char  *p1, *p2;
-
-    memset(jws, 0, sizeof(authgw_jws_t));
-
-    /* its objects live in a's memory */
-    jws->pooled = 1;
 
     if (len == 0) {
         return AUTHGW_MISSING_TOKEN;
@@ -552,8 +547,6 @@ authgw_jws_verify(const unsigned char *token, size_t len,
     if (len > AUTHGW_TOKEN_MAX) {
         return AUTHGW_MALFORMED_TOKEN;
     }
-
-    /* exactly three non-empty segments: a JWE or anything else is refused */
 
     p1 = memchr(token, '.', len);
     p2 = p1 ? memchr(p1 + 1, '.', len - (p1 + 1 - token)) : NULL;
@@ -564,11 +557,36 @@ authgw_jws_verify(const unsigned char *token, size_t len,
         return AUTHGW_MALFORMED_TOKEN;
     }
 
-    dot1 = p1 - token;
-    dot2 = p2 - token;
+    *dot1 = p1 - token;
+    *dot2 = p2 - token;
 
-    if (dot1 == 0 || dot2 == dot1 + 1 || dot2 == len - 1) {
+    if (*dot1 == 0 || *dot2 == *dot1 + 1 || *dot2 == len - 1) {
         return AUTHGW_MALFORMED_TOKEN;
+    }
+
+    return AUTHGW_OK;
+}
+
+
+authgw_status_t
+authgw_jws_verify(const unsigned char *token, size_t len,
+    authgw_key_t *const *keys, size_t nkeys, unsigned algs, unsigned flags,
+    const authgw_alloc_t *a, authgw_jws_t *jws)
+{
+    size_t                blen, dot1, dot2;
+    json_t               *kid;
+    unsigned char        *buf;
+    authgw_status_t       status;
+    authgw_jws_memo_t    *memo;
+
+    memset(jws, 0, sizeof(authgw_jws_t));
+
+    /* its objects live in a's memory */
+    jws->pooled = 1;
+
+    status = authgw_jws_split(token, len, &dot1, &dot2);
+    if (status != AUTHGW_OK) {
+        return status;
     }
 
     kid = NULL;

@@ -76,32 +76,21 @@ authgw_status_t
 authgw_jws_issuer(const unsigned char *token, size_t len,
     const authgw_alloc_t *a, const unsigned char **iss, size_t *iss_len)
 {
-    size_t                n, slen;
+    size_t                n, slen, dot1, dot2;
     unsigned char        *p;
     authgw_status_t       status;
-    const unsigned char  *p1, *p2;
+    const unsigned char  *p1;
 
     *iss = NULL;
     *iss_len = 0;
 
-    if (len == 0) {
-        return AUTHGW_MISSING_TOKEN;
+    status = authgw_jws_split(token, len, &dot1, &dot2);
+    if (status != AUTHGW_OK) {
+        return status;
     }
 
-    if (len > AUTHGW_TOKEN_MAX) {
-        return AUTHGW_MALFORMED_TOKEN;
-    }
-
-    p1 = memchr(token, '.', len);
-    p2 = p1 ? memchr(p1 + 1, '.', len - (p1 + 1 - token)) : NULL;
-
-    if (p2 == NULL || p1 == token || p2 == p1 + 1 || p2 == token + len - 1
-        || memchr(p2 + 1, '.', len - (p2 + 1 - token)) != NULL)
-    {
-        return AUTHGW_MALFORMED_TOKEN;
-    }
-
-    slen = p2 - p1 - 1;
+    p1 = token + dot1;
+    slen = dot2 - dot1 - 1;
 
     if (slen > AUTHGW_ISSUER_PREFIX) {
         p = a->alloc(a->data, AUTHGW_ISSUER_PREFIX / 4 * 3);

@@ -346,6 +346,29 @@ sub fetches {
     return scalar grep { /$re/ } <$fh>;
 }
 
+# a provider moves its keys to NAME/jwks2, which holds KEYS
+sub move_keys {
+    my ($name, @keys) = @_;
+    write_file("$name/jwks2", run("$tool jwks "
+                                  . join(' ', map { "$dir/$_.jwk" } @keys)));
+    write_file("$name/.well-known/openid-configuration",
+               '{"issuer":"' . iss($name) . '","jwks_uri":"' . iss($name)
+               . '/jwks2"}');
+}
+
+# the answer to PATH with TOKEN once it is a 200, or the last of 24 tries
+# half a second apart
+sub until_ok {
+    my ($path, $token) = @_;
+    my $got = '';
+    for (1 .. 24) {
+        $got = get($path, $token);
+        last if $got =~ /^200/;
+        sleep 0.5;
+    }
+    return $got;
+}
+
 # --- discovery and the first fetch: only the provider the token names
 
 my $staff = token('staff');
@@ -551,20 +574,11 @@ publish('staff', keys => ['staff-k2']);
 
 is(get('/move/x', token('move')), "200 provider=move sub=user-of-move\n",
    'the move provider at its first place');
-write_file('move/jwks2', run("$tool jwks $dir/move-k1.jwk $dir/move-k2.jwk"));
-write_file('move/.well-known/openid-configuration',
-           '{"issuer":"' . iss('move') . '","jwks_uri":"' . iss('move')
-           . '/jwks2"}');
+move_keys('move', 'move-k1', 'move-k2');
 unlink "$dir/www/move/jwks";
 {
-    my $k2 = token('move', key => 'move-k2');
-    my $got = '';
-    for (1 .. 24) {
-        sleep 0.5;
-        $got = get('/move/x', $k2);
-        last if $got =~ /^200/;
-    }
-    is($got, "200 provider=move sub=user-of-move\n",
+    is(until_ok('/move/x', token('move', key => 'move-k2')),
+       "200 provider=move sub=user-of-move\n",
        'it moves its keys: its key fetch fails, its metadata say where, '
        . 'a token of its new key passes, no reload');
     cmp_ok(fetches(qr{ /move/\.well-known/openid-configuration$}), '>=', 2,
@@ -572,19 +586,10 @@ unlink "$dir/www/move/jwks";
 }
 
 # the old place still serves the old keys, without the new kid
-write_file('stay/jwks2', run("$tool jwks $dir/stay-k1.jwk $dir/stay-k2.jwk"));
-write_file('stay/.well-known/openid-configuration',
-           '{"issuer":"' . iss('stay') . '","jwks_uri":"' . iss('stay')
-           . '/jwks2"}');
+move_keys('stay', 'stay-k1', 'stay-k2');
 {
-    my $k2 = token('stay', key => 'stay-k2');
-    my $got = '';
-    for (1 .. 24) {
-        $got = get('/stay/x', $k2);
-        last if $got =~ /^200/;
-        sleep 0.5;
-    }
-    is($got, "200 provider=stay sub=user-of-stay\n",
+    is(until_ok('/stay/x', token('stay', key => 'stay-k2')),
+       "200 provider=stay sub=user-of-stay\n",
        'it moves its keys and the old place still answers, without the new '
        . 'kid: the metadata are fetched again after that kid\'s refetch');
     is(fetches(qr{ /stay/jwks2$}), 1, '... and the new place used');
@@ -593,20 +598,11 @@ write_file('stay/.well-known/openid-configuration',
 # the same move behind the fetch location's proxy_cache
 is(get('/cmove/x', token('cmove')), "200 provider=cmove sub=user-of-cmove\n",
    'cmove, its metadata and keys cached by the fetch location');
-write_file('cmove/jwks2', run("$tool jwks $dir/cmove-k1.jwk $dir/cmove-k2.jwk"));
-write_file('cmove/.well-known/openid-configuration',
-           '{"issuer":"' . iss('cmove') . '","jwks_uri":"' . iss('cmove')
-           . '/jwks2"}');
+move_keys('cmove', 'cmove-k1', 'cmove-k2');
 unlink "$dir/www/cmove/jwks";
 {
-    my $k2 = token('cmove', key => 'cmove-k2');
-    my $got = '';
-    for (1 .. 24) {
-        $got = get('/cmove/x', $k2);
-        last if $got =~ /^200/;
-        sleep 0.5;
-    }
-    is($got, "200 provider=cmove sub=user-of-cmove\n",
+    is(until_ok('/cmove/x', token('cmove', key => 'cmove-k2')),
+       "200 provider=cmove sub=user-of-cmove\n",
        '... it moves: the metadata fetch after a failed key fetch passes the '
        . 'cache ($authgw_key_refetch), well before the cached copy expires');
 }
