@@ -94,7 +94,7 @@ my @good = qw(rsa.pub.pem rsa.pub.pkcs1.pem rsa.crt rsa.jwk jwks.json
               ec256.pub.pem ec384.jwk ec521.pub.pem ed25519.jwk oct.jwk);
 
 plan tests => 2 * @bad + 16 + @good + 2 + 14 + 9 + 8 + 7 + 9 + 3 + 10 + 4
-             + 9 + 8 + 16 + 16 + 2 * 27 + 6;
+             + 9 + 8 + 16 + 16 + 2 * 31 + 6;
 
 for my $case (@bad) {
     my ($what, $args, $reason) = @$case;
@@ -489,6 +489,18 @@ my @pbad = (
     [ 'an issuer with a query, with discovery', 'authgw "t" provider=a;',
       "authgw_provider a { issuer https://a.example/?x=1; discovery /_d; }",
       'needs an issuer that is an https (or http) URL without a query' ],
+    [ 'issuer twice in a provider', 'authgw "t" provider=a;',
+      "authgw_provider a { issuer https://a.example; issuer https://b.example; key_file $keys/rsa.pub.pem; }",
+      '"issuer" is duplicate' ],
+    [ 'discovery twice', 'authgw "t" provider=a;',
+      "authgw_provider a { issuer https://a.example; discovery /_d; discovery /_e; }",
+      '"discovery" is duplicate' ],
+    [ 'discovery_refresh of 0', 'authgw "t" provider=a;',
+      "authgw_provider a { issuer https://a.example; discovery /_d; discovery_refresh 0; }",
+      '"discovery_refresh" must be a time of 1s or more' ],
+    [ 'jwks_http neither on nor off', 'authgw "t" provider=a;',
+      "authgw_provider a { issuer https://a.example; discovery /_d; jwks_http yes; }",
+      '"jwks_http" takes "on" or "off"' ],
     [ 'provider= twice', 'authgw "t" provider=a provider=a;', $pv,
       '"provider=" is duplicate' ],
     [ 'authgw_cache with a size beside provider=',
