@@ -67,6 +67,8 @@ typedef enum {
     AUTHGW_CLAIM_MISMATCH,
     AUTHGW_INSUFFICIENT_SCOPE,
     AUTHGW_BAD_USER_ID,
+    AUTHGW_BAD_TYPE,
+    AUTHGW_LIFETIME_TOO_LONG,
     AUTHGW_KEYS_UNAVAILABLE,
     AUTHGW_INTERNAL_ERROR,
     AUTHGW_STATUS_COUNT
@@ -186,6 +188,17 @@ typedef struct {
 } authgw_claims_policy_t;
 
 
+/*
+ * What a location asks of every token it takes, whoever issued it:
+ * authgw_require_typ (RFC 9068 access tokens) and authgw_max_lifetime.
+ */
+typedef struct {
+    const authgw_str_t   *types;        /* NULL: any typ, or none */
+    size_t                ntypes;
+    int64_t               max_lifetime; /* seconds; 0: no limit */
+} authgw_token_rules_t;
+
+
 extern const char  *authgw_sha2_names[3];
 
 const char *authgw_status_str(authgw_status_t status);
@@ -247,6 +260,10 @@ authgw_status_t authgw_claims_check(json_t *payload,
     const authgw_claims_policy_t *policy, int64_t now);
 
 int authgw_claims_time(json_t *v, double *t);
+authgw_status_t authgw_token_rules_check(json_t *header, json_t *payload,
+    const authgw_token_rules_t *rules, int64_t leeway, int64_t now);
+int authgw_media_type_eq(const unsigned char *a, size_t alen,
+    const unsigned char *b, size_t blen);
 json_t *authgw_claim_get(json_t *payload, const unsigned char *name,
     size_t len);
 int authgw_claim_match(json_t *value, const authgw_str_t *values,
@@ -267,6 +284,7 @@ typedef struct {
     json_t                        *header;
     json_t                        *payload;
     const authgw_claims_policy_t  *policy;
+    const authgw_token_rules_t    *rules;       /* NULL: none */
     int64_t                        now;
     unsigned                       algs;
     size_t                         candidates;  /* keys a kid-less token fits */

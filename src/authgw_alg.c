@@ -36,6 +36,8 @@ static const char  *authgw_status_names[] = {
     "claim_mismatch",
     "insufficient_scope",
     "bad_user_id",
+    "bad_type",
+    "lifetime_too_long",
     "keys_unavailable",
     "internal_error"
 };

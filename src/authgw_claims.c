@@ -3,7 +3,8 @@
  * Registered claim checks (RFC 7519 section 4.1): exp and nbf as JSON
  * numbers compared without overflow, iss and aud by exact length and bytes;
  * claim lookup by name or JSON Pointer; the values of authgw_require_claim
- * and the scopes of authgw_require_scope.
+ * and the scopes of authgw_require_scope; what a location asks of every
+ * token (authgw_require_typ, authgw_max_lifetime).
  */
 
 
@@ -129,6 +130,138 @@ authgw_claims_check(json_t *payload, const authgw_claims_policy_t *policy,
         }
 
         return AUTHGW_BAD_AUDIENCE;
+    }
+
+    return AUTHGW_OK;
+}
+
+
+/*
+ * RFC 7515 4.1.9: a typ compares as a media type, without regard to case,
+ * and one without "/" stands for "application/" and itself. Parameters
+ * are not taken apart: "at+jwt; q=1" is another type.
+ */
+
+int
+authgw_media_type_eq(const unsigned char *a, size_t alen,
+    const unsigned char *b, size_t blen)
+{
+    size_t                i;
+    unsigned char         ca, cb;
+    static const char     app[] = "application/";
+    static const size_t   app_len = sizeof(app) - 1;
+
+    if (memchr(a, '/', alen) == NULL && memchr(b, '/', blen) != NULL) {
+        return authgw_media_type_eq(b, blen, a, alen);
+    }
+
+    /* a has a "/" or neither has: b may stand for "application/" b */
+
+    if (memchr(a, '/', alen) != NULL && memchr(b, '/', blen) == NULL) {
+        if (alen < app_len
+            || !authgw_media_type_eq(a, app_len,
+                                     (const unsigned char *) app, app_len))
+        {
+            return 0;
+        }
+
+        a += app_len;
+        alen -= app_len;
+    }
+
+    if (alen != blen) {
+        return 0;
+    }
+
+    for (i = 0; i < alen; i++) {
+        ca = a[i];
+        cb = b[i];
+
+        if (ca >= 'A' && ca <= 'Z') {
+            ca |= 0x20;
+        }
+
+        if (cb >= 'A' && cb <= 'Z') {
+            cb |= 0x20;
+        }
+
+        if (ca != cb) {
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+
+/*
+ * After the signature and the claims: the header's typ is one the location
+ * requires; a token minted to live longer than the location allows (exp
+ * minus iat, both required then) is refused, and so is one issued after
+ * now (beyond the leeway), which would otherwise live longer than it says.
+ */
+
+authgw_status_t
+authgw_token_rules_check(json_t *header, json_t *payload,
+    const authgw_token_rules_t *rules, int64_t leeway, int64_t now)
+{
+    double   exp, iat;
+    size_t   i;
+    json_t  *v;
+
+    if (rules->ntypes > 0) {
+        v = json_object_get(header, "typ");
+
+        if (!json_is_string(v)) {
+            return AUTHGW_BAD_TYPE;
+        }
+
+        for (i = 0; i < rules->ntypes; i++) {
+            if (authgw_media_type_eq(rules->types[i].data,
+                                     rules->types[i].len,
+                                     (const unsigned char *)
+                                         json_string_value(v),
+                                     json_string_length(v)))
+            {
+                break;
+            }
+        }
+
+        if (i == rules->ntypes) {
+            return AUTHGW_BAD_TYPE;
+        }
+    }
+
+    if (rules->max_lifetime == 0) {
+        return AUTHGW_OK;
+    }
+
+    v = json_object_get(payload, "exp");
+    if (v == NULL) {
+        return AUTHGW_MISSING_CLAIM;
+    }
+
+    if (authgw_claims_time(v, &exp) != 0) {
+        return AUTHGW_MALFORMED_TOKEN;
+    }
+
+    v = json_object_get(payload, "iat");
+    if (v == NULL) {
+        return AUTHGW_MISSING_CLAIM;
+    }
+
+    if (authgw_claims_time(v, &iat) != 0) {
+        return AUTHGW_MALFORMED_TOKEN;
+    }
+
+    /* exact in double: every operand is below 2^53 */
+
+    if (iat > (double) now + (double) leeway) {
+        return AUTHGW_NOT_YET_VALID;
+    }
+
+    if (exp - iat > (double) rules->max_lifetime) {
+        return AUTHGW_LIFETIME_TOO_LONG;
     }
 
     return AUTHGW_OK;

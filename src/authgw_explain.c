@@ -46,6 +46,8 @@ static void authgw_why_times(authgw_why_buf_t *b, authgw_status_t status,
 static void authgw_why_scopes(authgw_why_buf_t *b, json_t *v, int array);
 static void authgw_why_claim(authgw_why_buf_t *b, authgw_status_t status,
     const authgw_why_t *w);
+static void authgw_why_rules(authgw_why_buf_t *b, authgw_status_t status,
+    const authgw_why_t *w);
 static int authgw_why_mixed(json_t *v);
 
 
@@ -394,13 +396,21 @@ authgw_why_times(authgw_why_buf_t *b, authgw_status_t status,
     double       t, now;
     const char  *name;
 
+    now = (double) w->now;
     name = status == AUTHGW_EXPIRED ? "exp" : "nbf";
+
+    /* not yet valid by its nbf, or else by an iat after now */
+
+    if (status == AUTHGW_NOT_YET_VALID
+        && (authgw_claims_time(json_object_get(w->payload, "nbf"), &t) != 0
+            || t - (double) w->policy->leeway <= now))
+    {
+        name = "iat";
+    }
 
     if (authgw_claims_time(json_object_get(w->payload, name), &t) != 0) {
         return;
     }
-
-    now = (double) w->now;
 
     authgw_why_put(b, "%s ", name);
     authgw_why_time(b, t);
@@ -500,6 +510,15 @@ authgw_why_claim(authgw_why_buf_t *b, authgw_status_t status,
         {
             authgw_why_put(b, "exp is missing (authgw_require_exp is on)");
 
+        } else if (w->rules != NULL && w->rules->max_lifetime
+                   && (json_object_get(w->payload, "exp") == NULL
+                       || json_object_get(w->payload, "iat") == NULL))
+        {
+            authgw_why_put(b, "%s is missing (authgw_max_lifetime needs exp "
+                           "and iat)",
+                           json_object_get(w->payload, "exp") ? "iat"
+                                                              : "exp");
+
         } else if (w->user_id_claim != NULL) {
             authgw_why_put(b, "the user id claim ");
             authgw_why_str(b, (const char *) w->user_id_claim,
@@ -563,6 +582,50 @@ authgw_why_claim(authgw_why_buf_t *b, authgw_status_t status,
             }
         }
     }
+}
+
+
+/* bad_type, lifetime_too_long: what the token has against the rule */
+
+static void
+authgw_why_rules(authgw_why_buf_t *b, authgw_status_t status,
+    const authgw_why_t *w)
+{
+    double   exp, iat;
+    json_t  *v;
+
+    if (status == AUTHGW_BAD_TYPE) {
+        v = json_object_get(w->header, "typ");
+
+        authgw_why_put(b, "typ ");
+
+        if (v == NULL) {
+            authgw_why_put(b, "is missing");
+
+        } else {
+            authgw_why_json(b, v);
+            authgw_why_put(b, " is not a type");
+        }
+
+        authgw_why_put(b, "; authgw_require_typ asks for ");
+        authgw_why_strs(b, w->rules->types, w->rules->ntypes);
+        return;
+    }
+
+    if (authgw_claims_time(json_object_get(w->payload, "exp"), &exp) != 0
+        || authgw_claims_time(json_object_get(w->payload, "iat"), &iat) != 0)
+    {
+        return;
+    }
+
+    authgw_why_put(b, "exp - iat is ");
+    authgw_why_span(b, exp - iat);
+    authgw_why_put(b, " (iat ");
+    authgw_why_time(b, iat);
+    authgw_why_put(b, ", exp ");
+    authgw_why_time(b, exp);
+    authgw_why_put(b, "); authgw_max_lifetime allows ");
+    authgw_why_span(b, (double) w->rules->max_lifetime);
 }
 
 
@@ -660,6 +723,13 @@ authgw_explain(authgw_status_t status, const authgw_why_t *w, char *buf,
     case AUTHGW_INSUFFICIENT_SCOPE:
         if (w->payload != NULL) {
             authgw_why_claim(&b, status, w);
+        }
+        break;
+
+    case AUTHGW_BAD_TYPE:
+    case AUTHGW_LIFETIME_TOO_LONG:
+        if (w->header != NULL && w->payload != NULL && w->rules != NULL) {
+            authgw_why_rules(&b, status, w);
         }
         break;
 

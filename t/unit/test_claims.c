@@ -274,6 +274,104 @@ test_claim_rules(void **state)
 }
 
 
+/* RFC 9068 typ as RFC 7515 4.1.9 compares it; authgw_max_lifetime */
+
+static void
+test_token_rules(void **state)
+{
+    size_t                 i;
+    json_t                *h, *p;
+    authgw_str_t           typ[2];
+    authgw_token_rules_t   rules;
+
+    static const struct {
+        const char       *header;
+        const char       *payload;
+        int               ntypes;
+        int64_t           max;
+        int64_t           now;
+        authgw_status_t   expect;
+    } cases[] = {
+        { "{}", "{}", 0, 0, 1000, AUTHGW_OK },
+        { "{\"typ\":\"at+jwt\"}", "{}", 1, 0, 1000, AUTHGW_OK },
+        { "{\"typ\":\"AT+JWT\"}", "{}", 1, 0, 1000, AUTHGW_OK },
+        { "{\"typ\":\"application/at+jwt\"}", "{}", 1, 0, 1000, AUTHGW_OK },
+        { "{\"typ\":\"Application/At+JWT\"}", "{}", 1, 0, 1000, AUTHGW_OK },
+        { "{\"typ\":\"text/at+jwt\"}", "{}", 1, 0, 1000, AUTHGW_BAD_TYPE },
+        { "{\"typ\":\"JWT\"}", "{}", 1, 0, 1000, AUTHGW_BAD_TYPE },
+        { "{\"typ\":\"at+jwt \"}", "{}", 1, 0, 1000, AUTHGW_BAD_TYPE },
+        { "{\"typ\":\"at+jwt; q=1\"}", "{}", 1, 0, 1000, AUTHGW_BAD_TYPE },
+        { "{\"typ\":\"at+jw\"}", "{}", 1, 0, 1000, AUTHGW_BAD_TYPE },
+        { "{\"typ\":\"application/\"}", "{}", 1, 0, 1000, AUTHGW_BAD_TYPE },
+        { "{\"typ\":\"at+jwt\\u0000\"}", "{}", 1, 0, 1000, AUTHGW_BAD_TYPE },
+        { "{\"typ\":[\"at+jwt\"]}", "{}", 1, 0, 1000, AUTHGW_BAD_TYPE },
+        { "{\"typ\":null}", "{}", 1, 0, 1000, AUTHGW_BAD_TYPE },
+        { "{}", "{}", 1, 0, 1000, AUTHGW_BAD_TYPE },
+        { "{\"typ\":\"jwt\"}", "{}", 2, 0, 1000, AUTHGW_OK },
+        { "{\"typ\":\"application/JWT\"}", "{}", 2, 0, 1000, AUTHGW_OK },
+        { "{}", "{\"iat\":1000,\"exp\":1600}", 0, 600, 1000, AUTHGW_OK },
+        { "{}", "{\"iat\":1000,\"exp\":1601}", 0, 600, 1000,
+          AUTHGW_LIFETIME_TOO_LONG },
+        { "{}", "{\"iat\":1000,\"exp\":1600.5}", 0, 600, 1000,
+          AUTHGW_LIFETIME_TOO_LONG },
+        { "{}", "{\"iat\":1010.5,\"exp\":1610.5}", 0, 600, 1000,
+          AUTHGW_NOT_YET_VALID },
+        { "{}", "{\"iat\":1010,\"exp\":1600}", 0, 600, 1000, AUTHGW_OK },
+        { "{}", "{\"iat\":1011,\"exp\":1600}", 0, 600, 1000,
+          AUTHGW_NOT_YET_VALID },
+        { "{}", "{\"exp\":1600}", 0, 600, 1000, AUTHGW_MISSING_CLAIM },
+        { "{}", "{\"iat\":1000}", 0, 600, 1000, AUTHGW_MISSING_CLAIM },
+        { "{}", "{\"iat\":\"1000\",\"exp\":1600}", 0, 600, 1000,
+          AUTHGW_MALFORMED_TOKEN },
+        { "{}", "{\"iat\":-1,\"exp\":1600}", 0, 600, 1000,
+          AUTHGW_MALFORMED_TOKEN },
+        { "{}", "{\"iat\":1000,\"exp\":1e300}", 0, 600, 1000,
+          AUTHGW_MALFORMED_TOKEN },
+        { "{}", "{\"iat\":0,\"exp\":253402300799}", 0, 600, 1000,
+          AUTHGW_LIFETIME_TOO_LONG },
+        { "{\"typ\":\"JWT\"}", "{\"iat\":1000,\"exp\":9000}", 1, 600, 1000,
+          AUTHGW_BAD_TYPE },
+    };
+
+    (void) state;
+
+    typ[0].data = (const unsigned char *) "at+jwt";
+    typ[0].len = 6;
+    typ[1].data = (const unsigned char *) "application/jwt";
+    typ[1].len = 15;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        h = json_loads(cases[i].header, JSON_ALLOW_NUL, NULL);
+        p = json_loads(cases[i].payload, 0, NULL);
+        assert_non_null(h);
+        assert_non_null(p);
+
+        /* one type: at+jwt; two: application/jwt alone */
+
+        rules.types = cases[i].ntypes == 2 ? &typ[1] : typ;
+        rules.ntypes = cases[i].ntypes ? 1 : 0;
+        rules.max_lifetime = cases[i].max;
+
+        if (authgw_token_rules_check(h, p, &rules, 10, cases[i].now)
+            != cases[i].expect)
+        {
+            fail_msg("case %zu: %s %s", i, cases[i].header,
+                     cases[i].payload);
+        }
+
+        json_decref(h);
+        json_decref(p);
+    }
+
+    assert_true(authgw_media_type_eq((const unsigned char *) "a/b", 3,
+                                     (const unsigned char *) "A/B", 3));
+    assert_false(authgw_media_type_eq((const unsigned char *) "a", 1,
+                                      (const unsigned char *) "b/a", 3));
+    assert_true(authgw_media_type_eq((const unsigned char *) "x", 1,
+                                     (const unsigned char *) "x", 1));
+}
+
+
 int
 main(void)
 {
@@ -281,6 +379,7 @@ main(void)
         cmocka_unit_test(test_claims),
         cmocka_unit_test(test_claim_pointer),
         cmocka_unit_test(test_claim_rules),
+        cmocka_unit_test(test_token_rules),
     };
 
     return cmocka_run_group_tests_name("claims", tests, NULL, test_pool_free);
