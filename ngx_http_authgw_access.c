@@ -24,6 +24,8 @@ static authgw_status_t ngx_http_authgw_token(ngx_http_request_t *r,
 static authgw_status_t ngx_http_authgw_bearer(ngx_http_request_t *r,
     ngx_str_t *token);
 static ngx_uint_t ngx_http_authgw_tchar(u_char c);
+static ngx_uint_t ngx_http_authgw_preflight(ngx_http_request_t *r);
+static u_char *ngx_http_authgw_quote(u_char *p, ngx_str_t *v);
 static authgw_status_t ngx_http_authgw_authorize(ngx_http_request_t *r,
     ngx_http_authgw_loc_conf_t *alcf, json_t *payload, ngx_int_t *code,
     ngx_str_t *name, ngx_array_t **values);
@@ -311,6 +313,18 @@ ngx_http_authgw_verify_token(ngx_http_request_t *r,
                                      (int64_t) ngx_time());
     }
 
+    /* what the location asks of every token, whoever issued it */
+
+    if (status == AUTHGW_OK
+        && (alcf->token_rules.ntypes || alcf->token_rules.max_lifetime))
+    {
+        ctx->refused_by = ctx->use ? &ctx->use->policy : &alcf->policy;
+        status = authgw_token_rules_check(jws->header, jws->payload,
+                                          &alcf->token_rules,
+                                          ctx->refused_by->leeway,
+                                          (int64_t) ngx_time());
+    }
+
     /* the user id: the provider's rule, as its keys are (never another's) */
 
     if (status != AUTHGW_OK || vc->uid_claim.len == 0) {
@@ -566,6 +580,20 @@ ngx_http_authgw_handler(ngx_http_request_t *r)
                             name.len ? &name : NULL, values);
     }
 
+    /*
+     * a CORS preflight carries no credentials (Fetch standard, 4.8): let
+     * through where the operator asks; one with a token is checked
+     */
+
+    if (status == AUTHGW_MISSING_TOKEN && alcf->preflight
+        && ngx_http_authgw_preflight(r))
+    {
+        ngx_log_debug0(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                       "authgw: CORS preflight, no token");
+        ngx_http_authgw_count(r, NGX_HTTP_AUTHGW_PREFLIGHT);
+        return NGX_OK;
+    }
+
     if (status == AUTHGW_MISSING_TOKEN && alcf->optional) {
         ngx_log_debug0(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
                        "authgw: no token, anonymous");
@@ -613,6 +641,63 @@ ngx_http_authgw_handler(ngx_http_request_t *r)
     }
 
     return ngx_http_authgw_refuse(r, alcf, status, code);
+}
+
+
+/*
+ * OPTIONS with a non-empty Origin and Access-Control-Request-Method: what
+ * a browser sends before a request that CORS does not let it send at once
+ */
+
+static ngx_uint_t
+ngx_http_authgw_preflight(ngx_http_request_t *r)
+{
+    ngx_uint_t        i, found;
+    ngx_list_part_t  *part;
+    ngx_table_elt_t  *h;
+
+    if (r->method != NGX_HTTP_OPTIONS) {
+        return 0;
+    }
+
+    found = 0;
+    part = &r->headers_in.headers.part;
+    h = part->elts;
+
+    for (i = 0; /* void */; i++) {
+
+        if (i >= part->nelts) {
+            if (part->next == NULL) {
+                break;
+            }
+
+            part = part->next;
+            h = part->elts;
+            i = 0;
+        }
+
+        if (h[i].value.len == 0) {
+            continue;
+        }
+
+        if (h[i].key.len == sizeof("Origin") - 1
+            && ngx_strncasecmp(h[i].key.data, (u_char *) "Origin",
+                               sizeof("Origin") - 1) == 0)
+        {
+            found |= 1;
+
+        } else if (h[i].key.len == sizeof("Access-Control-Request-Method") - 1
+                   && ngx_strncasecmp(h[i].key.data,
+                                      (u_char *) "Access-Control-Request-"
+                                                 "Method",
+                                      sizeof("Access-Control-Request-Method")
+                                      - 1) == 0)
+        {
+            found |= 2;
+        }
+    }
+
+    return found == 3;
 }
 
 
@@ -684,6 +769,7 @@ ngx_http_authgw_why(ngx_http_request_t *r, ngx_http_authgw_loc_conf_t *alcf,
     w.header = jws->header;
     w.payload = jws->payload;
     w.policy = ctx->refused_by ? ctx->refused_by : &alcf->policy;
+    w.rules = &alcf->token_rules;
     w.now = (int64_t) ngx_time();
     w.algs = ctx->use ? ctx->use->provider->conf->algs : alcf->algs;
     w.candidates = jws->candidates;
@@ -829,12 +915,21 @@ ngx_http_authgw_refuse(ngx_http_request_t *r, ngx_http_authgw_loc_conf_t *alcf,
 {
     u_char           *p;
     size_t            len;
-    ngx_str_t         realm, *error, *scope;
-    ngx_uint_t        i;
+    ngx_str_t         realm, md, *error, *scope;
     const char       *reason;
     ngx_table_elt_t  *h;
 
     if (ngx_http_complex_value(r, alcf->realm, &realm) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    /* RFC 9728 5.1: where the client finds how to get a token */
+
+    ngx_str_null(&md);
+
+    if (alcf->resource_metadata != NULL && code == NGX_HTTP_UNAUTHORIZED
+        && ngx_http_complex_value(r, alcf->resource_metadata, &md) != NGX_OK)
+    {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
@@ -854,6 +949,10 @@ ngx_http_authgw_refuse(ngx_http_request_t *r, ngx_http_authgw_loc_conf_t *alcf,
     reason = authgw_status_str(status);
 
     len = sizeof("Bearer realm=\"\"") - 1 + realm.len * 2;
+
+    if (md.len) {
+        len += sizeof(", resource_metadata=\"\"") - 1 + md.len * 2;
+    }
 
     if (scope != NULL) {
         len += sizeof(", scope=\"\"") - 1 + scope->len;
@@ -880,20 +979,8 @@ ngx_http_authgw_refuse(ngx_http_request_t *r, ngx_http_authgw_loc_conf_t *alcf,
 
     h->value.data = p;
 
-    p = ngx_cpymem(p, "Bearer realm=\"", sizeof("Bearer realm=\"") - 1);
-
-    /* the realm may hold variables: quote it as an RFC 9110 string */
-
-    for (i = 0; i < realm.len; i++) {
-        if (realm.data[i] == '"' || realm.data[i] == '\\') {
-            *p++ = '\\';
-        }
-
-        *p++ = (realm.data[i] < 0x20 || realm.data[i] == 0x7f)
-               ? ' ' : realm.data[i];
-    }
-
-    *p++ = '"';
+    p = ngx_cpymem(p, "Bearer realm=", sizeof("Bearer realm=") - 1);
+    p = ngx_http_authgw_quote(p, &realm);
 
     if (error != NULL) {
         p = ngx_sprintf(p, ", error=\"%V\"", error);
@@ -907,11 +994,44 @@ ngx_http_authgw_refuse(ngx_http_request_t *r, ngx_http_authgw_loc_conf_t *alcf,
         p = ngx_sprintf(p, ", scope=\"%V\"", scope);
     }
 
+    if (md.len) {
+        p = ngx_cpymem(p, ", resource_metadata=",
+                       sizeof(", resource_metadata=") - 1);
+        p = ngx_http_authgw_quote(p, &md);
+    }
+
     h->value.len = p - h->value.data;
 
     r->headers_out.www_authenticate = h;
 
     return code;
+}
+
+
+/*
+ * A value that may hold variables as an RFC 9110 quoted string: '"' and
+ * '\\' escaped, a control character (never allowed) a space; 2 * len + 2
+ * bytes at most
+ */
+
+static u_char *
+ngx_http_authgw_quote(u_char *p, ngx_str_t *v)
+{
+    ngx_uint_t  i;
+
+    *p++ = '"';
+
+    for (i = 0; i < v->len; i++) {
+        if (v->data[i] == '"' || v->data[i] == '\\') {
+            *p++ = '\\';
+        }
+
+        *p++ = (v->data[i] < 0x20 || v->data[i] == 0x7f) ? ' ' : v->data[i];
+    }
+
+    *p++ = '"';
+
+    return p;
 }
 
 

@@ -64,6 +64,8 @@ static char *ngx_http_authgw_claim_set(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_http_authgw_cache(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
+static char *ngx_http_authgw_max_lifetime(ngx_conf_t *cf, void *post,
+    void *data);
 static ngx_int_t ngx_http_authgw_add_variables(ngx_conf_t *cf);
 static void *ngx_http_authgw_create_main_conf(ngx_conf_t *cf);
 static void *ngx_http_authgw_create_loc_conf(ngx_conf_t *cf);
@@ -92,6 +94,11 @@ static ngx_conf_enum_t  ngx_http_authgw_log_levels[] = {
 
 static ngx_conf_post_t  ngx_http_authgw_key_max_size_post = {
     ngx_http_authgw_key_max_size
+};
+
+
+static ngx_conf_post_t  ngx_http_authgw_max_lifetime_post = {
+    ngx_http_authgw_max_lifetime
 };
 
 
@@ -249,6 +256,41 @@ static ngx_command_t  ngx_http_authgw_commands[] = {
     { ngx_string("authgw_require"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
       ngx_http_authgw_require,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("authgw_require_typ"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
+      ngx_http_authgw_strings,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_authgw_loc_conf_t, types),
+      NULL },
+
+    { ngx_string("authgw_max_lifetime"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_sec_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_authgw_loc_conf_t, max_lifetime),
+      &ngx_http_authgw_max_lifetime_post },
+
+    { ngx_string("authgw_bypass_cors_preflight"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_FLAG,
+      ngx_conf_set_flag_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_authgw_loc_conf_t, preflight),
+      NULL },
+
+    { ngx_string("authgw_resource_metadata"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_set_complex_value_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_authgw_loc_conf_t, resource_metadata),
+      NULL },
+
+    { ngx_string("authgw_protected_resource"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
+      ngx_http_authgw_protected_resource,
       NGX_HTTP_LOC_CONF_OFFSET,
       0,
       NULL },
@@ -1001,6 +1043,21 @@ ngx_http_authgw_remote_add(ngx_conf_t *cf, ngx_http_authgw_loc_conf_t *alcf,
 }
 
 
+/* a lifetime of 0 would refuse every token; none is the default */
+
+static char *
+ngx_http_authgw_max_lifetime(ngx_conf_t *cf, void *post, void *data)
+{
+    time_t  *tp = data;
+
+    if (*tp <= 0) {
+        return "must be at least 1s";
+    }
+
+    return NGX_CONF_OK;
+}
+
+
 /* a key set is a few KB; more than 64 MB is a mistake */
 
 static char *
@@ -1743,6 +1800,10 @@ ngx_http_authgw_create_loc_conf(ngx_conf_t *cf)
     conf->scopes = NGX_CONF_UNSET_PTR;
     conf->requires = NGX_CONF_UNSET_PTR;
     conf->require_error = NGX_CONF_UNSET_UINT;
+    conf->types = NGX_CONF_UNSET_PTR;
+    conf->max_lifetime = NGX_CONF_UNSET;
+    conf->preflight = NGX_CONF_UNSET;
+    conf->resource_metadata = NGX_CONF_UNSET_PTR;
 
     return conf;
 }
@@ -1907,7 +1968,10 @@ ngx_http_authgw_merge_enable(ngx_conf_t *cf, ngx_http_authgw_loc_conf_t *prev,
 }
 
 
-/* authgw_require_claim, authgw_require_scope, authgw_require */
+/*
+ * authgw_require_claim, authgw_require_scope, authgw_require, and what the
+ * location asks of every token and its refusals
+ */
 
 static void
 ngx_http_authgw_merge_rules(ngx_http_authgw_loc_conf_t *prev,
@@ -1930,6 +1994,19 @@ ngx_http_authgw_merge_rules(ngx_http_authgw_loc_conf_t *prev,
     ngx_conf_merge_ptr_value(conf->requires, prev->requires, NULL);
     ngx_conf_merge_uint_value(conf->require_error, prev->require_error,
                               NGX_HTTP_UNAUTHORIZED);
+
+    ngx_conf_merge_ptr_value(conf->types, prev->types, NULL);
+    ngx_conf_merge_sec_value(conf->max_lifetime, prev->max_lifetime, 0);
+    ngx_conf_merge_value(conf->preflight, prev->preflight, 0);
+    ngx_conf_merge_ptr_value(conf->resource_metadata,
+                             prev->resource_metadata, NULL);
+
+    if (conf->types != NULL) {
+        conf->token_rules.types = conf->types->elts;
+        conf->token_rules.ntypes = conf->types->nelts;
+    }
+
+    conf->token_rules.max_lifetime = conf->max_lifetime;
 }
 
 
@@ -2001,7 +2078,6 @@ ngx_http_authgw_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_conf_merge_ptr_value(conf->set_headers, prev->set_headers, NULL);
 
     ngx_http_authgw_merge_rules(prev, conf);
-
 
     if (conf->status_file != NULL) {
         ngx_http_authgw_status_check(cf, conf);

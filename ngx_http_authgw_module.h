@@ -206,6 +206,8 @@ typedef struct {
 #define NGX_HTTP_AUTHGW_FETCH_ABORTED  4      /* not counted, no slot spent */
 
 #define NGX_HTTP_AUTHGW_ANONYMOUS      AUTHGW_STATUS_COUNT
+#define NGX_HTTP_AUTHGW_PREFLIGHT      (AUTHGW_STATUS_COUNT + 1)
+#define NGX_HTTP_AUTHGW_OUTCOMES       (AUTHGW_STATUS_COUNT + 2)
 
 /*
  * Everything in the zone is allocated once and never moved or freed:
@@ -226,7 +228,7 @@ struct ngx_http_authgw_source_stats_s {
     ngx_atomic_t                fetches[NGX_HTTP_AUTHGW_FETCH_N];
     ngx_atomic_t                keys;
     ngx_atomic_t                last_success;
-    ngx_atomic_t                outcomes[AUTHGW_STATUS_COUNT + 1];
+    ngx_atomic_t                outcomes[NGX_HTTP_AUTHGW_OUTCOMES];
     ngx_http_authgw_source_stats_t  *next;
     size_t                      plen;         /* the provider's name */
     size_t                      len;
@@ -234,7 +236,7 @@ struct ngx_http_authgw_source_stats_s {
 };
 
 typedef struct ngx_http_authgw_stats_s {
-    ngx_atomic_t                outcomes[AUTHGW_STATUS_COUNT + 1];
+    ngx_atomic_t                outcomes[NGX_HTTP_AUTHGW_OUTCOMES];
     ngx_atomic_t                cache_hits;
     ngx_atomic_t                cache_misses;
     ngx_atomic_t                file_keys;
@@ -286,6 +288,13 @@ struct ngx_http_authgw_loc_conf_s {
     ngx_str_t                   scope_list;   /* "a b", for the response */
     ngx_array_t                *requires;     /* of complex values */
     ngx_uint_t                  require_error;
+    ngx_array_t                *types;        /* of authgw_str_t */
+    time_t                      max_lifetime; /* 0: no limit */
+    authgw_token_rules_t        token_rules;
+    ngx_flag_t                  preflight;    /* bypass_cors_preflight */
+    ngx_http_complex_value_t   *resource_metadata;  /* its URL, or NULL */
+    ngx_str_t                   resource;     /* authgw_protected_resource:
+                                                 the document it serves */
 
     authgw_claims_policy_t      policy;
 
@@ -399,6 +408,8 @@ void ngx_http_authgw_remote_expire(ngx_http_request_t *r,
 ngx_http_authgw_stats_t *ngx_http_authgw_stats(ngx_http_request_t *r);
 void ngx_http_authgw_count(ngx_http_request_t *r, ngx_uint_t outcome);
 ngx_int_t ngx_http_authgw_status_handler(ngx_http_request_t *r);
+char *ngx_http_authgw_protected_resource(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
 void ngx_http_authgw_status_check(ngx_conf_t *cf,
     ngx_http_authgw_loc_conf_t *alcf);
 

@@ -67,7 +67,7 @@ ngx_http_authgw_count(ngx_http_request_t *r, ngx_uint_t outcome)
 
     amcf = ngx_http_get_module_main_conf(r, ngx_http_authgw_module);
 
-    if (amcf->stats == NULL || outcome > NGX_HTTP_AUTHGW_ANONYMOUS) {
+    if (amcf->stats == NULL || outcome >= NGX_HTTP_AUTHGW_OUTCOMES) {
         return;
     }
 
@@ -278,7 +278,7 @@ ngx_http_authgw_status_text(ngx_http_authgw_main_conf_t *amcf,
 
     ngx_str_set(&labels[0], "outcome");
 
-    for (k = 0; k <= NGX_HTTP_AUTHGW_ANONYMOUS; k++) {
+    for (k = 0; k < NGX_HTTP_AUTHGW_OUTCOMES; k++) {
         labels[1].data = (u_char *) ngx_http_authgw_outcome(k);
         labels[1].len = ngx_strlen(labels[1].data);
         ngx_http_authgw_labelled(t, "authgw_requests_total", labels, 2,
@@ -395,7 +395,7 @@ ngx_http_authgw_provider_text(ngx_http_authgw_main_conf_t *amcf,
         st = amcf->named[i];
         labels[1] = pv[i]->name;
 
-        for (k = 0; st != NULL && k <= NGX_HTTP_AUTHGW_ANONYMOUS; k++) {
+        for (k = 0; st != NULL && k < NGX_HTTP_AUTHGW_OUTCOMES; k++) {
             labels[3].data = (u_char *) ngx_http_authgw_outcome(k);
             labels[3].len = ngx_strlen(labels[3].data);
             ngx_http_authgw_labelled(t, "authgw_provider_requests_total",
@@ -501,6 +501,10 @@ ngx_http_authgw_outcome(ngx_uint_t k)
 
     if (k == NGX_HTTP_AUTHGW_ANONYMOUS) {
         return "anonymous";
+    }
+
+    if (k == NGX_HTTP_AUTHGW_PREFLIGHT) {
+        return "cors_preflight";
     }
 
     return authgw_status_str(k);

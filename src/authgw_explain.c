@@ -591,8 +591,9 @@ static void
 authgw_why_rules(authgw_why_buf_t *b, authgw_status_t status,
     const authgw_why_t *w)
 {
-    double   exp, iat;
-    json_t  *v;
+    double      exp, iat;
+    json_t     *v;
+    long long   secs;
 
     if (status == AUTHGW_BAD_TYPE) {
         v = json_object_get(w->header, "typ");
@@ -600,14 +601,13 @@ authgw_why_rules(authgw_why_buf_t *b, authgw_status_t status,
         authgw_why_put(b, "typ ");
 
         if (v == NULL) {
-            authgw_why_put(b, "is missing");
+            authgw_why_put(b, "is missing; authgw_require_typ asks for ");
 
         } else {
             authgw_why_json(b, v);
-            authgw_why_put(b, " is not a type");
+            authgw_why_put(b, " is not a type authgw_require_typ asks for: ");
         }
 
-        authgw_why_put(b, "; authgw_require_typ asks for ");
         authgw_why_strs(b, w->rules->types, w->rules->ntypes);
         return;
     }
@@ -618,14 +618,22 @@ authgw_why_rules(authgw_why_buf_t *b, authgw_status_t status,
         return;
     }
 
-    authgw_why_put(b, "exp - iat is ");
+    /* in seconds, a part of one counting as one: the rule is exact */
+
+    secs = (long long) (exp - iat);
+
+    if ((double) secs < exp - iat) {
+        secs++;
+    }
+
+    authgw_why_put(b, "exp - iat is %llds (", secs);
     authgw_why_span(b, exp - iat);
-    authgw_why_put(b, " (iat ");
+    authgw_why_put(b, ": iat ");
     authgw_why_time(b, iat);
     authgw_why_put(b, ", exp ");
     authgw_why_time(b, exp);
-    authgw_why_put(b, "); authgw_max_lifetime allows ");
-    authgw_why_span(b, (double) w->rules->max_lifetime);
+    authgw_why_put(b, "); authgw_max_lifetime allows %llds",
+                   (long long) w->rules->max_lifetime);
 }
 
 

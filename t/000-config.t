@@ -94,7 +94,7 @@ my @good = qw(rsa.pub.pem rsa.pub.pkcs1.pem rsa.crt rsa.jwk jwks.json
               ec256.pub.pem ec384.jwk ec521.pub.pem ed25519.jwk oct.jwk);
 
 plan tests => 2 * @bad + 16 + @good + 2 + 14 + 9 + 8 + 7 + 9 + 3 + 10 + 4
-             + 9 + 8 + 16 + 16 + 2 * 31 + 6;
+             + 9 + 8 + 16 + 16 + 2 * 31 + 6 + 2 * 19 + 4;
 
 for my $case (@bad) {
     my ($what, $args, $reason) = @$case;
@@ -564,5 +564,87 @@ is($rc, 0, 'outer settings for blocks without providers, authgw_cache off '
            . 'beside provider=, a provider\'s own user id: load')
     or diag($out);
 unlike($out, qr/\[warn\]/, '... without a warning');
+
+# the standards of docs/directives.md: authgw_require_typ,
+# authgw_max_lifetime, authgw_bypass_cors_preflight,
+# authgw_resource_metadata, authgw_protected_resource
+
+my $on = "authgw \"t\";\n authgw_key_file $keys/rsa.pub.pem;\n";
+
+for my $c (
+    [ "authgw_max_lifetime 0;", qr/"authgw_max_lifetime" directive must be at least 1s/,
+      'authgw_max_lifetime 0' ],
+    [ "authgw_max_lifetime forever;", qr/"authgw_max_lifetime" directive invalid value/,
+      'authgw_max_lifetime that is not a time' ],
+    [ "authgw_max_lifetime 1h;\n authgw_max_lifetime 2h;",
+      qr/"authgw_max_lifetime" directive is duplicate/, 'authgw_max_lifetime twice' ],
+    [ "authgw_require_typ;", qr/invalid number of arguments in "authgw_require_typ"/,
+      'authgw_require_typ without a type' ],
+    [ "authgw_bypass_cors_preflight yes;",
+      qr/invalid value "yes" in "authgw_bypass_cors_preflight"/,
+      'authgw_bypass_cors_preflight neither on nor off' ],
+    [ "authgw_resource_metadata a b;",
+      qr/invalid number of arguments in "authgw_resource_metadata"/,
+      'authgw_resource_metadata with two URLs' ],
+    [ "authgw_protected_resource http://api.example;",
+      qr/the resource "http:\/\/api.example" is not an https URL without a fragment/,
+      'a resource that is not https' ],
+    [ "authgw_protected_resource https://api.example/#x;",
+      qr/is not an https URL without a fragment/, 'a resource with a fragment' ],
+    [ "authgw_protected_resource https://api.example authorization_server=https://idp.example/?a=1;",
+      qr/"authorization_server=https:\/\/idp.example\/\?a=1" has a query, which an issuer never has/,
+      'an authorization server with a query' ],
+    [ "authgw_protected_resource https://api.example authorization_server=http://idp.example;",
+      qr/"authorization_server=http:\/\/idp.example" is not an https URL/,
+      'an authorization server over http' ],
+    [ "authgw_protected_resource https://api.example \"scope=a b\";",
+      qr/"scope=a b" is not a scope token \(RFC 6749 3.3\)/, 'a scope with a space' ],
+    [ "authgw_protected_resource https://api.example scope=a scope=a;",
+      qr/"scope=a" is duplicate/, 'a scope twice' ],
+    [ "authgw_protected_resource https://api.example bearer_method=cookie;",
+      qr/"bearer_method=cookie" is not header, body or query/, 'an unknown bearer method' ],
+    [ "authgw_protected_resource https://api.example resource_name=a resource_name=b;",
+      qr/"resource_name=b" is duplicate/, 'resource_name twice' ],
+    [ "authgw_protected_resource https://api.example colour=blue;",
+      qr/unknown parameter "colour=blue"/, 'an unknown parameter' ],
+    [ "authgw_protected_resource https://api.example scope;",
+      qr/invalid parameter "scope"/, 'a parameter without a value' ],
+    [ "authgw_protected_resource https://api.example scope=;",
+      qr/"scope=" has no value/, 'an empty value' ],
+    [ "authgw_protected_resource https://api.example \"resource_name=\xff\";",
+      qr/is not UTF-8/, 'a name that is not UTF-8' ],
+    [ "authgw_protected_resource https://a.example;\n authgw_protected_resource https://b.example;",
+      qr/"authgw_protected_resource" directive is duplicate/, 'authgw_protected_resource twice' ],
+) {
+    ($rc, $out) = nginx_t($on . $c->[0]);
+    isnt($rc, 0, "$c->[2] fails");
+    like($out, $c->[1], '... and says why');
+}
+
+($rc, $out) = nginx_t($on . "authgw_require_typ at+jwt application/at+jwt;\n"
+                      . " authgw_max_lifetime 15m;\n"
+                      . " authgw_bypass_cors_preflight on;\n"
+                      . " authgw_resource_metadata https://\$host/.well-known/"
+                      . "oauth-protected-resource;\n"
+                      . " location = /api/md { authgw_protected_resource "
+                      . "https://api.example/api authorization_server="
+                      . "https://idp.example bearer_method=header scope=a:b "
+                      . "resource_documentation=http://docs.example/ "
+                      . "\"resource_name=Shop API\"; }");
+is($rc, 0, 'the standards\' directives with every parameter load')
+    or diag($out);
+unlike($out, qr/\[warn\]/, '... without a warning');
+
+($rc, $out) = nginx_t("authgw \"t\" provider=a;\n authgw_require_typ at+jwt;\n"
+                      . " authgw_max_lifetime 1h;",
+                      "authgw_provider a { issuer https://a.example;"
+                      . " key_file $keys/rsa.pub.pem; }");
+is($rc, 0, 'authgw_require_typ and authgw_max_lifetime beside provider=: '
+           . 'load (they are the location\'s)') or diag($out);
+
+($rc, $out) = nginx_t("authgw \"t\" provider=a;",
+                      "authgw_provider a { issuer https://a.example;"
+                      . " key_file $keys/rsa.pub.pem; max_lifetime 1h; }");
+isnt($rc, 0, 'max_lifetime inside a provider block fails');
 
 remove_tree($root);
