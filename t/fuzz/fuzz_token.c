@@ -47,9 +47,14 @@ fuzz_explain(authgw_status_t rc, authgw_jws_t *jws)
     size_t                  i, k, n;
     authgw_str_t            iss;
     authgw_why_t            w;
+    authgw_token_rules_t    rules;
     authgw_claims_policy_t  policy;
 
     static const size_t     sizes[3] = { 512, 37, 1 };
+
+    rules.types = &iss;
+    rules.ntypes = 1;
+    rules.max_lifetime = 60;
 
     iss.data = (const unsigned char *) "i";
     iss.len = 1;
@@ -70,6 +75,7 @@ fuzz_explain(authgw_status_t rc, authgw_jws_t *jws)
     w.candidates = jws->candidates;
     w.name = (const unsigned char *) "a.b";
     w.name_len = 3;
+    w.rules = &rules;
 
     for (s = 0; s <= AUTHGW_INTERNAL_ERROR; s++) {
         for (k = 0; k < 3; k++) {
@@ -101,6 +107,7 @@ fuzz_one(const uint8_t *data, size_t size)
     authgw_jws_t            jws;
     unsigned char          *user;
     authgw_status_t         rc;
+    authgw_token_rules_t    rules;
     authgw_claims_policy_t  policy;
 
     fuzz_init();
@@ -133,6 +140,13 @@ fuzz_one(const uint8_t *data, size_t size)
         policy.require_exp = (data[0] & 8) ? 1 : 0;
 
         (void) authgw_claims_check(jws.payload, &policy, 1800000000);
+
+        rules.types = &aud;
+        rules.ntypes = (data[0] & 16) ? 1 : 0;
+        rules.max_lifetime = (data[0] & 32) ? 3600 : 0;
+
+        (void) authgw_token_rules_check(jws.header, jws.payload, &rules,
+                                        policy.leeway, 1800000000);
 
         uid = json_object_get(jws.payload, "uid");
 

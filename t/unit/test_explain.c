@@ -285,12 +285,107 @@ test_escape(void **state)
 }
 
 
+/* authgw_require_typ and authgw_max_lifetime: what their refusals say */
+
+static void
+test_explain_token_rules(void **state)
+{
+    char                    buf[512];
+    size_t                  i;
+    json_t                 *h, *p;
+    authgw_str_t            typ[2];
+    authgw_why_t            w;
+    authgw_token_rules_t    rules;
+    authgw_claims_policy_t  pol;
+
+    static const struct {
+        authgw_status_t   status;
+        const char       *header;
+        const char       *payload;
+        const char       *expect;
+    } cases[] = {
+        { AUTHGW_BAD_TYPE, "{\"typ\":\"JWT\"}", "{}",
+          "typ \"JWT\" is not a type authgw_require_typ asks for: "
+          "\"at+jwt\" or \"application/jwt\"" },
+        { AUTHGW_BAD_TYPE, "{}", "{}",
+          "typ is missing; authgw_require_typ asks for \"at+jwt\" or "
+          "\"application/jwt\"" },
+        { AUTHGW_BAD_TYPE, "{\"typ\":7}", "{}",
+          "typ 7 is not a type authgw_require_typ asks for: "
+          "\"at+jwt\" or \"application/jwt\"" },
+        { AUTHGW_LIFETIME_TOO_LONG, "{}",
+          "{\"iat\":1800000000,\"exp\":1800086400}",
+          "exp - iat is 86400s (1d0h: iat 2027-01-15T08:00:00Z, exp "
+          "2027-01-16T08:00:00Z); authgw_max_lifetime allows 3600s" },
+        { AUTHGW_LIFETIME_TOO_LONG, "{}",
+          "{\"iat\":1800000000,\"exp\":1800003600.25}",
+          "exp - iat is 3601s (1h0m: iat 2027-01-15T08:00:00Z, exp "
+          "2027-01-15T09:00:00Z); authgw_max_lifetime allows 3600s" },
+        { AUTHGW_NOT_YET_VALID, "{}",
+          "{\"iat\":1800011100,\"exp\":1800012000}",
+          "iat 2027-01-15T11:05:00Z is 5m0s after now "
+          "(2027-01-15T11:00:00Z, leeway 30s)" },
+        { AUTHGW_NOT_YET_VALID, "{}",
+          "{\"nbf\":1800011100,\"iat\":1800011200,\"exp\":1800012000}",
+          "nbf 2027-01-15T11:05:00Z is 5m0s after now "
+          "(2027-01-15T11:00:00Z, leeway 30s)" },
+        { AUTHGW_MISSING_CLAIM, "{}", "{\"exp\":1800012000}",
+          "iat is missing (authgw_max_lifetime needs exp and iat)" },
+        { AUTHGW_MISSING_CLAIM, "{}", "{\"iat\":1800012000}",
+          "exp is missing (authgw_max_lifetime needs exp and iat)" },
+    };
+
+    (void) state;
+
+    typ[0].data = (const unsigned char *) "at+jwt";
+    typ[0].len = 6;
+    typ[1].data = (const unsigned char *) "application/jwt";
+    typ[1].len = 15;
+    rules.types = typ;
+    rules.ntypes = 2;
+    rules.max_lifetime = 3600;
+
+    memset(&pol, 0, sizeof(pol));
+    pol.leeway = 30;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        h = json_loads(cases[i].header, 0, NULL);
+        p = json_loads(cases[i].payload, 0, NULL);
+
+        memset(&w, 0, sizeof(w));
+        w.header = h;
+        w.payload = p;
+        w.policy = &pol;
+        w.rules = &rules;
+        w.now = 1800010800;             /* 2027-01-15T11:00:00Z */
+
+        (void) authgw_explain(cases[i].status, &w, buf, sizeof(buf));
+        assert_string_equal(buf, cases[i].expect);
+
+        /* without the rules, a bad_type or lifetime has nothing to say */
+
+        w.rules = NULL;
+
+        if (cases[i].status != AUTHGW_NOT_YET_VALID
+            && cases[i].status != AUTHGW_MISSING_CLAIM)
+        {
+            assert_int_equal(authgw_explain(cases[i].status, &w, buf,
+                                            sizeof(buf)), 0);
+        }
+
+        json_decref(h);
+        json_decref(p);
+    }
+}
+
+
 int
 main(void)
 {
     const struct CMUnitTest  tests[] = {
         cmocka_unit_test(test_explain_reasons),
         cmocka_unit_test(test_explain_bounds),
+        cmocka_unit_test(test_explain_token_rules),
         cmocka_unit_test(test_escape),
     };
 
