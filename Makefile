@@ -25,6 +25,11 @@ CC         ?= cc
 # from `nginx -V` of the nginx that will load the module
 NGX_FLAGS  ?= --with-compat --with-debug --with-http_ssl_module \
               --with-http_v2_module --with-http_auth_request_module
+# compiler and linker flags added to the module's build (configure's
+# --with-cc-opt and --with-ld-opt) and to the tool's; none by default,
+# a package build gives them Debian's hardening flags (dpkg-buildflags)
+EXTRA_CFLAGS  ?=
+EXTRA_LDFLAGS ?=
 
 B          := $(CURDIR)/build
 NGX_BUILD  := $(B)/nginx
@@ -61,11 +66,15 @@ module: $(MODULE)
 
 tool: $(TOOL)
 
-# the tree and flags of the last configure; a different NGINX_SRC or
-# NGX_FLAGS configures again instead of building against the old tree
+# the tree and flags of the last configure; a different NGINX_SRC,
+# NGX_FLAGS or EXTRA_*FLAGS configures again instead of building against
+# the old tree (the EXTRA ones are written only when given, so a tree
+# configured before they existed is not configured again)
+NGX_EXTRA = $(strip $(EXTRA_CFLAGS) $(EXTRA_LDFLAGS))
+
 $(B)/nginx-src: FORCE
 	@mkdir -p $(B)
-	@echo '$(NGINX_SRC) $(NGX_FLAGS)' > $@.new
+	@echo '$(NGINX_SRC) $(NGX_FLAGS)$(if $(NGX_EXTRA), $(NGX_EXTRA))' > $@.new
 	@cmp -s $@.new $@ && rm $@.new || mv $@.new $@
 
 # Debian's tree carries nginx's own flags in conf_flags; a release tarball
@@ -75,11 +84,14 @@ $(NGX_BUILD)/objs/Makefile: config $(B)/nginx-src
 	    { echo "NGINX_SRC=$(NGINX_SRC) is not an nginx source tree"; exit 1; }
 	rm -rf $(NGX_BUILD)
 	cp -a $(NGINX_SRC) $(NGX_BUILD)
-	cd $(NGX_BUILD) && bash -c ' \
+	cd $(NGX_BUILD) && \
+	CC_OPT='$(EXTRA_CFLAGS)' LD_OPT='$(EXTRA_LDFLAGS)' bash -c ' \
 	    if [ -f conf_flags ]; then . ./conf_flags; \
 	    else NGX_CONF_FLAGS=($(NGX_FLAGS)); fi; \
 	    if [ -x configure ]; then c=./configure; else c=auto/configure; fi; \
 	    $$c "$${NGX_CONF_FLAGS[@]}" \
+	        $${CC_OPT:+"--with-cc-opt=$$CC_OPT"} \
+	        $${LD_OPT:+"--with-ld-opt=$$LD_OPT"} \
 	        --add-dynamic-module=$(CURDIR)' > $(B)/configure.log 2>&1 \
 	    || { tail -20 $(B)/configure.log; exit 1; }
 
@@ -96,8 +108,9 @@ $(MODULE): $(NGX_BUILD)/objs/Makefile $(GLUE_SRCS) $(CORE_SRCS) $(CORE_HDRS)
 $(TOOL): tools/authgw-token.c tools/jwe.c tools/jwe.h src/authgw_b64.c \
 	    src/authgw_alg.c $(CORE_HDRS)
 	@mkdir -p $(B)
-	$(CC) $(STRICT) -O2 -o $@ tools/authgw-token.c tools/jwe.c \
-	    src/authgw_b64.c src/authgw_alg.c -ljwt $(LIBS)
+	$(CC) $(STRICT) -O2 $(EXTRA_CFLAGS) -o $@ tools/authgw-token.c \
+	    tools/jwe.c src/authgw_b64.c src/authgw_alg.c $(EXTRA_LDFLAGS) \
+	    -ljwt $(LIBS)
 
 # one cmocka binary per file of src/ (make unit UNIT_TESTS="jws jwe": those
 # only), each with ASan and UBSan; every one runs, and any failure fails it
