@@ -27,7 +27,7 @@ NGX_FLAGS  ?= --with-compat --with-debug --with-http_ssl_module \
               --with-http_v2_module --with-http_auth_request_module
 # compiler and linker flags added to the module's build (configure's
 # --with-cc-opt and --with-ld-opt) and to the tool's; none by default,
-# a package build gives them Debian's hardening flags (dpkg-buildflags)
+# debian/rules gives them Debian's hardening flags (dpkg-buildflags)
 EXTRA_CFLAGS  ?=
 EXTRA_LDFLAGS ?=
 
