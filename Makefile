@@ -12,6 +12,7 @@
 #                   make bench-hostile
 #   make bench-hostile  forged tokens against valid ones; docs/hostile.md
 #   make style      the mechanical part of the house style
+#   make deb        Debian packages of the module and the tool, build/deb/
 #
 # NGINX_SRC is the nginx source tree to build against (Debian's nginx-dev by
 # default: its conf_flags are used, so the module fits the packaged nginx);
@@ -55,7 +56,7 @@ FUZZ_BINS  := $(addprefix $(B)/fuzz/fuzz_,$(FUZZERS))
 
 .PHONY: all deps module tool unit test prove keys style clean demo \
         fuzz fuzz-build fuzz-seeds fuzz-short test-valgrind soak test-asan \
-        bench bench-hostile FORCE
+        bench bench-hostile deb FORCE
 
 all: module tool
 
@@ -282,6 +283,13 @@ test: deps
 demo: deps
 	$(MAKE) all
 	KEEP=$(KEEP) sh tools/demo.sh $(B) $(NGINX_BIN)
+
+# the packages of debian/ (libnginx-mod-http-authgw, authgw-token), built
+# in a copy of the tree under build/deb; deps.sh deb adds the packaging
+# tools to what make deps installs
+deb:
+	@sh tools/deps.sh deb
+	sh tools/deb.sh $(B)
 
 style:
 	@files=$$(git ls-files '*.c' '*.h'); \

@@ -1,5 +1,6 @@
 #!/bin/sh
-# Installs the Debian packages that authgw needs to build, test and demo.
+# Installs the Debian packages that authgw needs to build, test and demo;
+# `sh tools/deps.sh deb` also those that make deb and make test-deb need.
 # As root with something missing: apt-get installs it. Otherwise it prints
 # the exact command to run.
 
@@ -10,6 +11,14 @@ libcmocka-dev libtest-base-perl openssl libtext-diff-perl liburi-perl
 python3-jwcrypto curl clang libclang-rt-14-dev
 valgrind wrk gnuplot-nox openssl util-linux time
 linux-perf"
+
+# the packaging tools only for make deb and make test-deb: lintian alone
+# brings some 120 packages, half a minute that make test need not wait for
+# (debhelper and dpkg-dev come with nginx-dev anyway; no fakeroot: the
+# build declares Rules-Requires-Root: no)
+if [ "$1" = deb ]; then
+    PKGS="$PKGS dpkg-dev debhelper lintian git"
+fi
 
 missing=""
 for p in $PKGS; do
