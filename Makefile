@@ -13,6 +13,8 @@
 #   make bench-hostile  forged tokens against valid ones; docs/hostile.md
 #   make style      the mechanical part of the house style
 #   make deb        Debian packages of the module and the tool, build/deb/
+#   make test-deb   make deb, lintian, install them, nginx with the module
+#                   answers a token, remove them, nothing left (as root)
 #
 # NGINX_SRC is the nginx source tree to build against (Debian's nginx-dev by
 # default: its conf_flags are used, so the module fits the packaged nginx);
@@ -56,7 +58,7 @@ FUZZ_BINS  := $(addprefix $(B)/fuzz/fuzz_,$(FUZZERS))
 
 .PHONY: all deps module tool unit test prove keys style clean demo \
         fuzz fuzz-build fuzz-seeds fuzz-short test-valgrind soak test-asan \
-        bench bench-hostile deb FORCE
+        bench bench-hostile deb test-deb FORCE
 
 all: module tool
 
@@ -290,6 +292,11 @@ demo: deps
 deb:
 	@sh tools/deps.sh deb
 	sh tools/deb.sh $(B)
+
+# as root: the packages built, checked by lintian, installed, loaded by
+# Debian's nginx (its own prefix, 127.0.0.1:18600-18601), removed
+test-deb:
+	sh tools/test-deb.sh $(B)
 
 style:
 	@files=$$(git ls-files '*.c' '*.h'); \
