@@ -108,11 +108,12 @@ $(MODULE): $(NGX_BUILD)/objs/Makefile $(GLUE_SRCS) $(CORE_SRCS) $(CORE_HDRS)
 	cp $(NGX_BUILD)/objs/ngx_http_authgw_module.so $@.tmp
 	mv $@.tmp $@
 
-$(TOOL): tools/authgw-token.c tools/jwe.c tools/jwe.h src/authgw_b64.c \
-	    src/authgw_alg.c $(CORE_HDRS)
+TOOL_SRCS  := tools/authgw-token.c tools/usage.c tools/jwe.c \
+              src/authgw_b64.c src/authgw_alg.c
+
+$(TOOL): $(TOOL_SRCS) tools/usage.h tools/jwe.h $(CORE_HDRS)
 	@mkdir -p $(B)
-	$(CC) $(STRICT) -O2 $(EXTRA_CFLAGS) -o $@ tools/authgw-token.c \
-	    tools/jwe.c src/authgw_b64.c src/authgw_alg.c $(EXTRA_LDFLAGS) \
+	$(CC) $(STRICT) -O2 $(EXTRA_CFLAGS) -o $@ $(TOOL_SRCS) $(EXTRA_LDFLAGS) \
 	    -ljwt $(LIBS)
 
 # one cmocka binary per file of src/ (make unit UNIT_TESTS="jws jwe": those

@@ -21,6 +21,9 @@
  *                (--hex HEX | VALUE)
  *   authgw-token decode TOKEN
  *
+ * Every command answers --help with its options and examples
+ * (tools/usage.c).
+ *
  * Formats of a public key: pem (SPKI), rsapem (PKCS#1), der, jwk, jwks.
  * HS*, RS* and ES* tokens are signed by libjwt, an implementation
  * independent of the module; PS*, EdDSA and hand-made headers by OpenSSL.
@@ -51,6 +54,7 @@
 
 #include "../src/authgw.h"
 #include "jwe.h"
+#include "usage.h"
 
 
 static void die(const char *msg, const char *arg);
@@ -1175,10 +1179,28 @@ cmd_decode(int argc, char **argv)
 int
 main(int argc, char **argv)
 {
+    int    rc;
+    char  *help[] = { "--help" };
+
     if (argc < 2) {
-        fprintf(stderr, "usage: authgw-token keygen|pubkey|jwks|sign|encrypt|"
-                "decode ...\n");
+        usage_tool(stderr);
         return 2;
+    }
+
+    if (strcmp(argv[1], "help") == 0 && argc > 2) {
+        return usage_command(argv[2], 1, help);
+    }
+
+    if (strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0
+        || strcmp(argv[1], "-h") == 0)
+    {
+        usage_tool(stdout);
+        return 0;
+    }
+
+    rc = usage_command(argv[1], argc - 2, argv + 2);
+    if (rc >= 0) {
+        return rc;
     }
 
     if (strcmp(argv[1], "keygen") == 0) {
@@ -1201,11 +1223,5 @@ main(int argc, char **argv)
         return cmd_encrypt(argc - 2, argv + 2);
     }
 
-    if (strcmp(argv[1], "decode") == 0) {
-        return cmd_decode(argc - 2, argv + 2);
-    }
-
-    fprintf(stderr, "authgw-token: unknown command \"%s\"\n", argv[1]);
-
-    return 2;
+    return cmd_decode(argc - 2, argv + 2);
 }
