@@ -108,13 +108,14 @@ $(MODULE): $(NGX_BUILD)/objs/Makefile $(GLUE_SRCS) $(CORE_SRCS) $(CORE_HDRS)
 	cp $(NGX_BUILD)/objs/ngx_http_authgw_module.so $@.tmp
 	mv $@.tmp $@
 
-TOOL_SRCS  := tools/authgw-token.c tools/usage.c tools/jwe.c \
-              src/authgw_b64.c src/authgw_alg.c
+# the whole core: check verifies with the module's own code
+TOOL_SRCS  := tools/authgw-token.c tools/check.c tools/usage.c tools/jwe.c
 
-$(TOOL): $(TOOL_SRCS) tools/usage.h tools/jwe.h $(CORE_HDRS)
+$(TOOL): $(TOOL_SRCS) tools/check.h tools/usage.h tools/jwe.h $(CORE_SRCS) \
+	    $(CORE_HDRS)
 	@mkdir -p $(B)
-	$(CC) $(STRICT) -O2 $(EXTRA_CFLAGS) -o $@ $(TOOL_SRCS) $(EXTRA_LDFLAGS) \
-	    -ljwt $(LIBS)
+	$(CC) $(STRICT) -O2 $(EXTRA_CFLAGS) -o $@ $(TOOL_SRCS) $(CORE_SRCS) \
+	    $(EXTRA_LDFLAGS) -ljwt $(LIBS)
 
 # one cmocka binary per file of src/ (make unit UNIT_TESTS="jws jwe": those
 # only), each with ASan and UBSan; every one runs, and any failure fails it

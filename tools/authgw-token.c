@@ -20,9 +20,11 @@
  *                [--header-json JSON] [--iv-len N] [--no-pad]
  *                (--hex HEX | VALUE)
  *   authgw-token decode TOKEN
+ *   authgw-token check [--key-file FILE[,kid=ID][,alg=ALG]] ... [TOKEN|-]
  *
  * Every command answers --help with its options and examples
- * (tools/usage.c).
+ * (tools/usage.c; check's in tools/check.c, which verifies a token with
+ * the module's core as a location with those options would).
  *
  * Formats of a public key: pem (SPKI), rsapem (PKCS#1), der, jwk, jwks.
  * HS*, RS* and ES* tokens are signed by libjwt, an implementation
@@ -53,6 +55,7 @@
 #include <openssl/rsa.h>
 
 #include "../src/authgw.h"
+#include "check.h"
 #include "jwe.h"
 #include "usage.h"
 
@@ -1188,7 +1191,8 @@ main(int argc, char **argv)
     }
 
     if (strcmp(argv[1], "help") == 0 && argc > 2) {
-        return usage_command(argv[2], 1, help);
+        return strcmp(argv[2], "check") == 0 ? cmd_check(1, help)
+                                             : usage_command(argv[2], 1, help);
     }
 
     if (strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0
@@ -1196,6 +1200,10 @@ main(int argc, char **argv)
     {
         usage_tool(stdout);
         return 0;
+    }
+
+    if (strcmp(argv[1], "check") == 0) {
+        return cmd_check(argc - 2, argv + 2);
     }
 
     rc = usage_command(argv[1], argc - 2, argv + 2);

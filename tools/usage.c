@@ -161,7 +161,7 @@ static const usage_command_t  usage_commands[] = {
     { "decode", usage_none, 1,
       "authgw-token decode TOKEN",
       "Prints a token's header and payload, decoded, without verifying\n"
-      "anything.\n"
+      "anything (authgw-token check verifies).\n"
       "\n"
       "Example:\n"
       "  authgw-token decode \"$TOKEN\"\n" },
@@ -176,7 +176,8 @@ usage_tool(FILE *f)
     fprintf(f,
         "usage: authgw-token COMMAND [OPTIONS]\n"
         "\n"
-        "Keys, tokens and encrypted user ids for authgw.\n"
+        "Keys, tokens and encrypted user ids for authgw, and a check of a\n"
+        "token as the module would see it.\n"
         "\n"
         "  keygen    make a key pair, or a secret\n"
         "  pubkey    the public part of a key\n"
@@ -184,6 +185,7 @@ usage_tool(FILE *f)
         "  sign      a signed token\n"
         "  encrypt   an encrypted user id (a compact JWE)\n"
         "  decode    a token's header and payload, unverified\n"
+        "  check     verify a token as a location would, and say why\n"
         "  help [COMMAND]\n"
         "\n"
         "authgw-token COMMAND --help: the command's options and examples.\n");
