@@ -55,6 +55,7 @@ const char  check_help[] =
 "                                       checked in their order\n"
 "  --require-scope SCOPE[,SCOPE...]     authgw_require_scope\n"
 "  --realm REALM                        authgw REALM (WWW-Authenticate)\n"
+"  --resource-metadata URL              authgw_resource_metadata\n"
 "  --error-detail [on|off]              authgw_error_detail\n"
 "TIME is nginx's syntax: 30s, 5m, 1h30m, 3600. Values of repeatable\n"
 "options add up, in their order.\n"
@@ -145,6 +146,7 @@ typedef struct {
     const char              *uid_claim;
     int                      uid_optional;
     const char              *realm;
+    const char              *resource_metadata;
     const char              *token;
     int                      json;
     int                      batch;
@@ -221,6 +223,7 @@ static void check_token(check_conf_t *cf, const unsigned char *tok,
 static authgw_status_t check_authorize(check_conf_t *cf, json_t *payload,
     check_result_t *r);
 static void check_refuse(check_conf_t *cf, check_result_t *r);
+static void check_quote(check_buf_t *b, const char *v);
 static void check_explain(check_conf_t *cf, check_result_t *r);
 static void check_key_name(check_buf_t *b, check_keys_t *ks, size_t i);
 static void check_kids(check_buf_t *b, check_keys_t *ks, unsigned algs);
@@ -261,6 +264,7 @@ static const check_option_t  check_options[] = {
     { "--require-claim", 1, check_set_claim },
     { "--require-scope", 1, check_set_scope },
     { "--realm", 1, check_set_other },
+    { "--resource-metadata", 1, check_set_other },
     { "--now", 1, check_set_other },
     { "--json", 0, check_set_other },
     { "--batch", 0, check_set_other },
@@ -777,9 +781,7 @@ check_set_string(check_conf_t *cf, const char *name, const char *v)
         return check_str_add(&cf->audiences, &cf->naudiences, v, strlen(v));
     }
 
-    if (*v == '\0') {
-        return check_error("%s: an empty type", name);
-    }
+    check_value_warn(name, v);
 
     return check_str_add(&cf->types, &cf->ntypes, v, strlen(v));
 }
@@ -796,6 +798,9 @@ check_set_time(check_conf_t *cf, const char *name, const char *v)
 
     if (strcmp(name, "--leeway") == 0) {
         cf->leeway = t;
+
+    } else if (t <= 0) {
+        return check_error("%s: must be at least 1s", name);
 
     } else {
         cf->max_lifetime = t;
@@ -997,6 +1002,9 @@ check_set_other(check_conf_t *cf, const char *name, const char *v)
 {
     if (strcmp(name, "--realm") == 0) {
         cf->realm = v;
+
+    } else if (strcmp(name, "--resource-metadata") == 0) {
+        cf->resource_metadata = v;
 
     } else if (strcmp(name, "--now") == 0) {
         if (check_parse_now(v, &cf->now) != 0) {
@@ -1234,7 +1242,7 @@ static void
 check_refuse(check_conf_t *cf, check_result_t *r)
 {
     size_t       i;
-    const char  *error, *realm;
+    const char  *error;
     check_buf_t  b;
 
     if (r->status == AUTHGW_INTERNAL_ERROR) {
@@ -1247,18 +1255,8 @@ check_refuse(check_conf_t *cf, check_result_t *r)
     error = (r->code == 403) ? "insufficient_scope"
             : (r->status == AUTHGW_MISSING_TOKEN) ? NULL : "invalid_token";
 
-    check_put(&b, "Bearer realm=\"");
-
-    for (realm = cf->realm; *realm; realm++) {
-        if (*realm == '"' || *realm == '\\') {
-            check_put(&b, "\\");
-        }
-
-        check_put(&b, "%c", ((unsigned char) *realm < 0x20 || *realm == 0x7f)
-                            ? ' ' : *realm);
-    }
-
-    check_put(&b, "\"");
+    check_put(&b, "Bearer realm=");
+    check_quote(&b, cf->realm);
 
     if (error != NULL) {
         check_put(&b, ", error=\"%s\"", error);
@@ -1279,7 +1277,34 @@ check_refuse(check_conf_t *cf, check_result_t *r)
         check_put(&b, "\"");
     }
 
+    /* RFC 9728 5.1, with 401 only */
+
+    if (cf->resource_metadata != NULL && r->code == 401) {
+        check_put(&b, ", resource_metadata=");
+        check_quote(&b, cf->resource_metadata);
+    }
+
     r->www = b.data;
+}
+
+
+/* an RFC 9110 quoted string, as ngx_http_authgw_quote() makes it */
+
+static void
+check_quote(check_buf_t *b, const char *v)
+{
+    check_put(b, "\"");
+
+    for ( /* void */ ; *v; v++) {
+        if (*v == '"' || *v == '\\') {
+            check_put(b, "\\");
+        }
+
+        check_put(b, "%c", ((unsigned char) *v < 0x20 || *v == 0x7f) ? ' '
+                                                                      : *v);
+    }
+
+    check_put(b, "\"");
 }
 
 
