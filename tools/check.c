@@ -1758,6 +1758,12 @@ check_hint_claims(check_conf_t *cf, check_result_t *r)
         }
         break;
 
+    case AUTHGW_INSUFFICIENT_SCOPE:
+        check_put(b, "every --require-scope (authgw_require_scope) must be "
+                  "granted: the client asks the identity provider for a "
+                  "token with scope \"%s\"", r->name->data);
+        break;
+
     case AUTHGW_BAD_TYPE:
         v = json_object_get(r->jws.header, "typ");
         s = v ? json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
@@ -1937,10 +1943,17 @@ check_print_text(check_conf_t *cf, check_result_t *r)
             if (authgw_claims_time(v, &t) == 0) {
                 b.len = 0;
                 check_time(&b, t);
-                check_put(&b, t >= (double) r->now ? " (in " : " (");
-                check_span(&b, t >= (double) r->now ? t - (double) r->now
-                                                    : (double) r->now - t);
-                check_put(&b, t >= (double) r->now ? ")" : " ago)");
+
+                if ((int64_t) t == r->now) {
+                    check_put(&b, " (now)");
+
+                } else {
+                    check_put(&b, t > (double) r->now ? " (in " : " (");
+                    check_span(&b, t > (double) r->now
+                                   ? t - (double) r->now
+                                   : (double) r->now - t);
+                    check_put(&b, t > (double) r->now ? ")" : " ago)");
+                }
                 printf("  %s               %s\n", times[i], b.data);
             }
         }
