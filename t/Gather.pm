@@ -13,12 +13,13 @@ package t::Gather;
 # of a request, every value of a request that looks like a compact JWS or
 # JWE (in a query, a cookie, another header), and every token that
 # t::Authgw's tok() and py() make. The suite's own checks fail (its output
-# is not read); AUTHGW_GATHER_TIME (10 s unless said) ends a suite that
-# waits for a server that is not there.
+# is not read); AUTHGW_GATHER_TIME (30 s unless said) ends a suite that
+# waits for a server that is not there, saying so on stderr.
 
 use strict;
 use warnings;
 
+use POSIX ();
 use Time::HiRes ();
 
 my $Out = $ENV{AUTHGW_GATHER} or die "AUTHGW_GATHER is not set\n";
@@ -26,7 +27,14 @@ my $Out = $ENV{AUTHGW_GATHER} or die "AUTHGW_GATHER is not set\n";
 open my $Log, '>>', $Out or die "cannot append to $Out: $!\n";
 select((select($Log), $| = 1)[0]);
 
-alarm($ENV{AUTHGW_GATHER_TIME} || 10);
+my $Time = $ENV{AUTHGW_GATHER_TIME} || 30;
+
+$SIG{ALRM} = sub {
+    print STDERR "t::Gather: stopped after ${Time}s\n";
+    POSIX::_exit(3);
+};
+
+alarm($Time);
 
 BEGIN {
     *CORE::GLOBAL::sleep = sub { return 0 };
