@@ -14,6 +14,7 @@ use Test::More;
 
 my $port = $ENV{TEST_NGINX_HTTP_PORT} || 1988;
 my $h2port = $port + 1;
+my $h2listen = listen_h2("127.0.0.1:$h2port");
 my $keys = $ENV{TEST_NGINX_KEYS};
 
 sub user_token {
@@ -46,7 +47,7 @@ plan tests => 4 * @mix + 9;
 my ($pid, $root) = start_nginx('http', $port, <<"_EOC_");
     server {
         listen 127.0.0.1:$port;
-        listen 127.0.0.1:$h2port http2;
+        $h2listen
 
         location /api {
             authgw "test";

@@ -12,6 +12,7 @@ use strict;
 use warnings;
 
 use lib '.';
+use t::Authgw qw(listen_h2);
 use t::Server;
 use Test::More;
 use IO::Socket::INET;
@@ -22,6 +23,7 @@ my $port  = $ENV{TEST_NGINX_REMOTE_PORT} || 1994;
 my $pport = $port + 1;     # the provider
 my $slow  = $port + 2;     # the slow provider, played here
 my $h2port = $port + 3;    # HTTP/2 (h2c) on the same server
+my $h2listen = listen_h2("127.0.0.1:$h2port");
 my $tool  = $ENV{AUTHGW_TOKEN} or die "AUTHGW_TOKEN is not set\n";
 
 # upper bounds on time are for nginx's own work; under valgrind memcheck
@@ -94,7 +96,7 @@ my ($pid, $sroot) = start_nginx('remote', $port, <<"_EOC_"
 
     server {
         listen 127.0.0.1:$port;
-        listen 127.0.0.1:$h2port http2;
+        $h2listen
 
         error_page 401 = \@r401;
         error_page 503 = \@r503;

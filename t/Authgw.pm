@@ -2,14 +2,19 @@ package t::Authgw;
 
 # Helpers for the authgw suites: mint tokens with tools/authgw-token from
 # the keys that t/gen-keys.sh made. Used from "--- more_headers eval".
+# Also what the nginx under test is (its version, from t/Nginx.pm), for
+# the suites that write or expect what nginx changed between versions.
 
 use strict;
 use warnings;
 
 use Exporter 'import';
 
+use t::Nginx ();
+
 our @EXPORT = qw(tok bearer jwe jwe_seg py b64url unb64url std64 dirty_bits
-                 dirty_sig flip keyfile capture_start capture_stop);
+                 dirty_sig flip keyfile capture_start capture_stop
+                 nginx_version listen_h2);
 
 my $Tool = $ENV{AUTHGW_TOKEN} or die "AUTHGW_TOKEN is not set\n";
 my $Keys = $ENV{TEST_NGINX_KEYS} or die "TEST_NGINX_KEYS is not set\n";
@@ -17,6 +22,19 @@ my $Keys = $ENV{TEST_NGINX_KEYS} or die "TEST_NGINX_KEYS is not set\n";
 sub keyfile {
     my $name = shift;
     return "$Keys/$name";
+}
+
+# nginx_version() -> the version of TEST_NGINX_BINARY, 1025001 for 1.25.1
+# (t::Nginx::version); listen_h2(ADDR) -> the lines that make a server
+# block take HTTP/2 without TLS on ADDR, in that nginx's syntax ("listen
+# ADDR http2;" before 1.25.1, "listen ADDR; http2 on;" from it), one per
+# server block (t::Nginx::listen_h2)
+sub nginx_version {
+    return t::Nginx::version();
+}
+
+sub listen_h2 {
+    return t::Nginx::listen_h2(@_);
 }
 
 # tok(alg => 'RS256', key => 'rsa.pem', exp_in => 60, kid => 'k',

@@ -4,8 +4,10 @@ package t::Nginx;
 # t/lib/Test/Nginx/Socket.pm and t/Server.pm: they write the configuration,
 # this runs nginx on it (under valgrind memcheck when TEST_NGINX_USE_VALGRIND
 # is set), waits for its port, stops it and adds each process's memcheck log
-# to TEST_NGINX_VALGRIND_REPORT. Named under t:: so that it never meets the
-# real Test::Nginx; found, as t::Authgw is, from the repository root.
+# to TEST_NGINX_VALGRIND_REPORT. It also knows which nginx that is: its
+# version, and the configuration that version wants where nginx changed it
+# (listen_h2). Named under t:: so that it never meets the real
+# Test::Nginx; found, as t::Authgw is, from the repository root.
 
 use strict;
 use warnings;
@@ -23,6 +25,48 @@ our $Timeout = $ENV{TEST_NGINX_TIMEOUT} || ($Valgrind ? 30 : 5);
 our $StopTimeout = $ENV{TEST_NGINX_STOP_TIMEOUT} || ($Valgrind ? 60 : 30);
 
 my %Roots;     # pid -> server root, for stop()
+my $Version;   # version(), once read
+
+# version() -> the version of TEST_NGINX_BINARY as nginx's own nginx_version
+# macro writes it (1.25.1 is 1025001), read once from `nginx -V`: the
+# suites choose by it where nginx changed its syntax or its behaviour
+sub version {
+    return $Version if defined $Version;
+
+    my $bin = $ENV{TEST_NGINX_BINARY} || 'nginx';
+
+    # nginx -V writes to stderr: the child reads it into the pipe
+    my $child = open my $fh, '-|';
+    die "fork: $!\n" unless defined $child;
+
+    if ($child == 0) {
+        open STDERR, '>&', \*STDOUT;
+        { exec $bin, '-V' }
+        exit 127;
+    }
+
+    my $out = do { local $/; <$fh> } // '';
+    close $fh;
+
+    $out =~ m{nginx/(\d+)\.(\d+)\.(\d+)}
+        or die "no version in the output of $bin -V: $out\n";
+
+    return $Version = $1 * 1000000 + $2 * 1000 + $3;
+}
+
+# listen_h2(ADDR) -> the lines that make the server block they are put in
+# take HTTP/2 without TLS (h2c with prior knowledge) on ADDR. Before nginx
+# 1.25.1 a parameter of listen: "listen ADDR http2;". From 1.25.1, which
+# deprecates that parameter, "listen ADDR;" and "http2 on;": HTTP/2 for
+# the whole server, each of its plain-text ports telling HTTP/2 from
+# HTTP/1.x by the HTTP/2 preface. One per server block: "http2" may not
+# be given twice.
+sub listen_h2 {
+    my $addr = shift;
+
+    return "listen $addr http2;" if version() < 1025001;
+    return "listen $addr; http2 on;";
+}
 
 # start(ROOT, PORT) -> (pid) or (undef, why): nginx on ROOT/conf/nginx.conf,
 # its output in ROOT/logs/stderr.log, once it accepts connections on

@@ -143,8 +143,11 @@ sub write_config ($) {
         }
     }
 
-    # "--- http2": the port speaks HTTP/2 only (prior knowledge, no TLS)
-    my $listen_opts = defined $block->http2 ? ' http2' : '';
+    # "--- http2": the port takes HTTP/2 (prior knowledge, no TLS), in the
+    # syntax of the nginx that runs it (as the real runner chooses)
+    my $listen = defined $block->http2
+                 ? t::Nginx::listen_h2("127.0.0.1:$ServerPort")
+                 : "listen 127.0.0.1:$ServerPort;";
 
     write_file("$ServRoot/conf/nginx.conf", <<"_EOC_");
 $modules
@@ -174,7 +177,7 @@ http {
 $http_config
 
     server {
-        listen 127.0.0.1:$ServerPort$listen_opts;
+        $listen
         server_name localhost;
         root $ServRoot/html;
 
