@@ -5,9 +5,10 @@ package t::Nginx;
 # this runs nginx on it (under valgrind memcheck when TEST_NGINX_USE_VALGRIND
 # is set), waits for its port, stops it and adds each process's memcheck log
 # to TEST_NGINX_VALGRIND_REPORT. It also knows which nginx that is: its
-# version, and the configuration that version wants where nginx changed it
-# (listen_h2). Named under t:: so that it never meets the real
-# Test::Nginx; found, as t::Authgw is, from the repository root.
+# version, the configuration that version wants where nginx changed it
+# (listen_h2), and the deprecation warnings that fail a suite (deprecated).
+# Named under t:: so that it never meets the real Test::Nginx; found, as
+# t::Authgw is, from the repository root.
 
 use strict;
 use warnings;
@@ -68,9 +69,23 @@ sub listen_h2 {
     return "listen $addr; http2 on;";
 }
 
+# deprecated(ROOT) -> the lines of ROOT/logs/stderr.log (what nginx said
+# while it read its configuration) and ROOT/logs/error.log in which nginx
+# warns that a directive or a parameter is deprecated or obsolete: it
+# still runs that configuration, a later version may not. start() refuses
+# an nginx that said one, stop() returns what it logged later (a reload).
+sub deprecated {
+    my $root = shift;
+
+    return grep { /\[warn\].*\bis (?:deprecated|obsolete)\b/ }
+           map { split /\n/, read_text("$root/logs/$_") }
+           qw(stderr.log error.log);
+}
+
 # start(ROOT, PORT) -> (pid) or (undef, why): nginx on ROOT/conf/nginx.conf,
 # its output in ROOT/logs/stderr.log, once it accepts connections on
-# 127.0.0.1:PORT; one that never does is killed
+# 127.0.0.1:PORT; one that never does is killed, one that warned that its
+# configuration is deprecated (see deprecated()) is stopped
 sub start {
     my ($root, $port) = @_;
     my $bin = $ENV{TEST_NGINX_BINARY} || 'nginx';
@@ -109,7 +124,13 @@ sub start {
         if ($s) {
             close $s;
             $Roots{$pid} = $root;
-            return ($pid);
+
+            my @old = deprecated($root);
+            return ($pid) unless @old;
+
+            stop($pid);
+            return (undef, "nginx warned that its configuration is "
+                           . "deprecated:\n" . join('', map { "$_\n" } @old));
         }
 
         sleep 0.01;
@@ -121,8 +142,9 @@ sub start {
     return (undef, "nginx did not listen on port $port in time\n");
 }
 
-# stop(PID[, LABEL]): QUIT; if nginx has not exited in time, KILL to the
-# master and its workers; reaped; then, under valgrind, each log as
+# stop(PID[, LABEL]) -> the deprecation warnings nginx logged (see
+# deprecated()): QUIT; if nginx has not exited in time, KILL to the master
+# and its workers; reaped; then, under valgrind, each log as
 # "=== SUITE: [LABEL: ]LOG" and its text
 sub stop {
     my ($pid, $label) = @_;
@@ -153,15 +175,19 @@ sub stop {
         waitpid $pid, 0;
     }
 
-    my $report = $ENV{TEST_NGINX_VALGRIND_REPORT};
-    return unless $Valgrind && $report && defined $root;
+    my @old = defined $root ? deprecated($root) : ();
 
-    open my $out, '>>', $report or return;
+    my $report = $ENV{TEST_NGINX_VALGRIND_REPORT};
+    return @old unless $Valgrind && $report && defined $root;
+
+    open my $out, '>>', $report or return @old;
     for my $log (sort glob "$root/logs/valgrind.*.log") {
         print $out "=== $0: ", (defined $label ? "$label: " : ''), "$log\n",
                    read_text($log);
     }
     close $out;
+
+    return @old;
 }
 
 # read_text(PATH) -> the file's text, '' when it cannot be read

@@ -20,8 +20,9 @@ our @EXPORT = qw(start_nginx stop_nginx exchange parse_responses http_get);
 
 # start_nginx(NAME, PORT, HTTP_BLOCK_TEXT[, master => 1][, workers => N]
 # [, connections => N]) -> (pid, root), or dies saying why nginx does not
-# listen; with master, workers (1 unless said) under a master (reloads
-# work as in production); worker_connections 256 unless said
+# listen or was stopped (a deprecation warning: t::Nginx::start); with
+# master, workers (1 unless said) under a master (reloads work as in
+# production); worker_connections 256 unless said
 sub start_nginx {
     my ($name, $port, $http, %o) = @_;
 
@@ -59,8 +60,12 @@ _EOC_
     return ($pid, $root);
 }
 
+# stop_nginx(PID): dies when nginx logged a deprecation warning after it
+# started (at a reload; t::Nginx::start refuses one at start)
 sub stop_nginx {
-    t::Nginx::stop(shift);
+    my @old = t::Nginx::stop(shift);
+    die "nginx warned that its configuration is deprecated:\n",
+        map { "$_\n" } @old if @old;
 }
 
 # exchange(PORT, RAW_BYTES, EXPECTED_RESPONSES[, SECONDS]) -> raw response
