@@ -14,7 +14,9 @@
 # after the owned headers were handled. Every block sends the same request
 # to /on and to /off; the expected answers are computed here from the
 # request itself by a model of nginx 1.22 (what each variable reads, what
-# proxy_pass sends) and are equal for /on and /off except:
+# proxy_pass sends), with what later versions changed in it (see
+# unknown_of and t::Authgw::proxy_head), and are equal for /on and /off
+# except:
 #
 #   - the "owned:" part of the capture (X-User-Id and X-Owned-Var, which
 #     shows $http_x_user_id): the client's copies with the module off;
@@ -94,6 +96,10 @@ our @Std = qw(host conn ua ref bearer c1 x1 junk via acc c2 x2 other);
 # the spellings of a client's copy of the owned header
 our @Spell = qw(X-User-Id x-user-id X-USER-ID X_User_Id x_user_id X-User_Id);
 
+# what proxy_pass sends of its own: the protocol of the request line and
+# the Connection line, by the version of the nginx under test
+our ($UpProto, $UpConnection) = proxy_head();
+
 our (@Cases, $Spec);
 my $n = 0;
 
@@ -113,15 +119,26 @@ sub all_of {
     return map { $_->[1] } grep { lc $_->[0] eq lc $name } @$hs;
 }
 
-# $http_NAME of a header nginx does not know: the first whose name, lower
-# case and "-" read as "_", is NAME
+# the pairs of Cookie fields as $cookie_NAME reads them: a pair ends at
+# ";" and at ","; from nginx 1.29.6 at ";" only ("a=1, at=x" has no
+# cookie "at" there)
+sub cookie_pairs {
+    my $end = nginx_version() < 1029006 ? qr/[;,] */ : qr/; */;
+    return map { split $end } @_;
+}
+
+# $http_NAME of a header nginx does not know: the headers whose name, lower
+# case and "-" read as "_", is NAME; nginx 1.22 gives the first, from
+# 1.23.0 all of them joined by ", "
 sub unknown_of {
     my ($hs, $name) = @_;
+    my @v;
     for my $h (@$hs) {
         (my $k = lc $h->[0]) =~ tr/-/_/;
-        return $h->[1] if $k eq $name;
+        push @v, $h->[1] if $k eq $name;
     }
-    return '';
+    return $v[0] // '' if nginx_version() < 1023000;
+    return join ', ', @v;
 }
 
 sub b64dec {
@@ -151,7 +168,7 @@ sub vars_of {
     my @cookies = all_of($hs, 'Cookie');
     for my $c (qw(a b)) {
         $v{"cookie_$c"} = '';
-        for my $pair (map { split /[;,] */ } @cookies) {
+        for my $pair (cookie_pairs(@cookies)) {
             if ($pair =~ /^\Q$c\E=(.*)$/i) {
                 $v{"cookie_$c"} = $1;
                 last;
@@ -204,8 +221,8 @@ sub show {
     return $s;
 }
 
-# what proxy_pass sends (HTTP/1.0, its own headers first, then the
-# client's but those it sets itself), as the capture upstream prints it.
+# what proxy_pass sends (its own headers first, then the client's but
+# those it sets itself), as the capture upstream prints it.
 # $o: line (the request line), ctx (the location's view), owned ('client':
 # the client's copies; a value: the gateway's; undef: none), no_body (the
 # body does not go upstream), no_vars (the location shows no variables),
@@ -224,7 +241,7 @@ sub upstream {
     if (!$o{no_vars}) {
         $text .= label($_) . ": [$v->{$_}]\n" for @Vars;
     }
-    $text .= "Host: 127.0.0.1:$Port\nConnection: close\n";
+    $text .= "Host: 127.0.0.1:$Port\n$UpConnection";
 
     my $body = $r->{body} // '';
     $text .= 'Content-Length: ' . length($body) . "\n"
@@ -274,12 +291,12 @@ sub gateway {
 }
 
 # strip_token: the token is the Bearer header's, else the first cookie
-# "at" as nginx 1.22 finds it; the gateway sets the user id of a good one
+# "at" as nginx finds it; the gateway sets the user id of a good one
 sub strip_token_of {
     my $r = shift;
     my $auth = first_of($r->{headers}, 'Authorization') // '';
     return $1 if $auth =~ /^Bearer +(\S+)$/i;
-    for my $pair (map { split /[;,] */ } all_of($r->{headers}, 'Cookie')) {
+    for my $pair (cookie_pairs(all_of($r->{headers}, 'Cookie'))) {
         return $1 if $pair =~ /^at *=(.*)$/i;
     }
     return '';
@@ -376,7 +393,7 @@ sub req {
 # the request line the capture sees for /on/REST and /off/REST
 sub up_line {
     my ($r, $path) = @_;
-    return "$r->{method} " . ($path // "/$r->{path}") . ' HTTP/1.0';
+    return "$r->{method} " . ($path // "/$r->{path}") . " $UpProto";
 }
 
 sub add_block {

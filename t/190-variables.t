@@ -166,12 +166,13 @@ sub t_body {
 # the client's (Authorization), then the owned one
 sub p_body {
     my ($v, $token) = @_;
-    my $text = "GET /up HTTP/1.0\n";
+    my ($proto, $connection) = proxy_head();
+    my $text = "GET /up $proto\n";
     for my $var (@Vars) {
         my $val = $v->{ $var->[0] } // '';
         $text .= "$var->[2]: $val\n" if length $val;
     }
-    $text .= "Host: 127.0.0.1:$Port\nConnection: close\n"
+    $text .= "Host: 127.0.0.1:$Port\n$connection"
              . "Authorization: Bearer $token\n"
              . "owned:\nX-User-Id: $Uid\n";
     $text =~ s/([^\x20-\x7e\n])/sprintf '\\x%02x', ord $1/ge;

@@ -14,7 +14,7 @@ use t::Nginx ();
 
 our @EXPORT = qw(tok bearer jwe jwe_seg py b64url unb64url std64 dirty_bits
                  dirty_sig flip keyfile capture_start capture_stop
-                 nginx_version listen_h2);
+                 nginx_version listen_h2 proxy_head);
 
 my $Tool = $ENV{AUTHGW_TOKEN} or die "AUTHGW_TOKEN is not set\n";
 my $Keys = $ENV{TEST_NGINX_KEYS} or die "TEST_NGINX_KEYS is not set\n";
@@ -35,6 +35,17 @@ sub nginx_version {
 
 sub listen_h2 {
     return t::Nginx::listen_h2(@_);
+}
+
+# proxy_head() -> (PROTOCOL, CONNECTION): what proxy_pass sends upstream
+# when the configuration does not say: the protocol of its request line,
+# and its Connection header line ('' when it sends none). nginx 1.29.7
+# made HTTP/1.1 the default of proxy_http_version and sends Connection
+# only when the configuration sets it; before, HTTP/1.0 and
+# "Connection: close".
+sub proxy_head {
+    return ('HTTP/1.1', '') if nginx_version() >= 1029007;
+    return ('HTTP/1.0', "Connection: close\n");
 }
 
 # tok(alg => 'RS256', key => 'rsa.pem', exp_in => 60, kid => 'k',
