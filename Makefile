@@ -8,6 +8,8 @@
 #   make test-valgrind  the Test::Nginx suites with nginx under valgrind
 #   make soak       wrk with key rotation and a killed worker (SOAK_TIME)
 #   make test-asan  the suites against an ASan/UBSan build of nginx
+#   make test-nginx NGINX_SRC=/path/to/nginx
+#                   the suites against another nginx, built from its source
 #   make bench      the benchmark; writes docs/performance.md, then
 #                   make bench-hostile
 #   make bench-hostile  forged tokens against valid ones; docs/hostile.md
@@ -58,7 +60,7 @@ FUZZ_BINS  := $(addprefix $(B)/fuzz/fuzz_,$(FUZZERS))
 
 .PHONY: all deps module tool unit test prove keys style clean demo \
         fuzz fuzz-build fuzz-seeds fuzz-short test-valgrind soak test-asan \
-        bench bench-hostile deb test-deb FORCE
+        test-nginx bench bench-hostile deb test-deb FORCE
 
 all: module tool
 
@@ -195,6 +197,23 @@ prove: module keys
 	AUTHGW_BUILD=$(B) \
 	PERL5LIB="$(TEST_PERL5LIB)" \
 	prove -r t/
+
+# the suites (make prove) against another nginx, built from its source (a
+# release tarball or a git checkout, configured with NGX_FLAGS; nothing is
+# downloaded, and make test stays on Debian's nginx): nginx and the module
+# built against it, the tool and the keys go to build/other (B=...), kept
+# while NGINX_SRC and NGX_FLAGS are the same; the server roots to
+# build/other/servroot*. Ports and the demo's are make prove's.
+OTHER_DIR := $(B)/other
+
+test-nginx:
+	@case "$(origin NGINX_SRC)" in file) \
+	    echo "make test-nginx NGINX_SRC=/path/to/nginx-source"; \
+	    exit 1 ;; esac
+	$(MAKE) B=$(OTHER_DIR) module tool keys
+	$(MAKE) -C $(OTHER_DIR)/nginx -f objs/Makefile binary
+	TEST_NGINX_SERVROOT=$(OTHER_DIR)/servroot \
+	$(MAKE) B=$(OTHER_DIR) NGINX_BIN=$(OTHER_DIR)/nginx/objs/nginx prove
 
 # the suites against nginx and the module built with ASan and UBSan (from
 # Debian's nginx source, by tools/nginx-asan.sh, which installs what it
