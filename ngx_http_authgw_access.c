@@ -24,7 +24,10 @@ static authgw_status_t ngx_http_authgw_token(ngx_http_request_t *r,
 static authgw_status_t ngx_http_authgw_bearer(ngx_http_request_t *r,
     ngx_str_t *token);
 static ngx_uint_t ngx_http_authgw_tchar(u_char c);
+static ngx_uint_t ngx_http_authgw_anonymous(ngx_http_request_t *r,
+    ngx_http_authgw_loc_conf_t *alcf);
 static ngx_uint_t ngx_http_authgw_preflight(ngx_http_request_t *r);
+static ngx_uint_t ngx_http_authgw_is(ngx_str_t *name, const char *s);
 static u_char *ngx_http_authgw_quote(u_char *p, ngx_str_t *v);
 static authgw_status_t ngx_http_authgw_authorize(ngx_http_request_t *r,
     ngx_http_authgw_loc_conf_t *alcf, json_t *payload, ngx_int_t *code,
@@ -580,24 +583,9 @@ ngx_http_authgw_handler(ngx_http_request_t *r)
                             name.len ? &name : NULL, values);
     }
 
-    /*
-     * a CORS preflight carries no credentials (Fetch standard, 4.8): let
-     * through where the operator asks; one with a token is checked
-     */
-
-    if (status == AUTHGW_MISSING_TOKEN && alcf->preflight
-        && ngx_http_authgw_preflight(r))
+    if (status == AUTHGW_MISSING_TOKEN
+        && ngx_http_authgw_anonymous(r, alcf))
     {
-        ngx_log_debug0(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
-                       "authgw: CORS preflight, no token");
-        ngx_http_authgw_count(r, NGX_HTTP_AUTHGW_PREFLIGHT);
-        return NGX_OK;
-    }
-
-    if (status == AUTHGW_MISSING_TOKEN && alcf->optional) {
-        ngx_log_debug0(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
-                       "authgw: no token, anonymous");
-        ngx_http_authgw_count(r, NGX_HTTP_AUTHGW_ANONYMOUS);
         return NGX_OK;
     }
 
@@ -645,8 +633,38 @@ ngx_http_authgw_handler(ngx_http_request_t *r)
 
 
 /*
- * OPTIONS with a non-empty Origin and Access-Control-Request-Method: what
- * a browser sends before a request that CORS does not let it send at once
+ * No token, and let in all the same: under optional, or a CORS preflight
+ * where authgw_bypass_cors_preflight is on; counted as such
+ */
+
+static ngx_uint_t
+ngx_http_authgw_anonymous(ngx_http_request_t *r,
+    ngx_http_authgw_loc_conf_t *alcf)
+{
+    if (alcf->preflight && ngx_http_authgw_preflight(r)) {
+        ngx_log_debug0(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                       "authgw: CORS preflight, no token");
+        ngx_http_authgw_count(r, NGX_HTTP_AUTHGW_PREFLIGHT);
+        return 1;
+    }
+
+    if (alcf->optional) {
+        ngx_log_debug0(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                       "authgw: no token, anonymous");
+        ngx_http_authgw_count(r, NGX_HTTP_AUTHGW_ANONYMOUS);
+        return 1;
+    }
+
+    return 0;
+}
+
+
+/*
+ * What a browser sends before a request that CORS does not let it send at
+ * once (the Fetch standard, CORS-preflight request): OPTIONS with a
+ * non-empty Origin and Access-Control-Request-Method, and no credentials
+ * and no body, which a preflight never has. Anything else is no preflight,
+ * and needs a token.
  */
 
 static ngx_uint_t
@@ -656,7 +674,11 @@ ngx_http_authgw_preflight(ngx_http_request_t *r)
     ngx_list_part_t  *part;
     ngx_table_elt_t  *h;
 
-    if (r->method != NGX_HTTP_OPTIONS) {
+    if (r->method != NGX_HTTP_OPTIONS
+        || r->headers_in.content_length_n > 0
+        || r->headers_in.chunked
+        || r->headers_in.authorization != NULL)
+    {
         return 0;
     }
 
@@ -676,28 +698,37 @@ ngx_http_authgw_preflight(ngx_http_request_t *r)
             i = 0;
         }
 
+        if (ngx_http_authgw_is(&h[i].key, "Cookie")) {
+            return 0;
+        }
+
         if (h[i].value.len == 0) {
             continue;
         }
 
-        if (h[i].key.len == sizeof("Origin") - 1
-            && ngx_strncasecmp(h[i].key.data, (u_char *) "Origin",
-                               sizeof("Origin") - 1) == 0)
-        {
+        if (ngx_http_authgw_is(&h[i].key, "Origin")) {
             found |= 1;
 
-        } else if (h[i].key.len == sizeof("Access-Control-Request-Method") - 1
-                   && ngx_strncasecmp(h[i].key.data,
-                                      (u_char *) "Access-Control-Request-"
-                                                 "Method",
-                                      sizeof("Access-Control-Request-Method")
-                                      - 1) == 0)
+        } else if (ngx_http_authgw_is(&h[i].key,
+                                      "Access-Control-Request-Method"))
         {
             found |= 2;
         }
     }
 
     return found == 3;
+}
+
+
+static ngx_uint_t
+ngx_http_authgw_is(ngx_str_t *name, const char *s)
+{
+    size_t  len;
+
+    len = ngx_strlen(s);
+
+    return name->len == len
+           && ngx_strncasecmp(name->data, (u_char *) s, len) == 0;
 }
 
 
@@ -923,11 +954,14 @@ ngx_http_authgw_refuse(ngx_http_request_t *r, ngx_http_authgw_loc_conf_t *alcf,
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    /* RFC 9728 5.1: where the client finds how to get a token */
+    /*
+     * RFC 9728 5.1: where the client finds how to get a token, or one with
+     * more scopes (the MCP authorization spec's scope challenge)
+     */
 
     ngx_str_null(&md);
 
-    if (alcf->resource_metadata != NULL && code == NGX_HTTP_UNAUTHORIZED
+    if (alcf->resource_metadata != NULL
         && ngx_http_complex_value(r, alcf->resource_metadata, &md) != NGX_OK)
     {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;

@@ -64,8 +64,12 @@ static char *ngx_http_authgw_claim_set(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_http_authgw_cache(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
-static char *ngx_http_authgw_max_lifetime(ngx_conf_t *cf, void *post,
-    void *data);
+static char *ngx_http_authgw_require_typ(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static char *ngx_http_authgw_max_lifetime(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static char *ngx_http_authgw_resource_metadata(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf);
 static ngx_int_t ngx_http_authgw_add_variables(ngx_conf_t *cf);
 static void *ngx_http_authgw_create_main_conf(ngx_conf_t *cf);
 static void *ngx_http_authgw_create_loc_conf(ngx_conf_t *cf);
@@ -94,11 +98,6 @@ static ngx_conf_enum_t  ngx_http_authgw_log_levels[] = {
 
 static ngx_conf_post_t  ngx_http_authgw_key_max_size_post = {
     ngx_http_authgw_key_max_size
-};
-
-
-static ngx_conf_post_t  ngx_http_authgw_max_lifetime_post = {
-    ngx_http_authgw_max_lifetime
 };
 
 
@@ -262,17 +261,17 @@ static ngx_command_t  ngx_http_authgw_commands[] = {
 
     { ngx_string("authgw_require_typ"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
-      ngx_http_authgw_strings,
+      ngx_http_authgw_require_typ,
       NGX_HTTP_LOC_CONF_OFFSET,
       offsetof(ngx_http_authgw_loc_conf_t, types),
       NULL },
 
     { ngx_string("authgw_max_lifetime"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
-      ngx_conf_set_sec_slot,
+      ngx_http_authgw_max_lifetime,
       NGX_HTTP_LOC_CONF_OFFSET,
-      offsetof(ngx_http_authgw_loc_conf_t, max_lifetime),
-      &ngx_http_authgw_max_lifetime_post },
+      0,
+      NULL },
 
     { ngx_string("authgw_bypass_cors_preflight"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_FLAG,
@@ -283,7 +282,7 @@ static ngx_command_t  ngx_http_authgw_commands[] = {
 
     { ngx_string("authgw_resource_metadata"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
-      ngx_http_set_complex_value_slot,
+      ngx_http_authgw_resource_metadata,
       NGX_HTTP_LOC_CONF_OFFSET,
       offsetof(ngx_http_authgw_loc_conf_t, resource_metadata),
       NULL },
@@ -1043,15 +1042,113 @@ ngx_http_authgw_remote_add(ngx_conf_t *cf, ngx_http_authgw_loc_conf_t *alcf,
 }
 
 
-/* a lifetime of 0 would refuse every token; none is the default */
+/*
+ * Media types without parameters (RFC 9110 tokens): a typ has none that
+ * could match otherwise. "off": none here, whatever is inherited.
+ */
 
 static char *
-ngx_http_authgw_max_lifetime(ngx_conf_t *cf, void *post, void *data)
+ngx_http_authgw_require_typ(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
-    time_t  *tp = data;
+    ngx_http_authgw_loc_conf_t *alcf = conf;
 
-    if (*tp <= 0) {
-        return "must be at least 1s";
+    char        *rv;
+    ngx_str_t   *value;
+    ngx_uint_t   i;
+
+    value = cf->args->elts;
+
+    if (cf->args->nelts == 2 && ngx_strcmp(value[1].data, "off") == 0) {
+        if (alcf->types != NGX_CONF_UNSET_PTR) {
+            return "is duplicate";
+        }
+
+        alcf->types = NULL;
+        return NGX_CONF_OK;
+    }
+
+    for (i = 1; i < cf->args->nelts; i++) {
+        if (!authgw_media_type_valid(value[i].data, value[i].len)) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "\"authgw_require_typ\": \"%V\" is not a "
+                               "media type without parameters (\"at+jwt\" "
+                               "or \"application/at+jwt\")", &value[i]);
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    rv = ngx_http_authgw_strings(cf, cmd, conf);
+
+    return rv;
+}
+
+
+/* a time of at least 1s, or "off": no limit here, whatever is inherited */
+
+static char *
+ngx_http_authgw_max_lifetime(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_authgw_loc_conf_t *alcf = conf;
+
+    ngx_str_t  *value;
+
+    if (alcf->max_lifetime != NGX_CONF_UNSET) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    if (ngx_strcmp(value[1].data, "off") == 0) {
+        alcf->max_lifetime = 0;
+        return NGX_CONF_OK;
+    }
+
+    alcf->max_lifetime = ngx_parse_time(&value[1], 1);
+
+    if (alcf->max_lifetime == (time_t) NGX_ERROR) {
+        return "has an invalid value";
+    }
+
+    if (alcf->max_lifetime <= 0) {
+        return "must be at least 1s, or off";
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+/*
+ * The URL of the resource's metadata: one without variables is checked
+ * here as an https URL without a fragment (RFC 9728 3)
+ */
+
+static char *
+ngx_http_authgw_resource_metadata(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf)
+{
+    ngx_http_authgw_loc_conf_t *alcf = conf;
+
+    char        *rv;
+    ngx_str_t   *value;
+    u_char       origin[AUTHGW_URL_MAX + 1];
+
+    rv = ngx_http_set_complex_value_slot(cf, cmd, conf);
+
+    if (rv != NGX_CONF_OK || alcf->resource_metadata->lengths != NULL) {
+        return rv;
+    }
+
+    value = cf->args->elts;
+
+    if (authgw_url_origin((const char *) value[1].data, value[1].len,
+                          AUTHGW_URL_NO_FRAGMENT, (char *) origin,
+                          sizeof(origin))
+        == 0)
+    {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"authgw_resource_metadata\": \"%V\" is not an "
+                           "https URL without a fragment", &value[1]);
+        return NGX_CONF_ERROR;
     }
 
     return NGX_CONF_OK;
@@ -2081,6 +2178,12 @@ ngx_http_authgw_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
 
     if (conf->status_file != NULL) {
         ngx_http_authgw_status_check(cf, conf);
+    }
+
+    if (conf->resource.len
+        && ngx_http_authgw_resource_check(cf, conf) != NGX_CONF_OK)
+    {
+        return NGX_CONF_ERROR;
     }
 
     if (conf->enable == 1 && conf->uid_claim.len && conf->uid_keys == NULL) {

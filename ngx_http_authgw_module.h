@@ -410,6 +410,8 @@ void ngx_http_authgw_count(ngx_http_request_t *r, ngx_uint_t outcome);
 ngx_int_t ngx_http_authgw_status_handler(ngx_http_request_t *r);
 char *ngx_http_authgw_protected_resource(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
+char *ngx_http_authgw_resource_check(ngx_conf_t *cf,
+    ngx_http_authgw_loc_conf_t *alcf);
 void ngx_http_authgw_status_check(ngx_conf_t *cf,
     ngx_http_authgw_loc_conf_t *alcf);
 

@@ -13,13 +13,44 @@
 #include "ngx_http_authgw_module.h"
 
 
+#define NGX_HTTP_AUTHGW_RES_TEXT    0
+#define NGX_HTTP_AUTHGW_RES_URL     1     /* http or https */
+#define NGX_HTTP_AUTHGW_RES_ISSUER  2     /* https, no query, no fragment */
+#define NGX_HTTP_AUTHGW_RES_SCOPE   3
+#define NGX_HTTP_AUTHGW_RES_METHOD  4
+
+
+typedef struct {
+    const char                 *name;
+    const char                 *member;
+    ngx_uint_t                  list;     /* an array, one value each */
+    ngx_uint_t                  rule;
+} ngx_http_authgw_resource_param_t;
+
+
 static char *ngx_http_authgw_resource_param(ngx_conf_t *cf, json_t *doc,
     ngx_str_t *v);
 static char *ngx_http_authgw_resource_url(ngx_str_t *url, unsigned flags,
     ngx_uint_t issuer);
-static char *ngx_http_authgw_resource_add(json_t *doc, const char *member,
-    ngx_str_t *v);
+static char *ngx_http_authgw_resource_add(json_t *doc,
+    ngx_http_authgw_resource_param_t *p, ngx_str_t *v);
 static ngx_int_t ngx_http_authgw_resource_handler(ngx_http_request_t *r);
+
+
+static ngx_http_authgw_resource_param_t  ngx_http_authgw_resource_params[] = {
+    { "resource", "resource", 0, NGX_HTTP_AUTHGW_RES_TEXT },
+    { "authorization_server", "authorization_servers", 1,
+      NGX_HTTP_AUTHGW_RES_ISSUER },
+    { "scope", "scopes_supported", 1, NGX_HTTP_AUTHGW_RES_SCOPE },
+    { "bearer_method", "bearer_methods_supported", 1,
+      NGX_HTTP_AUTHGW_RES_METHOD },
+    { "resource_name", "resource_name", 0, NGX_HTTP_AUTHGW_RES_TEXT },
+    { "resource_documentation", "resource_documentation", 0,
+      NGX_HTTP_AUTHGW_RES_URL },
+    { NULL, NULL, 0, 0 }
+};
+
+static ngx_str_t  ngx_http_authgw_resource_header = ngx_string("header");
 
 
 /*
@@ -45,6 +76,13 @@ ngx_http_authgw_protected_resource(ngx_conf_t *cf, ngx_command_t *cmd,
         return "is duplicate";
     }
 
+    clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
+
+    if (clcf->handler != NULL) {
+        return "conflicts with another directive that makes the response "
+               "(proxy_pass, fastcgi_pass, authgw_status...)";
+    }
+
     value = cf->args->elts;
 
     rv = ngx_http_authgw_resource_url(&value[1], AUTHGW_URL_NO_FRAGMENT, 0);
@@ -60,7 +98,8 @@ ngx_http_authgw_protected_resource(ngx_conf_t *cf, ngx_command_t *cmd,
         return NGX_CONF_ERROR;
     }
 
-    rv = ngx_http_authgw_resource_add(doc, "resource", &value[1]);
+    rv = ngx_http_authgw_resource_add(doc, &ngx_http_authgw_resource_params[0],
+                                      &value[1]);
 
     for (i = 2; rv == NGX_CONF_OK && i < cf->args->nelts; i++) {
         rv = ngx_http_authgw_resource_param(cf, doc, &value[i]);
@@ -71,8 +110,9 @@ ngx_http_authgw_protected_resource(ngx_conf_t *cf, ngx_command_t *cmd,
     if (rv == NGX_CONF_OK
         && json_object_get(doc, "bearer_methods_supported") == NULL)
     {
-        rv = ngx_http_authgw_resource_add(doc, "bearer_methods_supported",
-                                          NULL);
+        rv = ngx_http_authgw_resource_add(doc,
+                                          &ngx_http_authgw_resource_params[3],
+                                          &ngx_http_authgw_resource_header);
     }
 
     text = (rv == NGX_CONF_OK) ? json_dumps(doc, JSON_COMPACT) : NULL;
@@ -100,7 +140,6 @@ ngx_http_authgw_protected_resource(ngx_conf_t *cf, ngx_command_t *cmd,
     alcf->resource.len++;
     free(text);
 
-    clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
     clcf->handler = ngx_http_authgw_resource_handler;
 
     return NGX_CONF_OK;
@@ -110,21 +149,11 @@ ngx_http_authgw_protected_resource(ngx_conf_t *cf, ngx_command_t *cmd,
 static char *
 ngx_http_authgw_resource_param(ngx_conf_t *cf, json_t *doc, ngx_str_t *v)
 {
-    char        *rv;
-    ngx_str_t    name, arg;
-    ngx_uint_t   i;
-    u_char      *eq;
-
-    static const struct {
-        const char  *name;
-        const char  *member;
-    } params[] = {
-        { "authorization_server", "authorization_servers" },
-        { "scope", "scopes_supported" },
-        { "bearer_method", "bearer_methods_supported" },
-        { "resource_name", "resource_name" },
-        { "resource_documentation", "resource_documentation" }
-    };
+    char                             *rv;
+    u_char                           *eq;
+    ngx_str_t                         name, arg;
+    ngx_uint_t                        i;
+    ngx_http_authgw_resource_param_t *p;
 
     eq = ngx_strlchr(v->data, v->data + v->len, '=');
 
@@ -140,22 +169,27 @@ ngx_http_authgw_resource_param(ngx_conf_t *cf, json_t *doc, ngx_str_t *v)
     arg.data = eq + 1;
     arg.len = v->data + v->len - arg.data;
 
-    for (i = 0; i < sizeof(params) / sizeof(params[0]); i++) {
-        if (name.len == ngx_strlen(params[i].name)
-            && ngx_strncmp(name.data, params[i].name, name.len) == 0)
+    p = NULL;
+
+    for (i = 0; ngx_http_authgw_resource_params[i].name != NULL; i++) {
+        if (name.len == ngx_strlen(ngx_http_authgw_resource_params[i].name)
+            && ngx_strncmp(name.data, ngx_http_authgw_resource_params[i].name,
+                           name.len)
+               == 0)
         {
+            p = &ngx_http_authgw_resource_params[i];
             break;
         }
     }
 
-    if (i == sizeof(params) / sizeof(params[0])) {
+    if (p == NULL) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                            "\"authgw_protected_resource\": unknown "
                            "parameter \"%V\"", v);
         return NGX_CONF_ERROR;
     }
 
-    rv = ngx_http_authgw_resource_add(doc, params[i].member, &arg);
+    rv = ngx_http_authgw_resource_add(doc, p, &arg);
 
     if (rv != NGX_CONF_OK) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
@@ -168,48 +202,42 @@ ngx_http_authgw_resource_param(ngx_conf_t *cf, json_t *doc, ngx_str_t *v)
 
 
 /*
- * A member of the document: the arrays take one value per parameter, in
- * order, none twice; the strings once. v NULL: the default bearer method.
+ * A member of the document: a list takes one value per parameter, in
+ * order, none twice; a string is given once. Each value meets its rule.
  */
 
 static char *
-ngx_http_authgw_resource_add(json_t *doc, const char *member, ngx_str_t *v)
+ngx_http_authgw_resource_add(json_t *doc,
+    ngx_http_authgw_resource_param_t *p, ngx_str_t *v)
 {
     char        *rv;
     json_t      *a, *s, *e;
     size_t       i;
     ngx_uint_t   k;
 
-    if (v == NULL) {
-        s = json_string("header");
+    if (v->len == 0) {
+        return "has no value";
+    }
 
-    } else {
-        if (v->len == 0) {
-            return "has no value";
-        }
-
-        for (k = 0; k < v->len; k++) {
-            if (v->data[k] < 0x20 || v->data[k] == 0x7f) {
-                return "has a control character";
-            }
-        }
-
-        s = json_stringn((const char *) v->data, v->len);
-
-        if (s == NULL) {
-            return "is not UTF-8";
+    for (k = 0; k < v->len; k++) {
+        if (v->data[k] < 0x20 || v->data[k] == 0x7f) {
+            return "has a control character";
         }
     }
 
     rv = NGX_CONF_OK;
 
-    if (ngx_strcmp(member, "authorization_servers") == 0) {
+    switch (p->rule) {
+
+    case NGX_HTTP_AUTHGW_RES_ISSUER:
         rv = ngx_http_authgw_resource_url(v, AUTHGW_URL_NO_FRAGMENT, 1);
+        break;
 
-    } else if (ngx_strcmp(member, "resource_documentation") == 0) {
+    case NGX_HTTP_AUTHGW_RES_URL:
         rv = ngx_http_authgw_resource_url(v, AUTHGW_URL_HTTP, 0);
+        break;
 
-    } else if (ngx_strcmp(member, "scopes_supported") == 0) {
+    case NGX_HTTP_AUTHGW_RES_SCOPE:
 
         /* RFC 6749 3.3: a scope token is %x21 / %x23-5B / %x5D-7E */
 
@@ -221,39 +249,47 @@ ngx_http_authgw_resource_add(json_t *doc, const char *member, ngx_str_t *v)
             }
         }
 
-    } else if (ngx_strcmp(member, "bearer_methods_supported") == 0
-               && v != NULL
-               && ngx_strcmp(json_string_value(s), "header") != 0
-               && ngx_strcmp(json_string_value(s), "body") != 0
-               && ngx_strcmp(json_string_value(s), "query") != 0)
-    {
-        rv = "is not header, body or query";
+        break;
+
+    case NGX_HTTP_AUTHGW_RES_METHOD:
+        if (!(v->len == 6 && ngx_strncmp(v->data, "header", 6) == 0)
+            && !(v->len == 4 && ngx_strncmp(v->data, "body", 4) == 0)
+            && !(v->len == 5 && ngx_strncmp(v->data, "query", 5) == 0))
+        {
+            rv = "is not header, body or query";
+        }
+
+        break;
+
+    default: /* NGX_HTTP_AUTHGW_RES_TEXT */
+        break;
     }
 
     if (rv != NGX_CONF_OK) {
-        json_decref(s);
         return rv;
     }
 
-    if (ngx_strcmp(member, "resource_name") == 0
-        || ngx_strcmp(member, "resource_documentation") == 0
-        || ngx_strcmp(member, "resource") == 0)
-    {
-        if (json_object_get(doc, member) != NULL) {
+    s = json_stringn((const char *) v->data, v->len);
+    if (s == NULL) {
+        return "is not UTF-8";
+    }
+
+    if (!p->list) {
+        if (json_object_get(doc, p->member) != NULL) {
             json_decref(s);
             return "is duplicate";
         }
 
-        return json_object_set_new(doc, member, s) == 0 ? NGX_CONF_OK
-                                                        : NGX_CONF_ERROR;
+        return json_object_set_new(doc, p->member, s) == 0 ? NGX_CONF_OK
+                                                           : NGX_CONF_ERROR;
     }
 
-    a = json_object_get(doc, member);
+    a = json_object_get(doc, p->member);
 
     if (a == NULL) {
         a = json_array();
 
-        if (a == NULL || json_object_set_new(doc, member, a) != 0) {
+        if (a == NULL || json_object_set_new(doc, p->member, a) != 0) {
             json_decref(s);
             return NGX_CONF_ERROR;
         }
@@ -298,21 +334,73 @@ ngx_http_authgw_resource_url(ngx_str_t *url, unsigned flags,
 }
 
 
+/*
+ * Where the module is on, the document would need a token; where another
+ * directive made the response after this one, it would not be served
+ */
+
+char *
+ngx_http_authgw_resource_check(ngx_conf_t *cf,
+    ngx_http_authgw_loc_conf_t *alcf)
+{
+    ngx_http_core_loc_conf_t  *clcf;
+
+    clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
+
+    if (clcf->handler != ngx_http_authgw_resource_handler) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"authgw_protected_resource\" conflicts with "
+                           "another directive that makes the response in "
+                           "this location");
+        return NGX_CONF_ERROR;
+    }
+
+    if (alcf->enable == 1) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"authgw_protected_resource\" serves a public "
+                           "document: give \"authgw off\" in its location");
+        return NGX_CONF_ERROR;
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+/* GET and HEAD; OPTIONS says so, for a browser's preflight (add_header) */
+
 static ngx_int_t
 ngx_http_authgw_resource_handler(ngx_http_request_t *r)
 {
     ngx_int_t                    rc;
     ngx_buf_t                   *b;
     ngx_chain_t                  out;
+    ngx_table_elt_t             *h;
     ngx_http_authgw_loc_conf_t  *alcf;
 
-    if (!(r->method & (NGX_HTTP_GET|NGX_HTTP_HEAD))) {
+    if (!(r->method & (NGX_HTTP_GET|NGX_HTTP_HEAD|NGX_HTTP_OPTIONS))) {
         return NGX_HTTP_NOT_ALLOWED;
     }
 
     rc = ngx_http_discard_request_body(r);
     if (rc != NGX_OK) {
         return rc;
+    }
+
+    if (r->method == NGX_HTTP_OPTIONS) {
+        h = ngx_list_push(&r->headers_out.headers);
+        if (h == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        h->hash = 1;
+        ngx_str_set(&h->key, "Allow");
+        ngx_str_set(&h->value, "GET, HEAD, OPTIONS");
+
+        r->headers_out.status = NGX_HTTP_NO_CONTENT;
+        r->header_only = 1;
+        r->headers_out.content_length_n = 0;
+
+        return ngx_http_send_header(r);
     }
 
     alcf = ngx_http_get_module_loc_conf(r, ngx_http_authgw_module);

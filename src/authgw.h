@@ -264,6 +264,7 @@ authgw_status_t authgw_token_rules_check(json_t *header, json_t *payload,
     const authgw_token_rules_t *rules, int64_t leeway, int64_t now);
 int authgw_media_type_eq(const unsigned char *a, size_t alen,
     const unsigned char *b, size_t blen);
+int authgw_media_type_valid(const unsigned char *s, size_t len);
 json_t *authgw_claim_get(json_t *payload, const unsigned char *name,
     size_t len);
 int authgw_claim_match(json_t *value, const authgw_str_t *values,

@@ -195,6 +195,48 @@ authgw_media_type_eq(const unsigned char *a, size_t alen,
 
 
 /*
+ * A type authgw_require_typ may ask for: a media type without parameters,
+ * "type/subtype", or a subtype that stands for "application/subtype", each
+ * an RFC 9110 token
+ */
+
+int
+authgw_media_type_valid(const unsigned char *s, size_t len)
+{
+    int             slash;
+    size_t          i;
+    unsigned char   c;
+
+    slash = 0;
+
+    for (i = 0; i < len; i++) {
+        c = s[i];
+
+        if (c == '/') {
+
+            /* one "/", with a type before it and a subtype after it */
+
+            if (slash || i == 0 || i == len - 1) {
+                return 0;
+            }
+
+            slash = 1;
+            continue;
+        }
+
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || (c != '\0' && strchr("!#$%&'*+-.^_`|~", c) != NULL)))
+        {
+            return 0;
+        }
+    }
+
+    return len > 0;
+}
+
+
+/*
  * After the signature and the claims: the header's typ is one the location
  * requires; a token minted to live longer than the location allows (exp
  * minus iat, both required then) is refused, and so is one issued after

@@ -94,7 +94,7 @@ my @good = qw(rsa.pub.pem rsa.pub.pkcs1.pem rsa.crt rsa.jwk jwks.json
               ec256.pub.pem ec384.jwk ec521.pub.pem ed25519.jwk oct.jwk);
 
 plan tests => 2 * @bad + 16 + @good + 2 + 14 + 9 + 8 + 7 + 9 + 3 + 10 + 4
-             + 9 + 8 + 16 + 16 + 2 * 31 + 6 + 2 * 19 + 4;
+             + 9 + 8 + 16 + 16 + 2 * 31 + 6 + 2 * 30 + 4;
 
 for my $case (@bad) {
     my ($what, $args, $reason) = @$case;
@@ -572,10 +572,35 @@ unlike($out, qr/\[warn\]/, '... without a warning');
 my $on = "authgw \"t\";\n authgw_key_file $keys/rsa.pub.pem;\n";
 
 for my $c (
-    [ "authgw_max_lifetime 0;", qr/"authgw_max_lifetime" directive must be at least 1s/,
+    [ "authgw_max_lifetime 0;", qr/"authgw_max_lifetime" directive must be at least 1s, or off/,
       'authgw_max_lifetime 0' ],
-    [ "authgw_max_lifetime forever;", qr/"authgw_max_lifetime" directive invalid value/,
+    [ "authgw_max_lifetime forever;", qr/"authgw_max_lifetime" directive has an invalid value/,
       'authgw_max_lifetime that is not a time' ],
+    [ "authgw_max_lifetime off;\n authgw_max_lifetime 1h;",
+      qr/"authgw_max_lifetime" directive is duplicate/, 'authgw_max_lifetime off, then a time' ],
+    [ "authgw_require_typ application/;",
+      qr/"authgw_require_typ": "application\/" is not a media type without parameters/,
+      'a type without a subtype' ],
+    [ "authgw_require_typ \"at+jwt; v=1\";",
+      qr/"at\+jwt; v=1" is not a media type without parameters/, 'a type with parameters' ],
+    [ "authgw_require_typ a/b/c;", qr/"a\/b\/c" is not a media type/, 'a type with two slashes' ],
+    [ "authgw_require_typ \"\";", qr/"" is not a media type/, 'an empty type' ],
+    [ "authgw_require_typ off;\n authgw_require_typ at+jwt;",
+      qr/"authgw_require_typ" directive is duplicate/, 'authgw_require_typ off, then a type' ],
+    [ "authgw_resource_metadata javascript:alert(1);",
+      qr/"authgw_resource_metadata": "javascript:alert\(1\)" is not an https URL without a fragment/,
+      'a resource_metadata URL that is not https' ],
+    [ "location = /api/md { authgw_protected_resource https://api.example; }",
+      qr/"authgw_protected_resource" serves a public document: give "authgw off" in its location/,
+      'the document where authgw is on' ],
+    [ "location = /api/md { authgw off; proxy_pass http://127.0.0.1:1;\n"
+      . " authgw_protected_resource https://api.example; }",
+      qr/"authgw_protected_resource" directive conflicts with another directive that makes the response/,
+      'the document after proxy_pass' ],
+    [ "location = /api/md { authgw off; authgw_protected_resource https://api.example;\n"
+      . " proxy_pass http://127.0.0.1:1; }",
+      qr/"authgw_protected_resource" conflicts with another directive that makes the response in this location/,
+      'the document before proxy_pass' ],
     [ "authgw_max_lifetime 1h;\n authgw_max_lifetime 2h;",
       qr/"authgw_max_lifetime" directive is duplicate/, 'authgw_max_lifetime twice' ],
     [ "authgw_require_typ;", qr/invalid number of arguments in "authgw_require_typ"/,
@@ -626,7 +651,7 @@ for my $c (
                       . " authgw_bypass_cors_preflight on;\n"
                       . " authgw_resource_metadata https://\$host/.well-known/"
                       . "oauth-protected-resource;\n"
-                      . " location = /api/md { authgw_protected_resource "
+                      . " location = /api/md { authgw off; authgw_protected_resource "
                       . "https://api.example/api authorization_server="
                       . "https://idp.example bearer_method=header scope=a:b "
                       . "resource_documentation=http://docs.example/ "
@@ -641,6 +666,13 @@ unlike($out, qr/\[warn\]/, '... without a warning');
                       . " key_file $keys/rsa.pub.pem; }");
 is($rc, 0, 'authgw_require_typ and authgw_max_lifetime beside provider=: '
            . 'load (they are the location\'s)') or diag($out);
+
+($rc, $out) = nginx_t($on . "authgw_require_typ at+jwt;\n authgw_max_lifetime 1h;\n"
+                      . " location /api/legacy { authgw_require_typ off;"
+                      . " authgw_max_lifetime off; }");
+is($rc, 0, 'authgw_require_typ off and authgw_max_lifetime off under outer '
+           . 'values: load') or diag($out);
+unlike($out, qr/\[warn\]/, '... without a warning');
 
 ($rc, $out) = nginx_t("authgw \"t\" provider=a;",
                       "authgw_provider a { issuer https://a.example;"

@@ -7,7 +7,7 @@ use lib '.';
 use t::Authgw;
 use Test::Nginx::Socket;
 
-plan tests => repeat_each() * (blocks() * 3 + 27);
+plan tests => repeat_each() * (blocks() * 3 + 42);
 
 no_shuffle();
 run_tests();
@@ -288,7 +288,7 @@ authgw: refused
 
 
 
-=== TEST 13: CORS preflight bypass: everything that is not a whole preflight still needs a token
+=== TEST 13: CORS preflight bypass: everything that is not a whole preflight still needs a token (one header missing or empty, another method, a body, credentials of any scheme, a cookie)
 --- config
     location /api {
         authgw "api";
@@ -298,18 +298,23 @@ authgw: refused
     }
     location = /_echo { return 200 "upstream\n"; }
 --- request eval
-["OPTIONS /api", "OPTIONS /api", "GET /api", "POST /api\n", "OPTIONS /api", "OPTIONS /api"]
+["OPTIONS /api", "OPTIONS /api", "GET /api", "POST /api\n", "OPTIONS /api", "OPTIONS /api",
+ "OPTIONS /api\n{\"action\":\"delete\"}", "OPTIONS /api", "OPTIONS /api", "OPTIONS /api"]
 --- more_headers eval
 ["Origin: https://app.example",
  "Access-Control-Request-Method: GET",
  "Origin: https://app.example\nAccess-Control-Request-Method: GET",
  "Origin: https://app.example\nAccess-Control-Request-Method: POST",
  "Origin: \nAccess-Control-Request-Method: GET",
- "Origin: https://app.example\nAccess-Control-Request-Method: "]
+ "Origin: https://app.example\nAccess-Control-Request-Method: ",
+ "Origin: https://app.example\nAccess-Control-Request-Method: GET",
+ "Origin: https://app.example\nAccess-Control-Request-Method: GET\nAuthorization: Basic YTpi",
+ "Origin: https://app.example\nAccess-Control-Request-Method: GET\nCookie: session=abc",
+ "Origin: https://app.example\nAccess-Control-Request-Method: GET\nTransfer-Encoding: chunked\n\n1\r\nx\r\n0\r\n"]
 --- error_code eval
-[401, 401, 401, 401, 401, 401]
+[401, 401, 401, 401, 401, 401, 401, 401, 401, 401]
 --- response_headers eval
-['WWW-Authenticate: Bearer realm="api"', 'WWW-Authenticate: Bearer realm="api"', 'WWW-Authenticate: Bearer realm="api"', 'WWW-Authenticate: Bearer realm="api"', 'WWW-Authenticate: Bearer realm="api"', 'WWW-Authenticate: Bearer realm="api"']
+['WWW-Authenticate: Bearer realm="api"', 'WWW-Authenticate: Bearer realm="api"', 'WWW-Authenticate: Bearer realm="api"', 'WWW-Authenticate: Bearer realm="api"', 'WWW-Authenticate: Bearer realm="api"', 'WWW-Authenticate: Bearer realm="api"', 'WWW-Authenticate: Bearer realm="api"', 'WWW-Authenticate: Bearer realm="api"', 'WWW-Authenticate: Bearer realm="api"', 'WWW-Authenticate: Bearer realm="api"']
 
 
 
@@ -380,7 +385,7 @@ authgw: refused: missing_token
 
 
 
-=== TEST 17: resource_metadata: 401 without a token says where the metadata are (RFC 9728 5.1)
+=== TEST 17: resource_metadata: a 401 without a token says where the metadata are (RFC 9728 5.1)
 --- config
     location /api {
         authgw "api";
@@ -399,7 +404,7 @@ authgw: refused: missing_token
 
 
 
-=== TEST 18: resource_metadata: on every 401 (a bad token; a claim rule with error=401), never on a 403
+=== TEST 18: resource_metadata: on every refusal (a bad token; a claim rule with error=401; insufficient_scope, for the MCP scope challenge)
 --- config
     location /api {
         authgw "api";
@@ -421,7 +426,7 @@ authgw: refused: missing_token
 --- response_headers eval
 ['WWW-Authenticate: Bearer realm="api", error="invalid_token", resource_metadata="https://api.example/.well-known/oauth-protected-resource"',
  'WWW-Authenticate: Bearer realm="api", error="invalid_token", resource_metadata="https://api.example/.well-known/oauth-protected-resource"',
- 'WWW-Authenticate: Bearer realm="api", error="insufficient_scope", scope="orders:read"']
+ 'WWW-Authenticate: Bearer realm="api", error="insufficient_scope", scope="orders:read", resource_metadata="https://api.example/.well-known/oauth-protected-resource"']
 
 
 
@@ -464,7 +469,7 @@ Content-Type: application/json
 
 
 
-=== TEST 21: protected_resource: bearer methods as given; HEAD has no body, POST is 405
+=== TEST 21: protected_resource: bearer methods as given; HEAD has no body, POST is 405, OPTIONS 204 with Allow
 --- config
     location = /md {
         authgw_protected_resource https://api.example
@@ -472,11 +477,13 @@ Content-Type: application/json
             resource_documentation=https://docs.api.example/;
     }
 --- request eval
-["GET /md", "HEAD /md", "POST /md\nx"]
+["GET /md", "HEAD /md", "POST /md\nx", "OPTIONS /md"]
 --- error_code eval
-[200, 200, 405]
+[200, 200, 405, 204]
 --- response_body_like eval
-[qr/\A\Q{"resource":"https:\/\/api.example","bearer_methods_supported":["header","query"],"resource_documentation":"https:\/\/docs.api.example\/"}\E\n\z/, qr/\A\z/, qr/405/]
+[qr/\A\Q{"resource":"https:\/\/api.example","bearer_methods_supported":["header","query"],"resource_documentation":"https:\/\/docs.api.example\/"}\E\n\z/, qr/\A\z/, qr/405/, qr/\A\z/]
+--- response_headers eval
+["Content-Type: application/json", "Content-Type: application/json", "!Allow", "Allow: GET, HEAD, OPTIONS"]
 
 
 
@@ -498,3 +505,34 @@ GET /api/.well-known/oauth-protected-resource
 {"resource":"https://api.example/api","bearer_methods_supported":["header"]}
 --- no_error_log
 authgw: refused
+
+
+
+=== TEST 23: require_typ off and max_lifetime off: an inner location gives up what it would inherit
+--- config
+    authgw_require_typ at+jwt;
+    authgw_max_lifetime 5m;
+
+    location /api {
+        authgw "api";
+        authgw_key_file $TEST_NGINX_KEYS/rsa.pub.pem;
+        add_header X-Error $authgw_error always;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/_echo;
+
+        location /api/legacy {
+            authgw_require_typ off;
+            authgw_max_lifetime off;
+            add_header X-Error $authgw_error always;
+            proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/_echo;
+        }
+    }
+    location = /_echo { return 200 "upstream\n"; }
+--- request eval
+["GET /api", "GET /api/legacy"]
+--- more_headers eval
+my $t = ::tok(alg => 'RS256', key => 'rsa.pem', exp_in => 86400);
+["Authorization: Bearer $t", "Authorization: Bearer $t"]
+--- error_code eval
+[401, 200]
+--- response_headers eval
+["X-Error: bad_type", "!X-Error"]

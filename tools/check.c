@@ -781,7 +781,13 @@ check_set_string(check_conf_t *cf, const char *name, const char *v)
         return check_str_add(&cf->audiences, &cf->naudiences, v, strlen(v));
     }
 
-    check_value_warn(name, v);
+    /* as authgw_require_typ: a media type without parameters */
+
+    if (!authgw_media_type_valid((const unsigned char *) v, strlen(v))) {
+        return check_error("%s: \"%s\" is not a media type without "
+                           "parameters (\"at+jwt\" or "
+                           "\"application/at+jwt\")", name, v);
+    }
 
     return check_str_add(&cf->types, &cf->ntypes, v, strlen(v));
 }
@@ -792,6 +798,13 @@ check_set_time(check_conf_t *cf, const char *name, const char *v)
 {
     int64_t  t;
 
+    /* authgw_max_lifetime off: no limit */
+
+    if (strcmp(name, "--max-lifetime") == 0 && strcmp(v, "off") == 0) {
+        cf->max_lifetime = 0;
+        return 0;
+    }
+
     if (check_parse_time(v, &t) != 0) {
         return check_error("%s: invalid value \"%s\"", name, v);
     }
@@ -800,7 +813,7 @@ check_set_time(check_conf_t *cf, const char *name, const char *v)
         cf->leeway = t;
 
     } else if (t <= 0) {
-        return check_error("%s: must be at least 1s", name);
+        return check_error("%s: must be at least 1s, or off", name);
 
     } else {
         cf->max_lifetime = t;
@@ -1000,10 +1013,23 @@ check_set_scope(check_conf_t *cf, const char *name, const char *v)
 static int
 check_set_other(check_conf_t *cf, const char *name, const char *v)
 {
+    char  origin[AUTHGW_URL_MAX + 1];
+
     if (strcmp(name, "--realm") == 0) {
         cf->realm = v;
 
     } else if (strcmp(name, "--resource-metadata") == 0) {
+
+        /* as authgw_resource_metadata without variables */
+
+        if (authgw_url_origin(v, strlen(v), AUTHGW_URL_NO_FRAGMENT, origin,
+                              sizeof(origin))
+            == 0)
+        {
+            return check_error("--resource-metadata: \"%s\" is not an "
+                               "https URL without a fragment", v);
+        }
+
         cf->resource_metadata = v;
 
     } else if (strcmp(name, "--now") == 0) {
@@ -1277,9 +1303,9 @@ check_refuse(check_conf_t *cf, check_result_t *r)
         check_put(&b, "\"");
     }
 
-    /* RFC 9728 5.1, with 401 only */
+    /* RFC 9728 5.1, on every refusal (a 403 too: the scope challenge) */
 
-    if (cf->resource_metadata != NULL && r->code == 401) {
+    if (cf->resource_metadata != NULL) {
         check_put(&b, ", resource_metadata=");
         check_quote(&b, cf->resource_metadata);
     }

@@ -333,6 +333,18 @@ test_token_rules(void **state)
           AUTHGW_BAD_TYPE },
     };
 
+    static const struct {
+        const char  *s;
+        int          valid;
+    } types[] = {
+        { "at+jwt", 1 }, { "application/at+jwt", 1 }, { "JWT", 1 },
+        { "a/b", 1 }, { "x!#$%&'*+-.^_`|~9", 1 }, { "", 0 }, { "/", 0 },
+        { "application/", 0 }, { "/at+jwt", 0 }, { "a/b/c", 0 },
+        { "at+jwt; v=1", 0 }, { "at+jwt;v=1", 0 }, { "at jwt", 0 },
+        { "at\"jwt", 0 }, { "at+jwt\x7f", 0 }, { "\xc3\xa9", 0 },
+        { "a,b", 0 },
+    };
+
     (void) state;
 
     typ[0].data = (const unsigned char *) "at+jwt";
@@ -369,6 +381,17 @@ test_token_rules(void **state)
                                       (const unsigned char *) "b/a", 3));
     assert_true(authgw_media_type_eq((const unsigned char *) "x", 1,
                                      (const unsigned char *) "x", 1));
+
+    /* what authgw_require_typ takes */
+
+    for (i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+        if (authgw_media_type_valid((const unsigned char *) types[i].s,
+                                    strlen(types[i].s))
+            != types[i].valid)
+        {
+            fail_msg("type \"%s\"", types[i].s);
+        }
+    }
 }
 
 
