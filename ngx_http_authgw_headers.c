@@ -440,8 +440,9 @@ ngx_http_authgw_has_bearer(ngx_http_authgw_loc_conf_t *alcf)
  * The request's Cookie fields without the token's cookies, as one value
  * (what HTTP/2 makes of them too): NGX_OK when a cookie went, NGX_DECLINED
  * when none did and the fields stay as they are. A cookie ends at ";" and
- * at ",": nginx before 1.23 reads $cookie_NAME after either, and an
- * upstream may too, so a token there goes whatever the nginx version.
+ * at ",": nginx up to 1.29.5 reads $cookie_NAME after either (1.29.6 after
+ * ";" only), and an upstream may too, so a token there goes whatever the
+ * nginx version.
  */
 
 static ngx_int_t
