@@ -32,8 +32,6 @@ static u_char *ngx_http_authgw_quote(u_char *p, ngx_str_t *v);
 static authgw_status_t ngx_http_authgw_authorize(ngx_http_request_t *r,
     ngx_http_authgw_loc_conf_t *alcf, json_t *payload, ngx_int_t *code,
     ngx_str_t *name, ngx_array_t **values);
-static ngx_table_elt_t *ngx_http_authgw_out_header(ngx_http_request_t *r,
-    ngx_str_t *key);
 static ngx_int_t ngx_http_authgw_retry_after(ngx_http_request_t *r,
     time_t delay);
 static void ngx_http_authgw_why(ngx_http_request_t *r,
@@ -734,7 +732,7 @@ ngx_http_authgw_is(ngx_str_t *name, const char *s)
 
 /* a response header the module sets; its value is the caller's to fill */
 
-static ngx_table_elt_t *
+ngx_table_elt_t *
 ngx_http_authgw_out_header(ngx_http_request_t *r, ngx_str_t *key)
 {
     ngx_table_elt_t  *h;

@@ -408,6 +408,8 @@ void ngx_http_authgw_remote_expire(ngx_http_request_t *r,
 ngx_http_authgw_stats_t *ngx_http_authgw_stats(ngx_http_request_t *r);
 void ngx_http_authgw_count(ngx_http_request_t *r, ngx_uint_t outcome);
 ngx_int_t ngx_http_authgw_status_handler(ngx_http_request_t *r);
+ngx_table_elt_t *ngx_http_authgw_out_header(ngx_http_request_t *r,
+    ngx_str_t *key);
 char *ngx_http_authgw_protected_resource(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 char *ngx_http_authgw_resource_check(ngx_conf_t *cf,

@@ -51,6 +51,7 @@ static ngx_http_authgw_resource_param_t  ngx_http_authgw_resource_params[] = {
 };
 
 static ngx_str_t  ngx_http_authgw_resource_header = ngx_string("header");
+static ngx_str_t  ngx_http_authgw_resource_allow = ngx_string("Allow");
 
 
 /*
@@ -387,13 +388,11 @@ ngx_http_authgw_resource_handler(ngx_http_request_t *r)
     }
 
     if (r->method == NGX_HTTP_OPTIONS) {
-        h = ngx_list_push(&r->headers_out.headers);
+        h = ngx_http_authgw_out_header(r, &ngx_http_authgw_resource_allow);
         if (h == NULL) {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
 
-        h->hash = 1;
-        ngx_str_set(&h->key, "Allow");
         ngx_str_set(&h->value, "GET, HEAD, OPTIONS");
 
         r->headers_out.status = NGX_HTTP_NO_CONTENT;

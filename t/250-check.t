@@ -255,13 +255,15 @@ for my $suite (@suites, undef) {
     $running{$pid} = $name;
 }
 
-my (%seen, @tokens, $skipped, @stopped);
+my (%seen, @tokens, $skipped, @stopped, @died);
 
 for my $suite (@suites) {
     (my $name = $suite) =~ s{.*/|\.t$}{}g;
 
     if (open my $err, '<', "$root/gather-$name.err") {
-        push @stopped, $name if grep { /^t::Gather: stopped/ } <$err>;
+        my @lines = <$err>;
+        push @stopped, $name if grep { /^t::Gather: stopped/ } @lines;
+        push @died, $name if grep { /^t::Gather: ended early/ } @lines;
     }
 
     open my $fh, '<', "$root/gather-$name" or next;
@@ -286,7 +288,9 @@ ok(@tokens >= 500, scalar(@tokens) . ' distinct tokens from '
    . scalar(keys %count) . " suites in ${gathered}s ("
    . join(', ', map { "$_ $count{$_}" } sort keys %count) . '; '
    . ($skipped // 0) . ' not sendable as one header value'
-   . (@stopped ? "; stopped by the time limit: @stopped" : '') . ')');
+   . (@stopped ? "; stopped by the time limit: @stopped" : '')
+   . (@died ? "; ended early at a socket of their own, so only the tokens "
+              . "before it: @died" : '') . ')');
 
 # --- nginx: one location per profile
 
@@ -360,7 +364,7 @@ for my $p (@profiles) {
 
     if ($cpid == 0) {
         open STDIN, '<', $in or die "$in: $!\n";
-        exec $tool, 'check', '--batch', '--json', @opts;
+        exec $tool, 'check', '--batch', '--json', '--show-user-id', @opts;
         exit 127;
     }
 
@@ -370,8 +374,10 @@ for my $p (@profiles) {
     my ($agree, @bad) = (0);
 
     for my $i (0 .. $#tokens) {
-        # the bytes nginx sent: the user id is UTF-8
-        my $c = eval { JSON::PP->new->decode($lines[$i] // '') } || {};
+        # check writes JSON in ASCII (\u escapes); nginx sent the user id
+        # as UTF-8 bytes, which is what it is compared as
+        my $c = eval { JSON::PP->new->utf8->decode($lines[$i] // '') } || {};
+        utf8::encode($c->{user_id}) if defined $c->{user_id};
         my $n = $nginx{$name}[$i];
         my @want = ($c->{status} // 200, $c->{authgw_error} // '?',
                     $c->{user_id} // '', $c->{www_authenticate} // '');

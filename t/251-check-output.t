@@ -54,7 +54,7 @@ my $k = sub { "$keys/$_[0]" };
 
 my @commands = qw(keygen pubkey jwks sign encrypt decode check);
 
-plan tests => 53 + 7 * @commands;
+plan tests => 61 + 7 * @commands;
 
 my ($rc, $out, $err) = run('', '--help');
 is($rc, 0, 'authgw-token --help: exit 0');
@@ -207,10 +207,45 @@ ok($j->{accepted} && $j->{authgw_error} eq '' && !defined $j->{status}
 # --- --batch, stdin
 
 ($rc, $out) = run("$alice\n\n$alice @{[$exp + 1]}\nnot-a-token\n", 'check',
-                  '--batch', @jwks, @uid);
+                  '--batch', '--show-user-id', @jwks, @uid);
 is($out, "accepted 200 alice-42\nexpired 401\nmalformed_token 401\n",
    '--batch: a line each, a time of its own, blank lines skipped');
 is($rc, 1, '--batch: exit 1 when any is refused');
+
+($rc, $out) = run("$alice\n", 'check', '--batch', @jwks, @uid);
+is($out, "accepted 200 (not shown: --show-user-id)\n",
+   '--batch: user ids only with --show-user-id');
+
+($rc, $out, $err) = run("$alice  @{[$exp + 1]}\n$alice soon\e[31m\n$alice\n",
+                        'check', '--batch', @jwks);
+is($out, "expired 401\naccepted 200\n",
+   '--batch: spaces before a time; a line with a bad time skipped, the '
+   . 'rest checked');
+is($err, "authgw-token check: --batch: line 2: \"soon\\x1b[31m\" is not a "
+         . "time\n", '--batch: the bad time said, escaped');
+is($rc, 2, '--batch: exit 2 after a bad time');
+
+# --- what comes from the token is shown escaped; a comma in a value
+
+my $esc = tok(alg => 'RS256', key => 'rsa.pem', kid => "\e]0;pwned\a");
+($rc, $out) = run('', 'check', @jwks, $esc);
+ok($out =~ /kid "\\x1b\]0;pwned\\x07" is not in the key files/
+   && $out !~ /[\x00-\x08\x0b-\x1f\x7f]/,
+   'a kid with terminal controls: escaped, no control byte in the output');
+
+my $dn = 'cn=admins,ou=groups,dc=example,dc=com';
+my $g1 = tok(alg => 'RS256', key => 'rsa.pem', kid => 'rsa-1',
+             json => { groups => qq{["$dn"]} });
+my $g2 = tok(alg => 'RS256', key => 'rsa.pem', kid => 'rsa-1',
+             json => { groups => '["dc=com"]' });
+(my $escaped = $dn) =~ s/,/\\,/g;
+($rc) = run('', 'check', @jwks, '--require-claim', "groups=$escaped", $g1);
+is($rc, 0, '--require-claim: "\\," is a comma in a value (an LDAP DN)');
+($rc) = run('', 'check', @jwks, '--require-claim', "groups=$escaped", $g2);
+is($rc, 3, '--require-claim: a part of the DN is no match');
+($rc) = run('', 'check', @jwks, '--require-claim',
+            "groups=dc=com,$escaped", $g2);
+is($rc, 0, '--require-claim: the DN beside another value');
 
 ($rc, $out) = run("Bearer $alice\r\n", 'check', @jwks, '-');
 is($rc, 0, 'a token from stdin, "Bearer " and CR LF dropped');

@@ -50,13 +50,15 @@ const char  check_help[] =
 "  --max-lifetime TIME                  authgw_max_lifetime\n"
 "  --user-id-claim NAME[,optional]      authgw_user_id_claim\n"
 "  --user-id-key-file FILE[,kid=ID]     authgw_user_id_key_file; repeatable\n"
-"  --require-claim NAME[=V1[,V2...]][,error=401|403]\n"
+"  --require-claim NAME[=V1[,V2...]][,error=401|403]  (\\, is a comma)\n"
 "                                       authgw_require_claim; repeatable,\n"
 "                                       checked in their order\n"
 "  --require-scope SCOPE[,SCOPE...]     authgw_require_scope\n"
 "  --realm REALM                        authgw REALM (WWW-Authenticate)\n"
 "  --resource-metadata URL              authgw_resource_metadata\n"
 "  --error-detail [on|off]              authgw_error_detail\n"
+"  --show-user-id                       with --batch: print the user ids\n"
+"                                       (a single token's is always shown)\n"
 "TIME is nginx's syntax: 30s, 5m, 1h30m, 3600. Values of repeatable\n"
 "options add up, in their order.\n"
 "\n"
@@ -150,6 +152,7 @@ typedef struct {
     const char              *token;
     int                      json;
     int                      batch;
+    int                      show_uid;     /* --show-user-id given */
     int                      now_given;
     int64_t                  now;
     authgw_claims_policy_t   policy;
@@ -189,6 +192,8 @@ typedef struct {
 static void *check_alloc(void *data, size_t size);
 static void check_pool_reset(check_pool_t *pool);
 static void check_put(check_buf_t *b, const char *fmt, ...);
+static char *check_list_next(char *p);
+static void check_printable(check_buf_t *b);
 static void *check_grow(void *p, size_t n, size_t size);
 static int check_error(const char *fmt, ...);
 static int check_parse_time(const char *s, int64_t *secs);
@@ -268,6 +273,7 @@ static const check_option_t  check_options[] = {
     { "--now", 1, check_set_other },
     { "--json", 0, check_set_other },
     { "--batch", 0, check_set_other },
+    { "--show-user-id", 0, check_set_other },
     { NULL, 0, NULL }
 };
 
@@ -338,6 +344,81 @@ check_put(check_buf_t *b, const char *fmt, ...)
     va_end(args);
 
     b->len += n;
+}
+
+
+/*
+ * The first value of a comma-separated list, ended in place; "\," and "\\"
+ * stand for "," and "\" (a claim value may hold a comma: an LDAP DN, or a
+ * scope, RFC 6749 3.3). Returns the rest of the list, or NULL at its end.
+ */
+
+static char *
+check_list_next(char *p)
+{
+    char  *w, *next;
+
+    w = p;
+
+    for ( ;; ) {
+        if (p[0] == '\\' && (p[1] == ',' || p[1] == '\\')) {
+            *w++ = p[1];
+            p += 2;
+            continue;
+        }
+
+        if (*p == ',' || *p == '\0') {
+
+            /* w may be p itself: where the list goes on is decided first */
+
+            next = (*p == ',') ? p + 1 : NULL;
+            *w = '\0';
+
+            return next;
+        }
+
+        *w++ = *p++;
+    }
+}
+
+
+/*
+ * What a hint says of the token (its kid, its alg, a parser's message
+ * quoting it) comes from whoever made the token, unverified: every byte
+ * that is not printable ASCII becomes \xHH, so that no terminal control
+ * sequence reaches the operator's screen
+ */
+
+static void
+check_printable(check_buf_t *b)
+{
+    size_t          i;
+    check_buf_t     out;
+    unsigned char   c;
+
+    if (b->len == 0) {
+        return;
+    }
+
+    memset(&out, 0, sizeof(check_buf_t));
+
+    for (i = 0; i < b->len; i++) {
+        c = (unsigned char) b->data[i];
+
+        if (c < 0x20 || c >= 0x7f) {
+            check_put(&out, "\\x%02x", c);
+
+        } else {
+            check_put(&out, "%c", c);
+        }
+    }
+
+    if (out.data == NULL) {
+        return;
+    }
+
+    free(b->data);
+    *b = out;
 }
 
 
@@ -936,11 +1017,7 @@ check_set_claim(check_conf_t *cf, const char *name, const char *v)
     }
 
     while (p != NULL) {
-        c = strchr(p, ',');
-
-        if (c != NULL) {
-            *c = '\0';
-        }
+        c = check_list_next(p);
 
         if (strncmp(p, "error=", 6) == 0) {
             if (c != NULL) {
@@ -959,7 +1036,7 @@ check_set_claim(check_conf_t *cf, const char *name, const char *v)
             return -1;
         }
 
-        p = (c != NULL) ? c + 1 : NULL;
+        p = c;
     }
 
     s[n] = '\0';
@@ -985,28 +1062,46 @@ check_set_claim(check_conf_t *cf, const char *name, const char *v)
 static int
 check_set_scope(check_conf_t *cf, const char *name, const char *v)
 {
-    size_t  i, n;
+    int      rc;
+    char    *list, *p, *next;
+    size_t   i, n;
 
-    while (*v) {
-        n = strcspn(v, ", ");
-
-        for (i = 0; i < n; i++) {
-            if ((unsigned char) v[i] < ' ' || v[i] == '"' || v[i] == '\\'
-                || (unsigned char) v[i] >= 0x7f)
-            {
-                return check_error("%s: invalid scope \"%.*s\"", name,
-                                   (int) n, v);
-            }
-        }
-
-        if (n > 0 && check_str_add(&cf->scopes, &cf->nscopes, v, n) != 0) {
-            return -1;
-        }
-
-        v += n + (v[n] != '\0');
+    list = strdup(v);
+    if (list == NULL) {
+        return check_error("out of memory");
     }
 
-    return 0;
+    rc = 0;
+
+    /* scopes apart by "," or " "; "\," is a comma in one */
+
+    for (p = list; p != NULL && rc == 0; p = next) {
+        next = check_list_next(p);
+
+        while (*p != '\0' && rc == 0) {
+            n = strcspn(p, " ");
+
+            for (i = 0; i < n; i++) {
+                if ((unsigned char) p[i] < ' ' || p[i] == '"'
+                    || p[i] == '\\' || (unsigned char) p[i] >= 0x7f)
+                {
+                    rc = check_error("%s: invalid scope \"%.*s\"", name,
+                                     (int) n, p);
+                    break;
+                }
+            }
+
+            if (rc == 0 && n > 0) {
+                rc = check_str_add(&cf->scopes, &cf->nscopes, p, n);
+            }
+
+            p += n + (p[n] != '\0');
+        }
+    }
+
+    free(list);
+
+    return rc;
 }
 
 
@@ -1042,6 +1137,9 @@ check_set_other(check_conf_t *cf, const char *name, const char *v)
 
     } else if (strcmp(name, "--json") == 0) {
         cf->json = 1;
+
+    } else if (strcmp(name, "--show-user-id") == 0) {
+        cf->show_uid = 1;
 
     } else {
         cf->batch = 1;
@@ -2113,15 +2211,26 @@ check_one(check_conf_t *cf, char *tok, size_t len)
 
     check_token(cf, (const unsigned char *) tok, len, &a, &r);
 
+    /*
+     * a batch over many tokens would decrypt many users' ids at once,
+     * which is what their encryption is for: only when asked
+     */
+
+    if (cf->batch && !cf->show_uid && r.uid != NULL) {
+        r.uid = (unsigned char *) "(not shown: --show-user-id)";
+        r.uid_len = sizeof("(not shown: --show-user-id)") - 1;
+    }
+
     if (r.code != 0) {
         check_hint(cf, &r, (const unsigned char *) tok, len, &a);
+        check_printable(&r.hint);
     }
 
     ERR_clear_error();
 
     if (cf->json) {
         o = check_json(cf, &r);
-        s = json_dumps(o, cf->batch ? JSON_COMPACT
+        s = json_dumps(o, cf->batch ? JSON_COMPACT | JSON_ENSURE_ASCII
                                     : JSON_INDENT(2) | JSON_ENSURE_ASCII);
         printf("%s\n", s ? s : "{}");
         free(s);
@@ -2153,18 +2262,23 @@ check_one(check_conf_t *cf, char *tok, size_t len)
 static int
 check_batch(check_conf_t *cf)
 {
-    int       rc, worst;
-    char     *line, *tok, *now;
-    size_t    size, len;
-    ssize_t   n;
-    int64_t   saved;
+    int        rc, worst, given;
+    char      *line, *tok, *now;
+    char       shown[64];
+    size_t     size, len;
+    ssize_t    n;
+    int64_t    saved;
+    unsigned   lineno;
 
     line = NULL;
     size = 0;
+    lineno = 0;
     worst = CHECK_ACCEPTED;
-    saved = cf->now_given ? cf->now : 0;
+    given = cf->now_given;
+    saved = cf->now;
 
     while ((n = getline(&line, &size, stdin)) >= 0) {
+        lineno++;
         len = (size_t) n;
         tok = check_trim(line, &len);
 
@@ -2174,16 +2288,25 @@ check_batch(check_conf_t *cf)
 
         tok[len] = '\0';
         now = strchr(tok, ' ');
-        cf->now_given = (saved != 0);
+        cf->now_given = given;
         cf->now = saved;
 
         if (now != NULL) {
             *now++ = '\0';
             len = strlen(tok);
 
+            while (*now == ' ') {
+                now++;
+            }
+
+            /* a line with a bad time is said and skipped; the rest go on */
+
             if (check_parse_now(now, &cf->now) != 0) {
-                free(line);
-                return check_error("--batch: \"%s\" is not a time", now);
+                (void) authgw_escape(shown, sizeof(shown), now, strlen(now));
+                check_error("--batch: line %u: \"%s\" is not a time",
+                            lineno, shown);
+                worst = CHECK_USAGE;
+                continue;
             }
 
             cf->now_given = 1;
@@ -2191,10 +2314,11 @@ check_batch(check_conf_t *cf)
 
         rc = check_one(cf, tok, len);
 
-        if (rc == CHECK_INTERNAL || (rc != CHECK_ACCEPTED
-                                     && worst == CHECK_ACCEPTED))
-        {
-            worst = (rc == CHECK_INTERNAL) ? rc : CHECK_REFUSED_401;
+        if (rc == CHECK_INTERNAL) {
+            worst = rc;
+
+        } else if (rc != CHECK_ACCEPTED && worst == CHECK_ACCEPTED) {
+            worst = CHECK_REFUSED_401;
         }
     }
 

@@ -16,8 +16,10 @@
 #
 # Packages installed before are left installed; after the purge, the
 # packages installed are those installed before the test. A package of
-# authgw already installed (left by an interrupted run, or by hand) is
-# purged first, so that the one just built is the one tested.
+# authgw already installed is a machine in use: the test stops and says
+# so, unless FORCE=1 (then it is purged first, so that the one just built
+# is the one tested; it is not put back). The packaging tools that
+# tools/deps.sh deb installs (lintian and its kin) stay installed.
 
 set -e
 
@@ -61,6 +63,12 @@ installed() {
         | grep -q "install ok installed"
 }
 
+# in any state but not-installed: unpacked, half-configured, config-files...
+present() {
+    st=$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null || true)
+    [ -n "$st" ] && [ "${st##* }" != "not-installed" ]
+}
+
 installed_list() {
     dpkg-query -W -f='${Package}:${Architecture} ${Status}\n' \
         | awk '$NF == "installed" { print $1 }' | sort
@@ -87,14 +95,23 @@ purge() {
 cleanup() {
     rc=$?
     stop_nginx
-    if [ $rc -ne 0 ] && { installed $MOD || installed $TOOLPKG; }; then
+    if [ $rc -ne 0 ] && [ -n "$TESTED" ] \
+       && { present $MOD || present $TOOLPKG; }; then
         echo "test-deb: failed; removing $MOD and $TOOLPKG"
         purge
     fi
 }
 
+TESTED=
 trap cleanup EXIT
 trap 'exit 1' INT TERM
+
+# someone's own authgw is not this test's to take away
+if { present $MOD || present $TOOLPKG; } && [ "${FORCE:-0}" != 1 ]; then
+    echo "test-deb: $MOD or $TOOLPKG is already installed on this machine;"
+    echo "          run with FORCE=1 to purge it and test the one built here"
+    exit 1
+fi
 
 sh "$TOP/tools/deps.sh" deb
 sh "$TOP/tools/deb.sh" "$B"
@@ -118,12 +135,13 @@ echo "   ok: no lintian error"
 
 
 echo "== install"
-if installed $MOD || installed $TOOLPKG; then
-    echo "   an authgw package is already installed: purging it first"
+if present $MOD || present $TOOLPKG; then
+    echo "   an authgw package is already installed (FORCE=1): purging it"
     purge
 fi
 
 installed_list > "$D/before.list"
+TESTED=1
 $APT install $DEBS > "$D/install.log" 2>&1 \
     || { cat "$D/install.log"; exit 1; }
 
