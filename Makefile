@@ -231,8 +231,8 @@ $(ASAN_DIR)/authgw-token: $(TOOL_SRCS) tools/check.h tools/usage.h \
 	    tools/jwe.h $(CORE_SRCS) $(CORE_HDRS)
 	@mkdir -p $(ASAN_DIR)
 	$(CC) $(STRICT) -g -O1 -fsanitize=address,undefined \
-	    -fno-sanitize-recover=all -o $@ $(TOOL_SRCS) $(CORE_SRCS) -ljwt \
-	    $(LIBS)
+	    -fno-sanitize-recover=all $(EXTRA_CFLAGS) -o $@ $(TOOL_SRCS) \
+	    $(CORE_SRCS) $(EXTRA_LDFLAGS) -ljwt $(LIBS)
 
 test-asan: deps
 	$(call check_ports,$(ASAN_PORTS))

@@ -27,7 +27,7 @@ static ngx_uint_t ngx_http_authgw_tchar(u_char c);
 static ngx_uint_t ngx_http_authgw_anonymous(ngx_http_request_t *r,
     ngx_http_authgw_loc_conf_t *alcf);
 static ngx_uint_t ngx_http_authgw_preflight(ngx_http_request_t *r);
-static ngx_uint_t ngx_http_authgw_is(ngx_str_t *name, const char *s);
+static ngx_uint_t ngx_http_authgw_header_is(ngx_str_t *name, const char *s);
 static u_char *ngx_http_authgw_quote(u_char *p, ngx_str_t *v);
 static authgw_status_t ngx_http_authgw_authorize(ngx_http_request_t *r,
     ngx_http_authgw_loc_conf_t *alcf, json_t *payload, ngx_int_t *code,
@@ -696,7 +696,7 @@ ngx_http_authgw_preflight(ngx_http_request_t *r)
             i = 0;
         }
 
-        if (ngx_http_authgw_is(&h[i].key, "Cookie")) {
+        if (ngx_http_authgw_header_is(&h[i].key, "Cookie")) {
             return 0;
         }
 
@@ -704,11 +704,11 @@ ngx_http_authgw_preflight(ngx_http_request_t *r)
             continue;
         }
 
-        if (ngx_http_authgw_is(&h[i].key, "Origin")) {
+        if (ngx_http_authgw_header_is(&h[i].key, "Origin")) {
             found |= 1;
 
-        } else if (ngx_http_authgw_is(&h[i].key,
-                                      "Access-Control-Request-Method"))
+        } else if (ngx_http_authgw_header_is(&h[i].key,
+                                             "Access-Control-Request-Method"))
         {
             found |= 2;
         }
@@ -719,7 +719,7 @@ ngx_http_authgw_preflight(ngx_http_request_t *r)
 
 
 static ngx_uint_t
-ngx_http_authgw_is(ngx_str_t *name, const char *s)
+ngx_http_authgw_header_is(ngx_str_t *name, const char *s)
 {
     size_t  len;
 

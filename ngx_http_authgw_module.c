@@ -1052,13 +1052,14 @@ ngx_http_authgw_require_typ(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
     ngx_http_authgw_loc_conf_t *alcf = conf;
 
-    char        *rv;
     ngx_str_t   *value;
     ngx_uint_t   i;
 
     value = cf->args->elts;
 
-    if (cf->args->nelts == 2 && ngx_strcmp(value[1].data, "off") == 0) {
+    if (cf->args->nelts == 2 && ngx_strcasecmp(value[1].data,
+                                               (u_char *) "off") == 0)
+    {
         if (alcf->types != NGX_CONF_UNSET_PTR) {
             return "is duplicate";
         }
@@ -1068,6 +1069,10 @@ ngx_http_authgw_require_typ(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     }
 
     for (i = 1; i < cf->args->nelts; i++) {
+        if (ngx_strcasecmp(value[i].data, (u_char *) "off") == 0) {
+            return "takes \"off\" alone";
+        }
+
         if (!authgw_media_type_valid(value[i].data, value[i].len)) {
             ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                                "\"authgw_require_typ\": \"%V\" is not a "
@@ -1077,9 +1082,7 @@ ngx_http_authgw_require_typ(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         }
     }
 
-    rv = ngx_http_authgw_strings(cf, cmd, conf);
-
-    return rv;
+    return ngx_http_authgw_strings(cf, cmd, conf);
 }
 
 
@@ -1098,7 +1101,7 @@ ngx_http_authgw_max_lifetime(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     value = cf->args->elts;
 
-    if (ngx_strcmp(value[1].data, "off") == 0) {
+    if (ngx_strcasecmp(value[1].data, (u_char *) "off") == 0) {
         alcf->max_lifetime = 0;
         return NGX_CONF_OK;
     }
@@ -1129,8 +1132,8 @@ ngx_http_authgw_resource_metadata(ngx_conf_t *cf, ngx_command_t *cmd,
     ngx_http_authgw_loc_conf_t *alcf = conf;
 
     char        *rv;
-    ngx_str_t   *value;
     u_char       origin[AUTHGW_URL_MAX + 1];
+    ngx_str_t   *value;
 
     rv = ngx_http_set_complex_value_slot(cf, cmd, conf);
 
@@ -2180,9 +2183,7 @@ ngx_http_authgw_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
         ngx_http_authgw_status_check(cf, conf);
     }
 
-    if (conf->resource.len
-        && ngx_http_authgw_resource_check(cf, conf) != NGX_CONF_OK)
-    {
+    if (ngx_http_authgw_resource_check(cf, prev, conf) != NGX_CONF_OK) {
         return NGX_CONF_ERROR;
     }
 

@@ -413,7 +413,7 @@ ngx_table_elt_t *ngx_http_authgw_out_header(ngx_http_request_t *r,
 char *ngx_http_authgw_protected_resource(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 char *ngx_http_authgw_resource_check(ngx_conf_t *cf,
-    ngx_http_authgw_loc_conf_t *alcf);
+    ngx_http_authgw_loc_conf_t *prev, ngx_http_authgw_loc_conf_t *conf);
 void ngx_http_authgw_status_check(ngx_conf_t *cf,
     ngx_http_authgw_loc_conf_t *alcf);
 

@@ -19,6 +19,11 @@
 #define NGX_HTTP_AUTHGW_RES_SCOPE   3
 #define NGX_HTTP_AUTHGW_RES_METHOD  4
 
+/* entries of ngx_http_authgw_resource_params */
+#define NGX_HTTP_AUTHGW_RES_RESOURCE  0
+#define NGX_HTTP_AUTHGW_RES_PARAMS    1   /* the first of the parameters */
+#define NGX_HTTP_AUTHGW_RES_METHODS   3
+
 
 typedef struct {
     const char                 *name;
@@ -99,8 +104,9 @@ ngx_http_authgw_protected_resource(ngx_conf_t *cf, ngx_command_t *cmd,
         return NGX_CONF_ERROR;
     }
 
-    rv = ngx_http_authgw_resource_add(doc, &ngx_http_authgw_resource_params[0],
-                                      &value[1]);
+    rv = ngx_http_authgw_resource_add(doc,
+             &ngx_http_authgw_resource_params[NGX_HTTP_AUTHGW_RES_RESOURCE],
+             &value[1]);
 
     for (i = 2; rv == NGX_CONF_OK && i < cf->args->nelts; i++) {
         rv = ngx_http_authgw_resource_param(cf, doc, &value[i]);
@@ -112,8 +118,8 @@ ngx_http_authgw_protected_resource(ngx_conf_t *cf, ngx_command_t *cmd,
         && json_object_get(doc, "bearer_methods_supported") == NULL)
     {
         rv = ngx_http_authgw_resource_add(doc,
-                                          &ngx_http_authgw_resource_params[3],
-                                          &ngx_http_authgw_resource_header);
+                 &ngx_http_authgw_resource_params[NGX_HTTP_AUTHGW_RES_METHODS],
+                 &ngx_http_authgw_resource_header);
     }
 
     text = (rv == NGX_CONF_OK) ? json_dumps(doc, JSON_COMPACT) : NULL;
@@ -172,7 +178,12 @@ ngx_http_authgw_resource_param(ngx_conf_t *cf, json_t *doc, ngx_str_t *v)
 
     p = NULL;
 
-    for (i = 0; ngx_http_authgw_resource_params[i].name != NULL; i++) {
+    /* the resource itself is the first argument, not a parameter */
+
+    for (i = NGX_HTTP_AUTHGW_RES_PARAMS;
+         ngx_http_authgw_resource_params[i].name != NULL;
+         i++)
+    {
         if (name.len == ngx_strlen(ngx_http_authgw_resource_params[i].name)
             && ngx_strncmp(name.data, ngx_http_authgw_resource_params[i].name,
                            name.len)
@@ -336,30 +347,42 @@ ngx_http_authgw_resource_url(ngx_str_t *url, unsigned flags,
 
 
 /*
- * Where the module is on, the document would need a token; where another
- * directive made the response after this one, it would not be served
+ * An "if" block inside the document's location keeps its handler: it
+ * serves the document too. Where the module is on, the document would
+ * need a token; where another directive made the response after this one,
+ * it would not be served.
  */
 
 char *
 ngx_http_authgw_resource_check(ngx_conf_t *cf,
-    ngx_http_authgw_loc_conf_t *alcf)
+    ngx_http_authgw_loc_conf_t *prev, ngx_http_authgw_loc_conf_t *conf)
 {
     ngx_http_core_loc_conf_t  *clcf;
 
     clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
 
+    if (clcf->noname && conf->resource.data == NULL) {
+        conf->resource = prev->resource;
+        return NGX_CONF_OK;
+    }
+
+    if (conf->resource.data == NULL) {
+        return NGX_CONF_OK;
+    }
+
     if (clcf->handler != ngx_http_authgw_resource_handler) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "\"authgw_protected_resource\" conflicts with "
-                           "another directive that makes the response in "
-                           "this location");
+                           "\"authgw_protected_resource\" in location "
+                           "\"%V\" conflicts with another directive that "
+                           "makes the response there", &clcf->name);
         return NGX_CONF_ERROR;
     }
 
-    if (alcf->enable == 1) {
+    if (conf->enable == 1) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "\"authgw_protected_resource\" serves a public "
-                           "document: give \"authgw off\" in its location");
+                           "\"authgw_protected_resource\" in location "
+                           "\"%V\" serves a public document: give "
+                           "\"authgw off\" there", &clcf->name);
         return NGX_CONF_ERROR;
     }
 
@@ -378,6 +401,25 @@ ngx_http_authgw_resource_handler(ngx_http_request_t *r)
     ngx_table_elt_t             *h;
     ngx_http_authgw_loc_conf_t  *alcf;
 
+    alcf = ngx_http_get_module_loc_conf(r, ngx_http_authgw_module);
+
+    if (alcf->resource.len == 0) {
+        ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
+                      "authgw: no protected resource document here");
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    /* RFC 9110 15.5.6: a 405 says which methods are allowed */
+
+    if (!(r->method & (NGX_HTTP_GET|NGX_HTTP_HEAD))) {
+        h = ngx_http_authgw_out_header(r, &ngx_http_authgw_resource_allow);
+        if (h == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        ngx_str_set(&h->value, "GET, HEAD, OPTIONS");
+    }
+
     if (!(r->method & (NGX_HTTP_GET|NGX_HTTP_HEAD|NGX_HTTP_OPTIONS))) {
         return NGX_HTTP_NOT_ALLOWED;
     }
@@ -388,21 +430,12 @@ ngx_http_authgw_resource_handler(ngx_http_request_t *r)
     }
 
     if (r->method == NGX_HTTP_OPTIONS) {
-        h = ngx_http_authgw_out_header(r, &ngx_http_authgw_resource_allow);
-        if (h == NULL) {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
-
-        ngx_str_set(&h->value, "GET, HEAD, OPTIONS");
-
         r->headers_out.status = NGX_HTTP_NO_CONTENT;
         r->header_only = 1;
         r->headers_out.content_length_n = 0;
 
         return ngx_http_send_header(r);
     }
-
-    alcf = ngx_http_get_module_loc_conf(r, ngx_http_authgw_module);
 
     b = ngx_calloc_buf(r->pool);
     if (b == NULL) {

@@ -94,7 +94,7 @@ my @good = qw(rsa.pub.pem rsa.pub.pkcs1.pem rsa.crt rsa.jwk jwks.json
               ec256.pub.pem ec384.jwk ec521.pub.pem ed25519.jwk oct.jwk);
 
 plan tests => 2 * @bad + 16 + @good + 2 + 14 + 9 + 8 + 7 + 9 + 3 + 10 + 4
-             + 9 + 8 + 16 + 16 + 2 * 31 + 6 + 2 * 30 + 4;
+             + 9 + 8 + 16 + 16 + 2 * 31 + 6 + 2 * 32 + 4;
 
 for my $case (@bad) {
     my ($what, $args, $reason) = @$case;
@@ -585,13 +585,17 @@ for my $c (
       qr/"at\+jwt; v=1" is not a media type without parameters/, 'a type with parameters' ],
     [ "authgw_require_typ a/b/c;", qr/"a\/b\/c" is not a media type/, 'a type with two slashes' ],
     [ "authgw_require_typ \"\";", qr/"" is not a media type/, 'an empty type' ],
+    [ "authgw_require_typ at+jwt off;",
+      qr/"authgw_require_typ" directive takes "off" alone/, 'off beside a type' ],
+    [ "authgw_require_typ OFF;\n authgw_require_typ at+jwt;",
+      qr/"authgw_require_typ" directive is duplicate/, 'OFF is off' ],
     [ "authgw_require_typ off;\n authgw_require_typ at+jwt;",
       qr/"authgw_require_typ" directive is duplicate/, 'authgw_require_typ off, then a type' ],
     [ "authgw_resource_metadata javascript:alert(1);",
       qr/"authgw_resource_metadata": "javascript:alert\(1\)" is not an https URL without a fragment/,
       'a resource_metadata URL that is not https' ],
     [ "location = /api/md { authgw_protected_resource https://api.example; }",
-      qr/"authgw_protected_resource" serves a public document: give "authgw off" in its location/,
+      qr/"authgw_protected_resource" in location "\/api\/md" serves a public document: give "authgw off" there/,
       'the document where authgw is on' ],
     [ "location = /api/md { authgw off; proxy_pass http://127.0.0.1:1;\n"
       . " authgw_protected_resource https://api.example; }",
@@ -599,7 +603,7 @@ for my $c (
       'the document after proxy_pass' ],
     [ "location = /api/md { authgw off; authgw_protected_resource https://api.example;\n"
       . " proxy_pass http://127.0.0.1:1; }",
-      qr/"authgw_protected_resource" conflicts with another directive that makes the response in this location/,
+      qr/"authgw_protected_resource" in location "\/api\/md" conflicts with another directive that makes the response there/,
       'the document before proxy_pass' ],
     [ "authgw_max_lifetime 1h;\n authgw_max_lifetime 2h;",
       qr/"authgw_max_lifetime" directive is duplicate/, 'authgw_max_lifetime twice' ],

@@ -54,7 +54,7 @@ my $k = sub { "$keys/$_[0]" };
 
 my @commands = qw(keygen pubkey jwks sign encrypt decode check);
 
-plan tests => 61 + 7 * @commands;
+plan tests => 64 + 7 * @commands;
 
 my ($rc, $out, $err) = run('', '--help');
 is($rc, 0, 'authgw-token --help: exit 0');
@@ -218,12 +218,23 @@ is($out, "accepted 200 (not shown: --show-user-id)\n",
 
 ($rc, $out, $err) = run("$alice  @{[$exp + 1]}\n$alice soon\e[31m\n$alice\n",
                         'check', '--batch', @jwks);
-is($out, "expired 401\naccepted 200\n",
-   '--batch: spaces before a time; a line with a bad time skipped, the '
-   . 'rest checked');
+is($out, "expired 401\nbad_time 2\naccepted 200\n",
+   '--batch: spaces before a time; a line with a bad time answered as such, '
+   . 'the rest checked');
 is($err, "authgw-token check: --batch: line 2: \"soon\\x1b[31m\" is not a "
          . "time\n", '--batch: the bad time said, escaped');
 is($rc, 2, '--batch: exit 2 after a bad time');
+
+($rc, $out) = run("$alice x\n", 'check', '--batch', '--json', @jwks);
+is($out, "{\"error\":\"bad_time\",\"line\":1}\n",
+   '--batch --json: a bad time answered with its line');
+
+my $idt = tok(alg => 'RS256', key => 'rsa.pem', kid => 'rsa-1');
+($rc) = run('', 'check', @jwks, '--require-typ', 'OFF', $idt);
+is($rc, 0, '--require-typ off: no type required, as authgw_require_typ off');
+($rc, undef, $err) = run('', 'check', @jwks, '--require-typ', 'at+jwt',
+                         '--require-typ', 'off', $idt);
+is($rc, 2, '--require-typ off beside a type: a usage error');
 
 # --- what comes from the token is shown escaped; a comma in a value
 

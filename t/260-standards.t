@@ -7,7 +7,7 @@ use lib '.';
 use t::Authgw;
 use Test::Nginx::Socket;
 
-plan tests => repeat_each() * (blocks() * 3 + 42);
+plan tests => repeat_each() * (blocks() * 3 + 45);
 
 no_shuffle();
 run_tests();
@@ -469,7 +469,7 @@ Content-Type: application/json
 
 
 
-=== TEST 21: protected_resource: bearer methods as given; HEAD has no body, POST is 405, OPTIONS 204 with Allow
+=== TEST 21: protected_resource: bearer methods as given; HEAD has no body, POST is 405 and OPTIONS 204, both with Allow
 --- config
     location = /md {
         authgw_protected_resource https://api.example
@@ -483,7 +483,7 @@ Content-Type: application/json
 --- response_body_like eval
 [qr/\A\Q{"resource":"https:\/\/api.example","bearer_methods_supported":["header","query"],"resource_documentation":"https:\/\/docs.api.example\/"}\E\n\z/, qr/\A\z/, qr/405/, qr/\A\z/]
 --- response_headers eval
-["Content-Type: application/json", "Content-Type: application/json", "!Allow", "Allow: GET, HEAD, OPTIONS"]
+["Content-Type: application/json", "Content-Type: application/json", "Allow: GET, HEAD, OPTIONS", "Allow: GET, HEAD, OPTIONS"]
 
 
 
@@ -536,3 +536,23 @@ my $t = ::tok(alg => 'RS256', key => 'rsa.pem', exp_in => 86400);
 [401, 200]
 --- response_headers eval
 ["X-Error: bad_type", "!X-Error"]
+
+
+
+=== TEST 24: protected_resource: an "if" in its location serves the document too
+--- config
+    location = /md {
+        authgw_protected_resource https://api.example scope=a;
+
+        if ($arg_x) {
+            add_header X-If yes;
+        }
+    }
+--- request eval
+["GET /md", "GET /md?x=1"]
+--- error_code eval
+[200, 200]
+--- response_body eval
+["{\"resource\":\"https://api.example\",\"scopes_supported\":[\"a\"],\"bearer_methods_supported\":[\"header\"]}\n", "{\"resource\":\"https://api.example\",\"scopes_supported\":[\"a\"],\"bearer_methods_supported\":[\"header\"]}\n"]
+--- response_headers eval
+["!X-If", "X-If: yes"]

@@ -153,6 +153,7 @@ typedef struct {
     int                      json;
     int                      batch;
     int                      show_uid;     /* --show-user-id given */
+    int                      typ_off;      /* --require-typ off */
     int                      now_given;
     int64_t                  now;
     authgw_claims_policy_t   policy;
@@ -862,7 +863,20 @@ check_set_string(check_conf_t *cf, const char *name, const char *v)
         return check_str_add(&cf->audiences, &cf->naudiences, v, strlen(v));
     }
 
-    /* as authgw_require_typ: a media type without parameters */
+    /* as authgw_require_typ: off, or media types without parameters */
+
+    if (strcasecmp(v, "off") == 0) {
+        if (cf->ntypes > 0) {
+            return check_error("%s takes \"off\" alone", name);
+        }
+
+        cf->typ_off = 1;
+        return 0;
+    }
+
+    if (cf->typ_off) {
+        return check_error("%s takes \"off\" alone", name);
+    }
 
     if (!authgw_media_type_valid((const unsigned char *) v, strlen(v))) {
         return check_error("%s: \"%s\" is not a media type without "
@@ -881,7 +895,7 @@ check_set_time(check_conf_t *cf, const char *name, const char *v)
 
     /* authgw_max_lifetime off: no limit */
 
-    if (strcmp(name, "--max-lifetime") == 0 && strcmp(v, "off") == 0) {
+    if (strcmp(name, "--max-lifetime") == 0 && strcasecmp(v, "off") == 0) {
         cf->max_lifetime = 0;
         return 0;
     }
@@ -2299,12 +2313,17 @@ check_batch(check_conf_t *cf)
                 now++;
             }
 
-            /* a line with a bad time is said and skipped; the rest go on */
+            /*
+             * a line with a bad time gets a line of its own, so that the
+             * answers still pair with the tokens; the rest go on
+             */
 
             if (check_parse_now(now, &cf->now) != 0) {
                 (void) authgw_escape(shown, sizeof(shown), now, strlen(now));
                 check_error("--batch: line %u: \"%s\" is not a time",
                             lineno, shown);
+                printf(cf->json ? "{\"error\":\"bad_time\",\"line\":%u}\n"
+                                : "bad_time %u\n", lineno);
                 worst = CHECK_USAGE;
                 continue;
             }
