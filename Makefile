@@ -40,7 +40,8 @@ B          := $(CURDIR)/build
 NGX_BUILD  := $(B)/nginx
 MODULE     := $(B)/ngx_http_authgw_module.so
 TOOL       := $(B)/authgw-token
-UNIT_TESTS := b64 json key jws claims jwe cache explain cookie provider
+UNIT_TESTS := b64 json key jws claims jwe cache explain cookie provider \
+              dpop
 UNIT       := $(addprefix $(B)/unit/test_,$(UNIT_TESTS))
 
 CORE_SRCS  := $(wildcard src/*.c)

@@ -310,6 +310,20 @@ size_t authgw_escape(char *out, size_t size, const char *s, size_t len);
 
 
 /*
+ * Sender-constrained tokens (authgw_dpop.c): the RFC 7638 thumbprint of a
+ * public JWK (43 base64url characters), whether a JWK holds no private
+ * member, and whether a proof's htu is the request's URL
+ */
+#define AUTHGW_JKT_LEN          43
+#define AUTHGW_JKT_INPUT_MAX    4096
+
+int authgw_jwk_thumbprint(json_t *jwk, char out[AUTHGW_JKT_LEN + 1]);
+int authgw_jwk_is_public(json_t *jwk);
+int authgw_htu_match(const char *htu, size_t htu_len, const char *url,
+    size_t url_len);
+
+
+/*
  * Identity providers (authgw_provider.c). authgw_jws_issuer(): the "iss"
  * of a token, read before its signature is checked, to choose whose keys
  * may check it; AUTHGW_OK with *iss in a's memory, AUTHGW_BAD_ISSUER when

@@ -83,7 +83,8 @@ fuzz_provider(const uint8_t *data, size_t size)
 {
     char           origin[AUTHGW_URL_MAX + 1], again[AUTHGW_URL_MAX + 1];
     char           uri[AUTHGW_URL_MAX + 1], err[256];
-    size_t         n, m, i;
+    int            k;
+    size_t         n, m, i, half;
     unsigned       flags;
     authgw_str_t   iss, allowed;
 
@@ -114,6 +115,23 @@ fuzz_provider(const uint8_t *data, size_t size)
         if (m != n || memcmp(origin, again, n) != 0) {
             abort();
         }
+    }
+
+    /*
+     * a DPoP htu against the request's URL: symmetric, and a URL that
+     * matches anything matches itself
+     */
+
+    half = size / 2;
+    k = authgw_htu_match((const char *) data, half,
+                         (const char *) data + half, size - half);
+
+    if (k != authgw_htu_match((const char *) data + half, size - half,
+                              (const char *) data, half)
+        || (k && !authgw_htu_match((const char *) data, half,
+                                   (const char *) data, half)))
+    {
+        abort();
     }
 
     iss.data = (const unsigned char *) "https://id.example.com/r";

@@ -101,6 +101,7 @@ int
 fuzz_one(const uint8_t *data, size_t size)
 {
     char                   *token;
+    char                    jkt[AUTHGW_JKT_LEN + 1];
     size_t                  len, ulen;
     json_t                 *uid, *v;
     authgw_str_t            iss, aud;
@@ -165,6 +166,19 @@ fuzz_one(const uint8_t *data, size_t size)
     }
 
     fuzz_explain(rc, &jws);
+
+    /* a header's jwk, as a DPoP proof's: its thumbprint, bounded */
+
+    v = json_object_get(jws.header, "jwk");
+
+    if (v != NULL && authgw_jwk_thumbprint(v, jkt) == 0
+        && strlen(jkt) != AUTHGW_JKT_LEN)
+    {
+        abort();
+    }
+
+    (void) authgw_jwk_is_public(v);
+
     authgw_jws_free(&jws);
     free(token);
 
