@@ -322,6 +322,34 @@ int authgw_jwk_is_public(json_t *jwk);
 int authgw_htu_match(const char *htu, size_t htu_len, const char *url,
     size_t url_len);
 
+#define AUTHGW_DPOP_JTI_MAX     256
+
+typedef struct {
+    const char           *method;
+    size_t                method_len;
+    const char           *url;          /* scheme://host[:port]/path */
+    size_t                url_len;
+    const unsigned char  *token;        /* the access token (ath); or NULL */
+    size_t                token_len;
+    unsigned              algs;         /* AUTHGW_ALG_BIT()s allowed */
+    int64_t               now;
+    int64_t               window;       /* how old iat may be */
+    int64_t               leeway;
+} authgw_dpop_request_t;
+
+typedef struct {
+    char                  jkt[AUTHGW_JKT_LEN + 1];
+    authgw_alg_t          alg;
+    char                 *jti;          /* in the allocator's memory */
+    size_t                jti_len;
+    int64_t               iat;
+    const char           *why;          /* a refusal's check */
+} authgw_dpop_proof_t;
+
+int authgw_dpop_check(const unsigned char *proof, size_t len,
+    const authgw_dpop_request_t *rq, const authgw_alloc_t *a,
+    authgw_dpop_proof_t *out);
+
 
 /*
  * Identity providers (authgw_provider.c). authgw_jws_issuer(): the "iss"

@@ -4,10 +4,12 @@
  * to a key. authgw_jwk_thumbprint() is the RFC 7638 thumbprint of a public
  * JWK, which a DPoP-bound token names in cnf.jkt; authgw_jwk_is_public()
  * tells a proof's jwk that carries a private member; authgw_htu_match()
- * compares a proof's htu with the request's URL.
+ * compares a proof's htu with the request's URL; authgw_dpop_check()
+ * checks a proof (RFC 9449 4.3) but for its jti's replay.
  */
 
 
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/evp.h>
@@ -217,4 +219,248 @@ authgw_htu_match(const char *htu, size_t htu_len, const char *url,
 
     return n[0] - path[0] == n[1] - path[1]
            && memcmp(u[0] + path[0], u[1] + path[1], n[0] - path[0]) == 0;
+}
+
+
+static int authgw_dpop_key(json_t *header, const authgw_dpop_request_t *rq,
+    authgw_key_t ***keys, size_t *nkeys, authgw_dpop_proof_t *out);
+static int authgw_dpop_claims(json_t *payload,
+    const authgw_dpop_request_t *rq, const authgw_alloc_t *a,
+    authgw_dpop_proof_t *out);
+
+
+/*
+ * RFC 9449 4.3, but for the jti's replay (the caller's cache has it): one
+ * compact JWS of typ dpop+jwt, an asymmetric alg of rq->algs, a public
+ * jwk that verifies its signature, htm the request's method, htu its URL,
+ * iat within the window (and not ahead by more than the leeway), a jti,
+ * and, with an access token, ath its SHA-256. 0: the proof holds, *out
+ * has the key's thumbprint, the jti (in a's memory) and iat; -1: refused,
+ * out->why says which check (a static text for the log).
+ */
+
+int
+authgw_dpop_check(const unsigned char *proof, size_t len,
+    const authgw_dpop_request_t *rq, const authgw_alloc_t *a,
+    authgw_dpop_proof_t *out)
+{
+    int               rc;
+    size_t            dot1, dot2, hlen, nkeys;
+    json_t           *header;
+    authgw_jws_t      jws;
+    authgw_key_t    **keys;
+    unsigned char    *h;
+    authgw_status_t   status;
+
+    memset(out, 0, sizeof(authgw_dpop_proof_t));
+    out->why = "not a compact JWS";
+
+    if (authgw_jws_split(proof, len, &dot1, &dot2) != AUTHGW_OK) {
+        return -1;
+    }
+
+    h = authgw_b64url_decode_alloc(a, proof, dot1, &hlen);
+    header = (h != NULL) ? authgw_json_parse_header(h, hlen, 0, a) : NULL;
+
+    if (header == NULL) {
+        out->why = "the header is not one JSON object of bounded size";
+        return -1;
+    }
+
+    keys = NULL;
+    nkeys = 0;
+
+    if (authgw_dpop_key(header, rq, &keys, &nkeys, out) != 0) {
+        authgw_keys_free(keys, nkeys);
+        return -1;
+    }
+
+    memset(&jws, 0, sizeof(authgw_jws_t));
+
+    status = authgw_jws_verify(proof, len, keys, nkeys,
+                               AUTHGW_ALG_BIT(out->alg), 0, a, &jws);
+
+    if (status != AUTHGW_OK) {
+        out->why = "the signature does not verify with its jwk";
+        rc = -1;
+
+    } else {
+        rc = authgw_dpop_claims(jws.payload, rq, a, out);
+    }
+
+    authgw_jws_free(&jws);
+    authgw_keys_free(keys, nkeys);
+
+    return rc;
+}
+
+
+/* typ, alg and jwk of the header; the key that jwk is, for one alg */
+
+static int
+authgw_dpop_key(json_t *header, const authgw_dpop_request_t *rq,
+    authgw_key_t ***keys, size_t *nkeys, authgw_dpop_proof_t *out)
+{
+    int      alg;
+    char    *text, err[128];
+    json_t  *typ, *a, *jwk;
+
+    typ = json_object_get(header, "typ");
+
+    if (!json_is_string(typ)
+        || !authgw_media_type_eq((const unsigned char *) "dpop+jwt", 8,
+                                 (const unsigned char *)
+                                     json_string_value(typ),
+                                 json_string_length(typ)))
+    {
+        out->why = "typ is not dpop+jwt";
+        return -1;
+    }
+
+    a = json_object_get(header, "alg");
+    alg = json_is_string(a) ? authgw_alg_from_name(json_string_value(a),
+                                                   json_string_length(a))
+                            : -1;
+
+    /* never none, never a MAC: the proof's key is the client's public one */
+
+    if (alg < 0 || (AUTHGW_ALG_BIT(alg) & AUTHGW_ALGS_HS)
+        || !(AUTHGW_ALG_BIT(alg) & rq->algs))
+    {
+        out->why = "alg is not an asymmetric algorithm this location allows";
+        return -1;
+    }
+
+    out->alg = (authgw_alg_t) alg;
+
+    jwk = json_object_get(header, "jwk");
+
+    if (!authgw_jwk_is_public(jwk)) {
+        out->why = "jwk is missing, or holds a private key";
+        return -1;
+    }
+
+    if (json_object_get(header, "crit") != NULL) {
+        out->why = "crit is not implemented";
+        return -1;
+    }
+
+    if (authgw_jwk_thumbprint(jwk, out->jkt) != 0) {
+        out->why = "jwk is not a public key of kty RSA, EC or OKP";
+        return -1;
+    }
+
+    text = json_dumps(jwk, JSON_COMPACT);
+    if (text == NULL) {
+        out->why = "out of memory";
+        return -1;
+    }
+
+    if (authgw_key_load_buf((const unsigned char *) text, strlen(text), NULL,
+                            0, alg, keys, nkeys, err, sizeof(err))
+        != 0
+        || *nkeys != 1)
+    {
+        free(text);
+        out->why = "jwk is not a key for its alg";
+        return -1;
+    }
+
+    free(text);
+
+    return 0;
+}
+
+
+/* htm, htu, iat, jti and ath of the verified payload */
+
+static int
+authgw_dpop_claims(json_t *payload, const authgw_dpop_request_t *rq,
+    const authgw_alloc_t *a, authgw_dpop_proof_t *out)
+{
+    char            ath[AUTHGW_JKT_LEN + 1];
+    double          iat;
+    json_t         *v;
+    unsigned char   md[32];
+    unsigned int    mdlen;
+
+    v = json_object_get(payload, "htm");
+
+    if (!json_is_string(v) || json_string_length(v) != rq->method_len
+        || memcmp(json_string_value(v), rq->method, rq->method_len) != 0)
+    {
+        out->why = "htm is not the request's method";
+        return -1;
+    }
+
+    v = json_object_get(payload, "htu");
+
+    if (!json_is_string(v)
+        || !authgw_htu_match(json_string_value(v), json_string_length(v),
+                             rq->url, rq->url_len))
+    {
+        out->why = "htu is not the request's URL";
+        return -1;
+    }
+
+    if (authgw_claims_time(json_object_get(payload, "iat"), &iat) != 0) {
+        out->why = "iat is missing or not a NumericDate";
+        return -1;
+    }
+
+    /* exact in double: all below 2^53 */
+
+    if (iat > (double) (rq->now + rq->leeway)
+        || iat < (double) (rq->now - rq->window - rq->leeway))
+    {
+        out->why = "iat is outside the window";
+        return -1;
+    }
+
+    out->iat = (int64_t) iat;
+
+    v = json_object_get(payload, "jti");
+
+    if (!json_is_string(v) || json_string_length(v) == 0
+        || json_string_length(v) > AUTHGW_DPOP_JTI_MAX)
+    {
+        out->why = "jti is missing, empty or too long";
+        return -1;
+    }
+
+    out->jti_len = json_string_length(v);
+    out->jti = a->alloc(a->data, out->jti_len + 1);
+
+    if (out->jti == NULL) {
+        out->why = "out of memory";
+        return -1;
+    }
+
+    memcpy(out->jti, json_string_value(v), out->jti_len + 1);
+
+    if (rq->token == NULL) {
+        return 0;
+    }
+
+    /* RFC 9449 4.2: ath, the base64url SHA-256 of the access token */
+
+    if (EVP_Digest(rq->token, rq->token_len, md, &mdlen, EVP_sha256(), NULL)
+        != 1)
+    {
+        out->why = "SHA-256 failed";
+        return -1;
+    }
+
+    ath[authgw_b64url_encode(ath, md, sizeof(md))] = '\0';
+
+    v = json_object_get(payload, "ath");
+
+    if (!json_is_string(v) || json_string_length(v) != AUTHGW_JKT_LEN
+        || memcmp(json_string_value(v), ath, AUTHGW_JKT_LEN) != 0)
+    {
+        out->why = "ath is not the access token's hash";
+        return -1;
+    }
+
+    return 0;
 }

@@ -108,7 +108,9 @@ fuzz_one(const uint8_t *data, size_t size)
     authgw_jws_t            jws;
     unsigned char          *user;
     authgw_status_t         rc;
+    authgw_dpop_proof_t     proof;
     authgw_token_rules_t    rules;
+    authgw_dpop_request_t   rq;
     authgw_claims_policy_t  policy;
 
     fuzz_init();
@@ -180,6 +182,28 @@ fuzz_one(const uint8_t *data, size_t size)
     (void) authgw_jwk_is_public(v);
 
     authgw_jws_free(&jws);
+
+    /* the same bytes as a DPoP proof */
+
+    memset(&rq, 0, sizeof(rq));
+    rq.method = "POST";
+    rq.method_len = 4;
+    rq.url = "https://a.example/p";
+    rq.url_len = sizeof("https://a.example/p") - 1;
+    rq.token = (const unsigned char *) "t";
+    rq.token_len = (data[0] & 64) ? 1 : 0;
+    rq.algs = AUTHGW_ALGS_ALL;
+    rq.now = 1800000000;
+    rq.window = 60;
+
+    if (authgw_dpop_check((unsigned char *) token, len, &rq, &fuzz_alloc,
+                          &proof)
+        == 0
+        && (strlen(proof.jkt) != AUTHGW_JKT_LEN || proof.jti_len == 0))
+    {
+        abort();
+    }
+
     free(token);
 
     return 0;

@@ -10,7 +10,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/core_names.h>
+#include <openssl/ecdsa.h>
+#include <openssl/evp.h>
+
 #include "unit.h"
+
+
+static EVP_PKEY  *proof_key;
+static char       proof_x[64], proof_y[64];
 
 
 static int
@@ -214,6 +222,287 @@ test_htu(void **state)
 }
 
 
+/*
+ * A proof signed ES256 with proof_key (made once): header and payload as
+ * JSON texts, "%X" and "%Y" in the header standing for the key's x and y
+ */
+
+static char *
+proof(const char *header, const char *payload)
+{
+    char            *h, *out, *p;
+    size_t           hl, pl, n, dlen, off;
+    unsigned char    pub[65], der[80], rs[64];
+    const BIGNUM    *r, *s;
+    ECDSA_SIG       *sig;
+    EVP_MD_CTX      *md;
+    const unsigned char  *dp;
+
+    if (proof_key == NULL) {
+        proof_key = EVP_EC_gen("P-256");
+        assert_non_null(proof_key);
+        assert_int_equal(EVP_PKEY_get_octet_string_param(proof_key,
+                             OSSL_PKEY_PARAM_PUB_KEY, pub, sizeof(pub), &n),
+                         1);
+        assert_int_equal(n, 65);
+        proof_x[authgw_b64url_encode(proof_x, pub + 1, 32)] = '\0';
+        proof_y[authgw_b64url_encode(proof_y, pub + 33, 32)] = '\0';
+    }
+
+    /* the header with x and y put in */
+
+    h = malloc(strlen(header) + 128);
+    assert_non_null(h);
+
+    for (p = h; *header; header++) {
+        if (header[0] == '%' && (header[1] == 'X' || header[1] == 'Y')) {
+            p = stpcpy(p, header[1] == 'X' ? proof_x : proof_y);
+            header++;
+
+        } else {
+            *p++ = *header;
+        }
+    }
+
+    *p = '\0';
+
+    hl = authgw_b64url_encoded_len(strlen(h));
+    pl = authgw_b64url_encoded_len(strlen(payload));
+    out = malloc(hl + pl + 2 + 90);
+    assert_non_null(out);
+
+    off = authgw_b64url_encode(out, (unsigned char *) h, strlen(h));
+    out[off++] = '.';
+    off += authgw_b64url_encode(out + off, (const unsigned char *) payload,
+                                strlen(payload));
+    free(h);
+
+    md = EVP_MD_CTX_new();
+    dlen = sizeof(der);
+    assert_int_equal(EVP_DigestSignInit(md, NULL, EVP_sha256(), NULL,
+                                        proof_key), 1);
+    assert_int_equal(EVP_DigestSign(md, der, &dlen, (unsigned char *) out,
+                                    off), 1);
+    EVP_MD_CTX_free(md);
+
+    dp = der;
+    sig = d2i_ECDSA_SIG(NULL, &dp, (long) dlen);
+    assert_non_null(sig);
+    ECDSA_SIG_get0(sig, &r, &s);
+    assert_int_equal(BN_bn2binpad(r, rs, 32), 32);
+    assert_int_equal(BN_bn2binpad(s, rs + 32, 32), 32);
+    ECDSA_SIG_free(sig);
+
+    out[off++] = '.';
+    off += authgw_b64url_encode(out + off, rs, sizeof(rs));
+    out[off] = '\0';
+
+    return out;
+}
+
+
+#define PROOF_HEADER  "{\"typ\":\"dpop+jwt\",\"alg\":\"ES256\",\"jwk\":" \
+                      "{\"kty\":\"EC\",\"crv\":\"P-256\",\"x\":\"%X\"," \
+                      "\"y\":\"%Y\"}}"
+#define PROOF_URL     "https://api.example/orders"
+#define PROOF_NOW     1800000000
+
+
+static int
+check(const char *header, const char *payload, const char *token,
+    authgw_dpop_proof_t *out)
+{
+    int                     rc;
+    char                   *t;
+    authgw_dpop_request_t   rq;
+
+    t = proof(header, payload);
+
+    rq.method = "POST";
+    rq.method_len = 4;
+    rq.url = PROOF_URL;
+    rq.url_len = sizeof(PROOF_URL) - 1;
+    rq.token = (const unsigned char *) token;
+    rq.token_len = token ? strlen(token) : 0;
+    rq.algs = AUTHGW_ALGS_ALL;
+    rq.now = PROOF_NOW;
+    rq.window = 60;
+    rq.leeway = 5;
+
+    test_pool_reset();
+    rc = authgw_dpop_check((unsigned char *) t, strlen(t), &rq, &alloc, out);
+    free(t);
+
+    return rc;
+}
+
+
+static void
+test_proof(void **state)
+{
+    char                  payload[512], ath[AUTHGW_JKT_LEN + 1];
+    size_t                i;
+    json_t               *jwk;
+    unsigned char         md[32];
+    authgw_dpop_proof_t   out;
+
+    static const struct {
+        const char  *header;
+        const char  *payload;        /* %s: ath */
+        const char  *why;            /* NULL: accepted */
+    } cases[] = {
+        { PROOF_HEADER, "{\"htm\":\"POST\",\"htu\":\"" PROOF_URL "\","
+          "\"iat\":1800000000,\"jti\":\"j1\",\"ath\":\"%s\"}", NULL },
+        { PROOF_HEADER, "{\"htm\":\"POST\",\"htu\":\"HTTPS://API.example:443"
+          "/orders?x=1\",\"iat\":1799999945,\"jti\":\"j1\",\"ath\":\"%s\"}",
+          NULL },
+        { PROOF_HEADER, "{\"htm\":\"GET\",\"htu\":\"" PROOF_URL "\","
+          "\"iat\":1800000000,\"jti\":\"j1\",\"ath\":\"%s\"}",
+          "htm is not the request's method" },
+        { PROOF_HEADER, "{\"htm\":\"post\",\"htu\":\"" PROOF_URL "\","
+          "\"iat\":1800000000,\"jti\":\"j1\",\"ath\":\"%s\"}",
+          "htm is not the request's method" },
+        { PROOF_HEADER, "{\"htm\":\"POST\",\"htu\":\"https://api.example:8443"
+          "/orders\",\"iat\":1800000000,\"jti\":\"j1\",\"ath\":\"%s\"}",
+          "htu is not the request's URL" },
+        { PROOF_HEADER, "{\"htm\":\"POST\",\"htu\":\"https://other.example"
+          "/orders\",\"iat\":1800000000,\"jti\":\"j1\",\"ath\":\"%s\"}",
+          "htu is not the request's URL" },
+        { PROOF_HEADER, "{\"htm\":\"POST\",\"htu\":\"" PROOF_URL "\","
+          "\"iat\":1799999934,\"jti\":\"j1\",\"ath\":\"%s\"}",
+          "iat is outside the window" },
+        { PROOF_HEADER, "{\"htm\":\"POST\",\"htu\":\"" PROOF_URL "\","
+          "\"iat\":1800000006,\"jti\":\"j1\",\"ath\":\"%s\"}",
+          "iat is outside the window" },
+        { PROOF_HEADER, "{\"htm\":\"POST\",\"htu\":\"" PROOF_URL "\","
+          "\"iat\":\"1800000000\",\"jti\":\"j1\",\"ath\":\"%s\"}",
+          "iat is missing or not a NumericDate" },
+        { PROOF_HEADER, "{\"htm\":\"POST\",\"htu\":\"" PROOF_URL "\","
+          "\"iat\":1800000000,\"ath\":\"%s\"}",
+          "jti is missing, empty or too long" },
+        { PROOF_HEADER, "{\"htm\":\"POST\",\"htu\":\"" PROOF_URL "\","
+          "\"iat\":1800000000,\"jti\":\"j1\",\"ath\":\"x%s\"}",
+          "ath is not the access token's hash" },
+        { PROOF_HEADER, "{\"htm\":\"POST\",\"htu\":\"" PROOF_URL "\","
+          "\"iat\":1800000000,\"jti\":\"j1\"}",
+          "ath is not the access token's hash" },
+        { "{\"typ\":\"JWT\",\"alg\":\"ES256\",\"jwk\":{\"kty\":\"EC\","
+          "\"crv\":\"P-256\",\"x\":\"%X\",\"y\":\"%Y\"}}",
+          "{\"htm\":\"POST\",\"htu\":\"" PROOF_URL "\",\"iat\":1800000000,"
+          "\"jti\":\"j1\",\"ath\":\"%s\"}", "typ is not dpop+jwt" },
+        { "{\"typ\":\"dpop+jwt\",\"alg\":\"HS256\",\"jwk\":{\"kty\":\"EC\","
+          "\"crv\":\"P-256\",\"x\":\"%X\",\"y\":\"%Y\"}}",
+          "{\"htm\":\"POST\",\"htu\":\"" PROOF_URL "\",\"iat\":1800000000,"
+          "\"jti\":\"j1\",\"ath\":\"%s\"}",
+          "alg is not an asymmetric algorithm this location allows" },
+        { "{\"typ\":\"dpop+jwt\",\"alg\":\"ES256\",\"jwk\":{\"kty\":\"EC\","
+          "\"crv\":\"P-256\",\"x\":\"%X\",\"y\":\"%Y\",\"d\":\"AA\"}}",
+          "{\"htm\":\"POST\",\"htu\":\"" PROOF_URL "\",\"iat\":1800000000,"
+          "\"jti\":\"j1\",\"ath\":\"%s\"}",
+          "jwk is missing, or holds a private key" },
+        { "{\"typ\":\"dpop+jwt\",\"alg\":\"ES256\"}",
+          "{\"htm\":\"POST\",\"htu\":\"" PROOF_URL "\",\"iat\":1800000000,"
+          "\"jti\":\"j1\",\"ath\":\"%s\"}",
+          "jwk is missing, or holds a private key" },
+        { "{\"typ\":\"dpop+jwt\",\"alg\":\"ES256\",\"jwk\":{\"kty\":\"EC\","
+          "\"crv\":\"P-256\",\"x\":\"%Y\",\"y\":\"%X\"}}",
+          "{\"htm\":\"POST\",\"htu\":\"" PROOF_URL "\",\"iat\":1800000000,"
+          "\"jti\":\"j1\",\"ath\":\"%s\"}", "jwk is not a key for its alg" },
+    };
+
+    (void) state;
+
+    assert_int_equal(EVP_Digest("the-token", 9, md, NULL, EVP_sha256(),
+                                NULL), 1);
+    ath[authgw_b64url_encode(ath, md, sizeof(md))] = '\0';
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        snprintf(payload, sizeof(payload), cases[i].payload, ath);
+
+        if (check(cases[i].header, payload, "the-token", &out)
+            != (cases[i].why ? -1 : 0)
+            || (cases[i].why && strcmp(out.why, cases[i].why) != 0))
+        {
+            fail_msg("case %zu: %s", i, out.why ? out.why : "accepted");
+        }
+    }
+
+    /* an accepted proof: its key's thumbprint, jti and iat */
+
+    snprintf(payload, sizeof(payload), cases[0].payload, ath);
+    assert_int_equal(check(PROOF_HEADER, payload, "the-token", &out), 0);
+    assert_int_equal(out.jti_len, 2);
+    assert_string_equal(out.jti, "j1");
+    assert_true(out.iat == PROOF_NOW);
+
+    snprintf(payload, sizeof(payload), "{\"kty\":\"EC\",\"crv\":\"P-256\","
+             "\"x\":\"%s\",\"y\":\"%s\"}", proof_x, proof_y);
+    jwk = json_loads(payload, 0, NULL);
+    assert_non_null(jwk);
+    assert_int_equal(authgw_jwk_thumbprint(jwk, ath), 0);
+    assert_string_equal(out.jkt, ath);
+    json_decref(jwk);
+
+    /* no access token: no ath needed; another token's ath refused */
+
+    assert_int_equal(check(PROOF_HEADER, "{\"htm\":\"POST\",\"htu\":\""
+                           PROOF_URL "\",\"iat\":1800000000,\"jti\":\"j\"}",
+                           NULL, &out), 0);
+    snprintf(payload, sizeof(payload), cases[0].payload, "x");
+    assert_int_equal(check(PROOF_HEADER, payload, "another-token", &out), -1);
+
+    EVP_PKEY_free(proof_key);
+    proof_key = NULL;
+}
+
+
+/* a proof whose signature does not verify with its own jwk */
+
+static void
+test_proof_signature(void **state)
+{
+    char                   *t, payload[256];
+    size_t                  n;
+    authgw_dpop_proof_t     out;
+    authgw_dpop_request_t   rq;
+
+    (void) state;
+
+    snprintf(payload, sizeof(payload), "{\"htm\":\"POST\",\"htu\":\""
+             PROOF_URL "\",\"iat\":1800000000,\"jti\":\"j1\"}");
+    t = proof(PROOF_HEADER, payload);
+    n = strlen(t);
+    t[n - 2] = (t[n - 2] == 'A') ? 'B' : 'A';
+
+    memset(&rq, 0, sizeof(rq));
+    rq.method = "POST";
+    rq.method_len = 4;
+    rq.url = PROOF_URL;
+    rq.url_len = sizeof(PROOF_URL) - 1;
+    rq.algs = AUTHGW_ALGS_ALL;
+    rq.now = PROOF_NOW;
+    rq.window = 60;
+
+    test_pool_reset();
+    assert_int_equal(authgw_dpop_check((unsigned char *) t, n, &rq, &alloc,
+                                       &out), -1);
+    assert_string_equal(out.why, "the signature does not verify with its jwk");
+    free(t);
+
+    /* and with one more byte: not a proof at all */
+
+    test_pool_reset();
+    t = proof(PROOF_HEADER, payload);
+    t[strlen(t) - 1] = '\0';
+    assert_int_equal(authgw_dpop_check((unsigned char *) t, strlen(t), &rq,
+                                       &alloc, &out), -1);
+    free(t);
+
+    EVP_PKEY_free(proof_key);
+    proof_key = NULL;
+}
+
+
 int
 main(void)
 {
@@ -222,6 +511,8 @@ main(void)
         cmocka_unit_test(test_thumbprint_bounds),
         cmocka_unit_test(test_public),
         cmocka_unit_test(test_htu),
+        cmocka_unit_test(test_proof),
+        cmocka_unit_test(test_proof_signature),
     };
 
     return cmocka_run_group_tests_name("dpop", tests, NULL, test_pool_free);
