@@ -323,6 +323,9 @@ int authgw_htu_match(const char *htu, size_t htu_len, const char *url,
     size_t url_len);
 
 #define AUTHGW_DPOP_JTI_MAX     256
+#define AUTHGW_NONCE_LEN        32      /* base64url of 24 bytes */
+#define AUTHGW_NONCE_LABEL      "authgw-dpop-nonce"
+#define AUTHGW_NONCE_LABEL_LEN  (sizeof(AUTHGW_NONCE_LABEL) - 1)
 
 typedef struct {
     const char           *method;
@@ -335,6 +338,9 @@ typedef struct {
     int64_t               now;
     int64_t               window;       /* how old iat may be */
     int64_t               leeway;
+    const unsigned char  *nonce_key;    /* NULL: no server nonces */
+    size_t                nonce_key_len;
+    int64_t               nonce_period;
 } authgw_dpop_request_t;
 
 typedef struct {
@@ -344,11 +350,14 @@ typedef struct {
     size_t                jti_len;
     int64_t               iat;
     const char           *why;          /* a refusal's check */
+    int                   use_nonce;    /* refused for its nonce */
 } authgw_dpop_proof_t;
 
 int authgw_dpop_check(const unsigned char *proof, size_t len,
     const authgw_dpop_request_t *rq, const authgw_alloc_t *a,
     authgw_dpop_proof_t *out);
+int authgw_dpop_nonce(const unsigned char *key, size_t key_len, int64_t now,
+    int64_t period, char *out, const char *nonce, size_t len);
 
 
 /*

@@ -5,13 +5,16 @@
  * JWK, which a DPoP-bound token names in cnf.jkt; authgw_jwk_is_public()
  * tells a proof's jwk that carries a private member; authgw_htu_match()
  * compares a proof's htu with the request's URL; authgw_dpop_check()
- * checks a proof (RFC 9449 4.3) but for its jti's replay.
+ * checks a proof (RFC 9449 4.3) but for its jti's replay;
+ * authgw_dpop_nonce() makes and checks server nonces (RFC 9449 8) that
+ * any node with the same key can check, without state.
  */
 
 
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 
 #include "authgw.h"
@@ -438,6 +441,24 @@ authgw_dpop_claims(json_t *payload, const authgw_dpop_request_t *rq,
 
     memcpy(out->jti, json_string_value(v), out->jti_len + 1);
 
+    /* RFC 9449 8: a server nonce, fresh, made with the key */
+
+    if (rq->nonce_key != NULL) {
+        v = json_object_get(payload, "nonce");
+
+        if (!json_is_string(v)
+            || authgw_dpop_nonce(rq->nonce_key, rq->nonce_key_len,
+                                 rq->now, rq->nonce_period, NULL,
+                                 json_string_value(v),
+                                 json_string_length(v))
+               != 0)
+        {
+            out->why = "nonce is missing, or not a fresh one of this key";
+            out->use_nonce = 1;
+            return -1;
+        }
+    }
+
     if (rq->token == NULL) {
         return 0;
     }
@@ -461,6 +482,80 @@ authgw_dpop_claims(json_t *payload, const authgw_dpop_request_t *rq,
         out->why = "ath is not the access token's hash";
         return -1;
     }
+
+    return 0;
+}
+
+
+/*
+ * A server nonce: base64url of the time slot (now / period, 8 bytes, big
+ * endian) and the first 16 bytes of HMAC-SHA256(key, "authgw-dpop-nonce"
+ * and the slot): 32 characters. With out: writes the nonce of now (and a
+ * NUL); returns 0. With nonce: 0 when it is one of this key, of now's
+ * slot or the one before (a nonce lives one to two periods), -1 otherwise.
+ */
+
+int
+authgw_dpop_nonce(const unsigned char *key, size_t key_len, int64_t now,
+    int64_t period, char *out, const char *nonce, size_t len)
+{
+    size_t          i, maclen;
+    int64_t         slot;
+    uint64_t        s;
+    unsigned char   in[AUTHGW_NONCE_LABEL_LEN + 8], raw[24], mac[32];
+    unsigned char   got[24];
+
+    if (period <= 0 || now < 0) {
+        return -1;
+    }
+
+    slot = now / period;
+
+    if (nonce != NULL) {
+        if (len != AUTHGW_NONCE_LEN
+            || authgw_b64url_decode(got, &maclen, (const unsigned char *)
+                                    nonce, len) != 0
+            || maclen != sizeof(got))
+        {
+            return -1;
+        }
+
+        s = 0;
+
+        for (i = 0; i < 8; i++) {
+            s = (s << 8) | got[i];
+        }
+
+        if (s != (uint64_t) slot && !(slot > 0 && s == (uint64_t) slot - 1))
+        {
+            return -1;
+        }
+
+        slot = (int64_t) s;
+    }
+
+    memcpy(in, AUTHGW_NONCE_LABEL, AUTHGW_NONCE_LABEL_LEN);
+
+    for (i = 0; i < 8; i++) {
+        raw[i] = (unsigned char) ((uint64_t) slot >> (56 - 8 * i));
+    }
+
+    memcpy(in + AUTHGW_NONCE_LABEL_LEN, raw, 8);
+
+    if (EVP_Q_mac(NULL, "HMAC", NULL, "SHA256", NULL, key, key_len, in,
+                  sizeof(in), mac, sizeof(mac), &maclen) == NULL
+        || maclen != sizeof(mac))
+    {
+        return -1;
+    }
+
+    memcpy(raw + 8, mac, 16);
+
+    if (nonce != NULL) {
+        return CRYPTO_memcmp(raw + 8, got + 8, 16) == 0 ? 0 : -1;
+    }
+
+    out[authgw_b64url_encode(out, raw, sizeof(raw))] = '\0';
 
     return 0;
 }

@@ -83,7 +83,9 @@ fuzz_provider(const uint8_t *data, size_t size)
 {
     char           origin[AUTHGW_URL_MAX + 1], again[AUTHGW_URL_MAX + 1];
     char           uri[AUTHGW_URL_MAX + 1], err[256];
+    char           nonce[AUTHGW_NONCE_LEN + 1];
     int            k;
+    int64_t        now;
     size_t         n, m, i, half;
     unsigned       flags;
     authgw_str_t   iss, allowed;
@@ -132,6 +134,25 @@ fuzz_provider(const uint8_t *data, size_t size)
                                    (const char *) data, half)))
     {
         abort();
+    }
+
+    /* any bytes as a server nonce; one made now is good now */
+
+    (void) authgw_dpop_nonce((const unsigned char *) "k", 1, 1800000000, 60,
+                             NULL, (const char *) data, size);
+
+    if (size >= 8) {
+        memcpy(&now, data, sizeof(now));
+        now &= 0x7fffffffffffLL;
+
+        if (authgw_dpop_nonce(data, size, now, 1 + data[0], nonce, NULL, 0)
+            != 0
+            || authgw_dpop_nonce(data, size, now, 1 + data[0], NULL, nonce,
+                                 strlen(nonce))
+               != 0)
+        {
+            abort();
+        }
     }
 
     iss.data = (const unsigned char *) "https://id.example.com/r";

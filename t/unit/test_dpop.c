@@ -17,8 +17,9 @@
 #include "unit.h"
 
 
-static EVP_PKEY  *proof_key;
-static char       proof_x[64], proof_y[64];
+static EVP_PKEY             *proof_key;
+static char                  proof_x[64], proof_y[64];
+static const unsigned char  *nonce_key;     /* check(): server nonces */
 
 
 static int
@@ -328,6 +329,9 @@ check(const char *header, const char *payload, const char *token,
     rq.now = PROOF_NOW;
     rq.window = 60;
     rq.leeway = 5;
+    rq.nonce_key = nonce_key;
+    rq.nonce_key_len = 32;
+    rq.nonce_period = 60;
 
     test_pool_reset();
     rc = authgw_dpop_check((unsigned char *) t, strlen(t), &rq, &alloc, out);
@@ -503,6 +507,77 @@ test_proof_signature(void **state)
 }
 
 
+/* RFC 9449 8: server nonces any node with the key checks, without state */
+
+static void
+test_nonce(void **state)
+{
+    char                    n1[AUTHGW_NONCE_LEN + 1], n2[AUTHGW_NONCE_LEN + 1];
+    char                    payload[256];
+    authgw_dpop_proof_t     out;
+
+    static const unsigned char  key[] = "0123456789abcdef0123456789abcdef";
+    static const unsigned char  other[] = "0123456789abcdef0123456789abcdeF";
+
+    (void) state;
+
+    /* made at 1000 with a period of 60: slot 16, good through slot 17 */
+
+    assert_int_equal(authgw_dpop_nonce(key, 32, 1000, 60, n1, NULL, 0), 0);
+    assert_int_equal(strlen(n1), AUTHGW_NONCE_LEN);
+    assert_int_equal(authgw_dpop_nonce(key, 32, 1019, 60, n2, NULL, 0), 0);
+    assert_string_equal(n1, n2);
+    assert_int_equal(authgw_dpop_nonce(key, 32, 1020, 60, n2, NULL, 0), 0);
+    assert_string_not_equal(n1, n2);
+
+    assert_int_equal(authgw_dpop_nonce(key, 32, 1000, 60, NULL, n1, 32), 0);
+    assert_int_equal(authgw_dpop_nonce(key, 32, 1079, 60, NULL, n1, 32), 0);
+    assert_int_equal(authgw_dpop_nonce(key, 32, 1080, 60, NULL, n1, 32), -1);
+    assert_int_equal(authgw_dpop_nonce(key, 32, 959, 60, NULL, n1, 32), -1);
+    assert_int_equal(authgw_dpop_nonce(other, 32, 1000, 60, NULL, n1, 32),
+                     -1);
+    assert_int_equal(authgw_dpop_nonce(key, 32, 1000, 60, NULL, n1, 31), -1);
+    assert_int_equal(authgw_dpop_nonce(key, 32, 1000, 0, NULL, n1, 32), -1);
+
+    /* any one character changed */
+
+    memcpy(n2, n1, sizeof(n1));
+    n2[20] = (n2[20] == 'A') ? 'B' : 'A';
+    assert_int_equal(authgw_dpop_nonce(key, 32, 1000, 60, NULL, n2, 32), -1);
+    memcpy(n2, n1, sizeof(n1));
+    n2[5] = (n2[5] == 'A') ? 'B' : 'A';
+    assert_int_equal(authgw_dpop_nonce(key, 32, 1000, 60, NULL, n2, 32), -1);
+
+    /* in a proof: none, or a stale one, is use_dpop_nonce; a fresh one is */
+
+    nonce_key = key;
+
+    assert_int_equal(check(PROOF_HEADER, "{\"htm\":\"POST\",\"htu\":\""
+                           PROOF_URL "\",\"iat\":1800000000,\"jti\":\"j\"}",
+                           NULL, &out), -1);
+    assert_true(out.use_nonce);
+
+    assert_int_equal(authgw_dpop_nonce(key, 32, PROOF_NOW, 60, n1, NULL, 0),
+                     0);
+    snprintf(payload, sizeof(payload), "{\"htm\":\"POST\",\"htu\":\""
+             PROOF_URL "\",\"iat\":1800000000,\"jti\":\"j\",\"nonce\":"
+             "\"%s\"}", n1);
+    assert_int_equal(check(PROOF_HEADER, payload, NULL, &out), 0);
+
+    assert_int_equal(authgw_dpop_nonce(key, 32, PROOF_NOW - 120, 60, n1,
+                                       NULL, 0), 0);
+    snprintf(payload, sizeof(payload), "{\"htm\":\"POST\",\"htu\":\""
+             PROOF_URL "\",\"iat\":1800000000,\"jti\":\"j\",\"nonce\":"
+             "\"%s\"}", n1);
+    assert_int_equal(check(PROOF_HEADER, payload, NULL, &out), -1);
+    assert_true(out.use_nonce);
+
+    nonce_key = NULL;
+    EVP_PKEY_free(proof_key);
+    proof_key = NULL;
+}
+
+
 int
 main(void)
 {
@@ -513,6 +588,7 @@ main(void)
         cmocka_unit_test(test_htu),
         cmocka_unit_test(test_proof),
         cmocka_unit_test(test_proof_signature),
+        cmocka_unit_test(test_nonce),
     };
 
     return cmocka_run_group_tests_name("dpop", tests, NULL, test_pool_free);
