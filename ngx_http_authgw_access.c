@@ -27,7 +27,6 @@ static ngx_uint_t ngx_http_authgw_tchar(u_char c);
 static ngx_uint_t ngx_http_authgw_anonymous(ngx_http_request_t *r,
     ngx_http_authgw_loc_conf_t *alcf);
 static ngx_uint_t ngx_http_authgw_preflight(ngx_http_request_t *r);
-static ngx_uint_t ngx_http_authgw_header_is(ngx_str_t *name, const char *s);
 static u_char *ngx_http_authgw_quote(u_char *p, ngx_str_t *v);
 static authgw_status_t ngx_http_authgw_authorize(ngx_http_request_t *r,
     ngx_http_authgw_loc_conf_t *alcf, json_t *payload, ngx_int_t *code,
@@ -672,6 +671,10 @@ ngx_http_authgw_preflight(ngx_http_request_t *r)
     ngx_list_part_t  *part;
     ngx_table_elt_t  *h;
 
+    static ngx_str_t  cookie = ngx_string("Cookie");
+    static ngx_str_t  origin = ngx_string("Origin");
+    static ngx_str_t  method = ngx_string("Access-Control-Request-Method");
+
     if (r->method != NGX_HTTP_OPTIONS
         || r->headers_in.content_length_n > 0
         || r->headers_in.chunked
@@ -696,7 +699,7 @@ ngx_http_authgw_preflight(ngx_http_request_t *r)
             i = 0;
         }
 
-        if (ngx_http_authgw_header_is(&h[i].key, "Cookie")) {
+        if (ngx_http_authgw_same_header(&h[i].key, &cookie)) {
             return 0;
         }
 
@@ -704,12 +707,10 @@ ngx_http_authgw_preflight(ngx_http_request_t *r)
             continue;
         }
 
-        if (ngx_http_authgw_header_is(&h[i].key, "Origin")) {
+        if (ngx_http_authgw_same_header(&h[i].key, &origin)) {
             found |= 1;
 
-        } else if (ngx_http_authgw_header_is(&h[i].key,
-                                             "Access-Control-Request-Method"))
-        {
+        } else if (ngx_http_authgw_same_header(&h[i].key, &method)) {
             found |= 2;
         }
     }
@@ -718,16 +719,6 @@ ngx_http_authgw_preflight(ngx_http_request_t *r)
 }
 
 
-static ngx_uint_t
-ngx_http_authgw_header_is(ngx_str_t *name, const char *s)
-{
-    size_t  len;
-
-    len = ngx_strlen(s);
-
-    return name->len == len
-           && ngx_strncasecmp(name->data, (u_char *) s, len) == 0;
-}
 
 
 /* a response header the module sets; its value is the caller's to fill */

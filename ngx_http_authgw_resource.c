@@ -347,8 +347,8 @@ ngx_http_authgw_resource_url(ngx_str_t *url, unsigned flags,
 
 
 /*
- * An "if" block inside the document's location keeps its handler: it
- * serves the document too. Where the module is on, the document would
+ * An "if" or limit_except block inside the document's location serves
+ * the document too. Where the module is on, the document would
  * need a token; where another directive made the response after this one,
  * it would not be served.
  */
@@ -363,6 +363,15 @@ ngx_http_authgw_resource_check(ngx_conf_t *cf,
 
     if (clcf->noname && conf->resource.data == NULL) {
         conf->resource = prev->resource;
+
+        /* limit_except has a handler of its own, as proxy_pass does */
+
+        if (clcf->lmt_excpt && clcf->handler == NULL
+            && conf->resource.data != NULL)
+        {
+            clcf->handler = ngx_http_authgw_resource_handler;
+        }
+
         return NGX_CONF_OK;
     }
 
@@ -401,14 +410,6 @@ ngx_http_authgw_resource_handler(ngx_http_request_t *r)
     ngx_table_elt_t             *h;
     ngx_http_authgw_loc_conf_t  *alcf;
 
-    alcf = ngx_http_get_module_loc_conf(r, ngx_http_authgw_module);
-
-    if (alcf->resource.len == 0) {
-        ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
-                      "authgw: no protected resource document here");
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
     /* RFC 9110 15.5.6: a 405 says which methods are allowed */
 
     if (!(r->method & (NGX_HTTP_GET|NGX_HTTP_HEAD))) {
@@ -436,6 +437,8 @@ ngx_http_authgw_resource_handler(ngx_http_request_t *r)
 
         return ngx_http_send_header(r);
     }
+
+    alcf = ngx_http_get_module_loc_conf(r, ngx_http_authgw_module);
 
     b = ngx_calloc_buf(r->pool);
     if (b == NULL) {

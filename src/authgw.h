@@ -243,6 +243,8 @@ int authgw_enc_key_load_buf(const unsigned char *buf, size_t len,
 int authgw_key_load_remote(const unsigned char *buf, size_t len,
     authgw_key_t *const *owned, size_t nowned, authgw_key_t ***keys,
     size_t *nkeys, char *err, size_t errlen);
+int authgw_key_load_jwk(json_t *jwk, int alg, authgw_key_t **key,
+    char *err, size_t errlen);
 void authgw_key_free(authgw_key_t *key);
 authgw_key_t *authgw_key_find(authgw_key_t *const *keys, size_t nkeys,
     const unsigned char *kid, size_t kid_len);

@@ -11,7 +11,6 @@
  */
 
 
-#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/crypto.h>
@@ -226,7 +225,7 @@ authgw_htu_match(const char *htu, size_t htu_len, const char *url,
 
 
 static int authgw_dpop_key(json_t *header, const authgw_dpop_request_t *rq,
-    authgw_key_t ***keys, size_t *nkeys, authgw_dpop_proof_t *out);
+    authgw_key_t **key, authgw_dpop_proof_t *out);
 static int authgw_dpop_claims(json_t *payload,
     const authgw_dpop_request_t *rq, const authgw_alloc_t *a,
     authgw_dpop_proof_t *out);
@@ -248,10 +247,10 @@ authgw_dpop_check(const unsigned char *proof, size_t len,
     authgw_dpop_proof_t *out)
 {
     int               rc;
-    size_t            dot1, dot2, hlen, nkeys;
+    size_t            dot1, dot2, hlen;
     json_t           *header;
     authgw_jws_t      jws;
-    authgw_key_t    **keys;
+    authgw_key_t     *key;
     unsigned char    *h;
     authgw_status_t   status;
 
@@ -270,18 +269,14 @@ authgw_dpop_check(const unsigned char *proof, size_t len,
         return -1;
     }
 
-    keys = NULL;
-    nkeys = 0;
-
-    if (authgw_dpop_key(header, rq, &keys, &nkeys, out) != 0) {
-        authgw_keys_free(keys, nkeys);
+    if (authgw_dpop_key(header, rq, &key, out) != 0) {
         return -1;
     }
 
     memset(&jws, 0, sizeof(authgw_jws_t));
 
-    status = authgw_jws_verify(proof, len, keys, nkeys,
-                               AUTHGW_ALG_BIT(out->alg), 0, a, &jws);
+    status = authgw_jws_verify(proof, len, &key, 1, AUTHGW_ALG_BIT(out->alg),
+                               0, a, &jws);
 
     if (status != AUTHGW_OK) {
         out->why = "the signature does not verify with its jwk";
@@ -292,7 +287,7 @@ authgw_dpop_check(const unsigned char *proof, size_t len,
     }
 
     authgw_jws_free(&jws);
-    authgw_keys_free(keys, nkeys);
+    authgw_key_free(key);
 
     return rc;
 }
@@ -302,10 +297,10 @@ authgw_dpop_check(const unsigned char *proof, size_t len,
 
 static int
 authgw_dpop_key(json_t *header, const authgw_dpop_request_t *rq,
-    authgw_key_t ***keys, size_t *nkeys, authgw_dpop_proof_t *out)
+    authgw_key_t **key, authgw_dpop_proof_t *out)
 {
     int      alg;
-    char    *text, err[128];
+    char     err[128];
     json_t  *typ, *a, *jwk;
 
     typ = json_object_get(header, "typ");
@@ -353,23 +348,12 @@ authgw_dpop_key(json_t *header, const authgw_dpop_request_t *rq,
         return -1;
     }
 
-    text = json_dumps(jwk, JSON_COMPACT);
-    if (text == NULL) {
-        out->why = "out of memory";
-        return -1;
-    }
+    /* the jwk as one key, its own members: those the thumbprint covers */
 
-    if (authgw_key_load_buf((const unsigned char *) text, strlen(text), NULL,
-                            0, alg, keys, nkeys, err, sizeof(err))
-        != 0
-        || *nkeys != 1)
-    {
-        free(text);
+    if (authgw_key_load_jwk(jwk, alg, key, err, sizeof(err)) != 0) {
         out->why = "jwk is not a key for its alg";
         return -1;
     }
-
-    free(text);
 
     return 0;
 }

@@ -1090,6 +1090,47 @@ authgw_key_jwk(authgw_key_list_t *l, json_t *jwk, const authgw_jwk_want_t *w)
 
 
 /*
+ * One JWK as it is, for one alg (a DPoP proof's key): never a set, a
+ * "keys" member is not read, so that the key is the one whose members a
+ * thumbprint covers. 0 with *key; -1 with err.
+ */
+
+int
+authgw_key_load_jwk(json_t *jwk, int alg, authgw_key_t **key, char *err,
+    size_t errlen)
+{
+    int                 rc;
+    authgw_key_list_t   l;
+    authgw_jwk_want_t   w;
+
+    memset(&l, 0, sizeof(l));
+    l.err = err;
+    l.errlen = errlen;
+    err[0] = '\0';
+
+    ERR_clear_error();
+
+    w.use = AUTHGW_JWK_SIG;
+    w.alg = alg;
+    w.kid = NULL;
+    w.kid_len = 0;
+
+    rc = json_is_object(jwk) ? authgw_key_jwk(&l, jwk, &w)
+                             : authgw_key_fail(&l, "not a JWK object");
+
+    if (rc < 0 || l.nkeys != 1) {
+        authgw_keys_free(l.keys, l.nkeys);
+        return -1;
+    }
+
+    *key = l.keys[0];
+    free(l.keys);
+
+    return 0;
+}
+
+
+/*
  * A single JWK, or a JWKS and each of its keys, for one use: a JWKS skips
  * the keys that are not for it, and must hold at least one that is.
  */

@@ -94,7 +94,7 @@ my @good = qw(rsa.pub.pem rsa.pub.pkcs1.pem rsa.crt rsa.jwk jwks.json
               ec256.pub.pem ec384.jwk ec521.pub.pem ed25519.jwk oct.jwk);
 
 plan tests => 2 * @bad + 16 + @good + 2 + 14 + 9 + 8 + 7 + 9 + 3 + 10 + 4
-             + 9 + 8 + 16 + 16 + 2 * 31 + 6 + 2 * 32 + 4;
+             + 9 + 8 + 16 + 16 + 2 * 31 + 6 + 2 * 33 + 4;
 
 for my $case (@bad) {
     my ($what, $args, $reason) = @$case;
@@ -638,6 +638,8 @@ for my $c (
       qr/unknown parameter "colour=blue"/, 'an unknown parameter' ],
     [ "authgw_protected_resource https://api.example scope;",
       qr/invalid parameter "scope"/, 'a parameter without a value' ],
+    [ "authgw_protected_resource https://api.example \"resource_name=a\tb\";",
+      qr/"resource_name=a\tb" has a control character/, 'a name with a tab' ],
     [ "authgw_protected_resource https://api.example scope=;",
       qr/"scope=" has no value/, 'an empty value' ],
     [ "authgw_protected_resource https://api.example \"resource_name=\xff\";",

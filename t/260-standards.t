@@ -7,7 +7,7 @@ use lib '.';
 use t::Authgw;
 use Test::Nginx::Socket;
 
-plan tests => repeat_each() * (blocks() * 3 + 45);
+plan tests => repeat_each() * (blocks() * 3 + 48);
 
 no_shuffle();
 run_tests();
@@ -539,7 +539,7 @@ my $t = ::tok(alg => 'RS256', key => 'rsa.pem', exp_in => 86400);
 
 
 
-=== TEST 24: protected_resource: an "if" in its location serves the document too
+=== TEST 24: protected_resource: an "if" or a limit_except in its location serves the document too
 --- config
     location = /md {
         authgw_protected_resource https://api.example scope=a;
@@ -548,11 +548,19 @@ my $t = ::tok(alg => 'RS256', key => 'rsa.pem', exp_in => 86400);
             add_header X-If yes;
         }
     }
+
+    location = /md2 {
+        authgw_protected_resource https://api.example scope=a;
+
+        limit_except POST {
+            allow 127.0.0.1;
+        }
+    }
 --- request eval
-["GET /md", "GET /md?x=1"]
+["GET /md", "GET /md?x=1", "GET /md2"]
 --- error_code eval
-[200, 200]
+[200, 200, 200]
 --- response_body eval
-["{\"resource\":\"https://api.example\",\"scopes_supported\":[\"a\"],\"bearer_methods_supported\":[\"header\"]}\n", "{\"resource\":\"https://api.example\",\"scopes_supported\":[\"a\"],\"bearer_methods_supported\":[\"header\"]}\n"]
+["{\"resource\":\"https://api.example\",\"scopes_supported\":[\"a\"],\"bearer_methods_supported\":[\"header\"]}\n", "{\"resource\":\"https://api.example\",\"scopes_supported\":[\"a\"],\"bearer_methods_supported\":[\"header\"]}\n", "{\"resource\":\"https://api.example\",\"scopes_supported\":[\"a\"],\"bearer_methods_supported\":[\"header\"]}\n"]
 --- response_headers eval
-["!X-If", "X-If: yes"]
+["!X-If", "X-If: yes", "Content-Type: application/json"]

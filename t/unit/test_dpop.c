@@ -493,6 +493,23 @@ test_proof_signature(void **state)
     assert_string_equal(out.why, "the signature does not verify with its jwk");
     free(t);
 
+    /*
+     * a jwk that is another key (RFC 7517 A.1's P-256) with the signing
+     * key in a "keys" member: the thumbprint would name the one and the
+     * signature the other. The header's depth bound refuses it first;
+     * test_jwk_one_key shows the jwk is read as one key anyway.
+     */
+
+    test_pool_reset();
+    t = proof("{\"typ\":\"dpop+jwt\",\"alg\":\"ES256\",\"jwk\":{"
+              "\"kty\":\"EC\",\"crv\":\"P-256\",\"x\":\"MKBCTNIcKUSDii"
+              "11ySs3526iDZ8AiTo7Tu6KPAqv7D4\",\"y\":\"4Etl6SRW2YiLUrN5vfvV"
+              "Huhp7x8PxltmWWlbbM4IFyM\",\"keys\":[{\"kty\":\"EC\",\"crv\":"
+              "\"P-256\",\"x\":\"%X\",\"y\":\"%Y\"}]}}", payload);
+    assert_int_equal(authgw_dpop_check((unsigned char *) t, strlen(t), &rq,
+                                       &alloc, &out), -1);
+    free(t);
+
     /* and with one more byte: not a proof at all */
 
     test_pool_reset();
@@ -578,6 +595,47 @@ test_nonce(void **state)
 }
 
 
+/*
+ * A proof's jwk is one key: a "keys" member is never read as a set, so
+ * the key that verifies is the one the thumbprint names
+ */
+
+static void
+test_jwk_one_key(void **state)
+{
+    char           err[128];
+    json_t        *jwk;
+    authgw_key_t  *key;
+
+    (void) state;
+
+    /* the members of no key, with a whole key in "keys": refused */
+
+    jwk = json_loads("{\"kty\":\"EC\",\"crv\":\"P-256\",\"keys\":[{\"kty\":"
+                     "\"EC\",\"crv\":\"P-256\",\"x\":\"MKBCTNIcKUSDii11ySs35"
+                     "26iDZ8AiTo7Tu6KPAqv7D4\",\"y\":\"4Etl6SRW2YiLUrN5vfvVH"
+                     "uhp7x8PxltmWWlbbM4IFyM\"}]}", 0, NULL);
+    assert_non_null(jwk);
+    assert_int_equal(authgw_key_load_jwk(jwk, AUTHGW_ES256, &key, err,
+                                         sizeof(err)), -1);
+    json_decref(jwk);
+
+    /* the key itself: loaded, for its alg only */
+
+    jwk = json_loads("{\"kty\":\"EC\",\"crv\":\"P-256\",\"x\":\"MKBCTNIcKUSD"
+                     "ii11ySs3526iDZ8AiTo7Tu6KPAqv7D4\",\"y\":\"4Etl6SRW2YiL"
+                     "UrN5vfvVHuhp7x8PxltmWWlbbM4IFyM\"}", 0, NULL);
+    assert_non_null(jwk);
+    assert_int_equal(authgw_key_load_jwk(jwk, AUTHGW_ES256, &key, err,
+                                         sizeof(err)), 0);
+    assert_int_equal(key->algs, AUTHGW_ALG_BIT(AUTHGW_ES256));
+    authgw_key_free(key);
+    assert_int_equal(authgw_key_load_jwk(jwk, AUTHGW_RS256, &key, err,
+                                         sizeof(err)), -1);
+    json_decref(jwk);
+}
+
+
 int
 main(void)
 {
@@ -589,6 +647,7 @@ main(void)
         cmocka_unit_test(test_proof),
         cmocka_unit_test(test_proof_signature),
         cmocka_unit_test(test_nonce),
+        cmocka_unit_test(test_jwk_one_key),
     };
 
     return cmocka_run_group_tests_name("dpop", tests, NULL, test_pool_free);
