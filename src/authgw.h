@@ -69,6 +69,13 @@ typedef enum {
     AUTHGW_BAD_USER_ID,
     AUTHGW_BAD_TYPE,
     AUTHGW_LIFETIME_TOO_LONG,
+    AUTHGW_BAD_DPOP_PROOF,
+    AUTHGW_USE_DPOP_NONCE,
+    AUTHGW_DPOP_REPLAY,
+    AUTHGW_DPOP_KEY_MISMATCH,
+    AUTHGW_UNBOUND_TOKEN,
+    AUTHGW_CERT_MISMATCH,
+    AUTHGW_REPLAY_CACHE_FULL,
     AUTHGW_KEYS_UNAVAILABLE,
     AUTHGW_INTERNAL_ERROR,
     AUTHGW_STATUS_COUNT
@@ -360,6 +367,42 @@ int authgw_dpop_check(const unsigned char *proof, size_t len,
     authgw_dpop_proof_t *out);
 int authgw_dpop_nonce(const unsigned char *key, size_t key_len, int64_t now,
     int64_t period, char *out, const char *nonce, size_t len);
+
+/*
+ * What binds the token to its sender, and what the request shows of it
+ * (authgw_binding_check): the location's modes for DPoP and for
+ * certificate-bound tokens, whether the token came as "Authorization:
+ * DPoP", the thumbprint of its checked proof's key, and the x5t#S256 of
+ * the client certificate (NULL: none). why: a static text for the log.
+ */
+#define AUTHGW_BIND_OFF         0
+#define AUTHGW_BIND_OPTIONAL    1
+#define AUTHGW_BIND_REQUIRED    2
+
+typedef struct {
+    unsigned              dpop;
+    unsigned              mtls;
+    int                   scheme_dpop;
+    const char           *proof_jkt;
+    const char           *cert_x5t;
+} authgw_binding_t;
+
+authgw_status_t authgw_binding_check(json_t *payload,
+    const authgw_binding_t *b, const char **why);
+
+/*
+ * RFC 8705 3.1: x5t#S256, the base64url SHA-256 of a certificate's DER;
+ * from the DER, or from the text a TLS terminator passes: PEM (as
+ * $ssl_client_raw_cert), URL-encoded PEM ($ssl_client_escaped_cert), or
+ * an RFC 9440 Client-Cert byte sequence (":base64:"). The text form
+ * returns 1 for an empty text (no certificate), -1 for a malformed one.
+ */
+#define AUTHGW_CERT_TEXT_MAX    (64 * 1024)
+
+int authgw_cert_thumbprint(const unsigned char *der, size_t len,
+    char out[AUTHGW_JKT_LEN + 1]);
+int authgw_cert_text_thumbprint(const char *text, size_t len,
+    const authgw_alloc_t *a, char out[AUTHGW_JKT_LEN + 1]);
 
 
 /*

@@ -38,6 +38,13 @@ static const char  *authgw_status_names[] = {
     "bad_user_id",
     "bad_type",
     "lifetime_too_long",
+    "bad_dpop_proof",
+    "use_dpop_nonce",
+    "dpop_replay",
+    "dpop_key_mismatch",
+    "unbound_token",
+    "cert_mismatch",
+    "replay_cache_full",
     "keys_unavailable",
     "internal_error"
 };

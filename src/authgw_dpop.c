@@ -543,3 +543,270 @@ authgw_dpop_nonce(const unsigned char *key, size_t key_len, int64_t now,
 
     return 0;
 }
+
+
+/*
+ * The token's binding against the request (RFC 9449 7.1 and 7.2, RFC 8705
+ * 3): its cnf.jkt, the thumbprint of the proof's key, when it came as
+ * "Authorization: DPoP" (and a bound token never as anything else); its
+ * cnf["x5t#S256"], the client certificate's. A mode "required" asks every
+ * token to be bound so; "optional" only a token that is. A cnf, jkt or
+ * x5t#S256 of the wrong shape is a binding that cannot be met: refused.
+ */
+
+authgw_status_t
+authgw_binding_check(json_t *payload, const authgw_binding_t *b,
+    const char **why)
+{
+    json_t      *cnf, *jkt, *x5t;
+    const char  *s;
+
+    cnf = json_object_get(payload, "cnf");
+
+    if (cnf != NULL && !json_is_object(cnf)) {
+        *why = "cnf is not an object";
+        return AUTHGW_UNBOUND_TOKEN;
+    }
+
+    jkt = json_object_get(cnf, "jkt");
+    x5t = json_object_get(cnf, "x5t#S256");
+
+    if (b->dpop != AUTHGW_BIND_OFF) {
+
+        if (jkt == NULL) {
+            if (b->scheme_dpop) {
+                *why = "the token came as DPoP but has no cnf.jkt";
+                return AUTHGW_UNBOUND_TOKEN;
+            }
+
+            if (b->dpop == AUTHGW_BIND_REQUIRED) {
+                *why = "this location takes DPoP-bound tokens only";
+                return AUTHGW_UNBOUND_TOKEN;
+            }
+
+        } else if (!b->scheme_dpop) {
+            *why = b->dpop == AUTHGW_BIND_REQUIRED
+                   ? "this location takes DPoP-bound tokens only, "
+                     "with a proof"
+                   : "a DPoP-bound token (cnf.jkt) came as a bearer token";
+            return AUTHGW_UNBOUND_TOKEN;
+
+        } else {
+            s = json_string_value(jkt);
+
+            if (s == NULL || b->proof_jkt == NULL
+                || json_string_length(jkt) != AUTHGW_JKT_LEN
+                || memcmp(s, b->proof_jkt, AUTHGW_JKT_LEN) != 0)
+            {
+                *why = "cnf.jkt is not the thumbprint of the proof's key";
+                return AUTHGW_DPOP_KEY_MISMATCH;
+            }
+        }
+    }
+
+    if (b->mtls == AUTHGW_BIND_OFF) {
+        return AUTHGW_OK;
+    }
+
+    if (x5t == NULL) {
+        if (b->mtls == AUTHGW_BIND_REQUIRED) {
+            *why = "this location takes certificate-bound tokens only "
+                   "(cnf[\"x5t#S256\"])";
+            return AUTHGW_UNBOUND_TOKEN;
+        }
+
+        return AUTHGW_OK;
+    }
+
+    if (b->cert_x5t == NULL) {
+        *why = "the token is bound to a certificate, and the connection "
+               "has no client certificate";
+        return AUTHGW_CERT_MISMATCH;
+    }
+
+    s = json_string_value(x5t);
+
+    if (s == NULL || json_string_length(x5t) != AUTHGW_JKT_LEN
+        || memcmp(s, b->cert_x5t, AUTHGW_JKT_LEN) != 0)
+    {
+        *why = "cnf[\"x5t#S256\"] is not the client certificate's";
+        return AUTHGW_CERT_MISMATCH;
+    }
+
+    return AUTHGW_OK;
+}
+
+
+int
+authgw_cert_thumbprint(const unsigned char *der, size_t len,
+    char out[AUTHGW_JKT_LEN + 1])
+{
+    unsigned int   mdlen;
+    unsigned char  md[32];
+
+    if (len == 0
+        || EVP_Digest(der, len, md, &mdlen, EVP_sha256(), NULL) != 1)
+    {
+        return -1;
+    }
+
+    out[authgw_b64url_encode(out, md, sizeof(md))] = '\0';
+
+    return 0;
+}
+
+
+static int authgw_cert_unescape(const char *text, size_t len, char *buf,
+    size_t *n);
+static int authgw_cert_base64(char *s, size_t len, unsigned char *der,
+    size_t *n);
+
+
+/*
+ * The certificate a TLS terminator passes in a header: one PEM block (its
+ * newlines may be URL-encoded, as nginx's $ssl_client_escaped_cert, or
+ * spaces, as some proxies fold them), or RFC 9440 ":base64:". Only the
+ * first certificate counts (the client's; a chain may follow in PEM).
+ * The DER is not parsed: its hash is what the token names, and the
+ * terminator is what checked the certificate.
+ */
+
+int
+authgw_cert_text_thumbprint(const char *text, size_t len,
+    const authgw_alloc_t *a, char out[AUTHGW_JKT_LEN + 1])
+{
+    size_t          n, dlen;
+    char           *buf, *p, *end;
+    unsigned char  *der;
+
+    static const char  begin[] = "-----BEGIN CERTIFICATE-----";
+    static const char  stop[] = "-----END CERTIFICATE-----";
+
+    if (len == 0) {
+        return 1;
+    }
+
+    if (len > AUTHGW_CERT_TEXT_MAX) {
+        return -1;
+    }
+
+    buf = a->alloc(a->data, 2 * len + 1);
+    if (buf == NULL) {
+        return -1;
+    }
+
+    der = (unsigned char *) buf + len + 1;
+
+    if (len > 2 && text[0] == ':' && text[len - 1] == ':') {
+        /* RFC 9440 2.1: an sf-binary, standard base64 with padding */
+        memcpy(buf, text + 1, len - 2);
+
+        if (authgw_cert_base64(buf, len - 2, der, &dlen) != 0) {
+            return -1;
+        }
+
+        return authgw_cert_thumbprint(der, dlen, out);
+    }
+
+    if (authgw_cert_unescape(text, len, buf, &n) != 0) {
+        return -1;
+    }
+
+    buf[n] = '\0';
+
+    p = strstr(buf, begin);
+    if (p == NULL) {
+        return -1;
+    }
+
+    p += sizeof(begin) - 1;
+
+    end = strstr(p, stop);
+    if (end == NULL || authgw_cert_base64(p, end - p, der, &dlen) != 0) {
+        return -1;
+    }
+
+    return authgw_cert_thumbprint(der, dlen, out);
+}
+
+
+/* %XX escapes decoded; a malformed escape or a NUL fails */
+
+static int
+authgw_cert_unescape(const char *text, size_t len, char *buf, size_t *n)
+{
+    size_t  i, k;
+    int     hi, lo;
+
+    for (i = 0, k = 0; i < len; i++) {
+
+        if (text[i] == '%') {
+            if (len - i < 3) {
+                return -1;
+            }
+
+            hi = OPENSSL_hexchar2int((unsigned char) text[i + 1]);
+            lo = OPENSSL_hexchar2int((unsigned char) text[i + 2]);
+
+            if (hi < 0 || lo < 0 || (hi == 0 && lo == 0)) {
+                return -1;
+            }
+
+            buf[k++] = (char) (hi << 4 | lo);
+            i += 2;
+            continue;
+        }
+
+        if (text[i] == '\0') {
+            return -1;
+        }
+
+        buf[k++] = text[i];
+    }
+
+    *n = k;
+
+    return 0;
+}
+
+
+/*
+ * Standard base64 with padding, in place; white space (the lines of PEM,
+ * or what a proxy folded them into) is skipped. EVP_DecodeBlock() counts
+ * padding as data bytes, so the padding is taken off here. der: len bytes.
+ */
+
+static int
+authgw_cert_base64(char *s, size_t len, unsigned char *der, size_t *n)
+{
+    int     m;
+    size_t  i, k, pad;
+
+    for (i = 0, k = 0; i < len; i++) {
+        if (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n') {
+            continue;
+        }
+
+        s[k++] = s[i];
+    }
+
+    pad = 0;
+
+    while (pad < 2 && k > pad && s[k - 1 - pad] == '=') {
+        pad++;
+    }
+
+    if (k == 0 || k % 4 != 0) {
+        return -1;
+    }
+
+    m = EVP_DecodeBlock(der, (unsigned char *) s, (int) k);
+
+    if (m < 0 || (size_t) m < pad) {
+        return -1;
+    }
+
+    *n = (size_t) m - pad;
+
+    return 0;
+}

@@ -636,6 +636,306 @@ test_jwk_one_key(void **state)
 }
 
 
+/*
+ * RFC 9449's own proofs, checked at the time they were made: figure 4 (at
+ * the token endpoint, no ath) and figure 13 (at a resource, with the ath
+ * of figure 12's access token); figure 9's thumbprint is the token's jkt
+ */
+
+#define RFC9449_HEADER  "eyJ0eXAiOiJkcG9wK2p3dCIsImFsZyI6IkVTMjU2IiwiandrIjp7" \
+    "Imt0eSI6IkVDIiwieCI6Imw4dEZyaHgtMzR0VjNoUklDUkRZOXpDa0RscEJoRjQyVVFVZldW" \
+    "QVdCRnMiLCJ5IjoiOVZFNGpmX09rX282NHpiVFRsY3VOSmFqSG10NnY5VERWclUwQ2R2R1JE" \
+    "QSIsImNydiI6IlAtMjU2In19"
+#define RFC9449_FIG4  RFC9449_HEADER ".eyJqdGkiOiItQndDM0VTYzZhY2MybFRjIiwia" \
+    "HRtIjoiUE9TVCIsImh0dSI6Imh0dHBzOi8vc2VydmVyLmV4YW1wbGUuY29tL3Rva2VuIiwia" \
+    "WF0IjoxNTYyMjYyNjE2fQ.2-GxA6T8lP4vfrg8v-FdWP0A0zdrj8igiMLvqRMUvwnQg4PtFL" \
+    "bdLXiOSsX0x7NVY-FNyJK70nfbV37xRZT3Lg"
+#define RFC9449_FIG13  RFC9449_HEADER ".eyJqdGkiOiJlMWozVl9iS2ljOC1MQUVCIiwia" \
+    "HRtIjoiR0VUIiwiaHR1IjoiaHR0cHM6Ly9yZXNvdXJjZS5leGFtcGxlLm9yZy9wcm90ZWN0Z" \
+    "WRyZXNvdXJjZSIsImlhdCI6MTU2MjI2MjYxOCwiYXRoIjoiZlVIeU8ycjJaM0RaNTNFc05yV" \
+    "0JiMHhXWG9hTnk1OUlpS0NBcWtzbVFFbyJ9.2oW9RP35yRqzhrtNP86L-Ey71EOptxRimPPT" \
+    "oA1plemAgR6pxHF8y6-yqyVnmcw6Fy1dqd-jfxSYoMxhAJpLjA"
+#define RFC9449_TOKEN  "Kz~8mXK1EalYznwH-LC-1fBAo.4Ljp~zsPE_NeO.gxU"
+#define RFC9449_JKT    "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I"
+
+
+static int
+rfc9449(const char *proof, const char *method, const char *url,
+    const char *token, int64_t now, unsigned algs, authgw_dpop_proof_t *out)
+{
+    authgw_dpop_request_t  rq;
+
+    memset(&rq, 0, sizeof(rq));
+    rq.method = method;
+    rq.method_len = strlen(method);
+    rq.url = url;
+    rq.url_len = strlen(url);
+    rq.token = (const unsigned char *) token;
+    rq.token_len = token ? strlen(token) : 0;
+    rq.algs = algs;
+    rq.now = now;
+    rq.window = 60;
+    rq.leeway = 5;
+
+    test_pool_reset();
+
+    return authgw_dpop_check((const unsigned char *) proof, strlen(proof),
+                             &rq, &alloc, out);
+}
+
+
+static void
+test_rfc9449(void **state)
+{
+    json_t                *payload;
+    const char            *why;
+    authgw_binding_t       b;
+    authgw_dpop_proof_t    out;
+
+    static const unsigned  es256 = AUTHGW_ALG_BIT(AUTHGW_ES256);
+
+    (void) state;
+
+    assert_int_equal(rfc9449(RFC9449_FIG4, "POST",
+                             "https://server.example.com/token", NULL,
+                             1562262616, es256, &out), 0);
+    assert_string_equal(out.jkt, RFC9449_JKT);
+    assert_int_equal(out.alg, AUTHGW_ES256);
+    assert_int_equal(out.iat, 1562262616);
+    assert_int_equal(out.jti_len, 16);
+    assert_memory_equal(out.jti, "-BwC3ESc6acc2lTc", 16);
+
+    assert_int_equal(rfc9449(RFC9449_FIG13, "GET",
+                             "https://resource.example.org/protectedresource",
+                             RFC9449_TOKEN, 1562262618, es256, &out), 0);
+    assert_string_equal(out.jkt, RFC9449_JKT);
+    assert_memory_equal(out.jti, "e1j3V_bKic8-LAEB", 16);
+
+    /* each a check failing alone */
+
+    assert_int_equal(rfc9449(RFC9449_FIG13, "GET",
+                             "https://resource.example.org/protectedresource",
+                             "Kz~8mXK1EalYznwH-LC-1fBAo.4Ljp~zsPE_NeO.gxV",
+                             1562262618, es256, &out), -1);
+    assert_string_equal(out.why, "ath is not the access token's hash");
+    assert_int_equal(rfc9449(RFC9449_FIG13, "POST",
+                             "https://resource.example.org/protectedresource",
+                             RFC9449_TOKEN, 1562262618, es256, &out), -1);
+    assert_int_equal(rfc9449(RFC9449_FIG13, "GET",
+                             "https://resource.example.org:8443/"
+                             "protectedresource", RFC9449_TOKEN, 1562262618,
+                             es256, &out), -1);
+    assert_int_equal(rfc9449(RFC9449_FIG13, "GET",
+                             "https://resource.example.org/protectedresource",
+                             RFC9449_TOKEN, 1562262618 + 66, es256, &out),
+                     -1);
+    assert_int_equal(rfc9449(RFC9449_FIG13, "GET",
+                             "https://resource.example.org/protectedresource",
+                             RFC9449_TOKEN, 1562262618,
+                             AUTHGW_ALG_BIT(AUTHGW_PS256), &out), -1);
+    assert_int_equal(rfc9449(RFC9449_FIG4, "POST",
+                             "https://server.example.com/token?x=1", NULL,
+                             1562262616, es256, &out), 0);
+
+    /* the token of figure 12 bound to figure 9's key, with its proof */
+
+    payload = json_loads("{\"cnf\":{\"jkt\":\"" RFC9449_JKT "\"}}", 0, NULL);
+    assert_non_null(payload);
+
+    memset(&b, 0, sizeof(b));
+    b.dpop = AUTHGW_BIND_REQUIRED;
+    b.scheme_dpop = 1;
+    b.proof_jkt = RFC9449_JKT;
+    assert_int_equal(authgw_binding_check(payload, &b, &why), AUTHGW_OK);
+
+    b.proof_jkt = "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4J";
+    assert_int_equal(authgw_binding_check(payload, &b, &why),
+                     AUTHGW_DPOP_KEY_MISMATCH);
+
+    json_decref(payload);
+}
+
+
+/* cnf against what the request shows, in each mode */
+
+static void
+test_binding(void **state)
+{
+    size_t             i;
+    json_t            *payload;
+    const char        *why;
+    authgw_binding_t   b;
+
+#define JKT_A  "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs"
+#define JKT_B  "kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k"
+
+    static const struct {
+        const char        *payload;
+        unsigned           dpop, mtls;
+        int                scheme_dpop;
+        const char        *proof, *cert;
+        authgw_status_t    status;
+    } cases[] = {
+        /* off: nothing is looked at */
+        { "{\"cnf\":{\"jkt\":\"" JKT_A "\"}}", 0, 0, 0, NULL, NULL,
+          AUTHGW_OK },
+        { "{\"cnf\":7}", 0, 0, 0, NULL, NULL, AUTHGW_UNBOUND_TOKEN },
+
+        /* DPoP optional */
+        { "{}", 1, 0, 0, NULL, NULL, AUTHGW_OK },
+        { "{\"cnf\":{}}", 1, 0, 0, NULL, NULL, AUTHGW_OK },
+        { "{\"cnf\":{\"jkt\":\"" JKT_A "\"}}", 1, 0, 0, NULL, NULL,
+          AUTHGW_UNBOUND_TOKEN },
+        { "{\"cnf\":{\"jkt\":\"" JKT_A "\"}}", 1, 0, 1, JKT_A, NULL,
+          AUTHGW_OK },
+        { "{\"cnf\":{\"jkt\":\"" JKT_A "\"}}", 1, 0, 1, JKT_B, NULL,
+          AUTHGW_DPOP_KEY_MISMATCH },
+        { "{\"cnf\":{\"jkt\":\"" JKT_A "x\"}}", 1, 0, 1, JKT_A, NULL,
+          AUTHGW_DPOP_KEY_MISMATCH },
+        { "{\"cnf\":{\"jkt\":[\"" JKT_A "\"]}}", 1, 0, 1, JKT_A, NULL,
+          AUTHGW_DPOP_KEY_MISMATCH },
+        { "{}", 1, 0, 1, JKT_A, NULL, AUTHGW_UNBOUND_TOKEN },
+
+        /* DPoP required */
+        { "{}", 2, 0, 0, NULL, NULL, AUTHGW_UNBOUND_TOKEN },
+        { "{}", 2, 0, 1, JKT_A, NULL, AUTHGW_UNBOUND_TOKEN },
+        { "{\"cnf\":{\"jkt\":\"" JKT_A "\"}}", 2, 0, 0, NULL, NULL,
+          AUTHGW_UNBOUND_TOKEN },
+        { "{\"cnf\":{\"jkt\":\"" JKT_A "\"}}", 2, 0, 1, JKT_A, NULL,
+          AUTHGW_OK },
+
+        /* certificates optional */
+        { "{}", 0, 1, 0, NULL, NULL, AUTHGW_OK },
+        { "{}", 0, 1, 0, NULL, JKT_A, AUTHGW_OK },
+        { "{\"cnf\":{\"x5t#S256\":\"" JKT_A "\"}}", 0, 1, 0, NULL, NULL,
+          AUTHGW_CERT_MISMATCH },
+        { "{\"cnf\":{\"x5t#S256\":\"" JKT_A "\"}}", 0, 1, 0, NULL, JKT_B,
+          AUTHGW_CERT_MISMATCH },
+        { "{\"cnf\":{\"x5t#S256\":\"" JKT_A "\"}}", 0, 1, 0, NULL, JKT_A,
+          AUTHGW_OK },
+        { "{\"cnf\":{\"x5t#S256\":1}}", 0, 1, 0, NULL, JKT_A,
+          AUTHGW_CERT_MISMATCH },
+
+        /* certificates required */
+        { "{}", 0, 2, 0, NULL, JKT_A, AUTHGW_UNBOUND_TOKEN },
+        { "{\"cnf\":{\"jkt\":\"" JKT_A "\"}}", 0, 2, 0, NULL, JKT_A,
+          AUTHGW_UNBOUND_TOKEN },
+        { "{\"cnf\":{\"x5t#S256\":\"" JKT_A "\"}}", 0, 2, 0, NULL, JKT_A,
+          AUTHGW_OK },
+
+        /* both: each binding the token has is met */
+        { "{\"cnf\":{\"jkt\":\"" JKT_A "\",\"x5t#S256\":\"" JKT_B "\"}}",
+          1, 1, 1, JKT_A, JKT_B, AUTHGW_OK },
+        { "{\"cnf\":{\"jkt\":\"" JKT_A "\",\"x5t#S256\":\"" JKT_B "\"}}",
+          1, 1, 1, JKT_A, JKT_A, AUTHGW_CERT_MISMATCH },
+        { "{\"cnf\":{\"jkt\":\"" JKT_A "\",\"x5t#S256\":\"" JKT_B "\"}}",
+          1, 1, 0, NULL, JKT_B, AUTHGW_UNBOUND_TOKEN },
+    };
+
+    (void) state;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        payload = json_loads(cases[i].payload, 0, NULL);
+        assert_non_null(payload);
+
+        b.dpop = cases[i].dpop;
+        b.mtls = cases[i].mtls;
+        b.scheme_dpop = cases[i].scheme_dpop;
+        b.proof_jkt = cases[i].proof;
+        b.cert_x5t = cases[i].cert;
+        why = NULL;
+
+        if (authgw_binding_check(payload, &b, &why) != cases[i].status) {
+            fail_msg("case %zu: %s", i, why ? why : "accepted");
+        }
+
+        assert_true((cases[i].status == AUTHGW_OK) == (why == NULL)
+                    || cases[i].dpop == 0);
+        json_decref(payload);
+    }
+}
+
+
+/*
+ * x5t#S256 of a certificate (here: any DER, the hash does not parse it)
+ * from the forms a TLS terminator passes it in
+ */
+
+static void
+test_cert_text(void **state)
+{
+    size_t          i, n;
+    char            der64[64], want[AUTHGW_JKT_LEN + 1], got[AUTHGW_JKT_LEN + 1];
+    char            text[512];
+    unsigned char   der[40];
+    int             m;
+
+    (void) state;
+
+    for (i = 0; i < sizeof(der); i++) {
+        der[i] = (unsigned char) (0x30 + i * 7);
+    }
+
+    assert_int_equal(authgw_cert_thumbprint(der, sizeof(der), want), 0);
+    assert_int_equal(strlen(want), AUTHGW_JKT_LEN);
+
+    m = EVP_EncodeBlock((unsigned char *) der64, der, sizeof(der));
+    assert_int_equal(m, 56);          /* 40 bytes: one "=" of padding */
+    n = (size_t) m;
+
+    /* PEM with lines */
+    snprintf(text, sizeof(text), "-----BEGIN CERTIFICATE-----\n%.32s\n%s\n"
+             "-----END CERTIFICATE-----\n", der64, der64 + 32);
+    test_pool_reset();
+    assert_int_equal(authgw_cert_text_thumbprint(text, strlen(text), &alloc,
+                                                 got), 0);
+    assert_string_equal(got, want);
+
+    /* URL-encoded, as $ssl_client_escaped_cert */
+    snprintf(text, sizeof(text), "-----BEGIN%%20CERTIFICATE-----%%0A%.32s"
+             "%%0A%s%%0A-----END%%20CERTIFICATE-----%%0A", der64, der64 + 32);
+    assert_int_equal(authgw_cert_text_thumbprint(text, strlen(text), &alloc,
+                                                 got), 0);
+    assert_string_equal(got, want);
+
+    /* newlines folded into spaces, a chain after it */
+    snprintf(text, sizeof(text), "-----BEGIN CERTIFICATE----- %.32s %s "
+             "-----END CERTIFICATE----- -----BEGIN CERTIFICATE----- AAAA "
+             "-----END CERTIFICATE-----", der64, der64 + 32);
+    assert_int_equal(authgw_cert_text_thumbprint(text, strlen(text), &alloc,
+                                                 got), 0);
+    assert_string_equal(got, want);
+
+    /* RFC 9440 */
+    snprintf(text, sizeof(text), ":%s:", der64);
+    assert_int_equal(authgw_cert_text_thumbprint(text, strlen(text), &alloc,
+                                                 got), 0);
+    assert_string_equal(got, want);
+
+    /* none, and malformed ones */
+    assert_int_equal(authgw_cert_text_thumbprint("", 0, &alloc, got), 1);
+
+    snprintf(text, sizeof(text), ":%.*s:", (int) n - 1, der64);
+    assert_int_equal(authgw_cert_text_thumbprint(text, strlen(text), &alloc,
+                                                 got), -1);
+    snprintf(text, sizeof(text), "-----BEGIN CERTIFICATE-----\n%s\n", der64);
+    assert_int_equal(authgw_cert_text_thumbprint(text, strlen(text), &alloc,
+                                                 got), -1);
+    snprintf(text, sizeof(text), "-----BEGIN CERTIFICATE-----%%0%s"
+             "-----END CERTIFICATE-----", der64);
+    assert_int_equal(authgw_cert_text_thumbprint(text, strlen(text), &alloc,
+                                                 got), -1);
+    snprintf(text, sizeof(text), "-----BEGIN CERTIFICATE-----%%00%s"
+             "-----END CERTIFICATE-----", der64);
+    assert_int_equal(authgw_cert_text_thumbprint(text, strlen(text), &alloc,
+                                                 got), -1);
+    assert_int_equal(authgw_cert_text_thumbprint("%", 1, &alloc, got), -1);
+    assert_int_equal(authgw_cert_text_thumbprint("-----BEGIN CERTIFICATE"
+                     "----------END CERTIFICATE-----", 52, &alloc, got), -1);
+    assert_int_equal(authgw_cert_text_thumbprint("::", 2, &alloc, got), -1);
+}
+
+
 int
 main(void)
 {
@@ -648,6 +948,9 @@ main(void)
         cmocka_unit_test(test_proof_signature),
         cmocka_unit_test(test_nonce),
         cmocka_unit_test(test_jwk_one_key),
+        cmocka_unit_test(test_rfc9449),
+        cmocka_unit_test(test_binding),
+        cmocka_unit_test(test_cert_text),
     };
 
     return cmocka_run_group_tests_name("dpop", tests, NULL, test_pool_free);
