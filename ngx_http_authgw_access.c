@@ -13,6 +13,17 @@
 #include "ngx_http_authgw_module.h"
 
 
+/* what a WWW-Authenticate challenge says */
+typedef struct {
+    ngx_str_t                  *realm;
+    ngx_str_t                  *md;           /* resource_metadata, or "" */
+    ngx_str_t                  *error;        /* or NULL */
+    const char                 *reason;       /* error_description */
+    ngx_str_t                  *scope;        /* or NULL */
+    ngx_str_t                  *algs;         /* DPoP's, or NULL: Bearer */
+} ngx_http_authgw_challenge_t;
+
+
 static void ngx_http_authgw_cleanup(void *data);
 static ngx_http_authgw_ctx_t *ngx_http_authgw_verify_once(
     ngx_http_request_t *r, ngx_http_authgw_loc_conf_t *alcf);
@@ -20,10 +31,14 @@ static authgw_status_t ngx_http_authgw_verify_token(ngx_http_request_t *r,
     ngx_http_authgw_loc_conf_t *alcf, ngx_http_authgw_ctx_t *ctx,
     ngx_str_t *token, authgw_jws_t *jws);
 static authgw_status_t ngx_http_authgw_token(ngx_http_request_t *r,
-    ngx_http_authgw_loc_conf_t *alcf, ngx_str_t *token);
+    ngx_http_authgw_loc_conf_t *alcf, ngx_http_authgw_ctx_t *ctx,
+    ngx_str_t *token);
 static authgw_status_t ngx_http_authgw_bearer(ngx_http_request_t *r,
+    ngx_http_authgw_loc_conf_t *alcf, ngx_http_authgw_ctx_t *ctx,
     ngx_str_t *token);
 static ngx_uint_t ngx_http_authgw_tchar(u_char c);
+static authgw_status_t ngx_http_authgw_sender(ngx_http_request_t *r,
+    ngx_http_authgw_loc_conf_t *alcf, ngx_http_authgw_ctx_t *ctx);
 static ngx_uint_t ngx_http_authgw_anonymous(ngx_http_request_t *r,
     ngx_http_authgw_loc_conf_t *alcf);
 static ngx_uint_t ngx_http_authgw_preflight(ngx_http_request_t *r);
@@ -38,10 +53,12 @@ static void ngx_http_authgw_why(ngx_http_request_t *r,
     authgw_status_t status, authgw_jws_t *jws, ngx_str_t *name,
     ngx_array_t *values);
 static ngx_int_t ngx_http_authgw_unavailable(ngx_http_request_t *r,
-    ngx_http_authgw_remote_t *rm);
+    authgw_status_t status, ngx_http_authgw_remote_t *rm);
 static ngx_int_t ngx_http_authgw_refuse(ngx_http_request_t *r,
-    ngx_http_authgw_loc_conf_t *alcf, authgw_status_t status,
-    ngx_int_t code);
+    ngx_http_authgw_loc_conf_t *alcf, ngx_http_authgw_ctx_t *ctx,
+    authgw_status_t status, ngx_int_t code);
+static ngx_int_t ngx_http_authgw_challenge(ngx_http_request_t *r,
+    ngx_http_authgw_loc_conf_t *alcf, ngx_http_authgw_challenge_t *ch);
 static ngx_int_t ngx_http_authgw_value(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, json_t *value, const char *what,
     ngx_str_t *name);
@@ -57,6 +74,9 @@ static ngx_str_t  ngx_http_authgw_www_authenticate =
     ngx_string("WWW-Authenticate");
 static ngx_str_t  ngx_http_authgw_retry = ngx_string("Retry-After");
 static ngx_str_t  ngx_http_authgw_scope = ngx_string("insufficient_scope");
+static ngx_str_t  ngx_http_authgw_invalid_proof =
+    ngx_string("invalid_dpop_proof");
+static ngx_str_t  ngx_http_authgw_use_nonce = ngx_string("use_dpop_nonce");
 
 
 /*
@@ -153,6 +173,7 @@ ngx_http_authgw_verify_once(ngx_http_request_t *r,
     ctx->refused_by = NULL;
     ctx->generation = 0;
     ctx->cache_status = AUTHGW_CACHE_BYPASS;
+    ctx->proof_ok = 0;
     ngx_str_null(&ctx->user_id);
     ngx_str_null(&ctx->why);
 
@@ -166,7 +187,8 @@ ngx_http_authgw_verify_once(ngx_http_request_t *r,
         status = ctx->token_status;
 
     } else {
-        status = ngx_http_authgw_token(r, alcf, &token);
+        ctx->scheme_dpop = 0;
+        status = ngx_http_authgw_token(r, alcf, ctx, &token);
         ctx->token = token;
         ctx->token_status = status;
     }
@@ -187,6 +209,12 @@ ngx_http_authgw_verify_once(ngx_http_request_t *r,
 
         status = ngx_http_authgw_verify_token(r, alcf, ctx, &token, &jws);
 
+        /* the proof and the binding: never from the cache */
+
+        if (status == AUTHGW_OK) {
+            status = ngx_http_authgw_bind(r, alcf, ctx, &token, jws.payload);
+        }
+
         if (status == AUTHGW_OK) {
             ctx->jws = jws;
 
@@ -197,7 +225,9 @@ ngx_http_authgw_verify_once(ngx_http_request_t *r,
                            ctx->cache_status);
 
         } else {
-            ngx_http_authgw_why(r, alcf, ctx, status, &jws, NULL, NULL);
+            if (ctx->why.len == 0) {
+                ngx_http_authgw_why(r, alcf, ctx, status, &jws, NULL, NULL);
+            }
 
             /* claims of a refused token are never exposed */
             authgw_jws_free(&jws);
@@ -350,14 +380,14 @@ ngx_http_authgw_verify_token(ngx_http_request_t *r,
 
 static authgw_status_t
 ngx_http_authgw_token(ngx_http_request_t *r, ngx_http_authgw_loc_conf_t *alcf,
-    ngx_str_t *token)
+    ngx_http_authgw_ctx_t *ctx, ngx_str_t *token)
 {
     ngx_uint_t                 i;
     authgw_status_t            status;
     ngx_http_authgw_source_t  *src;
 
     if (alcf->sources == NULL) {
-        return ngx_http_authgw_bearer(r, token);
+        return ngx_http_authgw_bearer(r, alcf, ctx, token);
     }
 
     src = alcf->sources->elts;
@@ -365,7 +395,7 @@ ngx_http_authgw_token(ngx_http_request_t *r, ngx_http_authgw_loc_conf_t *alcf,
     for (i = 0; i < alcf->sources->nelts; i++) {
 
         if (src[i].value == NULL) {
-            status = ngx_http_authgw_bearer(r, token);
+            status = ngx_http_authgw_bearer(r, alcf, ctx, token);
 
             if (status != AUTHGW_MISSING_TOKEN) {
                 return status;
@@ -388,14 +418,16 @@ ngx_http_authgw_token(ngx_http_request_t *r, ngx_http_authgw_loc_conf_t *alcf,
 
 
 /*
- * One Authorization field, the scheme "Bearer" in any letter case, 1*SP,
- * one token68. A field of the Bearer scheme in any other shape is
+ * One Authorization field, the scheme "Bearer" (or "DPoP", where
+ * authgw_dpop is on: ctx->scheme_dpop) in any letter case, 1*SP, one
+ * token68. A field of the Bearer scheme in any other shape is
  * malformed in every mode: with "optional" it must not pass as anonymous
  * and travel on to a more lenient upstream.
  */
 
 static authgw_status_t
-ngx_http_authgw_bearer(ngx_http_request_t *r, ngx_str_t *token)
+ngx_http_authgw_bearer(ngx_http_request_t *r, ngx_http_authgw_loc_conf_t *alcf,
+    ngx_http_authgw_ctx_t *ctx, ngx_str_t *token)
 {
     u_char           *p, *q, *last;
     ngx_uint_t        i, n;
@@ -461,18 +493,31 @@ ngx_http_authgw_bearer(ngx_http_request_t *r, ngx_str_t *token)
         return AUTHGW_MALFORMED_TOKEN;
     }
 
-    if (q - p < (ssize_t) sizeof("Bearer") - 1
-        || ngx_strncasecmp(p, (u_char *) "Bearer", sizeof("Bearer") - 1)
-           != 0)
+    /* where authgw_dpop is on, "DPoP" is such a scheme too (RFC 9449 7.1) */
+
+    if (q - p >= (ssize_t) sizeof("Bearer") - 1
+        && ngx_strncasecmp(p, (u_char *) "Bearer", sizeof("Bearer") - 1)
+           == 0)
     {
+        n = sizeof("Bearer") - 1;
+
+    } else if (alcf->dpop != AUTHGW_BIND_OFF
+               && q - p >= (ssize_t) sizeof("DPoP") - 1
+               && ngx_strncasecmp(p, (u_char *) "DPoP", sizeof("DPoP") - 1)
+                  == 0)
+    {
+        n = sizeof("DPoP") - 1;
+        ctx->scheme_dpop = 1;
+
+    } else {
         return AUTHGW_MISSING_TOKEN;
     }
 
-    if (q - p != sizeof("Bearer") - 1) {
+    if (q - p != (ssize_t) n) {
         return AUTHGW_MALFORMED_TOKEN;
     }
 
-    /* "Bearer" 1*SP token68, nothing else */
+    /* the scheme, 1*SP token68, nothing else */
 
     if (q == last || *q != ' ') {
         return AUTHGW_MALFORMED_TOKEN;
@@ -565,6 +610,10 @@ ngx_http_authgw_handler(ngx_http_request_t *r)
     ngx_str_null(&name);
     values = NULL;
 
+    if (status == AUTHGW_OK || alcf->nonce_key != NULL) {
+        status = ngx_http_authgw_sender(r, alcf, ctx);
+    }
+
     if (status == AUTHGW_OK) {
         status = ngx_http_authgw_authorize(r, alcf, ctx->jws.payload, &code,
                                            &name, &values);
@@ -609,8 +658,10 @@ ngx_http_authgw_handler(ngx_http_request_t *r)
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    if (status == AUTHGW_KEYS_UNAVAILABLE) {
-        return ngx_http_authgw_unavailable(r, rm);
+    if (status == AUTHGW_KEYS_UNAVAILABLE
+        || status == AUTHGW_REPLAY_CACHE_FULL)
+    {
+        return ngx_http_authgw_unavailable(r, status, rm);
     }
 
     if (ctx->use != NULL) {
@@ -625,7 +676,40 @@ ngx_http_authgw_handler(ngx_http_request_t *r)
                       ctx->why.len ? ": " : "", &ctx->why);
     }
 
-    return ngx_http_authgw_refuse(r, alcf, status, code);
+    return ngx_http_authgw_refuse(r, alcf, ctx, status, code);
+}
+
+
+/*
+ * What a proof asks of the access phase, once the token has passed: the
+ * nonce for the client's next proof (on any answer), and the proof's
+ * entry in the replay cache. A replayed proof's token has its claims
+ * hidden, as any refused token's.
+ */
+
+static authgw_status_t
+ngx_http_authgw_sender(ngx_http_request_t *r, ngx_http_authgw_loc_conf_t *alcf,
+    ngx_http_authgw_ctx_t *ctx)
+{
+    authgw_status_t  status;
+
+    if (ngx_http_authgw_nonce_header(r, alcf) != NGX_OK) {
+        return AUTHGW_INTERNAL_ERROR;
+    }
+
+    if (ctx->status != AUTHGW_OK) {
+        return ctx->status;
+    }
+
+    status = ngx_http_authgw_replay(r, alcf, ctx);
+
+    if (status != AUTHGW_OK) {
+        ctx->status = status;
+        authgw_jws_free(&ctx->jws);
+        ngx_str_null(&ctx->user_id);
+    }
+
+    return status;
 }
 
 
@@ -889,15 +973,23 @@ ngx_http_authgw_authorize(ngx_http_request_t *r,
 
 
 /*
- * 503 keys_unavailable: logged once per refresh interval, as the failed
+ * 503 replay_cache_full, with a second to wait; 503 keys_unavailable:
+ * logged once per refresh interval, as the failed
  * fetches are; the next fetch may come after one interval (RFC 9110
  * 10.2.3, Retry-After)
  */
 
 static ngx_int_t
-ngx_http_authgw_unavailable(ngx_http_request_t *r,
+ngx_http_authgw_unavailable(ngx_http_request_t *r, authgw_status_t status,
     ngx_http_authgw_remote_t *rm)
 {
+    /* the replay zone logged it; the client may try again in a moment */
+
+    if (status == AUTHGW_REPLAY_CACHE_FULL) {
+        return ngx_http_authgw_retry_after(r, 1) == NGX_OK
+               ? NGX_HTTP_SERVICE_UNAVAILABLE : NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
     if (rm == NULL) {
         return NGX_HTTP_SERVICE_UNAVAILABLE;
     }
@@ -927,17 +1019,21 @@ ngx_http_authgw_unavailable(ngx_http_request_t *r,
 }
 
 
-/* RFC 6750 section 3: Bearer realm="...", error="...", error_description */
+/*
+ * RFC 6750 section 3: Bearer realm="...", error="...", error_description;
+ * where authgw_dpop is on, the DPoP challenge of RFC 9449 7.1 beside it
+ * (alone where DPoP is required), with algs. The error goes on the
+ * challenge of the scheme the client used or must use.
+ */
 
 static ngx_int_t
 ngx_http_authgw_refuse(ngx_http_request_t *r, ngx_http_authgw_loc_conf_t *alcf,
-    authgw_status_t status, ngx_int_t code)
+    ngx_http_authgw_ctx_t *ctx, authgw_status_t status, ngx_int_t code)
 {
-    u_char           *p;
-    size_t            len;
-    ngx_str_t         realm, md, *error, *scope;
-    const char       *reason;
-    ngx_table_elt_t  *h;
+    ngx_str_t                    *error;
+    ngx_uint_t                    dpop;
+    ngx_str_t                     realm, md;
+    ngx_http_authgw_challenge_t   ch;
 
     if (ngx_http_complex_value(r, alcf->realm, &realm) != NGX_OK) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
@@ -956,78 +1052,149 @@ ngx_http_authgw_refuse(ngx_http_request_t *r, ngx_http_authgw_loc_conf_t *alcf,
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
+    ch.realm = &realm;
+    ch.md = &md;
+    ch.reason = authgw_status_str(status);
+    ch.scope = (status == AUTHGW_INSUFFICIENT_SCOPE && alcf->scope_list.len)
+               ? &alcf->scope_list : NULL;
+
     /* RFC 6750 3.1: invalid_token goes with 401, insufficient_scope 403 */
 
     if (code == NGX_HTTP_FORBIDDEN) {
-        error = &ngx_http_authgw_scope;
+        ch.error = &ngx_http_authgw_scope;
+
+    } else if (status == AUTHGW_MISSING_TOKEN) {
+        ch.error = NULL;
+
+    } else if (status == AUTHGW_BAD_DPOP_PROOF
+               || status == AUTHGW_DPOP_REPLAY)
+    {
+        ch.error = &ngx_http_authgw_invalid_proof;
+
+    } else if (status == AUTHGW_USE_DPOP_NONCE) {
+        ch.error = &ngx_http_authgw_use_nonce;
 
     } else {
-        error = (status == AUTHGW_MISSING_TOKEN) ? NULL
-                                                 : &ngx_http_authgw_invalid;
+        ch.error = &ngx_http_authgw_invalid;
     }
 
-    scope = (status == AUTHGW_INSUFFICIENT_SCOPE && alcf->scope_list.len)
-            ? &alcf->scope_list : NULL;
-
-    reason = authgw_status_str(status);
-
-    len = sizeof("Bearer realm=\"\"") - 1 + realm.len * 2;
-
-    if (md.len) {
-        len += sizeof(", resource_metadata=\"\"") - 1 + md.len * 2;
+    if (alcf->dpop == AUTHGW_BIND_OFF) {
+        ch.algs = NULL;
+        return ngx_http_authgw_challenge(r, alcf, &ch) == NGX_OK
+               ? code : NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    if (scope != NULL) {
-        len += sizeof(", scope=\"\"") - 1 + scope->len;
+    dpop = (alcf->dpop == AUTHGW_BIND_REQUIRED || ctx->scheme_dpop
+            || status == AUTHGW_BAD_DPOP_PROOF
+            || status == AUTHGW_USE_DPOP_NONCE
+            || status == AUTHGW_DPOP_REPLAY
+            || status == AUTHGW_DPOP_KEY_MISMATCH);
+
+    error = ch.error;
+
+    if (alcf->dpop != AUTHGW_BIND_REQUIRED) {
+        ch.algs = NULL;
+        ch.error = dpop ? NULL : error;
+
+        if (ngx_http_authgw_challenge(r, alcf, &ch) != NGX_OK) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
     }
 
-    if (error != NULL) {
-        len += sizeof(", error=\"\"") - 1 + error->len;
+    ch.algs = &alcf->dpop_algs_text;
+    ch.error = dpop ? error : NULL;
+
+    return ngx_http_authgw_challenge(r, alcf, &ch) == NGX_OK
+           ? code : NGX_HTTP_INTERNAL_SERVER_ERROR;
+}
+
+
+/*
+ * One WWW-Authenticate challenge: Bearer, or DPoP (with algs); the first
+ * is r->headers_out.www_authenticate
+ */
+
+static ngx_int_t
+ngx_http_authgw_challenge(ngx_http_request_t *r,
+    ngx_http_authgw_loc_conf_t *alcf, ngx_http_authgw_challenge_t *ch)
+{
+    u_char           *p;
+    size_t            len;
+    ngx_table_elt_t  *h;
+
+    len = sizeof("Bearer realm=\"\"") - 1 + ch->realm->len * 2;
+
+    if (ch->md->len) {
+        len += sizeof(", resource_metadata=\"\"") - 1 + ch->md->len * 2;
+    }
+
+    if (ch->error != NULL) {
+        len += sizeof(", error=\"\"") - 1 + ch->error->len;
 
         if (alcf->error_detail) {
             len += sizeof(", error_description=\"\"") - 1
-                   + ngx_strlen(reason);
+                   + ngx_strlen(ch->reason);
         }
+
+        if (ch->scope != NULL) {
+            len += sizeof(", scope=\"\"") - 1 + ch->scope->len;
+        }
+    }
+
+    if (ch->algs != NULL) {
+        len += sizeof(", algs=\"\"") - 1 + ch->algs->len;
     }
 
     p = ngx_pnalloc(r->pool, len);
     if (p == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        return NGX_ERROR;
     }
 
     h = ngx_http_authgw_out_header(r, &ngx_http_authgw_www_authenticate);
     if (h == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        return NGX_ERROR;
     }
 
     h->value.data = p;
 
-    p = ngx_cpymem(p, "Bearer realm=", sizeof("Bearer realm=") - 1);
-    p = ngx_http_authgw_quote(p, &realm);
+    if (ch->algs != NULL) {
+        p = ngx_cpymem(p, "DPoP realm=", sizeof("DPoP realm=") - 1);
 
-    if (error != NULL) {
-        p = ngx_sprintf(p, ", error=\"%V\"", error);
+    } else {
+        p = ngx_cpymem(p, "Bearer realm=", sizeof("Bearer realm=") - 1);
+    }
+
+    p = ngx_http_authgw_quote(p, ch->realm);
+
+    if (ch->error != NULL) {
+        p = ngx_sprintf(p, ", error=\"%V\"", ch->error);
 
         if (alcf->error_detail) {
-            p = ngx_sprintf(p, ", error_description=\"%s\"", reason);
+            p = ngx_sprintf(p, ", error_description=\"%s\"", ch->reason);
+        }
+
+        if (ch->scope != NULL) {
+            p = ngx_sprintf(p, ", scope=\"%V\"", ch->scope);
         }
     }
 
-    if (scope != NULL) {
-        p = ngx_sprintf(p, ", scope=\"%V\"", scope);
+    if (ch->algs != NULL) {
+        p = ngx_sprintf(p, ", algs=\"%V\"", ch->algs);
     }
 
-    if (md.len) {
+    if (ch->md->len) {
         p = ngx_cpymem(p, ", resource_metadata=",
                        sizeof(", resource_metadata=") - 1);
-        p = ngx_http_authgw_quote(p, &md);
+        p = ngx_http_authgw_quote(p, ch->md);
     }
 
     h->value.len = p - h->value.data;
 
-    r->headers_out.www_authenticate = h;
+    if (r->headers_out.www_authenticate == NULL) {
+        r->headers_out.www_authenticate = h;
+    }
 
-    return code;
+    return NGX_OK;
 }
 
 

@@ -96,6 +96,14 @@ static ngx_conf_enum_t  ngx_http_authgw_log_levels[] = {
 };
 
 
+static ngx_conf_enum_t  ngx_http_authgw_bind_modes[] = {
+    { ngx_string("off"), AUTHGW_BIND_OFF },
+    { ngx_string("optional"), AUTHGW_BIND_OPTIONAL },
+    { ngx_string("required"), AUTHGW_BIND_REQUIRED },
+    { ngx_null_string, 0 }
+};
+
+
 static ngx_conf_post_t  ngx_http_authgw_key_max_size_post = {
     ngx_http_authgw_key_max_size
 };
@@ -308,6 +316,62 @@ static ngx_command_t  ngx_http_authgw_commands[] = {
       0,
       NULL },
 
+    { ngx_string("authgw_dpop"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_enum_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_authgw_loc_conf_t, dpop),
+      &ngx_http_authgw_bind_modes },
+
+    { ngx_string("authgw_dpop_algorithms"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
+      ngx_http_authgw_dpop_algorithms,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("authgw_dpop_window"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_sec_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_authgw_loc_conf_t, dpop_window),
+      NULL },
+
+    { ngx_string("authgw_dpop_url"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_set_complex_value_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_authgw_loc_conf_t, dpop_url),
+      NULL },
+
+    { ngx_string("authgw_dpop_nonce_key"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE12,
+      ngx_http_authgw_nonce_key,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("authgw_dpop_replay_zone"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_size_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_authgw_main_conf_t, replay_size),
+      NULL },
+
+    { ngx_string("authgw_mtls"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_enum_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_authgw_loc_conf_t, mtls),
+      &ngx_http_authgw_bind_modes },
+
+    { ngx_string("authgw_mtls_certificate"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_authgw_cert_source,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
     { ngx_string("authgw_log_level"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
       ngx_conf_set_enum_slot,
@@ -378,6 +442,9 @@ static ngx_http_variable_t  ngx_http_authgw_vars[] = {
 
     { ngx_string("authgw_key_refetch"), NULL,
       ngx_http_authgw_key_refetch_variable, 0, NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("authgw_dpop_jkt"), NULL,
+      ngx_http_authgw_jkt_variable, 0, NGX_HTTP_VAR_NOCACHEABLE, 0 },
 
       ngx_http_null_variable
 };
@@ -1852,6 +1919,8 @@ ngx_http_authgw_create_main_conf(ngx_conf_t *cf)
         return NULL;
     }
 
+    amcf->replay_size = NGX_CONF_UNSET_SIZE;
+
     return amcf;
 }
 
@@ -1904,6 +1973,14 @@ ngx_http_authgw_create_loc_conf(ngx_conf_t *cf)
     conf->max_lifetime = NGX_CONF_UNSET;
     conf->preflight = NGX_CONF_UNSET;
     conf->resource_metadata = NGX_CONF_UNSET_PTR;
+    conf->dpop = NGX_CONF_UNSET_UINT;
+    conf->dpop_algs = NGX_CONF_UNSET_UINT;
+    conf->dpop_window = NGX_CONF_UNSET;
+    conf->dpop_url = NGX_CONF_UNSET_PTR;
+    conf->nonce_key = NGX_CONF_UNSET_PTR;
+    conf->nonce_period = NGX_CONF_UNSET;
+    conf->mtls = NGX_CONF_UNSET_UINT;
+    conf->mtls_cert = NGX_CONF_UNSET_PTR;
 
     return conf;
 }
@@ -2178,6 +2255,10 @@ ngx_http_authgw_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_conf_merge_ptr_value(conf->set_headers, prev->set_headers, NULL);
 
     ngx_http_authgw_merge_rules(prev, conf);
+
+    if (ngx_http_authgw_dpop_merge(cf, prev, conf) != NGX_CONF_OK) {
+        return NGX_CONF_ERROR;
+    }
 
     if (conf->status_file != NULL) {
         ngx_http_authgw_status_check(cf, conf);

@@ -865,8 +865,8 @@ static void
 test_cert_text(void **state)
 {
     size_t          i, n;
-    char            der64[64], want[AUTHGW_JKT_LEN + 1], got[AUTHGW_JKT_LEN + 1];
-    char            text[512];
+    char            der64[64], text[512];
+    char            want[AUTHGW_JKT_LEN + 1], got[AUTHGW_JKT_LEN + 1];
     unsigned char   der[40];
     int             m;
 
