@@ -307,6 +307,16 @@ ngx_http_authgw_dpop_merge(ngx_conf_t *cf, ngx_http_authgw_loc_conf_t *prev,
             amcf->replay_size = NGX_HTTP_AUTHGW_REPLAY_SIZE;
         }
 
+        /* a slab pool takes 8 pages at least, as limit_req's zones */
+
+        if (amcf->replay_size < 8 * ngx_pagesize) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "authgw_dpop_replay_zone of %uz bytes is too "
+                               "small: %ui at least", amcf->replay_size,
+                               8 * ngx_pagesize);
+            return NGX_CONF_ERROR;
+        }
+
         amcf->replay = ngx_http_authgw_replay_zone(cf, amcf->replay_size);
         if (amcf->replay == NULL) {
             return NGX_CONF_ERROR;

@@ -380,7 +380,21 @@ authgw_dpop_claims(json_t *payload, const authgw_dpop_request_t *rq,
         return -1;
     }
 
+    /*
+     * RFC 9449 4.2: htu is the target URI "without query and fragment
+     * parts"; one with either is not what a client makes, and is refused
+     * rather than read in part. The request's query is ignored.
+     */
+
     v = json_object_get(payload, "htu");
+
+    if (json_is_string(v)
+        && (memchr(json_string_value(v), '?', json_string_length(v))
+            || memchr(json_string_value(v), '#', json_string_length(v))))
+    {
+        out->why = "htu has a query or a fragment";
+        return -1;
+    }
 
     if (!json_is_string(v)
         || !authgw_htu_match(json_string_value(v), json_string_length(v),

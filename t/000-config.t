@@ -94,7 +94,7 @@ my @good = qw(rsa.pub.pem rsa.pub.pkcs1.pem rsa.crt rsa.jwk jwks.json
               ec256.pub.pem ec384.jwk ec521.pub.pem ed25519.jwk oct.jwk);
 
 plan tests => 2 * @bad + 16 + @good + 2 + 14 + 9 + 8 + 7 + 9 + 3 + 10 + 4
-             + 9 + 8 + 16 + 16 + 2 * 31 + 6 + 2 * 33 + 4;
+             + 9 + 8 + 16 + 16 + 2 * 31 + 6 + 2 * 33 + 4 + 2 * 12 + 4;
 
 for my $case (@bad) {
     my ($what, $args, $reason) = @$case;
@@ -684,5 +684,50 @@ unlike($out, qr/\[warn\]/, '... without a warning');
                       "authgw_provider a { issuer https://a.example;"
                       . " key_file $keys/rsa.pub.pem; max_lifetime 1h; }");
 isnt($rc, 0, 'max_lifetime inside a provider block fails');
+
+# sender-constrained tokens (docs/sender-constrained.md)
+
+for my $c (
+    [ "authgw_dpop yes;", qr/\[emerg\] .*invalid value "yes"/,
+      'authgw_dpop yes' ],
+    [ "authgw_dpop required;\n authgw_dpop_algorithms ES256 HS256;",
+      qr/"HS256" is not an asymmetric algorithm: a DPoP proof is signed with the client's private key/,
+      'an HMAC algorithm for proofs' ],
+    [ "authgw_dpop_algorithms none;", qr/"none" is not an asymmetric algorithm/, 'none for proofs' ],
+    [ "authgw_dpop_algorithms ES256;\n authgw_dpop_algorithms EdDSA;",
+      qr/"authgw_dpop_algorithms" directive is duplicate/, 'authgw_dpop_algorithms twice' ],
+    [ "authgw_dpop required;\n authgw_dpop_nonce_key $keys/uid16.key;",
+      qr/the DPoP nonce key ".*uid16.key" must hold 32 to 1024 bytes/, 'a 16-byte nonce key' ],
+    [ "authgw_dpop_nonce_key $keys/no-such.key;", qr/open\(\) ".*no-such.key" failed/,
+      'a missing nonce key' ],
+    [ "authgw_dpop_nonce_key $keys/uid32.key period=0;", qr/invalid period "period=0"/,
+      'a nonce period of 0' ],
+    [ "authgw_dpop_nonce_key $keys/uid32.key ttl=1m;", qr/invalid parameter "ttl=1m"/,
+      'an unknown nonce key parameter' ],
+    [ "authgw_dpop_nonce_key off period=1m;", qr/takes no period with "off"/, 'off with a period' ],
+    [ "authgw_mtls always;", qr/\[emerg\] .*invalid value "always"/, 'authgw_mtls always' ],
+    [ "authgw_mtls optional;\n authgw_mtls_certificate x-client-cert;",
+      qr/"authgw_mtls_certificate" directive takes a variable/, 'a certificate source that is no variable' ],
+    [ "authgw_dpop_window soon;", qr/"authgw_dpop_window" directive invalid value/, 'a window that is no time' ],
+) {
+    ($rc, $out) = nginx_t($on . $c->[0]);
+    isnt($rc, 0, "$c->[2] fails");
+    like($out, $c->[1], '... and says why');
+}
+
+($rc, $out) = nginx_t($on . "authgw_dpop required;", "authgw_dpop_replay_zone 16k;");
+isnt($rc, 0, 'a replay zone under 8 pages fails');
+like($out, qr/authgw_dpop_replay_zone of 16384 bytes is too small/, '... and says so');
+
+($rc, $out) = nginx_t($on . "authgw_dpop optional;\n authgw_dpop_algorithms ES256 EdDSA;\n"
+                      . " authgw_dpop_window 30s;\n authgw_dpop_url https://api.example\$uri;\n"
+                      . " authgw_dpop_nonce_key $keys/uid32.key period=2m;\n"
+                      . " authgw_mtls required;\n authgw_mtls_certificate \$http_x_client_cert;\n"
+                      . " location /api/b { authgw_dpop required; authgw_dpop_nonce_key off;"
+                      . " authgw_mtls_certificate off; }",
+                      "authgw_dpop_replay_zone 1m;");
+is($rc, 0, 'the sender-constraint directives with every parameter load')
+    or diag($out);
+unlike($out, qr/\[warn\]/, '... without a warning');
 
 remove_tree($root);

@@ -358,8 +358,14 @@ test_proof(void **state)
         { PROOF_HEADER, "{\"htm\":\"POST\",\"htu\":\"" PROOF_URL "\","
           "\"iat\":1800000000,\"jti\":\"j1\",\"ath\":\"%s\"}", NULL },
         { PROOF_HEADER, "{\"htm\":\"POST\",\"htu\":\"HTTPS://API.example:443"
-          "/orders?x=1\",\"iat\":1799999945,\"jti\":\"j1\",\"ath\":\"%s\"}",
+          "/orders\",\"iat\":1799999945,\"jti\":\"j1\",\"ath\":\"%s\"}",
           NULL },
+        { PROOF_HEADER, "{\"htm\":\"POST\",\"htu\":\"" PROOF_URL "?x=1\","
+          "\"iat\":1800000000,\"jti\":\"j1\",\"ath\":\"%s\"}",
+          "htu has a query or a fragment" },
+        { PROOF_HEADER, "{\"htm\":\"POST\",\"htu\":\"" PROOF_URL "#f\","
+          "\"iat\":1800000000,\"jti\":\"j1\",\"ath\":\"%s\"}",
+          "htu has a query or a fragment" },
         { PROOF_HEADER, "{\"htm\":\"GET\",\"htu\":\"" PROOF_URL "\","
           "\"iat\":1800000000,\"jti\":\"j1\",\"ath\":\"%s\"}",
           "htm is not the request's method" },
