@@ -55,6 +55,8 @@ sub fill {
     $t =~ s{(authgw_user_id_key_file\s+)\S+\.key\b}{$1$keys/uid32.key}g;
     $t =~ s{(proxy_ssl_trusted_certificate\s+)\S+;}{$1$keys/rsa.crt;}g;
     $t =~ s{(ssl_certificate\s+)\S+;}{$1$keys/rsa.crt;}g;
+    $t =~ s{(ssl_client_certificate\s+)\S+;}{$1$keys/rsa.crt;}g;
+    $t =~ s{(authgw_dpop_nonce_key\s+)(?!off\b)\S+}{$1$keys/uid32.key}g;
     $t =~ s{(ssl_certificate_key\s+)\S+;}{$1$keys/rsa.pem;}g;
     $t =~ s{(access_log\s+)/\S+}{${1}logs/access.log}g;
     $t =~ s{(proxy_cache_path\s+)\S+}{$1$root/cache}g;
@@ -87,7 +89,7 @@ sub statements {
 
 my %http_only = map { $_ => 1 } qw(map upstream proxy_cache_path
     limit_req_zone limit_conn_zone log_format authgw_claim_set geo
-    split_clients server authgw_provider);
+    split_clients server authgw_provider authgw_dpop_replay_zone);
 
 sub config_of {
     my $t = fill(shift);

@@ -83,7 +83,7 @@ fuzz_provider(const uint8_t *data, size_t size)
 {
     char           origin[AUTHGW_URL_MAX + 1], again[AUTHGW_URL_MAX + 1];
     char           uri[AUTHGW_URL_MAX + 1], err[256];
-    char           nonce[AUTHGW_NONCE_LEN + 1];
+    char           nonce[AUTHGW_JKT_LEN + 1];  /* and a nonce's 32 */
     int            k;
     int64_t        now;
     size_t         n, m, i, half;
@@ -132,6 +132,16 @@ fuzz_provider(const uint8_t *data, size_t size)
                               (const char *) data, half)
         || (k && !authgw_htu_match((const char *) data, half,
                                    (const char *) data, half)))
+    {
+        abort();
+    }
+
+    /* any bytes as a certificate a TLS terminator passes */
+
+    k = authgw_cert_text_thumbprint((const char *) data, size, &fuzz_alloc,
+                                    nonce);
+    if (k < -1 || k > 1 || (k == 0 && strlen(nonce) != AUTHGW_JKT_LEN)
+        || (k == 1) != (size == 0))
     {
         abort();
     }

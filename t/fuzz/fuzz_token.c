@@ -108,6 +108,8 @@ fuzz_one(const uint8_t *data, size_t size)
     authgw_jws_t            jws;
     unsigned char          *user;
     authgw_status_t         rc;
+    const char             *why;
+    authgw_binding_t        bind;
     authgw_dpop_proof_t     proof;
     authgw_token_rules_t    rules;
     authgw_dpop_request_t   rq;
@@ -165,6 +167,28 @@ fuzz_one(const uint8_t *data, size_t size)
 
         fuzz_values(jws.header);
         fuzz_values(jws.payload);
+
+        /* its cnf in every mode: one of the binding's reasons, explained */
+
+        memset(&bind, 0, sizeof(bind));
+        bind.dpop = data[0] % 3;
+        bind.mtls = (data[0] / 3) % 3;
+        bind.scheme_dpop = (data[0] & 128) ? 1 : 0;
+        bind.proof_jkt = bind.scheme_dpop ? "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs"
+                                          : NULL;
+        bind.cert_x5t = (data[0] & 64) ? "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs"
+                                       : NULL;
+        why = NULL;
+        rc = authgw_binding_check(jws.payload, &bind, &why);
+
+        if ((rc != AUTHGW_OK && rc != AUTHGW_UNBOUND_TOKEN
+             && rc != AUTHGW_DPOP_KEY_MISMATCH && rc != AUTHGW_CERT_MISMATCH)
+            || (rc != AUTHGW_OK && why == NULL))
+        {
+            abort();
+        }
+
+        rc = AUTHGW_OK;
     }
 
     fuzz_explain(rc, &jws);
