@@ -333,9 +333,14 @@ public_jwk(EVP_PKEY *pkey, const unsigned char *secret, size_t slen,
             v = "P-384";
             field = 48;
 
-        } else {
+        } else if (strcmp(group, "secp521r1") == 0) {
             v = "P-521";
             field = 66;
+
+        } else {
+            /* a curve without a JOSE name has no JWK, and no thumbprint */
+            die("an EC key on a curve JOSE does not name", group);
+            return NULL;
         }
 
         json_object_set_new(jwk, "kty", json_string("EC"));
@@ -347,7 +352,7 @@ public_jwk(EVP_PKEY *pkey, const unsigned char *secret, size_t slen,
                                                 OSSL_PKEY_PARAM_EC_PUB_Y,
                                                 field));
 
-    } else {
+    } else if (EVP_PKEY_is_a(pkey, "ED25519")) {
         len = sizeof(raw);
 
         if (EVP_PKEY_get_raw_public_key(pkey, raw, &len) != 1) {
@@ -359,6 +364,10 @@ public_jwk(EVP_PKEY *pkey, const unsigned char *secret, size_t slen,
         json_object_set_new(jwk, "crv", json_string("Ed25519"));
         json_object_set_new(jwk, "x", json_string(s));
         free(s);
+
+    } else {
+        /* X25519 has a raw public key too, but no JWS algorithm */
+        die("not an RSA, EC or Ed25519 key", EVP_PKEY_get0_type_name(pkey));
     }
 
     if ((v = opt(argc, argv, "--kid")) != NULL) {
