@@ -78,7 +78,9 @@ static int cmd_pubkey(int argc, char **argv);
 static int cmd_jwks(int argc, char **argv);
 static int sign_alg(int argc, char **argv);
 static json_t *sign_claims(int argc, char **argv);
-static void sign_claim_args(json_t *claims, int argc, char **argv);
+static void set_members(json_t *obj, int argc, char **argv,
+    const char *str_opt, const char *json_opt);
+static char *b64_json(json_t *json);
 static void sign_libjwt(int alg, const unsigned char *key, size_t klen,
     const char *kid, json_t *claims);
 static char *sign_header(int argc, char **argv, int alg, const char *kid);
@@ -91,6 +93,8 @@ static char *encrypt_user_id(int argc, char **argv, const char *value,
     size_t len, const char *keyfile);
 static unsigned char *sign_openssl(int alg, const unsigned char *key,
     size_t klen, const char *input, size_t *slen, int saltlen);
+static void sign_print(int alg, const unsigned char *key, size_t klen,
+    const char *h, const char *p, int saltlen);
 
 
 static void
@@ -704,6 +708,38 @@ sign_openssl(int alg, const unsigned char *key, size_t klen,
 }
 
 
+/* the compact JWS of the header and payload segments, on stdout */
+
+static void
+sign_print(int alg, const unsigned char *key, size_t klen, const char *h,
+    const char *p, int saltlen)
+{
+    char           *input, *s;
+    size_t          slen;
+    unsigned char  *sig;
+
+    input = malloc(strlen(h) + strlen(p) + 2);
+    if (input == NULL) {
+        die("out of memory", NULL);
+    }
+
+    sprintf(input, "%s.%s", h, p);
+
+    if (alg < 0) {
+        printf("%s.\n", input);
+
+    } else {
+        sig = sign_openssl(alg, key, klen, input, &slen, saltlen);
+        s = b64(sig, slen);
+        printf("%s.%s\n", input, s);
+        free(s);
+        free(sig);
+    }
+
+    free(input);
+}
+
+
 /* the algorithm of --alg, or -1 for "none"; any other needs a --key */
 
 static int
@@ -785,49 +821,76 @@ sign_claims(int argc, char **argv)
         free(s);
     }
 
-    sign_claim_args(claims, argc, argv);
+    set_members(claims, argc, argv, "--claim", "--claim-json");
 
     return claims;
 }
 
 
-/* each --claim k=v (a string) and --claim-json k=JSON, in their order */
+/*
+ * Each str_opt K=V (V a string) and json_opt K=JSON, in their order, sets
+ * the member K of obj (str_opt may be NULL): sign's --claim and
+ * --claim-json
+ */
 
 static void
-sign_claim_args(json_t *claims, int argc, char **argv)
+set_members(json_t *obj, int argc, char **argv, const char *str_opt,
+    const char *json_opt)
 {
-    int            i;
+    int            i, str;
     char          *eq;
     json_t        *v;
     json_error_t   error;
 
     for (i = 0; i < argc - 1; i++) {
-        if (strcmp(argv[i], "--claim") != 0
-            && strcmp(argv[i], "--claim-json") != 0)
-        {
+        str = str_opt != NULL && strcmp(argv[i], str_opt) == 0;
+
+        if (!str && strcmp(argv[i], json_opt) != 0) {
             continue;
         }
 
         eq = strchr(argv[i + 1], '=');
         if (eq == NULL) {
-            die("a claim is k=v", argv[i + 1]);
+            die("a member is given as K=VALUE", argv[i + 1]);
         }
 
         *eq = '\0';
 
-        if (strcmp(argv[i], "--claim") == 0) {
+        if (str) {
             v = json_string(eq + 1);
 
         } else {
             v = json_loads(eq + 1, JSON_DECODE_ANY | JSON_ALLOW_NUL, &error);
             if (v == NULL) {
-                die("--claim-json value is not JSON", eq + 1);
+                die("the value is not JSON", eq + 1);
             }
         }
 
-        json_object_set_new(claims, argv[i + 1], v);
+        /* claims that are not an object (--claims '[1]') take none */
+        json_object_set_new(obj, argv[i + 1], v);
+
+        i++;
         *eq = '=';
     }
+}
+
+
+/* the base64url of JSON text, in the order the members were set */
+
+static char *
+b64_json(json_t *json)
+{
+    char  *s, *e;
+
+    s = json_dumps(json, JSON_COMPACT | JSON_ENCODE_ANY);
+    if (s == NULL) {
+        die("cannot encode JSON", NULL);
+    }
+
+    e = b64((const unsigned char *) s, strlen(s));
+    free(s);
+
+    return e;
 }
 
 
@@ -874,7 +937,7 @@ sign_libjwt(int alg, const unsigned char *key, size_t klen, const char *kid,
 static char *
 sign_header(int argc, char **argv, int alg, const char *kid)
 {
-    char          *s, *h;
+    char          *h;
     json_t        *header;
     const char    *a;
     json_error_t   error;
@@ -903,9 +966,7 @@ sign_header(int argc, char **argv, int alg, const char *kid)
         json_object_set_new(header, "kid", json_string(kid));
     }
 
-    s = json_dumps(header, JSON_COMPACT | JSON_PRESERVE_ORDER);
-    h = b64((const unsigned char *) s, strlen(s));
-    free(s);
+    h = b64_json(header);
     json_decref(header);
 
     return h;
@@ -917,7 +978,6 @@ sign_header(int argc, char **argv, int alg, const char *kid)
 static char *
 sign_payload(int argc, char **argv, json_t *claims)
 {
-    char        *s, *p;
     const char  *a;
 
     if ((a = opt(argc, argv, "--payload-seg")) != NULL) {
@@ -928,11 +988,7 @@ sign_payload(int argc, char **argv, json_t *claims)
         return b64((const unsigned char *) a, strlen(a));
     }
 
-    s = json_dumps(claims, JSON_COMPACT | JSON_ENCODE_ANY);
-    p = b64((const unsigned char *) s, strlen(s));
-    free(s);
-
-    return p;
+    return b64_json(claims);
 }
 
 
@@ -946,11 +1002,11 @@ static int
 cmd_sign(int argc, char **argv)
 {
     int             alg, use_openssl;
-    char           *h, *p, *s, *input;
-    size_t          klen, slen;
+    char           *h, *p;
+    size_t          klen;
     json_t         *claims;
     const char     *a, *keyfile, *kid;
-    unsigned char  *key, *sig;
+    unsigned char  *key;
 
     alg = sign_alg(argc, argv);
     keyfile = opt(argc, argv, "--key");
@@ -980,24 +1036,10 @@ cmd_sign(int argc, char **argv)
 
     h = sign_header(argc, argv, alg, kid);
     p = sign_payload(argc, argv, claims);
+    a = opt(argc, argv, "--pss-saltlen");
 
-    input = malloc(strlen(h) + strlen(p) + 2);
-    sprintf(input, "%s.%s", h, p);
+    sign_print(alg, key, klen, h, p, a ? atoi(a) : RSA_PSS_SALTLEN_DIGEST);
 
-    if (alg < 0) {
-        printf("%s.\n", input);
-
-    } else {
-        a = opt(argc, argv, "--pss-saltlen");
-        sig = sign_openssl(alg, key, klen, input, &slen,
-                           a ? atoi(a) : RSA_PSS_SALTLEN_DIGEST);
-        s = b64(sig, slen);
-        printf("%s.%s\n", input, s);
-        free(s);
-        free(sig);
-    }
-
-    free(input);
     free(h);
     free(p);
     free(key);
