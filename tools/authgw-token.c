@@ -16,6 +16,8 @@
  *                [--user-id V --user-id-key FILE [--enc ENC]
  *                 [--user-id-alg dir|A128KW|A192KW|A256KW] [--user-id-kid K]
  *                 [--user-id-claim NAME]]
+ *                [--cnf-jkt KEY] [--cnf-x5t CERT]
+ *   authgw-token thumbprint --key KEY | --cert CERT
  *   authgw-token encrypt --key FILE [--alg ALG] [--enc ENC] [--kid K]
  *                [--header-json JSON] [--iv-len N] [--no-pad]
  *                (--hex HEX | VALUE)
@@ -32,6 +34,9 @@
  * --raw-header/--raw-payload take JSON text that is encoded as it is;
  * --header-seg/--payload-seg take a segment that is used byte for byte,
  * so that a test can sign over a non-canonical encoding.
+ *
+ * thumbprint and sign --cnf-jkt/--cnf-x5t: what binds a token to a key
+ * (RFC 7638, through the core) or to a client certificate (RFC 8705).
  *
  * --user-id puts an encrypted user id (a compact JWE, by default dir with
  * A256GCM) into the claim "uid" (or --user-id-claim). A symmetric key file
@@ -53,6 +58,7 @@
 #include <openssl/pem.h>
 #include <openssl/rand.h>
 #include <openssl/rsa.h>
+#include <openssl/x509.h>
 
 #include "../src/authgw.h"
 #include "check.h"
@@ -67,7 +73,12 @@ static const char *opt(int argc, char **argv, const char *name);
 static int flag(int argc, char **argv, const char *name);
 static char *b64(const unsigned char *data, size_t len);
 static unsigned char *unb64(const char *s, size_t *len);
+static EVP_PKEY *read_pkey(const char *path, int public_too);
 static EVP_PKEY *load_private(const char *path);
+static char *sha256_b64(const void *data, size_t len);
+static void key_thumbprint(const char *cmd, const char *path,
+    char out[AUTHGW_JKT_LEN + 1]);
+static char *cert_thumbprint(const char *cmd, const char *path);
 static json_t *public_jwk(EVP_PKEY *pkey, const unsigned char *secret,
     size_t slen, int argc, char **argv);
 static void emit_public(EVP_PKEY *pkey, const unsigned char *secret,
@@ -85,7 +96,9 @@ static void sign_libjwt(int alg, const unsigned char *key, size_t klen,
     const char *kid, json_t *claims);
 static char *sign_header(int argc, char **argv, int alg, const char *kid);
 static char *sign_payload(int argc, char **argv, json_t *claims);
+static void sign_cnf(json_t *claims, int argc, char **argv);
 static int cmd_sign(int argc, char **argv);
+static int cmd_thumbprint(int argc, char **argv);
 static int cmd_decode(int argc, char **argv);
 static int cmd_encrypt(int argc, char **argv);
 static unsigned char *read_sym_key(const char *path, size_t *len);
@@ -244,8 +257,14 @@ unb64(const char *s, size_t *len)
 }
 
 
+/*
+ * The PEM private key of a file, or with public_too its PEM public key
+ * (SPKI) too; NULL when it holds neither (a raw secret, a JWK), for the
+ * caller to say what it wanted
+ */
+
 static EVP_PKEY *
-load_private(const char *path)
+read_pkey(const char *path, int public_too)
 {
     BIO       *bio;
     EVP_PKEY  *pkey;
@@ -256,13 +275,133 @@ load_private(const char *path)
     }
 
     pkey = PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL);
+
+    if (pkey == NULL && public_too) {
+        /* the private key's "no start line" is no error of the file */
+        ERR_clear_error();
+
+        if (BIO_reset(bio) == 0) {
+            pkey = PEM_read_bio_PUBKEY(bio, NULL, NULL, NULL);
+        }
+    }
+
     BIO_free(bio);
 
+    return pkey;
+}
+
+
+static EVP_PKEY *
+load_private(const char *path)
+{
+    EVP_PKEY  *pkey;
+
+    pkey = read_pkey(path, 0);
     if (pkey == NULL) {
         die("not a PEM private key", path);
     }
 
     return pkey;
+}
+
+
+static char *
+sha256_b64(const void *data, size_t len)
+{
+    unsigned char  md[32];
+
+    if (EVP_Digest(data, len, md, NULL, EVP_sha256(), NULL) != 1) {
+        die("SHA-256 failed", NULL);
+    }
+
+    return b64(md, sizeof(md));
+}
+
+
+/*
+ * RFC 7638: the thumbprint of a PEM private or public key (of the public
+ * JWK that pubkey prints), or of a JWK file. cnf.jkt (RFC 9449 6.1) and a
+ * proof's key are compared by it. A file that is none of these, or a key
+ * without a thumbprint (oct), is a usage error of cmd.
+ */
+
+static void
+key_thumbprint(const char *cmd, const char *path,
+    char out[AUTHGW_JKT_LEN + 1])
+{
+    json_t        *jwk;
+    EVP_PKEY      *pkey;
+    json_error_t   error;
+
+    pkey = read_pkey(path, 1);
+
+    if (pkey != NULL) {
+        jwk = public_jwk(pkey, NULL, 0, 0, NULL);
+        EVP_PKEY_free(pkey);
+
+    } else {
+        ERR_clear_error();
+        jwk = json_load_file(path, 0, &error);
+    }
+
+    if (jwk == NULL) {
+        usage_error(cmd, "not a PEM private or public key, nor a JWK", path);
+    }
+
+    if (authgw_jwk_thumbprint(jwk, out) != 0) {
+        usage_error(cmd, "no RFC 7638 thumbprint (an RSA, EC or OKP JWK "
+                    "has one)", path);
+    }
+
+    json_decref(jwk);
+}
+
+
+/*
+ * RFC 8705 3.1: x5t#S256 is the SHA-256 of the certificate's DER, as
+ * i2d_X509() writes it back (the signed part as it was read). PEM, else
+ * DER.
+ */
+
+static char *
+cert_thumbprint(const char *cmd, const char *path)
+{
+    int             n;
+    BIO            *bio;
+    X509           *x;
+    char           *s;
+    unsigned char  *der;
+
+    bio = BIO_new_file(path, "rb");
+    if (bio == NULL) {
+        die("cannot open", path);
+    }
+
+    x = PEM_read_bio_X509(bio, NULL, NULL, NULL);
+
+    if (x == NULL && BIO_reset(bio) == 0) {
+        x = d2i_X509_bio(bio, NULL);
+    }
+
+    BIO_free(bio);
+    ERR_clear_error();
+
+    if (x == NULL) {
+        usage_error(cmd, "not an X.509 certificate (PEM or DER)", path);
+    }
+
+    der = NULL;
+    n = i2d_X509(x, &der);
+    X509_free(x);
+
+    if (n <= 0) {
+        die("cannot encode the certificate", path);
+    }
+
+    s = sha256_b64(der, (size_t) n);
+    OPENSSL_free(der);
+
+    return s;
 }
 
 
@@ -773,7 +912,8 @@ sign_alg(int argc, char **argv)
 
 /*
  * The claims: --claims (any JSON), then exp, nbf and iat from the current
- * time, the encrypted --user-id, and each --claim and --claim-json.
+ * time, the encrypted --user-id, each --claim and --claim-json, and last
+ * the members of cnf that --cnf-jkt and --cnf-x5t give.
  */
 
 static json_t *
@@ -822,6 +962,7 @@ sign_claims(int argc, char **argv)
     }
 
     set_members(claims, argc, argv, "--claim", "--claim-json");
+    sign_cnf(claims, argc, argv);
 
     return claims;
 }
@@ -891,6 +1032,55 @@ b64_json(json_t *json)
     free(s);
 
     return e;
+}
+
+
+/*
+ * --cnf-jkt and --cnf-x5t: the members jkt (RFC 9449 6.1) and x5t#S256
+ * (RFC 8705 3.1) of the claim cnf, set after every other claim and into
+ * the cnf object those made: its other members stay, so that one token
+ * can be bound to a key and a certificate, or carry a member a test adds,
+ * while the thumbprint of the key or certificate named wins over a jkt or
+ * x5t#S256 given as JSON. A cnf, or claims, that are no object: usage.
+ */
+
+static void
+sign_cnf(json_t *claims, int argc, char **argv)
+{
+    char        *x5t, jkt[AUTHGW_JKT_LEN + 1];
+    json_t      *cnf;
+    const char  *key, *cert;
+
+    key = opt(argc, argv, "--cnf-jkt");
+    cert = opt(argc, argv, "--cnf-x5t");
+
+    if (key == NULL && cert == NULL) {
+        return;
+    }
+
+    cnf = json_object_get(claims, "cnf");
+
+    if (cnf == NULL && json_is_object(claims)) {
+        cnf = json_object();
+        json_object_set_new(claims, "cnf", cnf);
+    }
+
+    if (!json_is_object(cnf)) {
+        usage_error("sign", "--cnf-jkt and --cnf-x5t set members of the "
+                    "claim cnf: the claims and their cnf must be objects",
+                    NULL);
+    }
+
+    if (key != NULL) {
+        key_thumbprint("sign", key, jkt);
+        json_object_set_new(cnf, "jkt", json_string(jkt));
+    }
+
+    if (cert != NULL) {
+        x5t = cert_thumbprint("sign", cert);
+        json_object_set_new(cnf, "x5t#S256", json_string(x5t));
+        free(x5t);
+    }
 }
 
 
@@ -1044,6 +1234,33 @@ cmd_sign(int argc, char **argv)
     free(p);
     free(key);
     json_decref(claims);
+
+    return 0;
+}
+
+
+static int
+cmd_thumbprint(int argc, char **argv)
+{
+    char        *x5t, jkt[AUTHGW_JKT_LEN + 1];
+    const char  *key, *cert;
+
+    key = opt(argc, argv, "--key");
+    cert = opt(argc, argv, "--cert");
+
+    if ((key == NULL) == (cert == NULL)) {
+        usage_error("thumbprint", "takes one of --key and --cert", NULL);
+    }
+
+    if (key != NULL) {
+        key_thumbprint("thumbprint", key, jkt);
+        printf("%s\n", jkt);
+        return 0;
+    }
+
+    x5t = cert_thumbprint("thumbprint", cert);
+    printf("%s\n", x5t);
+    free(x5t);
 
     return 0;
 }
@@ -1280,6 +1497,10 @@ main(int argc, char **argv)
 
     if (strcmp(argv[1], "encrypt") == 0) {
         return cmd_encrypt(argc - 2, argv + 2);
+    }
+
+    if (strcmp(argv[1], "thumbprint") == 0) {
+        return cmd_thumbprint(argc - 2, argv + 2);
     }
 
     return cmd_decode(argc - 2, argv + 2);

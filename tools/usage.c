@@ -3,11 +3,13 @@
  * authgw-token: the options each command takes and its --help text. A
  * command's arguments are checked here before it runs: --help prints its
  * text (exit 0); an option it does not take, or one without its value,
- * is a usage error (exit 2), said with the command's usage line.
+ * is a usage error (exit 2), said with the command's usage line; so is
+ * what a command finds wrong in its arguments itself (usage_error()).
  */
 
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "usage.h"
@@ -52,7 +54,12 @@ static const usage_option_t  usage_sign[] = {
     { "--user-id", 1 }, { "--user-id-key", 1 }, { "--enc", 1 },
     { "--user-id-alg", 1 }, { "--user-id-kid", 1 },
     { "--user-id-claim", 1 }, { "--user-id-header-json", 1 },
-    { "--iv-len", 1 }, { "--no-pad", 0 }, { NULL, 0 }
+    { "--iv-len", 1 }, { "--no-pad", 0 }, { "--cnf-jkt", 1 },
+    { "--cnf-x5t", 1 }, { NULL, 0 }
+};
+
+static const usage_option_t  usage_thumbprint[] = {
+    { "--key", 1 }, { "--cert", 1 }, { NULL, 0 }
 };
 
 static const usage_option_t  usage_encrypt[] = {
@@ -132,13 +139,37 @@ static const usage_command_t  usage_commands[] = {
       "                        --user-id-kid K, --user-id-claim NAME,\n"
       "                        --user-id-header-json JSON, --iv-len N,\n"
       "                        --no-pad\n"
+      "  --cnf-jkt KEY         cnf.jkt: the RFC 7638 thumbprint of KEY (a\n"
+      "                        PEM private or public key, or a JWK): bound\n"
+      "                        to DPoP proofs of that key (RFC 9449)\n"
+      "  --cnf-x5t CERT        cnf[\"x5t#S256\"]: the SHA-256 of a client\n"
+      "                        certificate (PEM or DER), RFC 8705\n"
+      "                        Both make one cnf. They are set last: into a\n"
+      "                        cnf object of --claims or --claim-json, whose\n"
+      "                        other members stay, replacing their own\n"
       "\n"
       "Examples:\n"
       "  authgw-token sign --alg RS256 --key rsa.pem --kid k1 \\\n"
       "      --exp-in 3600 --claim sub=alice --claim-json 'roles=[\"admin\"]'"
       "\n"
       "  authgw-token sign --alg HS256 --key hs256.key --exp-in 600 --iat \\\n"
-      "      --user-id 42 --user-id-key uid.key --enc A128CBC-HS256\n" },
+      "      --user-id 42 --user-id-key uid.key --enc A128CBC-HS256\n"
+      "  authgw-token sign --alg ES256 --key idp.pem --exp-in 300 \\\n"
+      "      --claim sub=alice --cnf-jkt client.pem\n" },
+
+    { "thumbprint", usage_thumbprint, 0,
+      "authgw-token thumbprint (--key KEY | --cert CERT)",
+      "Prints what a token's cnf binds it to, base64url: a key's RFC 7638\n"
+      "JWK thumbprint (cnf.jkt, RFC 9449), or the SHA-256 of a certificate's\n"
+      "DER (cnf[\"x5t#S256\"], RFC 8705).\n"
+      "\n"
+      "  --key FILE            a PEM private or public key (RSA, EC,\n"
+      "                        Ed25519), or a JWK: of its public members\n"
+      "  --cert FILE           an X.509 certificate, PEM or DER\n"
+      "\n"
+      "Examples:\n"
+      "  authgw-token thumbprint --key client.pem\n"
+      "  authgw-token thumbprint --cert client.crt\n" },
 
     { "encrypt", usage_encrypt, 1,
       "authgw-token encrypt --key FILE [OPTIONS] (--hex HEX | VALUE)",
@@ -179,16 +210,40 @@ usage_tool(FILE *f)
         "Keys, tokens and encrypted user ids for authgw, and a check of a\n"
         "token as the module would see it.\n"
         "\n"
-        "  keygen    make a key pair, or a secret\n"
-        "  pubkey    the public part of a key\n"
-        "  jwks      a JWK Set of JWK files\n"
-        "  sign      a signed token\n"
-        "  encrypt   an encrypted user id (a compact JWE)\n"
-        "  decode    a token's header and payload, unverified\n"
-        "  check     verify a token as a location would, and say why\n"
+        "  keygen      make a key pair, or a secret\n"
+        "  pubkey      the public part of a key\n"
+        "  jwks        a JWK Set of JWK files\n"
+        "  sign        a signed token\n"
+        "  thumbprint  a key's or a certificate's thumbprint, for cnf\n"
+        "  encrypt     an encrypted user id (a compact JWE)\n"
+        "  decode      a token's header and payload, unverified\n"
+        "  check       verify a token as a location would, and say why\n"
         "  help [COMMAND]\n"
         "\n"
         "authgw-token COMMAND --help: the command's options and examples.\n");
+}
+
+
+static const usage_command_t *
+usage_find(const char *cmd)
+{
+    const usage_command_t  *c;
+
+    for (c = usage_commands; c->name != NULL; c++) {
+        if (strcmp(c->name, cmd) == 0) {
+            return c;
+        }
+    }
+
+    return NULL;
+}
+
+
+static void
+usage_line(const usage_command_t *c)
+{
+    fprintf(stderr, "usage: %s\n(authgw-token %s --help for more)\n",
+            c->usage, c->name);
 }
 
 
@@ -204,13 +259,9 @@ usage_command(const char *cmd, int argc, char **argv)
     const usage_option_t   *o;
     const usage_command_t  *c;
 
-    for (c = usage_commands; c->name != NULL; c++) {
-        if (strcmp(c->name, cmd) == 0) {
-            break;
-        }
-    }
+    c = usage_find(cmd);
 
-    if (c->name == NULL) {
+    if (c == NULL) {
         fprintf(stderr, "authgw-token: unknown command \"%s\"\n", cmd);
         usage_tool(stderr);
         return 2;
@@ -238,28 +289,48 @@ usage_command(const char *cmd, int argc, char **argv)
         if (o->name == NULL) {
             fprintf(stderr, "authgw-token %s: unknown option \"%s\"\n",
                     cmd, argv[i]);
-            goto usage;
+            usage_line(c);
+            return 2;
         }
 
         if (o->value && ++i == argc) {
             fprintf(stderr, "authgw-token %s: %s needs a value\n", cmd,
                     argv[i - 1]);
-            goto usage;
+            usage_line(c);
+            return 2;
         }
     }
 
     if (c->operands >= 0 && n > c->operands) {
         fprintf(stderr, "authgw-token %s: takes %s\n", cmd,
                 c->operands ? "one operand" : "no operand");
-        goto usage;
+        usage_line(c);
+        return 2;
     }
 
     return -1;
+}
 
-usage:
 
-    fprintf(stderr, "usage: %s\n(authgw-token %s --help for more)\n",
-            c->usage, cmd);
+/*
+ * What a command finds wrong in its arguments beyond the table (an option
+ * it needs, two that exclude each other, a value of the wrong kind) is a
+ * usage error too: said with its usage line, exit 2
+ */
 
-    return 2;
+void
+usage_error(const char *cmd, const char *msg, const char *arg)
+{
+    const usage_command_t  *c;
+
+    fprintf(stderr, "authgw-token %s: %s%s%s\n", cmd, msg,
+            arg != NULL ? ": " : "", arg != NULL ? arg : "");
+
+    c = usage_find(cmd);
+
+    if (c != NULL) {
+        usage_line(c);
+    }
+
+    exit(2);
 }

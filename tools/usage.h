@@ -13,6 +13,7 @@
 
 void usage_tool(FILE *f);
 int usage_command(const char *cmd, int argc, char **argv);
+void usage_error(const char *cmd, const char *msg, const char *arg);
 
 
 #endif /* _AUTHGW_USAGE_H_INCLUDED_ */
