@@ -17,6 +17,11 @@
  *                 [--user-id-alg dir|A128KW|A192KW|A256KW] [--user-id-kid K]
  *                 [--user-id-claim NAME]]
  *                [--cnf-jkt KEY] [--cnf-x5t CERT]
+ *   authgw-token dpop --key PRIVATE --method METHOD --url URL [--alg A]
+ *                [--token TOKEN | --token-file FILE] [--nonce N]
+ *                [--iat N | --iat-in S] [--jti J] [--typ T]
+ *                [--claim k=v] [--claim-json k=JSON] [--header-json k=JSON]
+ *                [--drop-claim K] [--drop-header K]
  *   authgw-token thumbprint --key KEY | --cert CERT
  *   authgw-token encrypt --key FILE [--alg ALG] [--enc ENC] [--kid K]
  *                [--header-json JSON] [--iv-len N] [--no-pad]
@@ -35,8 +40,10 @@
  * --header-seg/--payload-seg take a segment that is used byte for byte,
  * so that a test can sign over a non-canonical encoding.
  *
- * thumbprint and sign --cnf-jkt/--cnf-x5t: what binds a token to a key
- * (RFC 7638, through the core) or to a client certificate (RFC 8705).
+ * dpop makes a DPoP proof (RFC 9449) signed with OpenSSL, its jwk the
+ * key's public part; thumbprint and sign --cnf-jkt/--cnf-x5t what binds a
+ * token to that key (RFC 7638 through the core) or to a client
+ * certificate (RFC 8705).
  *
  * --user-id puts an encrypted user id (a compact JWE, by default dir with
  * A256GCM) into the claim "uid" (or --user-id-claim). A symmetric key file
@@ -44,6 +51,8 @@
  */
 
 
+#include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,6 +100,8 @@ static int sign_alg(int argc, char **argv);
 static json_t *sign_claims(int argc, char **argv);
 static void set_members(json_t *obj, int argc, char **argv,
     const char *str_opt, const char *json_opt);
+static void drop_members(json_t *obj, int argc, char **argv,
+    const char *name);
 static char *b64_json(json_t *json);
 static void sign_libjwt(int alg, const unsigned char *key, size_t klen,
     const char *kid, json_t *claims);
@@ -98,6 +109,12 @@ static char *sign_header(int argc, char **argv, int alg, const char *kid);
 static char *sign_payload(int argc, char **argv, json_t *claims);
 static void sign_cnf(json_t *claims, int argc, char **argv);
 static int cmd_sign(int argc, char **argv);
+static int dpop_alg(const char *name, json_t *jwk);
+static int64_t dpop_iat(int argc, char **argv);
+static void set_string(json_t *obj, const char *name, const char *value);
+static json_t *dpop_header(int argc, char **argv, int alg, json_t *jwk);
+static json_t *dpop_claims(int argc, char **argv);
+static int cmd_dpop(int argc, char **argv);
 static int cmd_thumbprint(int argc, char **argv);
 static int cmd_decode(int argc, char **argv);
 static int cmd_encrypt(int argc, char **argv);
@@ -970,8 +987,8 @@ sign_claims(int argc, char **argv)
 
 /*
  * Each str_opt K=V (V a string) and json_opt K=JSON, in their order, sets
- * the member K of obj (str_opt may be NULL): sign's --claim and
- * --claim-json
+ * the member K of obj: --claim and --claim-json of sign and dpop, and
+ * dpop's --header-json (str_opt NULL)
  */
 
 static void
@@ -1012,6 +1029,21 @@ set_members(json_t *obj, int argc, char **argv, const char *str_opt,
 
         i++;
         *eq = '=';
+    }
+}
+
+
+/* each option name K removes the member K of obj (dpop's --drop-claim) */
+
+static void
+drop_members(json_t *obj, int argc, char **argv, const char *name)
+{
+    int  i;
+
+    for (i = 0; i < argc - 1; i++) {
+        if (strcmp(argv[i], name) == 0) {
+            json_object_del(obj, argv[++i]);
+        }
     }
 }
 
@@ -1233,6 +1265,266 @@ cmd_sign(int argc, char **argv)
     free(h);
     free(p);
     free(key);
+    json_decref(claims);
+
+    return 0;
+}
+
+
+/*
+ * A proof's algorithm: --alg, or the one its key implies (ES256, ES384,
+ * ES512 by curve, EdDSA, RS256). A verifier takes the key from the jwk of
+ * the proof's header, so HS*, none and an algorithm of another key type
+ * could only make proofs that no one verifies: usage errors. A header
+ * that lies about its alg is --header-json's to make.
+ */
+
+static int
+dpop_alg(const char *name, json_t *jwk)
+{
+    int          alg, key_alg;
+    char         msg[80];
+    const char  *kty, *crv;
+
+    kty = json_string_value(json_object_get(jwk, "kty"));
+    crv = json_string_value(json_object_get(jwk, "crv"));
+
+    if (strcmp(kty, "RSA") == 0) {
+        key_alg = AUTHGW_RS256;
+
+    } else if (strcmp(kty, "OKP") == 0) {
+        key_alg = AUTHGW_EDDSA;
+
+    } else {
+        key_alg = strcmp(crv, "P-256") == 0 ? AUTHGW_ES256
+                  : strcmp(crv, "P-384") == 0 ? AUTHGW_ES384 : AUTHGW_ES512;
+    }
+
+    if (name == NULL) {
+        return key_alg;
+    }
+
+    alg = authgw_alg_from_name(name, strlen(name));
+
+    if (alg < 0 || alg <= AUTHGW_HS512) {
+        usage_error("dpop", "--alg is RS*, PS*, ES* or EdDSA (a proof is "
+                    "signed with a private key)", name);
+    }
+
+    if (alg == key_alg
+        || (key_alg == AUTHGW_RS256 && alg >= AUTHGW_RS256
+            && alg <= AUTHGW_PS512))
+    {
+        return alg;
+    }
+
+    snprintf(msg, sizeof(msg), "--alg does not fit the key (a key of %s)",
+             authgw_alg_name(key_alg));
+    usage_error("dpop", msg, name);
+
+    return -1;
+}
+
+
+/* iat: --iat N, now + --iat-in S, or now */
+
+static int64_t
+dpop_iat(int argc, char **argv)
+{
+    char        *end;
+    long long    n;
+    const char  *at, *in, *v;
+
+    at = opt(argc, argv, "--iat");
+    in = opt(argc, argv, "--iat-in");
+
+    if (at != NULL && in != NULL) {
+        usage_error("dpop", "--iat and --iat-in exclude each other", NULL);
+    }
+
+    v = at != NULL ? at : in;
+
+    if (v == NULL) {
+        return time(NULL);
+    }
+
+    errno = 0;
+    n = strtoll(v, &end, 10);
+
+    /* an offset as large as a time would overflow once added to now */
+
+    if (*v == '\0' || *end != '\0' || errno != 0
+        || (in != NULL && (n > INT32_MAX || n < -(long long) INT32_MAX)))
+    {
+        usage_error("dpop", at != NULL ? "--iat is not an integer"
+                            : "--iat-in is not a number of seconds", v);
+    }
+
+    return at != NULL ? (int64_t) n : (int64_t) time(NULL) + n;
+}
+
+
+/* JSON strings are UTF-8: a value that is not is no member at all */
+
+static void
+set_string(json_t *obj, const char *name, const char *value)
+{
+    if (json_object_set_new(obj, name, json_string(value)) != 0) {
+        die("not UTF-8", name);
+    }
+}
+
+
+/*
+ * The header: typ dpop+jwt (or --typ), alg, and the public JWK of the key
+ * (public_jwk() makes no private member); then --header-json, then
+ * --drop-header, for the tests that need a hostile header
+ */
+
+static json_t *
+dpop_header(int argc, char **argv, int alg, json_t *jwk)
+{
+    json_t      *header;
+    const char  *typ;
+
+    typ = opt(argc, argv, "--typ");
+    header = json_object();
+
+    set_string(header, "typ", typ != NULL ? typ : "dpop+jwt");
+    set_string(header, "alg", authgw_alg_name(alg));
+    json_object_set_new(header, "jwk", jwk);
+
+    set_members(header, argc, argv, NULL, "--header-json");
+    drop_members(header, argc, argv, "--drop-header");
+
+    return header;
+}
+
+
+/*
+ * The claims of RFC 9449 4.2: jti, htm and htu as given, iat, ath of the
+ * access token (the base64url of its SHA-256), nonce; then --claim and
+ * --claim-json, then --drop-claim
+ */
+
+static json_t *
+dpop_claims(int argc, char **argv)
+{
+    char           *s;
+    size_t          len;
+    json_t         *claims;
+    const char     *v, *file;
+    unsigned char  *buf, rnd[24];
+
+    claims = json_object();
+
+    if ((v = opt(argc, argv, "--jti")) != NULL) {
+        set_string(claims, "jti", v);
+
+    } else {
+        /* 192 bits: RFC 9449 11.1 asks for 96 at least, to be unique */
+
+        if (RAND_bytes(rnd, sizeof(rnd)) != 1) {
+            die("RAND_bytes() failed", NULL);
+        }
+
+        s = b64(rnd, sizeof(rnd));
+        set_string(claims, "jti", s);
+        free(s);
+    }
+
+    set_string(claims, "htm", opt(argc, argv, "--method"));
+    set_string(claims, "htu", opt(argc, argv, "--url"));
+    json_object_set_new(claims, "iat", json_integer(dpop_iat(argc, argv)));
+
+    v = opt(argc, argv, "--token");
+    file = opt(argc, argv, "--token-file");
+
+    if (v != NULL && file != NULL) {
+        usage_error("dpop", "--token and --token-file exclude each other",
+                    NULL);
+    }
+
+    s = NULL;
+
+    if (file != NULL) {
+        /* a file written by echo or a shell's $(...) ends a line */
+
+        buf = read_file(file, &len);
+
+        while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r')) {
+            len--;
+        }
+
+        s = sha256_b64(buf, len);
+        free(buf);
+
+    } else if (v != NULL) {
+        s = sha256_b64(v, strlen(v));
+    }
+
+    if (s != NULL) {
+        set_string(claims, "ath", s);
+        free(s);
+    }
+
+    if ((v = opt(argc, argv, "--nonce")) != NULL) {
+        set_string(claims, "nonce", v);
+    }
+
+    set_members(claims, argc, argv, "--claim", "--claim-json");
+    drop_members(claims, argc, argv, "--drop-claim");
+
+    return claims;
+}
+
+
+static int
+cmd_dpop(int argc, char **argv)
+{
+    int             alg;
+    char           *h, *p;
+    size_t          i, klen;
+    json_t         *jwk, *header, *claims;
+    EVP_PKEY       *pkey;
+    const char     *keyfile;
+    unsigned char  *key;
+    static const char  *needed[] = { "--key", "--method", "--url" };
+
+    for (i = 0; i < sizeof(needed) / sizeof(needed[0]); i++) {
+        if (opt(argc, argv, needed[i]) == NULL) {
+            usage_error("dpop", "a required option is missing", needed[i]);
+        }
+    }
+
+    keyfile = opt(argc, argv, "--key");
+
+    /* a proof proves the possession of the private key of its jwk */
+
+    pkey = read_pkey(keyfile, 0);
+    if (pkey == NULL) {
+        ERR_clear_error();
+        usage_error("dpop", "--key is not a PEM private key (RSA, EC or "
+                    "Ed25519)", keyfile);
+    }
+
+    jwk = public_jwk(pkey, NULL, 0, 0, NULL);
+    EVP_PKEY_free(pkey);
+
+    alg = dpop_alg(opt(argc, argv, "--alg"), jwk);
+    header = dpop_header(argc, argv, alg, jwk);
+    claims = dpop_claims(argc, argv);
+
+    h = b64_json(header);
+    p = b64_json(claims);
+    key = read_file(keyfile, &klen);
+
+    sign_print(alg, key, klen, h, p, RSA_PSS_SALTLEN_DIGEST);
+
+    OPENSSL_clear_free(key, klen);
+    free(h);
+    free(p);
+    json_decref(header);
     json_decref(claims);
 
     return 0;
@@ -1497,6 +1789,10 @@ main(int argc, char **argv)
 
     if (strcmp(argv[1], "encrypt") == 0) {
         return cmd_encrypt(argc - 2, argv + 2);
+    }
+
+    if (strcmp(argv[1], "dpop") == 0) {
+        return cmd_dpop(argc - 2, argv + 2);
     }
 
     if (strcmp(argv[1], "thumbprint") == 0) {

@@ -58,6 +58,15 @@ static const usage_option_t  usage_sign[] = {
     { "--cnf-x5t", 1 }, { NULL, 0 }
 };
 
+/* the claims and header of a proof, and what a test may change in them */
+static const usage_option_t  usage_dpop[] = {
+    { "--key", 1 }, { "--method", 1 }, { "--url", 1 }, { "--alg", 1 },
+    { "--token", 1 }, { "--token-file", 1 }, { "--nonce", 1 },
+    { "--iat", 1 }, { "--iat-in", 1 }, { "--jti", 1 }, { "--typ", 1 },
+    { "--claim", 1 }, { "--claim-json", 1 }, { "--header-json", 1 },
+    { "--drop-claim", 1 }, { "--drop-header", 1 }, { NULL, 0 }
+};
+
 static const usage_option_t  usage_thumbprint[] = {
     { "--key", 1 }, { "--cert", 1 }, { NULL, 0 }
 };
@@ -157,6 +166,41 @@ static const usage_command_t  usage_commands[] = {
       "  authgw-token sign --alg ES256 --key idp.pem --exp-in 300 \\\n"
       "      --claim sub=alice --cnf-jkt client.pem\n" },
 
+    { "dpop", usage_dpop, 0,
+      "authgw-token dpop --key PRIVATE --method METHOD --url URL [OPTIONS]",
+      "Prints a DPoP proof (RFC 9449): a JWT of typ dpop+jwt with htm, htu,\n"
+      "iat and a random jti, whose header carries the public JWK of --key,\n"
+      "signed with that key.\n"
+      "\n"
+      "  --key FILE            the private key (PEM): RSA, EC or Ed25519\n"
+      "  --method METHOD       htm, as given\n"
+      "  --url URL             htu, as given\n"
+      "  --alg ALG             the key's by default: ES256, ES384, ES512 by\n"
+      "                        curve, EdDSA, RS256; an RSA key may sign\n"
+      "                        RS384..PS512 too (no HS*, no none)\n"
+      "  --token TOKEN         ath: the SHA-256 of the access token\n"
+      "  --token-file FILE     the same, the token read from FILE (a final\n"
+      "                        line break left out)\n"
+      "  --nonce NONCE         nonce: the server's DPoP-Nonce\n"
+      "  --iat N               iat: N (now by default)\n"
+      "  --iat-in S            iat: now + S seconds (S may be negative)\n"
+      "  --jti JTI             jti (by default 24 random bytes, base64url)\n"
+      "  --typ T               the header's typ (dpop+jwt)\n"
+      "For tests of refused proofs (each repeatable, applied in this order):\n"
+      "  --claim K=V           a string claim, added or replaced\n"
+      "  --claim-json K=JSON   a claim of any JSON, added or replaced\n"
+      "  --header-json K=JSON  a header member, added or replaced (the\n"
+      "                        signature is still made with --key)\n"
+      "  --drop-claim K, --drop-header K    a member left out\n"
+      "\n"
+      "Examples:\n"
+      "  authgw-token dpop --key client.pem --method GET \\\n"
+      "      --url https://api.example.com/orders --token \"$TOKEN\"\n"
+      "  authgw-token dpop --key client.pem --method POST \\\n"
+      "      --url https://idp.example.com/token --nonce \"$NONCE\"\n"
+      "  authgw-token dpop --key client.pem --method GET --url URL \\\n"
+      "      --iat-in -3600 --drop-claim jti\n" },
+
     { "thumbprint", usage_thumbprint, 0,
       "authgw-token thumbprint (--key KEY | --cert CERT)",
       "Prints what a token's cnf binds it to, base64url: a key's RFC 7638\n"
@@ -207,13 +251,14 @@ usage_tool(FILE *f)
     fprintf(f,
         "usage: authgw-token COMMAND [OPTIONS]\n"
         "\n"
-        "Keys, tokens and encrypted user ids for authgw, and a check of a\n"
-        "token as the module would see it.\n"
+        "Keys, tokens, DPoP proofs and encrypted user ids for authgw, and a\n"
+        "check of a token as the module would see it.\n"
         "\n"
         "  keygen      make a key pair, or a secret\n"
         "  pubkey      the public part of a key\n"
         "  jwks        a JWK Set of JWK files\n"
         "  sign        a signed token\n"
+        "  dpop        a DPoP proof (RFC 9449)\n"
         "  thumbprint  a key's or a certificate's thumbprint, for cnf\n"
         "  encrypt     an encrypted user id (a compact JWE)\n"
         "  decode      a token's header and payload, unverified\n"
