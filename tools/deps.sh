@@ -6,9 +6,12 @@
 
 set -e
 
+# python3-jwcrypto and node-jose (panva's jose, run by nodejs with
+# NODE_PATH=/usr/share/nodejs) are the implementations independent of
+# authgw that the suites hold its tokens and DPoP proofs to
 PKGS="build-essential nginx nginx-dev libssl-dev libjansson-dev libjwt-dev
 libcmocka-dev libtest-base-perl openssl libtext-diff-perl liburi-perl
-python3-jwcrypto curl clang libclang-rt-14-dev
+python3-jwcrypto nodejs node-jose curl clang libclang-rt-14-dev
 valgrind wrk gnuplot-nox openssl util-linux time
 linux-perf"
 
