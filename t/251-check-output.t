@@ -52,7 +52,8 @@ my $k = sub { "$keys/$_[0]" };
 
 # --- help and usage errors of every command
 
-my @commands = qw(keygen pubkey jwks sign encrypt decode check);
+my @commands = qw(keygen pubkey jwks sign dpop thumbprint encrypt decode
+                  check);
 
 plan tests => 64 + 7 * @commands;
 

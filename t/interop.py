@@ -1,17 +1,22 @@
 #!/usr/bin/python3
 # Tokens and user-id JWEs made by jwcrypto (Debian's python3-jwcrypto), an
-# implementation independent of authgw, for t/110-interop.t.
+# implementation independent of authgw, for t/110-interop.t; and DPoP
+# proofs read by it, for t/271-dpop-tool.t.
 #
 #   interop.py jws ALG KEYFILE CLAIMS_JSON [UID_JWE]
 #   interop.py jwe ALG ENC KEYFILE VALUE
+#   interop.py dpop PROOF
 #
 # KEYFILE is a PEM private key, or raw bytes for HS* and the JWE keys.
+# dpop verifies PROOF with the jwk of its own header (RFC 9449 4.3: an
+# asymmetric alg, a public key) and prints {"header", "payload", "jkt"},
+# jkt the RFC 7638 thumbprint of that jwk; a refused proof exits 1.
 
 import json
 import sys
 import time
 
-from jwcrypto import jwe, jwk, jwt
+from jwcrypto import jwe, jwk, jws, jwt
 from jwcrypto.common import base64url_encode, json_encode
 
 
@@ -20,6 +25,21 @@ def key_from(path, symmetric):
     if symmetric:
         return jwk.JWK(kty='oct', k=base64url_encode(data))
     return jwk.JWK.from_pem(data)
+
+
+def dpop(proof):
+    s = jws.JWS()
+    s.deserialize(proof)
+    header = s.jose_header
+    alg = header.get('alg', 'none')
+    key = jwk.JWK(**header['jwk'])
+    if alg == 'none' or alg.startswith('HS') or key.has_private:
+        sys.exit('interop.py dpop: not a proof: alg %s, private key %s'
+                 % (alg, key.has_private))
+    s.allowed_algs = [alg]
+    s.verify(key)
+    print(json.dumps({'header': header, 'payload': json.loads(s.payload),
+                      'jkt': key.thumbprint()}))
 
 
 def main(argv):
@@ -36,8 +56,10 @@ def main(argv):
         e = jwe.JWE(value.encode(), json_encode({'alg': alg, 'enc': enc}))
         e.add_recipient(key_from(path, True))
         print(e.serialize(compact=True))
+    elif argv[1] == 'dpop':
+        dpop(argv[2])
     else:
-        sys.exit('usage: interop.py jws|jwe ...')
+        sys.exit('usage: interop.py jws|jwe|dpop ...')
 
 
 main(sys.argv)
