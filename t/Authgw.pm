@@ -14,7 +14,7 @@ use t::Nginx ();
 
 our @EXPORT = qw(tok bearer jwe jwe_seg py b64url unb64url std64 dirty_bits
                  dirty_sig flip keyfile capture_start capture_stop
-                 nginx_version listen_h2 proxy_head);
+                 nginx_version listen_h2 proxy_head proof jkt dpop_auth);
 
 my $Tool = $ENV{AUTHGW_TOKEN} or die "AUTHGW_TOKEN is not set\n";
 my $Keys = $ENV{TEST_NGINX_KEYS} or die "TEST_NGINX_KEYS is not set\n";
@@ -83,6 +83,93 @@ sub tok {
     chomp $t;
 
     return $t;
+}
+
+# A DPoP proof (RFC 9449), made by authgw-token dpop, or by jwcrypto
+# (via => 'jwcrypto', t/interop.py) or panva's jose (via => 'jose',
+# t/dpop-jose.js), implementations independent of authgw:
+# proof(key => 'ec256.pem', method => 'GET', url => 'https://a/x',
+#       token => $t, nonce => $n, iat_in => -30, jti => 'j', typ => 'T',
+#       alg => 'ES256', claim_json => { k => JSON }, header_json => { .. })
+sub proof {
+    my %o = @_;
+    my $key = keyfile($o{key} // 'ec256.pem');
+    my $via = $o{via} // 'tool';
+    my @args;
+
+    if ($via eq 'jwcrypto') {
+        @args = ('/usr/bin/python3', 't/interop.py', 'proof',
+                 $o{alg} // 'ES256', $key, $o{method} // 'GET', $o{url},
+                 $o{token} // '', defined $o{nonce} ? ($o{nonce}) : ());
+
+    } elsif ($via eq 'jose') {
+        require JSON::PP;
+        my %job = (key => $key, htm => $o{method} // 'GET', htu => $o{url});
+        $job{token} = $o{token} if defined $o{token};
+        $job{nonce} = $o{nonce} if defined $o{nonce};
+        $job{alg} = $o{alg} if defined $o{alg};
+        @args = ('env', 'NODE_PATH=/usr/share/nodejs', 'node', 't/dpop-jose.js', JSON::PP::encode_json(\%job));
+
+    } else {
+        @args = ($Tool, 'dpop', '--key', $key,
+                 '--method', $o{method} // 'GET', '--url', $o{url});
+        push @args, '--token', $o{token} if defined $o{token};
+        push @args, '--nonce', $o{nonce} if defined $o{nonce};
+        push @args, '--iat-in', $o{iat_in} if defined $o{iat_in};
+        push @args, '--jti', $o{jti} if defined $o{jti};
+        push @args, '--typ', $o{typ} if defined $o{typ};
+        push @args, '--alg', $o{alg} if defined $o{alg};
+
+        for my $k (sort keys %{ $o{claim_json} || {} }) {
+            push @args, '--claim-json', "$k=$o{claim_json}{$k}";
+        }
+
+        for my $k (sort keys %{ $o{header_json} || {} }) {
+            push @args, '--header-json', "$k=$o{header_json}{$k}";
+        }
+    }
+
+    open my $fh, '-|', @args or die "cannot run $args[0]: $!\n";
+    my $t = <$fh>;
+    close $fh or die "@args failed\n";
+    chomp $t;
+
+    return $t;
+}
+
+# the RFC 7638 thumbprint of a key file's public key
+sub jkt {
+    my $key = keyfile(shift // 'ec256.pem');
+    open my $fh, '-|', $Tool, 'thumbprint', '--key', $key
+        or die "cannot run $Tool: $!\n";
+    my $t = <$fh>;
+    close $fh or die "authgw-token thumbprint --key $key failed\n";
+    chomp $t;
+    return $t;
+}
+
+# the headers of a DPoP request: an HS256 token bound to the proof key
+# (bind => 0: none; bind => 'other.pem': another key's), "Authorization:
+# DPoP" (scheme => 'Bearer'), and its proof (proof => {...} for proof()):
+# dpop_auth(url => URL, method => 'GET', claim => {...}, proof => {...})
+sub dpop_auth {
+    my %o = @_;
+    my %p = %{ $o{proof} || {} };
+    my $key = $p{key} // 'ec256.pem';
+    my $bind = exists $o{bind} ? $o{bind} : $key;
+    my %json = %{ $o{json} || {} };
+
+    $json{cnf} = '{"jkt":"' . jkt($bind) . '"}' if $bind;
+
+    my $t = tok(alg => 'HS256', key => 'hs256.key',
+                claim => $o{claim} || { sub => 'alice' }, json => \%json);
+
+    my $h = 'Authorization: ' . ($o{scheme} // 'DPoP') . " $t\n";
+
+    return $h if $o{no_proof};
+
+    return $h . 'DPoP: ' . proof(method => $o{method} // 'GET',
+                                 url => $o{url}, token => $t, %p);
 }
 
 # an encrypted user id: jwe(key => 'uid32.key', value => 'alice',
