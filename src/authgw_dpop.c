@@ -289,6 +289,10 @@ authgw_dpop_check(const unsigned char *proof, size_t len,
     authgw_jws_free(&jws);
     authgw_key_free(key);
 
+    if (rc == 0) {
+        out->why = NULL;
+    }
+
     return rc;
 }
 

@@ -706,6 +706,7 @@ test_rfc9449(void **state)
                              "https://server.example.com/token", NULL,
                              1562262616, es256, &out), 0);
     assert_string_equal(out.jkt, RFC9449_JKT);
+    assert_null(out.why);
     assert_int_equal(out.alg, AUTHGW_ES256);
     assert_int_equal(out.iat, 1562262616);
     assert_int_equal(out.jti_len, 16);
