@@ -97,6 +97,10 @@ fuzz_explain(authgw_status_t rc, authgw_jws_t *jws)
 }
 
 
+/* a thumbprint, for a proof's key and a certificate (RFC 7638 3.1's) */
+#define FUZZ_JKT  "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs"
+
+
 int
 fuzz_one(const uint8_t *data, size_t size)
 {
@@ -174,10 +178,8 @@ fuzz_one(const uint8_t *data, size_t size)
         bind.dpop = data[0] % 3;
         bind.mtls = (data[0] / 3) % 3;
         bind.scheme_dpop = (data[0] & 128) ? 1 : 0;
-        bind.proof_jkt = bind.scheme_dpop ? "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs"
-                                          : NULL;
-        bind.cert_x5t = (data[0] & 64) ? "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs"
-                                       : NULL;
+        bind.proof_jkt = bind.scheme_dpop ? FUZZ_JKT : NULL;
+        bind.cert_x5t = (data[0] & 64) ? FUZZ_JKT : NULL;
         why = NULL;
         rc = authgw_binding_check(jws.payload, &bind, &why);
 
