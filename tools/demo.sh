@@ -74,6 +74,8 @@ $T jwks "$K/uid.jwk" > "$K/user-id.jwks"
 $T keygen --type rsa --out "$K/attacker.pem"
 $T keygen --type ec --crv P-256 --out "$K/partners.pem" \
     --pub "$K/partners.jwk" --format jwk --kid p-2026 --alg ES256 --use sig
+# the gateway's key for DPoP server nonces (the same file on every node)
+openssl rand -out "$K/dpop-nonce.key" 32 || exit 1
 
 # --- four service instances: users 1 and 2, orders 1 and 2
 
