@@ -10,7 +10,7 @@ use Test::More;
 my $build = $ENV{AUTHGW_BUILD} or plan skip_all => 'AUTHGW_BUILD is not set';
 my $nginx = $ENV{TEST_NGINX_BINARY} || 'nginx';
 
-plan tests => 19;
+plan tests => 30;
 
 my $out = `KEEP=0 sh tools/demo.sh $build $nginx 2>&1`;
 my $rc = $? >> 8;
@@ -45,3 +45,28 @@ like($out, qr/ok: a partner token at the staff-only service: 401 bad_issuer/,
      'a partner token at a staff-only service: 401');
 like($out, qr/ok: a partner's key claiming staff's issuer: 401 bad_signature/,
      'a partner key never verifies a staff token');
+
+like($out, qr/ok: the token is bound to the app's key/,
+     'DPoP: the provider binds the token to the client\'s key');
+like($out, qr/ok: first call: 401 use_dpop_nonce/,
+     'DPoP: a proof without a nonce, 401 use_dpop_nonce');
+like($out, qr/ok: the answer gives the nonce to use/,
+     'DPoP: with a DPoP-Nonce');
+like($out, qr/first\ call,\ no\ nonce\ yet\ +401\n
+              \ +WWW-Authenticate:\ DPoP\ realm="web",
+              \ error="use_dpop_nonce"[^\n]*\n
+              \ +DPoP-Nonce:\ [\w-]+\n/x,
+     'DPoP: the transcript shows the challenge and the nonce');
+like($out, qr/ok: with the nonce in a fresh proof: 200/,
+     'DPoP: the retry with the nonce passes');
+like($out, qr/ok: the service sees erin/, 'DPoP: the service sees the user');
+like($out, qr/ok: the service never sees erin's token/,
+     'DPoP: and never the token');
+like($out, qr/ok: the access log names the app's key/,
+     'DPoP: $authgw_dpop_jkt in the access log');
+like($out, qr/ok: stolen token as Bearer: 401 unbound_token/,
+     'DPoP: a stolen bound token as Bearer, 401');
+like($out, qr/ok: stolen token, the thief's own proof: 401 dpop_key_mismatch/,
+     'DPoP: a stolen token with the thief\'s proof, 401');
+like($out, qr/ok: the captured request replayed: 401 dpop_replay/,
+     'DPoP: a captured request replayed, 401');

@@ -57,6 +57,16 @@ call() {
     curl -s -o "$D/body" -D "$D/head" -w '%{http_code}' "$@" "$url"
 }
 
+# header NAME: the value of the last answer's header NAME (each line of it)
+header() {
+    grep -i "^$1:" "$D/head" | tr -d '\r' | cut -d' ' -f2-
+}
+
+# outcome: the reason of the last request in the gateway's access log
+outcome() {
+    tail -1 "$GW/logs/access.log" | grep -o 'outcome=[a-z_]*' | cut -d= -f2
+}
+
 stop_all
 rm -rf "$D"
 mkdir -p "$K" "$GW/conf" "$GW/logs" "$GW/tmp"
@@ -333,7 +343,84 @@ check "a partner's key claiming staff's issuer: 401 bad_signature" \
     "$s $(tail -1 "$GW/logs/access.log" | grep -o 'outcome=[a-z_]*' | cut -d= -f2)"
 
 echo
-echo "10. the last access-log lines"
+echo "10. a DPoP client: /payments (web entry point) takes only tokens bound"
+echo "    to the client's key, each request with a proof signed by that key"
+$T keygen --type ec --crv P-256 --out "$K/erin-app.pem" \
+    --pub "$K/erin-app.pub.pem"
+JKT=$($T thumbprint --key "$K/erin-app.pub.pem")
+echo "   erin's app makes its own key pair; its thumbprint is $JKT"
+# the identity provider binds the token to the public key the app showed
+# it (in a real flow, in the DPoP proof the app sends to its token endpoint)
+ERIN=$(idp --alg ES256 --key "$K/idp-ec.pem" --kid idp-ec-2026 \
+       --claim sub=erin --claim aud=web --claim scope=payments \
+       --user-id u-5005 --cnf-jkt "$K/erin-app.pub.pem")
+bound=$($T decode "$ERIN" | grep -o '"jkt": *"[^"]*"' | tr -d ' "' \
+        | cut -d: -f2)
+echo "   the identity provider issues erin a token with cnf.jkt $bound"
+check "the token is bound to the app's key" "$JKT" "$bound"
+
+PAY=/payments/charge
+# proof KEY [NONCE]: a fresh proof for POST $WEB$PAY with erin's token
+proof() {
+    $T dpop --key "$1" --method POST --url "$WEB$PAY" --token "$ERIN" \
+        ${2:+--nonce "$2"}
+}
+
+# pay WHAT [curl args...]: one payment call, its status and challenge
+# printed, and the answer's DPoP-Nonce when it is a new one (every answer
+# carries the current nonce; the client keeps the last)
+NONCE=
+pay() {
+    what=$1
+    shift
+    last=$NONCE
+    s=$(call $WEB $PAY -d 'amount=42' "$@")
+    if [ "$s" = 200 ]; then
+        printf '   %-30s %s  %s\n' "$what" "$s" "$(cat "$D/body")"
+    else
+        printf '   %-30s %s\n' "$what" "$s"
+    fi
+    header WWW-Authenticate | sed 's/^/      WWW-Authenticate: /'
+    NONCE=$(header DPoP-Nonce | tail -1)
+    if [ -n "$NONCE" ] && [ "$NONCE" != "$last" ]; then
+        echo "      DPoP-Nonce: $NONCE"
+    fi
+}
+
+pay "first call, no nonce yet" \
+    -H "Authorization: DPoP $ERIN" -H "DPoP: $(proof "$K/erin-app.pem")"
+check "first call: 401 use_dpop_nonce" "401 use_dpop_nonce" "$s $(outcome)"
+check "the answer gives the nonce to use" yes \
+    "$([ -n "$NONCE" ] && echo yes || echo no)"
+
+P=$(proof "$K/erin-app.pem" "$NONCE")
+pay "again, with the nonce" -H "Authorization: DPoP $ERIN" -H "DPoP: $P"
+check "with the nonce in a fresh proof: 200" "200" "$s"
+check "the service sees erin" "user=u-5005 consumer=erin" \
+    "$(grep -o 'user=[^ ]* consumer=[^ ]*' "$D/body")"
+check "the service never sees erin's token" "token=[]" \
+    "$(grep -o 'token=\[[^]]*\]' "$D/body")"
+check "the access log names the app's key" "dpop=$JKT" \
+    "$(tail -1 "$GW/logs/access.log" | grep -o 'dpop=[^ ]*')"
+
+echo "   a thief copies erin's token (from a log, say), and one whole request"
+pay "the token as Bearer" -H "Authorization: Bearer $ERIN"
+check "stolen token as Bearer: 401 unbound_token" "401 unbound_token" \
+    "$s $(outcome)"
+
+# the thief has a key of its own, and the current nonce (any answer has it)
+$T keygen --type ed25519 --out "$K/thief.pem"
+pay "the token, the thief's proof" -H "Authorization: DPoP $ERIN" \
+    -H "DPoP: $(proof "$K/thief.pem" "$NONCE")"
+check "stolen token, the thief's own proof: 401 dpop_key_mismatch" \
+    "401 dpop_key_mismatch" "$s $(outcome)"
+
+pay "the request replayed" -H "Authorization: DPoP $ERIN" -H "DPoP: $P"
+check "the captured request replayed: 401 dpop_replay" "401 dpop_replay" \
+    "$s $(outcome)"
+
+echo
+echo "11. the last access-log lines"
 tail -5 "$GW/logs/access.log" | sed 's/^/   /'
 
 echo
