@@ -720,7 +720,7 @@ isnt($rc, 0, 'a replay zone under 8 pages fails');
 like($out, qr/authgw_dpop_replay_zone of 16384 bytes is too small/, '... and says so');
 
 ($rc, $out) = nginx_t($on . "authgw_dpop optional;\n authgw_dpop_algorithms ES256 EdDSA;\n"
-                      . " authgw_dpop_window 30s;\n authgw_dpop_url https://api.example\$uri;\n"
+                      . " authgw_dpop_window 30s;\n authgw_dpop_url https://api.example\$request_uri;\n"
                       . " authgw_dpop_nonce_key $keys/uid32.key period=2m;\n"
                       . " authgw_mtls required;\n authgw_mtls_certificate \$http_x_client_cert;\n"
                       . " location /api/b { authgw_dpop required; authgw_dpop_nonce_key off;"

@@ -12,7 +12,7 @@ use Test::Nginx::Socket;
 
 use Digest::SHA qw(hmac_sha256);
 
-plan tests => repeat_each() * (blocks() * 3 + 105);
+plan tests => repeat_each() * (blocks() * 3 + 107);
 
 no_shuffle();
 run_tests();
@@ -433,20 +433,21 @@ this location takes DPoP-bound tokens only
         authgw "api";
         authgw_key_file $TEST_NGINX_KEYS/hs256.key alg=HS256;
         authgw_dpop required;
-        authgw_dpop_url https://api.example$uri;
+        authgw_dpop_url https://api.example$request_uri;
         add_header X-Error $authgw_error always;
         proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/_echo;
     }
-    location = /_echo { return 200 "ok\n"; }
+    location /_echo { return 200 "ok\n"; }
 --- request eval
-["GET /api", "GET /api"]
+["GET /api", "GET /api", "GET /api/a%20b?q=1"]
 --- more_headers eval
 [::dpop_auth(url => 'https://api.example/api'),
- ::dpop_auth(url => 'http://localhost/api')]
+ ::dpop_auth(url => 'http://localhost/api'),
+ ::dpop_auth(url => 'https://api.example/api/a%20b')]
 --- error_code eval
-[200, 401]
+[200, 401, 200]
 --- response_headers eval
-["!X-Error", "X-Error: bad_dpop_proof"]
+["!X-Error", "X-Error: bad_dpop_proof", "!X-Error"]
 
 
 
