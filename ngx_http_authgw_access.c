@@ -57,7 +57,9 @@ static ngx_int_t ngx_http_authgw_unavailable(ngx_http_request_t *r,
 static ngx_int_t ngx_http_authgw_refuse(ngx_http_request_t *r,
     ngx_http_authgw_loc_conf_t *alcf, ngx_http_authgw_ctx_t *ctx,
     authgw_status_t status, ngx_int_t code);
-static ngx_int_t ngx_http_authgw_challenge(ngx_http_request_t *r,
+static ngx_str_t *ngx_http_authgw_error_of(authgw_status_t status,
+    ngx_int_t code);
+static size_t ngx_http_authgw_challenge(u_char *p,
     ngx_http_authgw_loc_conf_t *alcf, ngx_http_authgw_challenge_t *ch);
 static ngx_int_t ngx_http_authgw_value(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, json_t *value, const char *what,
@@ -1023,17 +1025,22 @@ ngx_http_authgw_unavailable(ngx_http_request_t *r, authgw_status_t status,
  * RFC 6750 section 3: Bearer realm="...", error="...", error_description;
  * where authgw_dpop is on, the DPoP challenge of RFC 9449 7.1 beside it
  * (alone where DPoP is required), with algs. The error goes on the
- * challenge of the scheme the client used or must use.
+ * challenge of the scheme the client used or must use. Both challenges
+ * are one field (RFC 9110 11.6.1 allows a list): nginx clears one
+ * WWW-Authenticate where another access module lets the request in under
+ * satisfy any.
  */
 
 static ngx_int_t
 ngx_http_authgw_refuse(ngx_http_request_t *r, ngx_http_authgw_loc_conf_t *alcf,
     ngx_http_authgw_ctx_t *ctx, authgw_status_t status, ngx_int_t code)
 {
-    ngx_str_t                    *error;
+    u_char                       *p;
+    size_t                        len;
     ngx_uint_t                    dpop;
     ngx_str_t                     realm, md;
-    ngx_http_authgw_challenge_t   ch;
+    ngx_table_elt_t              *h;
+    ngx_http_authgw_challenge_t   bearer, proof;
 
     if (ngx_http_complex_value(r, alcf->realm, &realm) != NGX_OK) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
@@ -1052,37 +1059,17 @@ ngx_http_authgw_refuse(ngx_http_request_t *r, ngx_http_authgw_loc_conf_t *alcf,
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    ch.realm = &realm;
-    ch.md = &md;
-    ch.reason = authgw_status_str(status);
-    ch.scope = (status == AUTHGW_INSUFFICIENT_SCOPE && alcf->scope_list.len)
-               ? &alcf->scope_list : NULL;
+    bearer.realm = &realm;
+    bearer.md = &md;
+    bearer.reason = authgw_status_str(status);
+    bearer.scope = (status == AUTHGW_INSUFFICIENT_SCOPE
+                    && alcf->scope_list.len)
+                   ? &alcf->scope_list : NULL;
+    bearer.error = ngx_http_authgw_error_of(status, code);
+    bearer.algs = NULL;
 
-    /* RFC 6750 3.1: invalid_token goes with 401, insufficient_scope 403 */
-
-    if (code == NGX_HTTP_FORBIDDEN) {
-        ch.error = &ngx_http_authgw_scope;
-
-    } else if (status == AUTHGW_MISSING_TOKEN) {
-        ch.error = NULL;
-
-    } else if (status == AUTHGW_BAD_DPOP_PROOF
-               || status == AUTHGW_DPOP_REPLAY)
-    {
-        ch.error = &ngx_http_authgw_invalid_proof;
-
-    } else if (status == AUTHGW_USE_DPOP_NONCE) {
-        ch.error = &ngx_http_authgw_use_nonce;
-
-    } else {
-        ch.error = &ngx_http_authgw_invalid;
-    }
-
-    if (alcf->dpop == AUTHGW_BIND_OFF) {
-        ch.algs = NULL;
-        return ngx_http_authgw_challenge(r, alcf, &ch) == NGX_OK
-               ? code : NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
+    proof = bearer;
+    proof.algs = &alcf->dpop_algs_text;
 
     dpop = (alcf->dpop == AUTHGW_BIND_REQUIRED || ctx->scheme_dpop
             || status == AUTHGW_BAD_DPOP_PROOF
@@ -1090,72 +1077,127 @@ ngx_http_authgw_refuse(ngx_http_request_t *r, ngx_http_authgw_loc_conf_t *alcf,
             || status == AUTHGW_DPOP_REPLAY
             || status == AUTHGW_DPOP_KEY_MISMATCH);
 
-    error = ch.error;
+    if (dpop) {
+        bearer.error = NULL;
+
+    } else {
+        proof.error = NULL;
+    }
+
+    len = 0;
 
     if (alcf->dpop != AUTHGW_BIND_REQUIRED) {
-        ch.algs = NULL;
-        ch.error = dpop ? NULL : error;
-
-        if (ngx_http_authgw_challenge(r, alcf, &ch) != NGX_OK) {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
+        len += ngx_http_authgw_challenge(NULL, alcf, &bearer);
     }
 
-    ch.algs = &alcf->dpop_algs_text;
-    ch.error = dpop ? error : NULL;
-
-    return ngx_http_authgw_challenge(r, alcf, &ch) == NGX_OK
-           ? code : NGX_HTTP_INTERNAL_SERVER_ERROR;
-}
-
-
-/*
- * One WWW-Authenticate challenge: Bearer, or DPoP (with algs); the first
- * is r->headers_out.www_authenticate
- */
-
-static ngx_int_t
-ngx_http_authgw_challenge(ngx_http_request_t *r,
-    ngx_http_authgw_loc_conf_t *alcf, ngx_http_authgw_challenge_t *ch)
-{
-    u_char           *p;
-    size_t            len;
-    ngx_table_elt_t  *h;
-
-    len = sizeof("Bearer realm=\"\"") - 1 + ch->realm->len * 2;
-
-    if (ch->md->len) {
-        len += sizeof(", resource_metadata=\"\"") - 1 + ch->md->len * 2;
-    }
-
-    if (ch->error != NULL) {
-        len += sizeof(", error=\"\"") - 1 + ch->error->len;
-
-        if (alcf->error_detail) {
-            len += sizeof(", error_description=\"\"") - 1
-                   + ngx_strlen(ch->reason);
-        }
-
-        if (ch->scope != NULL) {
-            len += sizeof(", scope=\"\"") - 1 + ch->scope->len;
-        }
-    }
-
-    if (ch->algs != NULL) {
-        len += sizeof(", algs=\"\"") - 1 + ch->algs->len;
+    if (alcf->dpop != AUTHGW_BIND_OFF) {
+        len += sizeof(", ") - 1 + ngx_http_authgw_challenge(NULL, alcf,
+                                                             &proof);
     }
 
     p = ngx_pnalloc(r->pool, len);
     if (p == NULL) {
-        return NGX_ERROR;
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
     h = ngx_http_authgw_out_header(r, &ngx_http_authgw_www_authenticate);
     if (h == NULL) {
-        return NGX_ERROR;
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
     h->value.data = p;
+
+    if (alcf->dpop != AUTHGW_BIND_REQUIRED) {
+        p += ngx_http_authgw_challenge(p, alcf, &bearer);
+    }
+
+    if (alcf->dpop != AUTHGW_BIND_OFF) {
+        if (p != h->value.data) {
+            *p++ = ',';
+            *p++ = ' ';
+        }
+
+        p += ngx_http_authgw_challenge(p, alcf, &proof);
+    }
+
+    h->value.len = p - h->value.data;
+
+    r->headers_out.www_authenticate = h;
+
+    return code;
+}
+
+
+/*
+ * RFC 6750 3.1: invalid_token goes with 401, insufficient_scope 403; RFC
+ * 9449 7.1 and 9: invalid_dpop_proof, use_dpop_nonce
+ */
+
+static ngx_str_t *
+ngx_http_authgw_error_of(authgw_status_t status, ngx_int_t code)
+{
+    if (code == NGX_HTTP_FORBIDDEN) {
+        return &ngx_http_authgw_scope;
+    }
+
+    switch (status) {
+
+    case AUTHGW_MISSING_TOKEN:
+        return NULL;
+
+    case AUTHGW_BAD_DPOP_PROOF:
+    case AUTHGW_DPOP_REPLAY:
+        return &ngx_http_authgw_invalid_proof;
+
+    case AUTHGW_USE_DPOP_NONCE:
+        return &ngx_http_authgw_use_nonce;
+
+    default:
+        return &ngx_http_authgw_invalid;
+    }
+}
+
+
+/*
+ * One challenge, Bearer or (with algs) DPoP, written at p; with p NULL,
+ * only its length, which is at least what is written
+ */
+
+static size_t
+ngx_http_authgw_challenge(u_char *p, ngx_http_authgw_loc_conf_t *alcf,
+    ngx_http_authgw_challenge_t *ch)
+{
+    u_char  *start;
+    size_t   len;
+
+    if (p == NULL) {
+        len = sizeof("Bearer realm=\"\"") - 1 + ch->realm->len * 2;
+
+        if (ch->md->len) {
+            len += sizeof(", resource_metadata=\"\"") - 1 + ch->md->len * 2;
+        }
+
+        if (ch->error != NULL) {
+            len += sizeof(", error=\"\"") - 1 + ch->error->len;
+
+            if (alcf->error_detail) {
+                len += sizeof(", error_description=\"\"") - 1
+                       + ngx_strlen(ch->reason);
+            }
+
+            if (ch->scope != NULL) {
+                len += sizeof(", scope=\"\"") - 1 + ch->scope->len;
+            }
+        }
+
+        if (ch->algs != NULL) {
+            len += sizeof(", algs=\"\"") - 1 + ch->algs->len;
+        }
+
+        return len;
+    }
+
+    start = p;
 
     if (ch->algs != NULL) {
         p = ngx_cpymem(p, "DPoP realm=", sizeof("DPoP realm=") - 1);
@@ -1188,13 +1230,7 @@ ngx_http_authgw_challenge(ngx_http_request_t *r,
         p = ngx_http_authgw_quote(p, ch->md);
     }
 
-    h->value.len = p - h->value.data;
-
-    if (r->headers_out.www_authenticate == NULL) {
-        r->headers_out.www_authenticate = h;
-    }
-
-    return NGX_OK;
+    return p - start;
 }
 
 

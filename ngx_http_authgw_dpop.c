@@ -25,6 +25,12 @@
 #define NGX_HTTP_AUTHGW_DPOP_WINDOW     60
 #define NGX_HTTP_AUTHGW_NONCE_PERIOD    300
 
+/*
+ * how far ahead a proof's iat may be, at least: nginx's clock is a cached
+ * second, and a client's right clock is often that second ahead of it
+ */
+#define NGX_HTTP_AUTHGW_DPOP_SKEW       5
+
 /* every asymmetric algorithm: a proof is never signed with a secret */
 #define NGX_HTTP_AUTHGW_DPOP_ALGS       (AUTHGW_ALGS_ALL & ~AUTHGW_ALGS_HS)
 
@@ -38,6 +44,8 @@ static ngx_int_t ngx_http_authgw_request_url(ngx_http_request_t *r,
     ngx_http_authgw_loc_conf_t *alcf, ngx_str_t *url);
 static ngx_int_t ngx_http_authgw_cert_x5t(ngx_http_request_t *r,
     ngx_http_authgw_loc_conf_t *alcf, char *x5t);
+static authgw_status_t ngx_http_authgw_replayed(ngx_http_authgw_ctx_t *ctx,
+    ngx_int_t rc);
 static void ngx_http_authgw_why_static(ngx_http_authgw_ctx_t *ctx,
     const char *why);
 
@@ -200,6 +208,42 @@ done:
 }
 
 
+/*
+ * authgw_dpop_url url: with variables, or a constant http(s) URL (one
+ * nginx -t can tell no proof would ever match is refused there)
+ */
+
+char *
+ngx_http_authgw_dpop_url(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_authgw_loc_conf_t *alcf = conf;
+
+    char       *rv;
+    char        origin[AUTHGW_URL_MAX + 1];
+    ngx_str_t  *value;
+
+    rv = ngx_http_set_complex_value_slot(cf, cmd, conf);
+    if (rv != NGX_CONF_OK) {
+        return rv;
+    }
+
+    value = cf->args->elts;
+
+    if (alcf->dpop_url->lengths == NULL
+        && authgw_url_origin((char *) value[1].data, value[1].len,
+                             AUTHGW_URL_HTTP, origin, sizeof(origin))
+           == 0)
+    {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"%V\" is not an http or https URL a proof's "
+                           "htu could be", &value[1]);
+        return NGX_CONF_ERROR;
+    }
+
+    return NGX_CONF_OK;
+}
+
+
 /* authgw_mtls_certificate $variable | off: off is the connection's */
 
 char *
@@ -259,16 +303,30 @@ ngx_http_authgw_dpop_merge(ngx_conf_t *cf, ngx_http_authgw_loc_conf_t *prev,
                              NGX_HTTP_AUTHGW_DPOP_WINDOW);
     ngx_conf_merge_ptr_value(conf->dpop_url, prev->dpop_url, NULL);
 
+    /* a key given here has its own period, or the default */
+
     if (conf->nonce_key == NGX_CONF_UNSET_PTR) {
         conf->nonce_key = prev->nonce_key;
         conf->nonce_period = prev->nonce_period;
     }
 
     ngx_conf_merge_ptr_value(conf->nonce_key, prev->nonce_key, NULL);
-    ngx_conf_merge_sec_value(conf->nonce_period, prev->nonce_period,
+    ngx_conf_merge_sec_value(conf->nonce_period, NGX_CONF_UNSET,
                              NGX_HTTP_AUTHGW_NONCE_PERIOD);
     ngx_conf_merge_uint_value(conf->mtls, prev->mtls, AUTHGW_BIND_OFF);
     ngx_conf_merge_ptr_value(conf->mtls_cert, prev->mtls_cert, NULL);
+
+#if !(NGX_HTTP_SSL)
+    if (conf->mtls != AUTHGW_BIND_OFF && conf->mtls_cert == NULL
+        && conf->enable == 1)
+    {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"authgw_mtls\" needs nginx built with "
+                           "ngx_http_ssl_module, or "
+                           "\"authgw_mtls_certificate\"");
+        return NGX_CONF_ERROR;
+    }
+#endif
 
     if (conf->dpop == AUTHGW_BIND_OFF || conf->enable != 1) {
         return NGX_CONF_OK;
@@ -298,9 +356,17 @@ ngx_http_authgw_dpop_merge(ngx_conf_t *cf, ngx_http_authgw_loc_conf_t *prev,
         conf->dpop_algs_text.len = p - conf->dpop_algs_text.data;
     }
 
-    /* one replay cache for the proofs of every location */
+    /*
+     * one replay cache for the proofs of every location; an entry lives
+     * as long as the longest any location takes a proof (its window, and
+     * the skew on both sides), so no location takes one it has forgotten
+     */
 
     amcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_authgw_module);
+
+    amcf->replay_ttl = ngx_max(amcf->replay_ttl,
+                               conf->dpop_window + 2 * ngx_max(conf->leeway,
+                                   NGX_HTTP_AUTHGW_DPOP_SKEW) + 1);
 
     if (amcf->replay == NULL) {
         if (amcf->replay_size == NGX_CONF_UNSET_SIZE) {
@@ -362,7 +428,11 @@ ngx_http_authgw_bind(ngx_http_request_t *r, ngx_http_authgw_loc_conf_t *alcf,
         b.proof_jkt = (char *) ctx->jkt;
     }
 
-    if (alcf->mtls != AUTHGW_BIND_OFF) {
+    /* the certificate only for a token bound to one */
+
+    if (alcf->mtls != AUTHGW_BIND_OFF
+        && json_object_get(json_object_get(payload, "cnf"), "x5t#S256"))
+    {
         rc = ngx_http_authgw_cert_x5t(r, alcf, x5t);
 
         if (rc == NGX_ERROR) {
@@ -396,11 +466,14 @@ static authgw_status_t
 ngx_http_authgw_proof(ngx_http_request_t *r, ngx_http_authgw_loc_conf_t *alcf,
     ngx_http_authgw_ctx_t *ctx, ngx_str_t *token)
 {
-    ngx_int_t               rc;
-    ngx_str_t               proof, url;
-    authgw_alloc_t          alloc;
-    authgw_dpop_proof_t     out;
-    authgw_dpop_request_t   rq;
+    ngx_int_t                     rc;
+    ngx_str_t                     proof, url;
+    authgw_alloc_t                alloc;
+    authgw_dpop_proof_t           out;
+    authgw_dpop_request_t         rq;
+    ngx_http_authgw_main_conf_t  *amcf;
+    u_char                        key[AUTHGW_JKT_LEN + 1
+                                      + AUTHGW_DPOP_JTI_MAX];
 
     rc = ngx_http_authgw_proof_header(r, &proof);
 
@@ -412,7 +485,15 @@ ngx_http_authgw_proof(ngx_http_request_t *r, ngx_http_authgw_loc_conf_t *alcf,
         return AUTHGW_BAD_DPOP_PROOF;
     }
 
-    if (ngx_http_authgw_request_url(r, alcf, &url) != NGX_OK) {
+    rc = ngx_http_authgw_request_url(r, alcf, &url);
+
+    if (rc == NGX_DECLINED) {
+        ngx_http_authgw_why_static(ctx, "the request's host is no host "
+                                   "name a proof's htu can name");
+        return AUTHGW_BAD_DPOP_PROOF;
+    }
+
+    if (rc != NGX_OK) {
         return AUTHGW_INTERNAL_ERROR;
     }
 
@@ -429,7 +510,7 @@ ngx_http_authgw_proof(ngx_http_request_t *r, ngx_http_authgw_loc_conf_t *alcf,
     rq.algs = alcf->dpop_algs;
     rq.now = (int64_t) ngx_time();
     rq.window = alcf->dpop_window;
-    rq.leeway = alcf->leeway;
+    rq.leeway = ngx_max(alcf->leeway, NGX_HTTP_AUTHGW_DPOP_SKEW);
 
     if (alcf->nonce_key != NULL) {
         rq.nonce_key = alcf->nonce_key->data;
@@ -442,12 +523,64 @@ ngx_http_authgw_proof(ngx_http_request_t *r, ngx_http_authgw_loc_conf_t *alcf,
         return out.use_nonce ? AUTHGW_USE_DPOP_NONCE : AUTHGW_BAD_DPOP_PROOF;
     }
 
+    /*
+     * a proof seen before is refused here already, before any variable
+     * shows it as checked (limit_req keyed on $authgw_dpop_jkt would
+     * count a thief's replays against its owner); it is entered in the
+     * access phase
+     */
+
+    ngx_memcpy(key, out.jkt, AUTHGW_JKT_LEN + 1);
+    ngx_memcpy(key + AUTHGW_JKT_LEN + 1, out.jti, out.jti_len);
+
+    if (EVP_Digest(key, AUTHGW_JKT_LEN + 1 + out.jti_len, ctx->proof_key,
+                   NULL, EVP_sha256(), NULL)
+        != 1)
+    {
+        return AUTHGW_INTERNAL_ERROR;
+    }
+
+    ctx->iat = (time_t) out.iat;
+
+    if (!ctx->replay_done
+        || ngx_memcmp(ctx->replayed, ctx->proof_key, 32) != 0)
+    {
+        amcf = ngx_http_get_module_main_conf(r, ngx_http_authgw_module);
+
+        rc = ngx_http_authgw_replay_add(amcf->replay, ctx->proof_key,
+                                        ctx->iat, 0, r->connection->log);
+        if (rc != NGX_OK) {
+            return ngx_http_authgw_replayed(ctx, rc);
+        }
+    }
+
     ngx_memcpy(ctx->jkt, out.jkt, AUTHGW_JKT_LEN + 1);
-    ctx->jti.data = (u_char *) out.jti;
-    ctx->jti.len = out.jti_len;
     ctx->proof_ok = 1;
 
     return AUTHGW_OK;
+}
+
+
+/* a proof the replay cache refuses: why */
+
+static authgw_status_t
+ngx_http_authgw_replayed(ngx_http_authgw_ctx_t *ctx, ngx_int_t rc)
+{
+    if (rc == NGX_ABORT) {
+        ngx_http_authgw_why_static(ctx, "the proof was made before the "
+                                   "replay cache began (a reload that "
+                                   "resized it, an upgrade): make a new "
+                                   "one");
+        return AUTHGW_DPOP_REPLAY;
+    }
+
+    if (rc == NGX_BUSY) {
+        return AUTHGW_REPLAY_CACHE_FULL;
+    }
+
+    ngx_http_authgw_why_static(ctx, "the proof's jti was seen before");
+
+    return AUTHGW_DPOP_REPLAY;
 }
 
 
@@ -490,17 +623,22 @@ ngx_http_authgw_proof_header(ngx_http_request_t *r, ngx_str_t *proof)
 
 /*
  * The URL the proof's htu must be: authgw_dpop_url's (behind a TLS
- * terminator, or for a fixed origin), or the scheme of the connection,
- * the Host the client sent, and the path of the request line as the
- * client wrote it (authgw_htu_match ignores a query)
+ * terminator, or for a fixed origin), or the connection's scheme, the
+ * host nginx chose the server by (the request line's, or Host, checked
+ * and lowercased by nginx) and the connection's port, and the path of the
+ * request line as the client wrote it (authgw_htu_match ignores a query).
+ * NGX_DECLINED: a host with a byte no URL's host has ('?', '#', '@'...):
+ * the URL would mean another.
  */
 
 static ngx_int_t
 ngx_http_authgw_request_url(ngx_http_request_t *r,
     ngx_http_authgw_loc_conf_t *alcf, ngx_str_t *url)
 {
-    u_char     *p;
-    ngx_str_t   host, scheme;
+    u_char      *p, c;
+    in_port_t    port;
+    ngx_str_t    host, scheme;
+    ngx_uint_t   i;
 
     if (alcf->dpop_url != NULL) {
         return ngx_http_complex_value(r, alcf->dpop_url, url);
@@ -515,15 +653,26 @@ ngx_http_authgw_request_url(ngx_http_request_t *r,
         ngx_str_set(&scheme, "http");
     }
 
-    if (r->headers_in.host != NULL) {
-        host = r->headers_in.host->value;
+    host = r->headers_in.server;
 
-    } else {
-        ngx_str_null(&host);
+    for (i = 0; i < host.len; i++) {
+        c = host.data[i];
+
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.'
+              || c == '-' || c == '_' || c == '[' || c == ']' || c == ':'))
+        {
+            return NGX_DECLINED;
+        }
     }
 
+    if (ngx_connection_local_sockaddr(r->connection, NULL, 0) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    port = ngx_inet_get_port(r->connection->local_sockaddr);
+
     url->len = scheme.len + sizeof("://") - 1 + host.len
-               + r->unparsed_uri.len;
+               + sizeof(":65535") - 1 + r->unparsed_uri.len;
 
     url->data = ngx_pnalloc(r->pool, url->len);
     if (url->data == NULL) {
@@ -533,6 +682,11 @@ ngx_http_authgw_request_url(ngx_http_request_t *r,
     p = ngx_cpymem(url->data, scheme.data, scheme.len);
     p = ngx_cpymem(p, "://", 3);
     p = ngx_cpymem(p, host.data, host.len);
+
+    if (port) {
+        p = ngx_sprintf(p, ":%ui", (ngx_uint_t) port);
+    }
+
     p = ngx_cpymem(p, r->unparsed_uri.data, r->unparsed_uri.len);
 
     url->len = p - url->data;
@@ -580,7 +734,11 @@ ngx_http_authgw_cert_x5t(ngx_http_request_t *r,
         return NGX_DONE;
     }
 
+#if (OPENSSL_VERSION_NUMBER >= 0x30000000L)
+    cert = SSL_get1_peer_certificate(r->connection->ssl->connection);
+#else
     cert = SSL_get_peer_certificate(r->connection->ssl->connection);
+#endif
     if (cert == NULL) {
         return NGX_DONE;
     }
@@ -627,53 +785,32 @@ authgw_status_t
 ngx_http_authgw_replay(ngx_http_request_t *r, ngx_http_authgw_loc_conf_t *alcf,
     ngx_http_authgw_ctx_t *ctx)
 {
-    u_char                        key[32];
-    unsigned int                  len;
     ngx_int_t                     rc;
-    EVP_MD_CTX                   *md;
     ngx_http_authgw_main_conf_t  *amcf;
 
     if (!ctx->proof_ok) {
         return AUTHGW_OK;
     }
 
-    md = EVP_MD_CTX_new();
-
-    if (md == NULL
-        || EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1
-        || EVP_DigestUpdate(md, ctx->jkt, AUTHGW_JKT_LEN + 1) != 1
-        || EVP_DigestUpdate(md, ctx->jti.data, ctx->jti.len) != 1
-        || EVP_DigestFinal_ex(md, key, &len) != 1)
+    if (ctx->replay_done
+        && ngx_memcmp(ctx->replayed, ctx->proof_key, 32) == 0)
     {
-        EVP_MD_CTX_free(md);
-        return AUTHGW_INTERNAL_ERROR;
-    }
-
-    EVP_MD_CTX_free(md);
-
-    if (ctx->replay_done && ngx_memcmp(ctx->replayed, key, 32) == 0) {
         return AUTHGW_OK;
     }
 
     amcf = ngx_http_get_module_main_conf(r, ngx_http_authgw_module);
 
-    /* as long as any check of this location could take the proof */
+    /* as long as any location could take the proof */
 
-    rc = ngx_http_authgw_replay_add(amcf->replay, key,
-                                    ngx_time() + alcf->dpop_window
-                                    + 2 * alcf->leeway + 1,
+    rc = ngx_http_authgw_replay_add(amcf->replay, ctx->proof_key, ctx->iat,
+                                    ngx_time() + amcf->replay_ttl,
                                     r->connection->log);
 
-    if (rc == NGX_DECLINED) {
-        ngx_http_authgw_why_static(ctx, "the proof's jti was seen before");
-        return AUTHGW_DPOP_REPLAY;
+    if (rc != NGX_OK) {
+        return ngx_http_authgw_replayed(ctx, rc);
     }
 
-    if (rc == NGX_BUSY) {
-        return AUTHGW_REPLAY_CACHE_FULL;
-    }
-
-    ngx_memcpy(ctx->replayed, key, 32);
+    ngx_memcpy(ctx->replayed, ctx->proof_key, 32);
     ctx->replay_done = 1;
 
     return AUTHGW_OK;
@@ -689,8 +826,9 @@ ngx_int_t
 ngx_http_authgw_nonce_header(ngx_http_request_t *r,
     ngx_http_authgw_loc_conf_t *alcf)
 {
-    char              nonce[AUTHGW_NONCE_LEN + 1];
-    ngx_table_elt_t  *h;
+    char                    nonce[AUTHGW_NONCE_LEN + 1];
+    ngx_table_elt_t        *h;
+    ngx_http_authgw_ctx_t  *ctx;
 
     if (alcf->nonce_key == NULL || alcf->dpop == AUTHGW_BIND_OFF) {
         return NGX_OK;
@@ -704,9 +842,20 @@ ngx_http_authgw_nonce_header(ngx_http_request_t *r,
         return NGX_ERROR;
     }
 
-    h = ngx_http_authgw_out_header(r, &ngx_http_authgw_dpop_nonce);
+    /* one header, whichever location of the request answers */
+
+    ctx = ngx_http_authgw_get_ctx(r);
+    h = (ctx != NULL) ? ctx->nonce : NULL;
+
     if (h == NULL) {
-        return NGX_ERROR;
+        h = ngx_http_authgw_out_header(r, &ngx_http_authgw_dpop_nonce);
+        if (h == NULL) {
+            return NGX_ERROR;
+        }
+
+        if (ctx != NULL) {
+            ctx->nonce = h;
+        }
     }
 
     h->value.data = ngx_pnalloc(r->pool, AUTHGW_NONCE_LEN);

@@ -339,7 +339,7 @@ static ngx_command_t  ngx_http_authgw_commands[] = {
 
     { ngx_string("authgw_dpop_url"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
-      ngx_http_set_complex_value_slot,
+      ngx_http_authgw_dpop_url,
       NGX_HTTP_LOC_CONF_OFFSET,
       offsetof(ngx_http_authgw_loc_conf_t, dpop_url),
       NULL },

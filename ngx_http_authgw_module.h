@@ -34,6 +34,8 @@ typedef struct {
     struct ngx_http_authgw_source_stats_s  **named;    /* by provider index */
     ngx_shm_zone_t             *replay;       /* DPoP proofs seen, or NULL */
     size_t                      replay_size;  /* authgw_dpop_replay_zone */
+    time_t                      replay_ttl;   /* the longest a proof is
+                                                 taken, over all locations */
 } ngx_http_authgw_main_conf_t;
 
 
@@ -339,13 +341,15 @@ typedef struct {
     authgw_cache_lookup_t       cache_status;
 
     ngx_uint_t                  scheme_dpop;  /* Authorization: DPoP */
-    ngx_uint_t                  proof_ok;     /* the proof passed: jkt, jti */
+    ngx_uint_t                  proof_ok;     /* the proof passed: jkt */
     u_char                      jkt[AUTHGW_JKT_LEN + 1];
-    ngx_str_t                   jti;
+    time_t                      iat;          /* the proof's */
+    u_char                      proof_key[32];  /* SHA-256 of jkt and jti */
     u_char                      replayed[32]; /* the proof this request
                                                  entered in the replay
                                                  cache, once */
     ngx_uint_t                  replay_done;
+    ngx_table_elt_t            *nonce;        /* the DPoP-Nonce it sends */
 } ngx_http_authgw_ctx_t;
 
 
@@ -470,7 +474,7 @@ authgw_status_t ngx_http_authgw_bind(ngx_http_request_t *r,
 authgw_status_t ngx_http_authgw_replay(ngx_http_request_t *r,
     ngx_http_authgw_loc_conf_t *alcf, ngx_http_authgw_ctx_t *ctx);
 ngx_int_t ngx_http_authgw_replay_add(ngx_shm_zone_t *zone, u_char *key,
-    time_t expires, ngx_log_t *log);
+    time_t iat, time_t expires, ngx_log_t *log);
 ngx_shm_zone_t *ngx_http_authgw_replay_zone(ngx_conf_t *cf, size_t size);
 ngx_int_t ngx_http_authgw_nonce_header(ngx_http_request_t *r,
     ngx_http_authgw_loc_conf_t *alcf);
@@ -481,6 +485,8 @@ char *ngx_http_authgw_dpop_algorithms(ngx_conf_t *cf, ngx_command_t *cmd,
 char *ngx_http_authgw_nonce_key(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 char *ngx_http_authgw_cert_source(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+char *ngx_http_authgw_dpop_url(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 char *ngx_http_authgw_dpop_merge(ngx_conf_t *cf,
     ngx_http_authgw_loc_conf_t *prev, ngx_http_authgw_loc_conf_t *conf);

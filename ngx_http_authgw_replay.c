@@ -7,9 +7,11 @@
  * proof's jti, so a jti is a replay at any URL and a method of the same
  * key, and one key's jti never blocks another key's.
  *
- * Entries are queued as they come and each lives as long as its
- * location's window and twice its leeway from then: what a location
- * accepts is always in the cache. When the zone is full once the expired
+ * Entries are queued as they come and each lives as long as the longest
+ * window and twice the longest skew of any location from then: what any
+ * location accepts is always in the cache. A proof made before the zone
+ * (a reload that changed its size, a binary upgrade) is refused: a zone
+ * before it may have taken it. When the zone is full once the expired
  * entries are gone, a new proof is refused (never is an entry forgotten
  * early: that would let its proof be replayed).
  */
@@ -36,6 +38,9 @@ typedef struct {
     ngx_rbtree_t                rbtree;
     ngx_rbtree_node_t           sentinel;
     ngx_queue_t                 queue;        /* the newest first */
+    time_t                      since;        /* made then: a proof older
+                                                 may be in a zone before it
+                                                 (a restart, another size) */
     time_t                      full;         /* "full" was last logged */
     time_t                      swept;        /* the last whole walk */
 } ngx_http_authgw_replay_sh_t;
@@ -118,6 +123,17 @@ ngx_http_authgw_replay_init(ngx_shm_zone_t *shm_zone, void *data)
 
     ctx->shpool->data = ctx->sh;
 
+    /*
+     * A zone made at a reload (its size changed) or after a binary upgrade
+     * follows one that may hold proofs: those made before it are refused
+     * (a client makes a new one). At nginx's start there is none before
+     * (ngx_cycle is still the bare cycle of main()); a stop and a start
+     * forget them (docs/sender-constrained.md).
+     */
+
+    ctx->sh->since = (ngx_cycle->conf_ctx == NULL && !ngx_inherited)
+                     ? 0 : ngx_time();
+
     ngx_rbtree_init(&ctx->sh->rbtree, &ctx->sh->sentinel,
                     ngx_http_authgw_replay_insert);
     ngx_queue_init(&ctx->sh->queue);
@@ -178,13 +194,16 @@ ngx_http_authgw_replay_insert(ngx_rbtree_node_t *temp,
 
 
 /*
- * NGX_OK: the proof is new, and now entered until expires; NGX_DECLINED:
- * seen before; NGX_BUSY: no room, even after the expired entries went
+ * NGX_OK: the proof is new (and, with expires, now entered until then);
+ * NGX_DECLINED: seen before; NGX_ABORT: made before the zone was (iat,
+ * with the skew a proof may have), so possibly accepted by a zone before
+ * it: a client makes a new one; NGX_BUSY: no room, even after the expired
+ * entries went
  */
 
 ngx_int_t
-ngx_http_authgw_replay_add(ngx_shm_zone_t *zone, u_char *key, time_t expires,
-    ngx_log_t *log)
+ngx_http_authgw_replay_add(ngx_shm_zone_t *zone, u_char *key, time_t iat,
+    time_t expires, ngx_log_t *log)
 {
     time_t                          now;
     ngx_int_t                       rc;
@@ -199,6 +218,11 @@ ngx_http_authgw_replay_add(ngx_shm_zone_t *zone, u_char *key, time_t expires,
     ngx_memcpy(&hash, key, sizeof(ngx_rbtree_key_t));
 
     ngx_shmtx_lock(&ctx->shpool->mutex);
+
+    if (iat < ctx->sh->since) {
+        ngx_shmtx_unlock(&ctx->shpool->mutex);
+        return NGX_ABORT;
+    }
 
     ngx_http_authgw_replay_expire(ctx, now, 0);
 
@@ -221,6 +245,11 @@ ngx_http_authgw_replay_add(ngx_shm_zone_t *zone, u_char *key, time_t expires,
         }
 
         node = (rc < 0) ? node->left : node->right;
+    }
+
+    if (expires == 0) {
+        ngx_shmtx_unlock(&ctx->shpool->mutex);
+        return NGX_OK;
     }
 
     n = ngx_slab_alloc_locked(ctx->shpool,
@@ -264,9 +293,8 @@ ngx_http_authgw_replay_add(ngx_shm_zone_t *zone, u_char *key, time_t expires,
 
 
 /*
- * The oldest entries first; unless all, one that lives on stops the walk
- * (a longer window's entry may keep a shorter one behind it a little
- * longer, never the reverse)
+ * The oldest entries first (every entry lives as long, so they expire in
+ * that order); all: the whole queue, in case the clock went back
  */
 
 static void

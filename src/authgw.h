@@ -43,6 +43,13 @@
 
 /* authgw_jws_verify() flags */
 #define AUTHGW_VERIFY_ALL_KEYS  1         /* no kid: try every key that fits */
+/*
+ * a DPoP proof, with the one key its jwk is: a kid in its header names
+ * nothing, and its header never enters the memo of token headers (whose
+ * slots only headers of the operator's keys may take: anyone signs a
+ * proof with a key of their own)
+ */
+#define AUTHGW_VERIFY_PROOF     2
 
 /*
  * authgw_json_text(): 0, -1 (no memory, or a value jansson cannot dump),

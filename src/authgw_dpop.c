@@ -276,7 +276,7 @@ authgw_dpop_check(const unsigned char *proof, size_t len,
     memset(&jws, 0, sizeof(authgw_jws_t));
 
     status = authgw_jws_verify(proof, len, &key, 1, AUTHGW_ALG_BIT(out->alg),
-                               0, a, &jws);
+                               AUTHGW_VERIFY_PROOF, a, &jws);
 
     if (status != AUTHGW_OK) {
         out->why = "the signature does not verify with its jwk";
@@ -576,8 +576,12 @@ authgw_status_t
 authgw_binding_check(json_t *payload, const authgw_binding_t *b,
     const char **why)
 {
-    json_t      *cnf, *jkt, *x5t;
-    const char  *s;
+    json_t      *cnf, *jkt, *x5t, *v;
+    const char  *s, *name;
+
+    if (b->dpop == AUTHGW_BIND_OFF && b->mtls == AUTHGW_BIND_OFF) {
+        return AUTHGW_OK;
+    }
 
     cnf = json_object_get(payload, "cnf");
 
@@ -588,6 +592,23 @@ authgw_binding_check(json_t *payload, const authgw_binding_t *b,
 
     jkt = json_object_get(cnf, "jkt");
     x5t = json_object_get(cnf, "x5t#S256");
+
+    /*
+     * a binding this location does not check (RFC 7800 jwk, jku, kid; a
+     * jkt where DPoP is off): the token is someone's, and not a bearer
+     * token; taken as one, the binding would be for nothing
+     */
+
+    json_object_foreach(cnf, name, v) {
+        if (!((b->dpop != AUTHGW_BIND_OFF && strcmp(name, "jkt") == 0)
+              || (b->mtls != AUTHGW_BIND_OFF
+                  && strcmp(name, "x5t#S256") == 0)))
+        {
+            *why = "cnf binds the token in a way this location does not "
+                   "check";
+            return AUTHGW_UNBOUND_TOKEN;
+        }
+    }
 
     if (b->dpop != AUTHGW_BIND_OFF) {
 
@@ -678,6 +699,7 @@ static int authgw_cert_unescape(const char *text, size_t len, char *buf,
     size_t *n);
 static int authgw_cert_base64(char *s, size_t len, unsigned char *der,
     size_t *n);
+static int authgw_cert_der(const unsigned char *der, size_t n);
 
 
 /*
@@ -818,6 +840,12 @@ authgw_cert_base64(char *s, size_t len, unsigned char *der, size_t *n)
         return -1;
     }
 
+    for (i = 0; i < k; i++) {
+        if (s[i] == '=' && i < k - pad) {
+            return -1;
+        }
+    }
+
     m = EVP_DecodeBlock(der, (unsigned char *) s, (int) k);
 
     if (m < 0 || (size_t) m < pad) {
@@ -826,5 +854,37 @@ authgw_cert_base64(char *s, size_t len, unsigned char *der, size_t *n)
 
     *n = (size_t) m - pad;
 
-    return 0;
+    return authgw_cert_der(der, *n);
+}
+
+
+/*
+ * The bytes are one DER SEQUENCE, whole (a certificate is one): anything
+ * else was not a certificate, and could never match a token's x5t#S256
+ */
+
+static int
+authgw_cert_der(const unsigned char *der, size_t n)
+{
+    size_t  i, k, len;
+
+    if (n < 2 || der[0] != 0x30) {
+        return -1;
+    }
+
+    if (der[1] < 0x80) {
+        return (2 + (size_t) der[1] == n) ? 0 : -1;
+    }
+
+    k = der[1] & 0x7f;
+
+    if (k == 0 || k > 4 || n < 2 + k) {
+        return -1;
+    }
+
+    for (i = 0, len = 0; i < k; i++) {
+        len = (len << 8) | der[2 + i];
+    }
+
+    return (len == n - 2 - k) ? 0 : -1;
 }

@@ -592,7 +592,9 @@ authgw_jws_verify(const unsigned char *token, size_t len,
     kid = NULL;
     memo = NULL;
 
-    if (dot1 <= authgw_b64url_encoded_len(AUTHGW_JOSE_HEADER_MAX)) {
+    if (dot1 <= authgw_b64url_encoded_len(AUTHGW_JOSE_HEADER_MAX)
+        && !(flags & AUTHGW_VERIFY_PROOF))
+    {
         memo = authgw_jws_memo_slot(token, dot1);
     }
 
@@ -614,7 +616,9 @@ authgw_jws_verify(const unsigned char *token, size_t len,
 
     if (status == AUTHGW_OK) {
         status = authgw_jws_signature(token, len, dot2, keys, nkeys, flags,
-                                      kid, a, jws);
+                                      (flags & AUTHGW_VERIFY_PROOF) ? NULL
+                                                                    : kid,
+                                      a, jws);
     }
 
     if (status != AUTHGW_OK) {

@@ -94,7 +94,7 @@ my @good = qw(rsa.pub.pem rsa.pub.pkcs1.pem rsa.crt rsa.jwk jwks.json
               ec256.pub.pem ec384.jwk ec521.pub.pem ed25519.jwk oct.jwk);
 
 plan tests => 2 * @bad + 16 + @good + 2 + 14 + 9 + 8 + 7 + 9 + 3 + 10 + 4
-             + 9 + 8 + 16 + 16 + 2 * 31 + 6 + 2 * 33 + 4 + 2 * 12 + 4;
+             + 9 + 8 + 16 + 16 + 2 * 31 + 6 + 2 * 33 + 4 + 2 * 13 + 4;
 
 for my $case (@bad) {
     my ($what, $args, $reason) = @$case;
@@ -709,6 +709,8 @@ for my $c (
     [ "authgw_mtls optional;\n authgw_mtls_certificate x-client-cert;",
       qr/"authgw_mtls_certificate" directive takes a variable/, 'a certificate source that is no variable' ],
     [ "authgw_dpop_window soon;", qr/"authgw_dpop_window" directive invalid value/, 'a window that is no time' ],
+    [ "authgw_dpop_url api.example.com/x;", qr/"api.example.com\/x" is not an http or https URL a proof's htu could be/,
+      'an authgw_dpop_url that no htu could be' ],
 ) {
     ($rc, $out) = nginx_t($on . $c->[0]);
     isnt($rc, 0, "$c->[2] fails");

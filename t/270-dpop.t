@@ -12,7 +12,7 @@ use Test::Nginx::Socket;
 
 use Digest::SHA qw(hmac_sha256);
 
-plan tests => repeat_each() * (blocks() * 3 + 107);
+plan tests => repeat_each() * (blocks() * 3 + 129);
 
 no_shuffle();
 run_tests();
@@ -53,7 +53,7 @@ __DATA__
 --- request
 GET /api
 --- more_headers eval
-::dpop_auth(url => 'http://localhost/api')
+::dpop_auth(url => "http://localhost:$ENV{TEST_NGINX_SERVER_PORT}/api")
 --- response_body_like eval
 qr/^sub=\[alice\] jkt=\[\Q${\ ::jkt('ec256.pem')}\E\] dpop=\[eyJ[\w.-]+\]$/
 --- no_error_log
@@ -74,9 +74,9 @@ authgw: refused
 --- request eval
 ["GET /api", "GET /api", "POST /api\nx=1"]
 --- more_headers eval
-[::dpop_auth(url => 'http://localhost/api', proof => { via => 'jwcrypto' }),
- ::dpop_auth(url => 'http://localhost/api', proof => { via => 'jose' }),
- ::dpop_auth(method => 'POST', url => 'http://localhost/api', proof => { via => 'jose', key => 'ed25519.pem' })]
+[::dpop_auth(url => "http://localhost:$ENV{TEST_NGINX_SERVER_PORT}/api", proof => { via => 'jwcrypto' }),
+ ::dpop_auth(url => "http://localhost:$ENV{TEST_NGINX_SERVER_PORT}/api", proof => { via => 'jose' }),
+ ::dpop_auth(method => 'POST', url => "http://localhost:$ENV{TEST_NGINX_SERVER_PORT}/api", proof => { via => 'jose', key => 'ed25519.pem' })]
 --- response_body eval
 ["sub=[alice]\n", "sub=[alice]\n", "sub=[alice]\n"]
 --- no_error_log
@@ -97,7 +97,7 @@ authgw: refused
 --- request eval
 ["GET /api", "GET /api", "GET /api", "GET /api", "GET /api"]
 --- more_headers eval
-[map { ::dpop_auth(url => 'http://localhost/api', proof => $_) }
+[map { ::dpop_auth(url => "http://localhost:$ENV{TEST_NGINX_SERVER_PORT}/api", proof => $_) }
  { key => 'ed25519.pem' }, { key => 'ec384.pem' }, { key => 'ec521.pem' },
  { key => 'rsa.pem' }, { key => 'rsa.pem', alg => 'PS256' }]
 --- response_body eval
@@ -122,7 +122,7 @@ authgw: refused
 --- request
 GET /api
 --- more_headers eval
-::dpop_auth(url => 'http://localhost/api', proof => { method => 'POST' })
+::dpop_auth(url => "http://localhost:$ENV{TEST_NGINX_SERVER_PORT}/api", proof => { method => 'POST' })
 --- error_code: 401
 --- response_headers
 WWW-Authenticate: DPoP realm="api", error="invalid_dpop_proof", error_description="bad_dpop_proof", algs="ES256 EdDSA"
@@ -145,11 +145,11 @@ authgw: refused: bad_dpop_proof: htm is not the request's method
 --- request eval
 ["GET /api?a=1", "GET /api", "GET /api", "GET /api", "GET /api"]
 --- more_headers eval
-[::dpop_auth(url => 'http://localhost/api?a=1'),
- ::dpop_auth(url => 'http://localhost/api#top'),
+[::dpop_auth(url => "http://localhost:$ENV{TEST_NGINX_SERVER_PORT}/api?a=1"),
+ ::dpop_auth(url => "http://localhost:$ENV{TEST_NGINX_SERVER_PORT}/api#top"),
  ::dpop_auth(url => 'http://other.example/api'),
  ::dpop_auth(url => 'http://localhost:8080/api'),
- ::dpop_auth(url => 'http://localhost/api/')]
+ ::dpop_auth(url => "http://localhost:$ENV{TEST_NGINX_SERVER_PORT}/api/")]
 --- error_code eval
 [401, 401, 401, 401, 401]
 --- response_headers eval
@@ -160,7 +160,7 @@ htu is not the request's URL
 
 
 
-=== TEST 6: the request's query is not the proof's: ignored; scheme and host compare without case, the default port may be written
+=== TEST 6: the request's query is not the proof's: ignored; scheme and host compare without case
 --- config
     location /api {
         authgw "api";
@@ -172,8 +172,8 @@ htu is not the request's URL
 --- request eval
 ["GET /api?a=1&b=2", "GET /api"]
 --- more_headers eval
-[::dpop_auth(url => 'http://localhost/api'),
- ::dpop_auth(url => 'HTTP://LocalHost:80/api')]
+[::dpop_auth(url => "http://localhost:$ENV{TEST_NGINX_SERVER_PORT}/api"),
+ ::dpop_auth(url => "HTTP://LocalHost:$ENV{TEST_NGINX_SERVER_PORT}/api")]
 --- response_body eval
 ["ok\n", "ok\n"]
 --- no_error_log
@@ -196,8 +196,8 @@ authgw: refused
 --- request eval
 ["GET /api", "GET /api"]
 --- more_headers eval
-[::dpop_auth(url => 'http://localhost/api', proof => { token => ::tok(alg => 'HS256', key => 'hs256.key') }),
- ::dpop_auth(url => 'http://localhost/api', bind => 'ec384.pem')]
+[::dpop_auth(url => "http://localhost:$ENV{TEST_NGINX_SERVER_PORT}/api", proof => { token => ::tok(alg => 'HS256', key => 'hs256.key') }),
+ ::dpop_auth(url => "http://localhost:$ENV{TEST_NGINX_SERVER_PORT}/api", bind => 'ec384.pem')]
 --- error_code eval
 [401, 401]
 --- response_headers eval
@@ -225,13 +225,13 @@ authgw: refused: dpop_key_mismatch: cnf.jkt is not the thumbprint of the proof's
 --- more_headers eval
 my $t = ::tok(alg => 'HS256', key => 'hs256.key', json => { cnf => '{"jkt":"' . ::jkt('ec256.pem') . '"}' });
 my $pub = '{"kty":"EC","crv":"P-256","x":"XJBaCcT_hJ8VQgXJatUCtoqs92M8ZO3UVBAUKMdpB4Y","y":"HtjiMSgEU_bXZfRhNfwIvr-PmV8RHNwDIPD3HkPEcEI"';
-my $claims = { htm => '"GET"', htu => '"http://localhost/api"', iat => time, jti => '"j-' . $$ . '"' };
+my $claims = { htm => '"GET"', htu => '"http://localhost:' . $ENV{TEST_NGINX_SERVER_PORT} . '/api"', iat => time, jti => '"j-' . $$ . '"' };
 my $h = "Authorization: DPoP $t\nDPoP: ";
-[$h . ::proof(url => 'http://localhost/api', token => $t, header_json => { jwk => $pub . ',"d":"AAAA"}' }),
+[$h . ::proof(url => "http://localhost:$ENV{TEST_NGINX_SERVER_PORT}/api", token => $t, header_json => { jwk => $pub . ',"d":"AAAA"}' }),
  $h . ::tok(alg => 'HS256', key => 'hs256.key', no_exp => 1, header_json => '{"typ":"dpop+jwt","jwk":{"kty":"oct","k":"AAAA"}}', json => $claims),
  $h . ::tok(alg => 'none', no_exp => 1, header_json => '{"typ":"dpop+jwt","jwk":' . $pub . '}}', json => $claims),
- $h . ::proof(url => 'http://localhost/api', token => $t, typ => 'JWT'),
- $h . ::proof(url => 'http://localhost/api', token => $t, key => 'ec384.pem')]
+ $h . ::proof(url => "http://localhost:$ENV{TEST_NGINX_SERVER_PORT}/api", token => $t, typ => 'JWT'),
+ $h . ::proof(url => "http://localhost:$ENV{TEST_NGINX_SERVER_PORT}/api", token => $t, key => 'ec384.pem')]
 --- error_code eval
 [401, 401, 401, 401, 401]
 --- response_headers eval
@@ -254,11 +254,11 @@ my $h = "Authorization: DPoP $t\nDPoP: ";
 --- request eval
 ["GET /api", "GET /api", "GET /api"]
 --- more_headers eval
-my $a = ::dpop_auth(url => 'http://localhost/api');
+my $a = ::dpop_auth(url => "http://localhost:$ENV{TEST_NGINX_SERVER_PORT}/api");
 my ($p) = $a =~ /^DPoP: (.*)$/m;
 [$a . "\nDPoP: $p",
- ::dpop_auth(url => 'http://localhost/api', no_proof => 1),
- ::dpop_auth(url => 'http://localhost/api', no_proof => 1) . "DPoP:"]
+ ::dpop_auth(url => "http://localhost:$ENV{TEST_NGINX_SERVER_PORT}/api", no_proof => 1),
+ ::dpop_auth(url => "http://localhost:$ENV{TEST_NGINX_SERVER_PORT}/api", no_proof => 1) . "DPoP:"]
 --- error_code eval
 [401, 401, 401]
 --- response_headers eval
@@ -275,7 +275,7 @@ the token came as DPoP, without a DPoP header
         authgw "api";
         authgw_key_file $TEST_NGINX_KEYS/hs256.key alg=HS256;
         authgw_dpop required;
-        authgw_dpop_window 30s;
+        authgw_dpop_window 60s;
         authgw_leeway 5s;
         add_header X-Error $authgw_error always;
         proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/_echo;
@@ -284,7 +284,7 @@ the token came as DPoP, without a DPoP header
 --- request eval
 ["GET /api", "GET /api", "GET /api", "GET /api"]
 --- more_headers eval
-[map { ::dpop_auth(url => 'http://localhost/api', proof => { iat_in => $_ }) } -60, 30, -20, 3]
+[map { ::dpop_auth(url => "http://localhost:$ENV{TEST_NGINX_SERVER_PORT}/api", proof => { iat_in => $_ }) } -120, 30, -40, 3]
 --- error_code eval
 [401, 401, 200, 200]
 --- response_headers eval
@@ -307,11 +307,11 @@ iat is outside the window
 --- request eval
 ["GET /api", "GET /api", "GET /api/b", "GET /api/b"]
 --- more_headers eval
-my $a = ::dpop_auth(url => 'http://localhost/api');
+my $a = ::dpop_auth(url => "http://localhost:$ENV{TEST_NGINX_SERVER_PORT}/api");
 my $jti = "replay-$$-" . time;
 [$a, $a,
- ::dpop_auth(url => 'http://localhost/api/b', proof => { jti => $jti }),
- ::dpop_auth(url => 'http://localhost/api/b', proof => { jti => $jti })]
+ ::dpop_auth(url => "http://localhost:$ENV{TEST_NGINX_SERVER_PORT}/api/b", proof => { jti => $jti }),
+ ::dpop_auth(url => "http://localhost:$ENV{TEST_NGINX_SERVER_PORT}/api/b", proof => { jti => $jti })]
 --- error_code eval
 [200, 401, 200, 401]
 --- response_headers eval
@@ -334,8 +334,8 @@ authgw: refused: dpop_replay: the proof's jti was seen before
 ["GET /api", "GET /api"]
 --- more_headers eval
 my $jti = "shared-$$-" . time;
-[::dpop_auth(url => 'http://localhost/api', proof => { jti => $jti }),
- ::dpop_auth(url => 'http://localhost/api', proof => { jti => $jti, key => 'ed25519.pem' })]
+[::dpop_auth(url => "http://localhost:$ENV{TEST_NGINX_SERVER_PORT}/api", proof => { jti => $jti }),
+ ::dpop_auth(url => "http://localhost:$ENV{TEST_NGINX_SERVER_PORT}/api", proof => { jti => $jti, key => 'ed25519.pem' })]
 --- response_body eval
 ["ok\n", "ok\n"]
 --- no_error_log
@@ -357,8 +357,8 @@ authgw: refused
 --- request eval
 ["GET /api", "GET /api", "GET /api", "GET /api"]
 --- more_headers eval
-[::dpop_auth(url => 'http://localhost/api', scheme => 'Bearer', no_proof => 1),
- ::dpop_auth(url => 'http://localhost/api', bind => 0),
+[::dpop_auth(url => "http://localhost:$ENV{TEST_NGINX_SERVER_PORT}/api", scheme => 'Bearer', no_proof => 1),
+ ::dpop_auth(url => "http://localhost:$ENV{TEST_NGINX_SERVER_PORT}/api", bind => 0),
  ::bearer(alg => 'HS256', key => 'hs256.key'),
  '']
 --- error_code eval
@@ -391,8 +391,8 @@ this location takes DPoP-bound tokens only
 ["GET /api", "GET /api", "GET /api", "GET /api"]
 --- more_headers eval
 [::bearer(alg => 'HS256', key => 'hs256.key', claim => { sub => 'bob' }),
- ::dpop_auth(url => 'http://localhost/api', scheme => 'Bearer', no_proof => 1),
- ::dpop_auth(url => 'http://localhost/api'),
+ ::dpop_auth(url => "http://localhost:$ENV{TEST_NGINX_SERVER_PORT}/api", scheme => 'Bearer', no_proof => 1),
+ ::dpop_auth(url => "http://localhost:$ENV{TEST_NGINX_SERVER_PORT}/api"),
  '']
 --- error_code eval
 [200, 401, 200, 401]
@@ -418,8 +418,8 @@ this location takes DPoP-bound tokens only
 --- request eval
 ["GET /api", "GET /api"]
 --- more_headers eval
-[::dpop_auth(url => 'http://localhost/api'),
- ::dpop_auth(url => 'http://localhost/api', scheme => 'Bearer')]
+[::dpop_auth(url => "http://localhost:$ENV{TEST_NGINX_SERVER_PORT}/api"),
+ ::dpop_auth(url => "http://localhost:$ENV{TEST_NGINX_SERVER_PORT}/api", scheme => 'Bearer')]
 --- error_code eval
 [401, 200]
 --- response_headers eval
@@ -442,7 +442,7 @@ this location takes DPoP-bound tokens only
 ["GET /api", "GET /api", "GET /api/a%20b?q=1"]
 --- more_headers eval
 [::dpop_auth(url => 'https://api.example/api'),
- ::dpop_auth(url => 'http://localhost/api'),
+ ::dpop_auth(url => "http://localhost:$ENV{TEST_NGINX_SERVER_PORT}/api"),
  ::dpop_auth(url => 'https://api.example/api/a%20b')]
 --- error_code eval
 [200, 401, 200]
@@ -467,11 +467,11 @@ this location takes DPoP-bound tokens only
 --- request eval
 ["GET /api", "GET /api", "GET /api", "GET /api", "GET /api"]
 --- more_headers eval
-[::dpop_auth(url => 'http://localhost/api'),
- ::dpop_auth(url => 'http://localhost/api', proof => { nonce => main::nonce('uid32b.key', 86400) }),
- ::dpop_auth(url => 'http://localhost/api', proof => { nonce => main::nonce('uid32.key', 86400, -2) }),
- ::dpop_auth(url => 'http://localhost/api', proof => { nonce => main::nonce('uid32.key', 86400) }),
- ::dpop_auth(url => 'http://localhost/api', proof => { nonce => main::nonce('uid32.key', 86400, -1) })]
+[::dpop_auth(url => "http://localhost:$ENV{TEST_NGINX_SERVER_PORT}/api"),
+ ::dpop_auth(url => "http://localhost:$ENV{TEST_NGINX_SERVER_PORT}/api", proof => { nonce => main::nonce('uid32b.key', 86400) }),
+ ::dpop_auth(url => "http://localhost:$ENV{TEST_NGINX_SERVER_PORT}/api", proof => { nonce => main::nonce('uid32.key', 86400, -2) }),
+ ::dpop_auth(url => "http://localhost:$ENV{TEST_NGINX_SERVER_PORT}/api", proof => { nonce => main::nonce('uid32.key', 86400) }),
+ ::dpop_auth(url => "http://localhost:$ENV{TEST_NGINX_SERVER_PORT}/api", proof => { nonce => main::nonce('uid32.key', 86400, -1) })]
 --- error_code eval
 [401, 401, 401, 200, 200]
 --- response_headers_like eval
@@ -500,8 +500,8 @@ nonce is missing, or not a fresh one of this key
 ["GET /api", "GET /api", "GET /api", "GET /api"]
 --- more_headers eval
 my $t = ::tok(alg => 'HS256', key => 'hs256.key', json => { cnf => '{"jkt":"' . ::jkt('ec256.pem') . '"}' });
-my @p = map { ::proof(url => 'http://localhost/api', token => $t) } 1, 2;
-my $other = ::proof(url => 'http://localhost/api', token => $t, key => 'ec384.pem');
+my @p = map { ::proof(url => "http://localhost:$ENV{TEST_NGINX_SERVER_PORT}/api", token => $t) } 1, 2;
+my $other = ::proof(url => "http://localhost:$ENV{TEST_NGINX_SERVER_PORT}/api", token => $t, key => 'ec384.pem');
 ["Authorization: DPoP $t\nDPoP: $p[0]", "Authorization: DPoP $t\nDPoP: $p[1]",
  "Authorization: DPoP $t\nDPoP: $p[0]", "Authorization: DPoP $t\nDPoP: $other"]
 --- error_code eval
@@ -527,9 +527,9 @@ my $other = ::proof(url => 'http://localhost/api', token => $t, key => 'ec384.pe
 --- request eval
 ["GET /api", "GET /api", "GET /api"]
 --- more_headers eval
-[::dpop_auth(url => 'http://localhost/api'),
- ::dpop_auth(url => 'http://localhost/api'),
- ::dpop_auth(url => 'http://localhost/api', proof => { key => 'ed25519.pem' })]
+[::dpop_auth(url => "http://localhost:$ENV{TEST_NGINX_SERVER_PORT}/api"),
+ ::dpop_auth(url => "http://localhost:$ENV{TEST_NGINX_SERVER_PORT}/api"),
+ ::dpop_auth(url => "http://localhost:$ENV{TEST_NGINX_SERVER_PORT}/api", proof => { key => 'ed25519.pem' })]
 --- error_code eval
 [200, 429, 200]
 --- error_log
@@ -595,7 +595,7 @@ this location takes certificate-bound tokens only
         authgw "api";
         authgw_key_file $TEST_NGINX_KEYS/hs256.key alg=HS256;
         authgw_dpop required;
-        authgw_dpop_url http://localhost/api;
+        authgw_dpop_url http://localhost:$TEST_NGINX_SERVER_PORT/api;
         add_header X-Error $authgw_error always;
         proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/_echo;
     }
@@ -603,9 +603,172 @@ this location takes certificate-bound tokens only
 --- request eval
 ["GET /api", "GET /api"]
 --- more_headers eval
-my $a = ::dpop_auth(url => 'http://localhost/api');
+my $a = ::dpop_auth(url => "http://localhost:$ENV{TEST_NGINX_SERVER_PORT}/api");
 [$a, $a]
 --- error_code eval
 [200, 401]
 --- response_headers eval
 ["!X-Error", "X-Error: dpop_replay"]
+
+
+
+=== TEST 22: the default URL is the host nginx routed by: a Host with "?" or "#" does not make a proof for "/" good at every path; an absolute-form request line is the host it names
+--- config
+    location / {
+        authgw "api";
+        authgw_key_file $TEST_NGINX_KEYS/hs256.key alg=HS256;
+        authgw_dpop required;
+        authgw_error_detail on;
+        add_header X-Error $authgw_error always;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/_echo;
+    }
+    location /_echo { return 200 "ok\n"; }
+--- request eval
+["GET /admin", "GET /admin", "GET http://other.example/api", "GET http://other.example/api"]
+--- more_headers eval
+my $p = $ENV{TEST_NGINX_SERVER_PORT};
+["Host: localhost:80?\n" . ::dpop_auth(url => "http://localhost:$p/"),
+ "Host: localhost#\n" . ::dpop_auth(url => "http://localhost:$p/"),
+ ::dpop_auth(url => "http://localhost:$p/api"),
+ ::dpop_auth(url => "http://other.example:$p/api")]
+--- error_code eval
+[401, 401, 401, 200]
+--- response_headers eval
+["X-Error: bad_dpop_proof", "X-Error: bad_dpop_proof", "X-Error: bad_dpop_proof", "!X-Error"]
+--- error_log
+htu is not the request's URL
+the request's host is no host name a proof's htu can name
+
+
+
+=== TEST 23: $authgw_dpop_jkt is empty for a replayed proof already in preaccess: a thief's replays do not count against the owner's limit_req
+--- http_config
+    limit_req_zone $authgw_dpop_jkt zone=perkey:1m rate=1r/m;
+--- config
+    location /api {
+        authgw "api";
+        authgw_key_file $TEST_NGINX_KEYS/hs256.key alg=HS256;
+        authgw_dpop required;
+        limit_req zone=perkey burst=1 nodelay;
+        limit_req_status 429;
+        add_header X-Error $authgw_error always;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/_echo;
+    }
+    location = /_echo { return 200 "ok\n"; }
+--- request eval
+["GET /api", "GET /api", "GET /api", "GET /api", "GET /api", "GET /api"]
+--- more_headers eval
+my $u = "http://localhost:$ENV{TEST_NGINX_SERVER_PORT}/api";
+my $a = ::dpop_auth(url => $u);
+[$a, $a, $a, $a, ::dpop_auth(url => $u), ::dpop_auth(url => $u)]
+--- error_code eval
+[200, 401, 401, 401, 200, 429]
+--- response_headers eval
+["!X-Error", "X-Error: dpop_replay", "X-Error: dpop_replay", "X-Error: dpop_replay", "!X-Error", "!X-Error"]
+
+
+
+=== TEST 24: satisfy any: another module's yes leaves no challenge behind (both are one WWW-Authenticate field)
+--- config
+    location /api {
+        satisfy any;
+        allow 127.0.0.1;
+        deny all;
+        authgw "api";
+        authgw_key_file $TEST_NGINX_KEYS/hs256.key alg=HS256;
+        authgw_dpop optional;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/_echo;
+    }
+    location = /_echo { return 200 "ok\n"; }
+--- request
+GET /api
+--- response_body
+ok
+--- response_headers
+!WWW-Authenticate
+
+
+
+=== TEST 25: one DPoP-Nonce after a redirect to another location with nonces; a location's own key has its own period (the default 300s), not the outer one's
+--- config
+    authgw_dpop_nonce_key $TEST_NGINX_KEYS/uid32b.key period=60s;
+    location /a {
+        authgw "api";
+        authgw_key_file $TEST_NGINX_KEYS/hs256.key alg=HS256;
+        authgw_dpop required;
+        authgw_dpop_nonce_key $TEST_NGINX_KEYS/uid32.key;
+        proxy_intercept_errors on;
+        error_page 418 = /b;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/_teapot;
+    }
+    location /b {
+        authgw "api";
+        authgw_key_file $TEST_NGINX_KEYS/hs256.key alg=HS256;
+        authgw_dpop required;
+        authgw_dpop_nonce_key $TEST_NGINX_KEYS/uid32.key;
+        return 200 "b\n";
+    }
+    location = /_teapot { return 418; }
+--- request
+GET /a
+--- more_headers eval
+::bearer(alg => 'HS256', key => 'hs256.key')
+--- error_code: 401
+--- response_headers eval
+"DPoP-Nonce: " . main::nonce('uid32.key', 300)
+
+
+
+=== TEST 26: a cnf binding the location does not check is no bearer token (RFC 7800 jwk; a jkt where only certificates are checked)
+--- config
+    location /d {
+        authgw "api";
+        authgw_key_file $TEST_NGINX_KEYS/hs256.key alg=HS256;
+        authgw_dpop optional;
+        add_header X-Error $authgw_error always;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/_echo;
+    }
+    location /m {
+        authgw "api";
+        authgw_key_file $TEST_NGINX_KEYS/hs256.key alg=HS256;
+        authgw_mtls optional;
+        add_header X-Error $authgw_error always;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/_echo;
+    }
+    location /_echo { return 200 "ok\n"; }
+--- request eval
+["GET /d", "GET /m", "GET /m"]
+--- more_headers eval
+[::bearer(alg => 'HS256', key => 'hs256.key', json => { cnf => '{"jwk":{"kty":"EC","crv":"P-256","x":"a","y":"b"}}' }),
+ ::bearer(alg => 'HS256', key => 'hs256.key', json => { cnf => '{"jkt":"' . ::jkt('ec256.pem') . '"}' }),
+ ::bearer(alg => 'HS256', key => 'hs256.key', json => { cnf => '{}' })]
+--- error_code eval
+[401, 401, 200]
+--- response_headers eval
+["X-Error: unbound_token", "X-Error: unbound_token", "!X-Error"]
+--- error_log
+cnf binds the token in a way this location does not check
+
+
+
+=== TEST 27: a proof with a kid (RFC 9449 does not forbid one) passes; an iat a few seconds ahead passes with authgw_leeway 0 (nginx's clock is a cached second)
+--- config
+    location /api {
+        authgw "api";
+        authgw_key_file $TEST_NGINX_KEYS/hs256.key alg=HS256;
+        authgw_dpop required;
+        add_header X-Error $authgw_error always;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/_echo;
+    }
+    location = /_echo { return 200 "ok\n"; }
+--- request eval
+["GET /api", "GET /api", "GET /api"]
+--- more_headers eval
+my $u = "http://localhost:$ENV{TEST_NGINX_SERVER_PORT}/api";
+[::dpop_auth(url => $u, proof => { header_json => { kid => '"client-key-1"' } }),
+ ::dpop_auth(url => $u, proof => { iat_in => 3 }),
+ ::dpop_auth(url => $u, proof => { iat_in => 20 })]
+--- error_code eval
+[200, 200, 401]
+--- response_headers eval
+["!X-Error", "!X-Error", "X-Error: bad_dpop_proof"]

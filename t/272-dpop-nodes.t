@@ -22,7 +22,7 @@ my $keys = $ENV{TEST_NGINX_KEYS};
 my ($pa, $pb, $pc) = ($port, $port + 1, $port + 2);
 my $pd = $pc;    # the TLS nginx, once C has stopped
 
-plan tests => 32;
+plan tests => 39;
 
 # one request: [status, {headers}, body]
 sub req {
@@ -37,6 +37,7 @@ my $loc = <<'_EOL_';
             authgw "api";
             authgw_key_file KEYS/hs256.key alg=HS256;
             authgw_dpop required;
+            authgw_dpop_url http://api.example$request_uri;
             add_header X-Error $authgw_error always;
             add_header X-Pid $pid always;
             proxy_pass http://127.0.0.1:PORT/_echo;
@@ -52,6 +53,24 @@ sub node {
         listen 127.0.0.1:$p$listen;
         location /api {
 $l        }
+        location /short {
+            authgw "api";
+            authgw_key_file $keys/hs256.key alg=HS256;
+            authgw_dpop required;
+            authgw_dpop_window 1s;
+            authgw_dpop_url http://api.example/orders;
+            add_header X-Error \$authgw_error always;
+            proxy_pass http://127.0.0.1:$p/_echo;
+        }
+        location /long {
+            authgw "api";
+            authgw_key_file $keys/hs256.key alg=HS256;
+            authgw_dpop required;
+            authgw_dpop_window 300s;
+            authgw_dpop_url http://api.example/orders;
+            add_header X-Error \$authgw_error always;
+            proxy_pass http://127.0.0.1:$p/_echo;
+        }
         location = /_echo { return 200 "ok\\n"; }
     }
 _EOC_
@@ -69,7 +88,7 @@ my ($c) = start_nginx('dpop-c', $pc, node($pc,
     . " authgw_dpop_replay_zone 32k;", ''));
 
 # a nonce from A, for the proofs of all that follows
-my $r = req($pa, '/api', dpop_auth(url => 'http://localhost/api'));
+my $r = req($pa, '/api', dpop_auth(url => 'http://api.example/api'));
 is($r->[0], 401, 'A: a proof without a nonce: 401');
 is($r->[1]{'x-error'}, 'use_dpop_nonce', 'A: use_dpop_nonce');
 my $nonce = $r->[1]{'dpop-nonce'} // '';
@@ -77,7 +96,7 @@ like($nonce, qr/^[\w-]{32}$/, 'A: the answer carries a nonce');
 
 sub auth {
     my ($n, %p) = @_;
-    return dpop_auth(url => 'http://localhost/api',
+    return dpop_auth(url => 'http://api.example/api',
                      proof => { nonce => $n, %p });
 }
 
@@ -138,6 +157,36 @@ sleep 1;
 $r = req($pa, '/api', $h);
 is($r->[0], 401, 'A: after the reload, its replay is refused');
 is($r->[1]{'x-error'}, 'dpop_replay', 'A: dpop_replay');
+
+# --- a reload that resizes the zone: the proofs made before are refused --
+# (the old zone's entries are gone with it; one of them could be replayed)
+
+$h = auth($nonce);
+is(req($pa, '/api', $h)->[0], 200, 'A: a proof before the zone is resized');
+{
+    my $conf = t::Nginx::read_text("$aroot/conf/nginx.conf");
+    $conf =~ s/authgw_dpop_nonce_key/authgw_dpop_replay_zone 2m; authgw_dpop_nonce_key/;
+    open my $fh, '>', "$aroot/conf/nginx.conf" or die $!;
+    print $fh $conf;
+    close $fh;
+}
+sleep 1.1;
+kill 'HUP', $a;
+sleep 1.5;
+$r = req($pa, '/api', $h);
+is($r->[0], 401, 'A: resized: the proof made before is refused');
+is($r->[1]{'x-error'}, 'dpop_replay', 'A: dpop_replay');
+$r = req($pa, '/api', auth($nonce));
+is($r->[0], 200, 'A: resized: a new proof passes');
+
+# --- entries live as long as the longest window of any location ---------
+
+$h = dpop_auth(url => 'http://api.example/orders', proof => { nonce => $nonce });
+is(req($pa, '/short', $h)->[0], 200, 'A: a proof at a location with a 1s window');
+sleep 13;    # past the 1s window and twice the 5s skew of /short
+$r = req($pa, '/long', $h);
+is($r->[0], 401, 'A: 13s later, the same proof at a 300s location: refused');
+is($r->[1]{'x-error'}, 'dpop_replay', 'A: dpop_replay: the entry outlived the short window');
 
 # --- the replay cache full ------------------------------------------------
 

@@ -786,7 +786,20 @@ test_binding(void **state)
         /* off: nothing is looked at */
         { "{\"cnf\":{\"jkt\":\"" JKT_A "\"}}", 0, 0, 0, NULL, NULL,
           AUTHGW_OK },
-        { "{\"cnf\":7}", 0, 0, 0, NULL, NULL, AUTHGW_UNBOUND_TOKEN },
+        { "{\"cnf\":7}", 0, 0, 0, NULL, NULL, AUTHGW_OK },
+        { "{\"cnf\":7}", 1, 0, 0, NULL, NULL, AUTHGW_UNBOUND_TOKEN },
+
+        /* a binding the location does not check is no bearer token */
+        { "{\"cnf\":{\"jwk\":{\"kty\":\"EC\"}}}", 1, 0, 0, NULL, NULL,
+          AUTHGW_UNBOUND_TOKEN },
+        { "{\"cnf\":{\"kid\":\"k\"}}", 0, 1, 0, NULL, JKT_A,
+          AUTHGW_UNBOUND_TOKEN },
+        { "{\"cnf\":{\"jkt\":\"" JKT_A "\"}}", 0, 1, 0, NULL, JKT_A,
+          AUTHGW_UNBOUND_TOKEN },
+        { "{\"cnf\":{\"x5t#S256\":\"" JKT_A "\"}}", 1, 0, 0, NULL, NULL,
+          AUTHGW_UNBOUND_TOKEN },
+        { "{\"cnf\":{\"jkt\":\"" JKT_A "\",\"jku\":\"https://x\"}}", 1, 0, 1,
+          JKT_A, NULL, AUTHGW_UNBOUND_TOKEN },
 
         /* DPoP optional */
         { "{}", 1, 0, 0, NULL, NULL, AUTHGW_OK },
@@ -879,7 +892,12 @@ test_cert_text(void **state)
 
     (void) state;
 
-    for (i = 0; i < sizeof(der); i++) {
+    /* one DER SEQUENCE of 38 bytes */
+
+    der[0] = 0x30;
+    der[1] = sizeof(der) - 2;
+
+    for (i = 2; i < sizeof(der); i++) {
         der[i] = (unsigned char) (0x30 + i * 7);
     }
 
@@ -940,6 +958,18 @@ test_cert_text(void **state)
     assert_int_equal(authgw_cert_text_thumbprint("-----BEGIN CERTIFICATE"
                      "----------END CERTIFICATE-----", 52, &alloc, got), -1);
     assert_int_equal(authgw_cert_text_thumbprint("::", 2, &alloc, got), -1);
+
+    /* base64 of no certificate: "=" inside, bytes that are no SEQUENCE */
+    assert_int_equal(authgw_cert_text_thumbprint(":====:", 6, &alloc, got),
+                     -1);
+    assert_int_equal(authgw_cert_text_thumbprint(":QU=D:", 6, &alloc, got),
+                     -1);
+    assert_int_equal(authgw_cert_text_thumbprint(":MAA=:", 6, &alloc, got),
+                     0);                       /* 30 00: an empty SEQUENCE */
+    assert_int_equal(authgw_cert_text_thumbprint(":MAE=:", 6, &alloc, got),
+                     -1);                      /* 30 01: one byte short */
+    assert_int_equal(authgw_cert_text_thumbprint(":QUFB:", 6, &alloc, got),
+                     -1);                      /* "AAA" */
 }
 
 
