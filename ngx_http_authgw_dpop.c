@@ -42,10 +42,14 @@ static ngx_int_t ngx_http_authgw_proof_header(ngx_http_request_t *r,
     ngx_str_t *proof);
 static ngx_int_t ngx_http_authgw_request_url(ngx_http_request_t *r,
     ngx_http_authgw_loc_conf_t *alcf, ngx_str_t *url);
+static void ngx_http_authgw_host_port(ngx_http_request_t *r,
+    ngx_str_t *port);
 static ngx_int_t ngx_http_authgw_cert_x5t(ngx_http_request_t *r,
     ngx_http_authgw_loc_conf_t *alcf, char *x5t);
 static authgw_status_t ngx_http_authgw_replayed(ngx_http_authgw_ctx_t *ctx,
     ngx_int_t rc);
+static ngx_uint_t ngx_http_authgw_out_header_is(ngx_http_request_t *r,
+    ngx_table_elt_t *h, ngx_str_t *key);
 static void ngx_http_authgw_why_static(ngx_http_authgw_ctx_t *ctx,
     const char *why);
 
@@ -293,6 +297,7 @@ ngx_http_authgw_dpop_merge(ngx_conf_t *cf, ngx_http_authgw_loc_conf_t *prev,
     ngx_http_authgw_loc_conf_t *conf)
 {
     u_char                       *p;
+    time_t                        skew;
     ngx_uint_t                    a;
     ngx_http_authgw_main_conf_t  *amcf;
 
@@ -364,9 +369,10 @@ ngx_http_authgw_dpop_merge(ngx_conf_t *cf, ngx_http_authgw_loc_conf_t *prev,
 
     amcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_authgw_module);
 
+    skew = ngx_max(conf->leeway, NGX_HTTP_AUTHGW_DPOP_SKEW);
     amcf->replay_ttl = ngx_max(amcf->replay_ttl,
-                               conf->dpop_window + 2 * ngx_max(conf->leeway,
-                                   NGX_HTTP_AUTHGW_DPOP_SKEW) + 1);
+                               conf->dpop_window + 2 * skew + 1);
+    amcf->replay_skew = ngx_max(amcf->replay_skew, skew);
 
     if (amcf->replay == NULL) {
         if (amcf->replay_size == NGX_CONF_UNSET_SIZE) {
@@ -388,6 +394,9 @@ ngx_http_authgw_dpop_merge(ngx_conf_t *cf, ngx_http_authgw_loc_conf_t *prev,
             return NGX_CONF_ERROR;
         }
     }
+
+    ngx_http_authgw_replay_conf(amcf->replay, amcf->replay_ttl,
+                                amcf->replay_skew);
 
     return NGX_CONF_OK;
 }
@@ -501,8 +510,14 @@ ngx_http_authgw_proof(ngx_http_request_t *r, ngx_http_authgw_loc_conf_t *alcf,
     alloc.data = r->pool;
 
     ngx_memzero(&rq, sizeof(authgw_dpop_request_t));
-    rq.method = (char *) r->method_name.data;
-    rq.method_len = r->method_name.len;
+    /* the method the client sent, which error_page may have made GET */
+
+    if (ctx->method.len == 0) {
+        ctx->method = r->method_name;
+    }
+
+    rq.method = (char *) ctx->method.data;
+    rq.method_len = ctx->method.len;
     rq.url = (char *) url.data;
     rq.url_len = url.len;
     rq.token = token->data;
@@ -625,10 +640,10 @@ ngx_http_authgw_proof_header(ngx_http_request_t *r, ngx_str_t *proof)
  * The URL the proof's htu must be: authgw_dpop_url's (behind a TLS
  * terminator, or for a fixed origin), or the connection's scheme, the
  * host nginx chose the server by (the request line's, or Host, checked
- * and lowercased by nginx) and the connection's port, and the path of the
- * request line as the client wrote it (authgw_htu_match ignores a query).
- * NGX_DECLINED: a host with a byte no URL's host has ('?', '#', '@'...):
- * the URL would mean another.
+ * and lowercased by nginx), the port the client named in Host (none: the
+ * scheme's), and the path of the request line as the client wrote it
+ * (authgw_htu_match ignores a query). NGX_DECLINED: a host with a byte no
+ * URL's host has ('?', '#', '@'...): the URL would mean another.
  */
 
 static ngx_int_t
@@ -636,8 +651,7 @@ ngx_http_authgw_request_url(ngx_http_request_t *r,
     ngx_http_authgw_loc_conf_t *alcf, ngx_str_t *url)
 {
     u_char      *p, c;
-    in_port_t    port;
-    ngx_str_t    host, scheme;
+    ngx_str_t    host, scheme, port;
     ngx_uint_t   i;
 
     if (alcf->dpop_url != NULL) {
@@ -665,14 +679,10 @@ ngx_http_authgw_request_url(ngx_http_request_t *r,
         }
     }
 
-    if (ngx_connection_local_sockaddr(r->connection, NULL, 0) != NGX_OK) {
-        return NGX_ERROR;
-    }
+    ngx_http_authgw_host_port(r, &port);
 
-    port = ngx_inet_get_port(r->connection->local_sockaddr);
-
-    url->len = scheme.len + sizeof("://") - 1 + host.len
-               + sizeof(":65535") - 1 + r->unparsed_uri.len;
+    url->len = scheme.len + sizeof("://") - 1 + host.len + 1 + port.len
+               + r->unparsed_uri.len;
 
     url->data = ngx_pnalloc(r->pool, url->len);
     if (url->data == NULL) {
@@ -683,8 +693,9 @@ ngx_http_authgw_request_url(ngx_http_request_t *r,
     p = ngx_cpymem(p, "://", 3);
     p = ngx_cpymem(p, host.data, host.len);
 
-    if (port) {
-        p = ngx_sprintf(p, ":%ui", (ngx_uint_t) port);
+    if (port.len) {
+        *p++ = ':';
+        p = ngx_cpymem(p, port.data, port.len);
     }
 
     p = ngx_cpymem(p, r->unparsed_uri.data, r->unparsed_uri.len);
@@ -692,6 +703,41 @@ ngx_http_authgw_request_url(ngx_http_request_t *r,
     url->len = p - url->data;
 
     return NGX_OK;
+}
+
+
+/*
+ * The port of the Host header: its digits after the last ':' (outside an
+ * IPv6 literal), 1 to 5 of them; none otherwise. The client's port, where
+ * nginx listens on another (a port mapped by Docker or a load balancer).
+ */
+
+static void
+ngx_http_authgw_host_port(ngx_http_request_t *r, ngx_str_t *port)
+{
+    u_char  *p, *last;
+
+    ngx_str_null(port);
+
+    if (r->headers_in.host == NULL) {
+        return;
+    }
+
+    p = r->headers_in.host->value.data;
+    last = p + r->headers_in.host->value.len;
+
+    while (last > p && last[-1] >= '0' && last[-1] <= '9') {
+        last--;
+    }
+
+    if (last == p || last[-1] != ':'
+        || (size_t) (p + r->headers_in.host->value.len - last) - 1 > 4)
+    {
+        return;
+    }
+
+    port->data = last;
+    port->len = p + r->headers_in.host->value.len - last;
 }
 
 
@@ -807,6 +853,7 @@ ngx_http_authgw_replay(ngx_http_request_t *r, ngx_http_authgw_loc_conf_t *alcf,
                                     r->connection->log);
 
     if (rc != NGX_OK) {
+        ctx->proof_ok = 0;
         return ngx_http_authgw_replayed(ctx, rc);
     }
 
@@ -847,6 +894,15 @@ ngx_http_authgw_nonce_header(ngx_http_request_t *r,
     ctx = ngx_http_authgw_get_ctx(r);
     h = (ctx != NULL) ? ctx->nonce : NULL;
 
+    /* a header list emptied since (ngx_http_clean_header) dropped it */
+
+    if (h != NULL
+        && !ngx_http_authgw_out_header_is(r, h,
+                                          &ngx_http_authgw_dpop_nonce))
+    {
+        h = NULL;
+    }
+
     if (h == NULL) {
         h = ngx_http_authgw_out_header(r, &ngx_http_authgw_dpop_nonce);
         if (h == NULL) {
@@ -867,6 +923,27 @@ ngx_http_authgw_nonce_header(ngx_http_request_t *r,
     ngx_memcpy(h->value.data, nonce, AUTHGW_NONCE_LEN);
 
     return NGX_OK;
+}
+
+
+/* h is in the response's header list still, under key */
+
+static ngx_uint_t
+ngx_http_authgw_out_header_is(ngx_http_request_t *r, ngx_table_elt_t *h,
+    ngx_str_t *key)
+{
+    ngx_list_part_t  *part;
+
+    for (part = &r->headers_out.headers.part; part; part = part->next) {
+        if (h >= (ngx_table_elt_t *) part->elts
+            && h < (ngx_table_elt_t *) part->elts + part->nelts)
+        {
+            return h->hash != 0 && h->key.len == key->len
+                   && ngx_strncmp(h->key.data, key->data, key->len) == 0;
+        }
+    }
+
+    return 0;
 }
 
 

@@ -36,6 +36,7 @@ typedef struct {
     size_t                      replay_size;  /* authgw_dpop_replay_zone */
     time_t                      replay_ttl;   /* the longest a proof is
                                                  taken, over all locations */
+    time_t                      replay_skew;  /* the most iat may be ahead */
 } ngx_http_authgw_main_conf_t;
 
 
@@ -344,6 +345,8 @@ typedef struct {
     ngx_uint_t                  proof_ok;     /* the proof passed: jkt */
     u_char                      jkt[AUTHGW_JKT_LEN + 1];
     time_t                      iat;          /* the proof's */
+    ngx_str_t                   method;       /* the request's, as it came
+                                                 (error_page makes it GET) */
     u_char                      proof_key[32];  /* SHA-256 of jkt and jti */
     u_char                      replayed[32]; /* the proof this request
                                                  entered in the replay
@@ -476,6 +479,8 @@ authgw_status_t ngx_http_authgw_replay(ngx_http_request_t *r,
 ngx_int_t ngx_http_authgw_replay_add(ngx_shm_zone_t *zone, u_char *key,
     time_t iat, time_t expires, ngx_log_t *log);
 ngx_shm_zone_t *ngx_http_authgw_replay_zone(ngx_conf_t *cf, size_t size);
+void ngx_http_authgw_replay_conf(ngx_shm_zone_t *zone, time_t ttl,
+    time_t skew);
 ngx_int_t ngx_http_authgw_nonce_header(ngx_http_request_t *r,
     ngx_http_authgw_loc_conf_t *alcf);
 ngx_int_t ngx_http_authgw_jkt_variable(ngx_http_request_t *r,

@@ -41,6 +41,7 @@ typedef struct {
     time_t                      since;        /* made then: a proof older
                                                  may be in a zone before it
                                                  (a restart, another size) */
+    time_t                      ttl;          /* the entries' life */
     time_t                      full;         /* "full" was last logged */
     time_t                      swept;        /* the last whole walk */
 } ngx_http_authgw_replay_sh_t;
@@ -49,11 +50,17 @@ typedef struct {
 typedef struct {
     ngx_http_authgw_replay_sh_t  *sh;
     ngx_slab_pool_t              *shpool;
+    time_t                        ttl;        /* of this configuration */
+    time_t                        skew;       /* the most a proof's iat may
+                                                 be ahead, anywhere */
 } ngx_http_authgw_replay_ctx_t;
 
 
 static ngx_int_t ngx_http_authgw_replay_init(ngx_shm_zone_t *shm_zone,
     void *data);
+static void ngx_http_authgw_replay_extend(ngx_http_authgw_replay_ctx_t *ctx);
+static ngx_int_t ngx_http_authgw_replay_copy(ngx_shm_zone_t *shm_zone,
+    ngx_http_authgw_replay_ctx_t *ctx);
 static void ngx_http_authgw_replay_insert(ngx_rbtree_node_t *temp,
     ngx_rbtree_node_t *node, ngx_rbtree_node_t *sentinel);
 static void ngx_http_authgw_replay_expire(ngx_http_authgw_replay_ctx_t *ctx,
@@ -90,6 +97,18 @@ ngx_http_authgw_replay_zone(ngx_conf_t *cf, size_t size)
 }
 
 
+/* how long entries live, and the skew, once every location is merged */
+
+void
+ngx_http_authgw_replay_conf(ngx_shm_zone_t *zone, time_t ttl, time_t skew)
+{
+    ngx_http_authgw_replay_ctx_t  *ctx = zone->data;
+
+    ctx->ttl = ttl;
+    ctx->skew = skew;
+}
+
+
 /* a reload keeps the proofs seen: the old zone's tree goes on */
 
 static ngx_int_t
@@ -105,6 +124,7 @@ ngx_http_authgw_replay_init(ngx_shm_zone_t *shm_zone, void *data)
     if (octx != NULL) {
         ctx->sh = octx->sh;
         ctx->shpool = octx->shpool;
+        ngx_http_authgw_replay_extend(ctx);
         return NGX_OK;
     }
 
@@ -123,20 +143,27 @@ ngx_http_authgw_replay_init(ngx_shm_zone_t *shm_zone, void *data)
 
     ctx->shpool->data = ctx->sh;
 
-    /*
-     * A zone made at a reload (its size changed) or after a binary upgrade
-     * follows one that may hold proofs: those made before it are refused
-     * (a client makes a new one). At nginx's start there is none before
-     * (ngx_cycle is still the bare cycle of main()); a stop and a start
-     * forget them (docs/sender-constrained.md).
-     */
-
-    ctx->sh->since = (ngx_cycle->conf_ctx == NULL && !ngx_inherited)
-                     ? 0 : ngx_time();
+    ctx->sh->ttl = ctx->ttl;
 
     ngx_rbtree_init(&ctx->sh->rbtree, &ctx->sh->sentinel,
                     ngx_http_authgw_replay_insert);
     ngx_queue_init(&ctx->sh->queue);
+
+    /*
+     * A zone made at a reload that changed its size takes the old zone's
+     * entries (still mapped: the old cycle is freed after this). After a
+     * binary upgrade, or when they do not fit, the proofs made before it,
+     * and up to the skew after, are refused: a zone before it may have
+     * taken them (a client makes a new one). At nginx's start there is no
+     * zone before (ngx_cycle is still the bare cycle of main()); a stop
+     * and a start forget them (docs/sender-constrained.md).
+     */
+
+    if ((ngx_cycle->conf_ctx != NULL || ngx_inherited)
+        && ngx_http_authgw_replay_copy(shm_zone, ctx) == NGX_DECLINED)
+    {
+        ctx->sh->since = ngx_time() + ctx->skew + 1;
+    }
 
     len = sizeof(" in authgw zone \"\"") + shm_zone->shm.name.len;
 
@@ -152,6 +179,132 @@ ngx_http_authgw_replay_init(ngx_shm_zone_t *shm_zone, void *data)
     ctx->shpool->log_nomem = 0;
 
     return NGX_OK;
+}
+
+
+/*
+ * The entries of the zone of the same name in the running configuration,
+ * oldest first, while its workers go on (under its lock); NGX_DONE: it has
+ * none (DPoP was off), NGX_DECLINED: a binary upgrade (the old zone is
+ * another process's), or they do not all fit
+ */
+
+static ngx_int_t
+ngx_http_authgw_replay_copy(ngx_shm_zone_t *shm_zone,
+    ngx_http_authgw_replay_ctx_t *ctx)
+{
+    time_t                          now;
+    ngx_int_t                       rc;
+    ngx_uint_t                      i;
+    ngx_queue_t                    *q;
+    ngx_list_part_t                *part;
+    ngx_shm_zone_t                 *oz;
+    ngx_http_authgw_replay_ctx_t   *octx;
+    ngx_http_authgw_replay_node_t  *n, *o;
+
+    if (ngx_cycle->conf_ctx == NULL) {
+        return NGX_DECLINED;
+    }
+
+    part = (ngx_list_part_t *) &ngx_cycle->shared_memory.part;
+    oz = part->elts;
+    octx = NULL;
+
+    for (i = 0; /* void */; i++) {
+
+        if (i >= part->nelts) {
+            if (part->next == NULL) {
+                break;
+            }
+
+            part = part->next;
+            oz = part->elts;
+            i = 0;
+        }
+
+        if (oz[i].tag == shm_zone->tag && oz[i].init == shm_zone->init
+            && oz[i].shm.name.len == shm_zone->shm.name.len
+            && ngx_strncmp(oz[i].shm.name.data, shm_zone->shm.name.data,
+                           shm_zone->shm.name.len)
+               == 0)
+        {
+            octx = oz[i].data;
+            break;
+        }
+    }
+
+    if (octx == NULL || octx->sh == NULL) {
+        return NGX_DONE;
+    }
+
+    now = ngx_time();
+    rc = NGX_OK;
+
+    ngx_shmtx_lock(&octx->shpool->mutex);
+
+    for (q = ngx_queue_last(&octx->sh->queue);
+         q != ngx_queue_sentinel(&octx->sh->queue);
+         q = ngx_queue_prev(q))
+    {
+        o = ngx_queue_data(q, ngx_http_authgw_replay_node_t, queue);
+
+        if (o->expires <= now) {
+            continue;
+        }
+
+        n = ngx_slab_alloc(ctx->shpool, sizeof(ngx_http_authgw_replay_node_t));
+        if (n == NULL) {
+            rc = NGX_DECLINED;
+            break;
+        }
+
+        n->node.key = o->node.key;
+        n->expires = o->expires + ngx_max(ctx->ttl - octx->sh->ttl, 0);
+        ngx_memcpy(n->digest, o->digest, NGX_HTTP_AUTHGW_REPLAY_KEY);
+
+        ngx_rbtree_insert(&ctx->sh->rbtree, &n->node);
+        ngx_queue_insert_head(&ctx->sh->queue, &n->queue);
+    }
+
+    ngx_shmtx_unlock(&octx->shpool->mutex);
+
+    return rc;
+}
+
+
+/*
+ * A reload whose locations take proofs longer: every entry lives that much
+ * longer too (each by the same time, so the queue stays in order), or a
+ * proof entered under the shorter life could be taken again. In the
+ * master, before any worker of the new configuration.
+ */
+
+static void
+ngx_http_authgw_replay_extend(ngx_http_authgw_replay_ctx_t *ctx)
+{
+    time_t                          more;
+    ngx_queue_t                    *q;
+    ngx_http_authgw_replay_node_t  *n;
+
+    if (ctx->ttl <= ctx->sh->ttl) {
+        return;
+    }
+
+    more = ctx->ttl - ctx->sh->ttl;
+
+    ngx_shmtx_lock(&ctx->shpool->mutex);
+
+    for (q = ngx_queue_head(&ctx->sh->queue);
+         q != ngx_queue_sentinel(&ctx->sh->queue);
+         q = ngx_queue_next(q))
+    {
+        n = ngx_queue_data(q, ngx_http_authgw_replay_node_t, queue);
+        n->expires += more;
+    }
+
+    ctx->sh->ttl = ctx->ttl;
+
+    ngx_shmtx_unlock(&ctx->shpool->mutex);
 }
 
 
@@ -240,6 +393,8 @@ ngx_http_authgw_replay_add(ngx_shm_zone_t *zone, u_char *key, time_t iat,
         rc = ngx_memcmp(key, n->digest, NGX_HTTP_AUTHGW_REPLAY_KEY);
 
         if (rc == 0) {
+            /* an expired entry not yet swept is seen all the same */
+
             ngx_shmtx_unlock(&ctx->shpool->mutex);
             return NGX_DECLINED;
         }

@@ -12,7 +12,7 @@ use Test::Nginx::Socket;
 
 use Digest::SHA qw(hmac_sha256);
 
-plan tests => repeat_each() * (blocks() * 3 + 129);
+plan tests => repeat_each() * (blocks() * 3 + 133);
 
 no_shuffle();
 run_tests();
@@ -53,7 +53,7 @@ __DATA__
 --- request
 GET /api
 --- more_headers eval
-::dpop_auth(url => "http://localhost:$ENV{TEST_NGINX_SERVER_PORT}/api")
+::dpop_auth(url => "http://localhost/api")
 --- response_body_like eval
 qr/^sub=\[alice\] jkt=\[\Q${\ ::jkt('ec256.pem')}\E\] dpop=\[eyJ[\w.-]+\]$/
 --- no_error_log
@@ -74,9 +74,9 @@ authgw: refused
 --- request eval
 ["GET /api", "GET /api", "POST /api\nx=1"]
 --- more_headers eval
-[::dpop_auth(url => "http://localhost:$ENV{TEST_NGINX_SERVER_PORT}/api", proof => { via => 'jwcrypto' }),
- ::dpop_auth(url => "http://localhost:$ENV{TEST_NGINX_SERVER_PORT}/api", proof => { via => 'jose' }),
- ::dpop_auth(method => 'POST', url => "http://localhost:$ENV{TEST_NGINX_SERVER_PORT}/api", proof => { via => 'jose', key => 'ed25519.pem' })]
+[::dpop_auth(url => "http://localhost/api", proof => { via => 'jwcrypto' }),
+ ::dpop_auth(url => "http://localhost/api", proof => { via => 'jose' }),
+ ::dpop_auth(method => 'POST', url => "http://localhost/api", proof => { via => 'jose', key => 'ed25519.pem' })]
 --- response_body eval
 ["sub=[alice]\n", "sub=[alice]\n", "sub=[alice]\n"]
 --- no_error_log
@@ -97,7 +97,7 @@ authgw: refused
 --- request eval
 ["GET /api", "GET /api", "GET /api", "GET /api", "GET /api"]
 --- more_headers eval
-[map { ::dpop_auth(url => "http://localhost:$ENV{TEST_NGINX_SERVER_PORT}/api", proof => $_) }
+[map { ::dpop_auth(url => "http://localhost/api", proof => $_) }
  { key => 'ed25519.pem' }, { key => 'ec384.pem' }, { key => 'ec521.pem' },
  { key => 'rsa.pem' }, { key => 'rsa.pem', alg => 'PS256' }]
 --- response_body eval
@@ -122,7 +122,7 @@ authgw: refused
 --- request
 GET /api
 --- more_headers eval
-::dpop_auth(url => "http://localhost:$ENV{TEST_NGINX_SERVER_PORT}/api", proof => { method => 'POST' })
+::dpop_auth(url => "http://localhost/api", proof => { method => 'POST' })
 --- error_code: 401
 --- response_headers
 WWW-Authenticate: DPoP realm="api", error="invalid_dpop_proof", error_description="bad_dpop_proof", algs="ES256 EdDSA"
@@ -145,11 +145,11 @@ authgw: refused: bad_dpop_proof: htm is not the request's method
 --- request eval
 ["GET /api?a=1", "GET /api", "GET /api", "GET /api", "GET /api"]
 --- more_headers eval
-[::dpop_auth(url => "http://localhost:$ENV{TEST_NGINX_SERVER_PORT}/api?a=1"),
- ::dpop_auth(url => "http://localhost:$ENV{TEST_NGINX_SERVER_PORT}/api#top"),
+[::dpop_auth(url => "http://localhost/api?a=1"),
+ ::dpop_auth(url => "http://localhost/api#top"),
  ::dpop_auth(url => 'http://other.example/api'),
  ::dpop_auth(url => 'http://localhost:8080/api'),
- ::dpop_auth(url => "http://localhost:$ENV{TEST_NGINX_SERVER_PORT}/api/")]
+ ::dpop_auth(url => "http://localhost/api/")]
 --- error_code eval
 [401, 401, 401, 401, 401]
 --- response_headers eval
@@ -172,8 +172,8 @@ htu is not the request's URL
 --- request eval
 ["GET /api?a=1&b=2", "GET /api"]
 --- more_headers eval
-[::dpop_auth(url => "http://localhost:$ENV{TEST_NGINX_SERVER_PORT}/api"),
- ::dpop_auth(url => "HTTP://LocalHost:$ENV{TEST_NGINX_SERVER_PORT}/api")]
+[::dpop_auth(url => "http://localhost/api"),
+ ::dpop_auth(url => 'HTTP://LocalHost:80/api')]
 --- response_body eval
 ["ok\n", "ok\n"]
 --- no_error_log
@@ -196,8 +196,8 @@ authgw: refused
 --- request eval
 ["GET /api", "GET /api"]
 --- more_headers eval
-[::dpop_auth(url => "http://localhost:$ENV{TEST_NGINX_SERVER_PORT}/api", proof => { token => ::tok(alg => 'HS256', key => 'hs256.key') }),
- ::dpop_auth(url => "http://localhost:$ENV{TEST_NGINX_SERVER_PORT}/api", bind => 'ec384.pem')]
+[::dpop_auth(url => "http://localhost/api", proof => { token => ::tok(alg => 'HS256', key => 'hs256.key') }),
+ ::dpop_auth(url => "http://localhost/api", bind => 'ec384.pem')]
 --- error_code eval
 [401, 401]
 --- response_headers eval
@@ -225,13 +225,13 @@ authgw: refused: dpop_key_mismatch: cnf.jkt is not the thumbprint of the proof's
 --- more_headers eval
 my $t = ::tok(alg => 'HS256', key => 'hs256.key', json => { cnf => '{"jkt":"' . ::jkt('ec256.pem') . '"}' });
 my $pub = '{"kty":"EC","crv":"P-256","x":"XJBaCcT_hJ8VQgXJatUCtoqs92M8ZO3UVBAUKMdpB4Y","y":"HtjiMSgEU_bXZfRhNfwIvr-PmV8RHNwDIPD3HkPEcEI"';
-my $claims = { htm => '"GET"', htu => '"http://localhost:' . $ENV{TEST_NGINX_SERVER_PORT} . '/api"', iat => time, jti => '"j-' . $$ . '"' };
+my $claims = { htm => '"GET"', htu => '"http://localhost/api"', iat => time, jti => '"j-' . $$ . '"' };
 my $h = "Authorization: DPoP $t\nDPoP: ";
-[$h . ::proof(url => "http://localhost:$ENV{TEST_NGINX_SERVER_PORT}/api", token => $t, header_json => { jwk => $pub . ',"d":"AAAA"}' }),
+[$h . ::proof(url => "http://localhost/api", token => $t, header_json => { jwk => $pub . ',"d":"AAAA"}' }),
  $h . ::tok(alg => 'HS256', key => 'hs256.key', no_exp => 1, header_json => '{"typ":"dpop+jwt","jwk":{"kty":"oct","k":"AAAA"}}', json => $claims),
  $h . ::tok(alg => 'none', no_exp => 1, header_json => '{"typ":"dpop+jwt","jwk":' . $pub . '}}', json => $claims),
- $h . ::proof(url => "http://localhost:$ENV{TEST_NGINX_SERVER_PORT}/api", token => $t, typ => 'JWT'),
- $h . ::proof(url => "http://localhost:$ENV{TEST_NGINX_SERVER_PORT}/api", token => $t, key => 'ec384.pem')]
+ $h . ::proof(url => "http://localhost/api", token => $t, typ => 'JWT'),
+ $h . ::proof(url => "http://localhost/api", token => $t, key => 'ec384.pem')]
 --- error_code eval
 [401, 401, 401, 401, 401]
 --- response_headers eval
@@ -254,11 +254,11 @@ my $h = "Authorization: DPoP $t\nDPoP: ";
 --- request eval
 ["GET /api", "GET /api", "GET /api"]
 --- more_headers eval
-my $a = ::dpop_auth(url => "http://localhost:$ENV{TEST_NGINX_SERVER_PORT}/api");
+my $a = ::dpop_auth(url => "http://localhost/api");
 my ($p) = $a =~ /^DPoP: (.*)$/m;
 [$a . "\nDPoP: $p",
- ::dpop_auth(url => "http://localhost:$ENV{TEST_NGINX_SERVER_PORT}/api", no_proof => 1),
- ::dpop_auth(url => "http://localhost:$ENV{TEST_NGINX_SERVER_PORT}/api", no_proof => 1) . "DPoP:"]
+ ::dpop_auth(url => "http://localhost/api", no_proof => 1),
+ ::dpop_auth(url => "http://localhost/api", no_proof => 1) . "DPoP:"]
 --- error_code eval
 [401, 401, 401]
 --- response_headers eval
@@ -284,7 +284,7 @@ the token came as DPoP, without a DPoP header
 --- request eval
 ["GET /api", "GET /api", "GET /api", "GET /api"]
 --- more_headers eval
-[map { ::dpop_auth(url => "http://localhost:$ENV{TEST_NGINX_SERVER_PORT}/api", proof => { iat_in => $_ }) } -120, 30, -40, 3]
+[map { ::dpop_auth(url => "http://localhost/api", proof => { iat_in => $_ }) } -120, 30, -40, 3]
 --- error_code eval
 [401, 401, 200, 200]
 --- response_headers eval
@@ -307,11 +307,11 @@ iat is outside the window
 --- request eval
 ["GET /api", "GET /api", "GET /api/b", "GET /api/b"]
 --- more_headers eval
-my $a = ::dpop_auth(url => "http://localhost:$ENV{TEST_NGINX_SERVER_PORT}/api");
+my $a = ::dpop_auth(url => "http://localhost/api");
 my $jti = "replay-$$-" . time;
 [$a, $a,
- ::dpop_auth(url => "http://localhost:$ENV{TEST_NGINX_SERVER_PORT}/api/b", proof => { jti => $jti }),
- ::dpop_auth(url => "http://localhost:$ENV{TEST_NGINX_SERVER_PORT}/api/b", proof => { jti => $jti })]
+ ::dpop_auth(url => "http://localhost/api/b", proof => { jti => $jti }),
+ ::dpop_auth(url => "http://localhost/api/b", proof => { jti => $jti })]
 --- error_code eval
 [200, 401, 200, 401]
 --- response_headers eval
@@ -334,8 +334,8 @@ authgw: refused: dpop_replay: the proof's jti was seen before
 ["GET /api", "GET /api"]
 --- more_headers eval
 my $jti = "shared-$$-" . time;
-[::dpop_auth(url => "http://localhost:$ENV{TEST_NGINX_SERVER_PORT}/api", proof => { jti => $jti }),
- ::dpop_auth(url => "http://localhost:$ENV{TEST_NGINX_SERVER_PORT}/api", proof => { jti => $jti, key => 'ed25519.pem' })]
+[::dpop_auth(url => "http://localhost/api", proof => { jti => $jti }),
+ ::dpop_auth(url => "http://localhost/api", proof => { jti => $jti, key => 'ed25519.pem' })]
 --- response_body eval
 ["ok\n", "ok\n"]
 --- no_error_log
@@ -357,8 +357,8 @@ authgw: refused
 --- request eval
 ["GET /api", "GET /api", "GET /api", "GET /api"]
 --- more_headers eval
-[::dpop_auth(url => "http://localhost:$ENV{TEST_NGINX_SERVER_PORT}/api", scheme => 'Bearer', no_proof => 1),
- ::dpop_auth(url => "http://localhost:$ENV{TEST_NGINX_SERVER_PORT}/api", bind => 0),
+[::dpop_auth(url => "http://localhost/api", scheme => 'Bearer', no_proof => 1),
+ ::dpop_auth(url => "http://localhost/api", bind => 0),
  ::bearer(alg => 'HS256', key => 'hs256.key'),
  '']
 --- error_code eval
@@ -391,8 +391,8 @@ this location takes DPoP-bound tokens only
 ["GET /api", "GET /api", "GET /api", "GET /api"]
 --- more_headers eval
 [::bearer(alg => 'HS256', key => 'hs256.key', claim => { sub => 'bob' }),
- ::dpop_auth(url => "http://localhost:$ENV{TEST_NGINX_SERVER_PORT}/api", scheme => 'Bearer', no_proof => 1),
- ::dpop_auth(url => "http://localhost:$ENV{TEST_NGINX_SERVER_PORT}/api"),
+ ::dpop_auth(url => "http://localhost/api", scheme => 'Bearer', no_proof => 1),
+ ::dpop_auth(url => "http://localhost/api"),
  '']
 --- error_code eval
 [200, 401, 200, 401]
@@ -418,8 +418,8 @@ this location takes DPoP-bound tokens only
 --- request eval
 ["GET /api", "GET /api"]
 --- more_headers eval
-[::dpop_auth(url => "http://localhost:$ENV{TEST_NGINX_SERVER_PORT}/api"),
- ::dpop_auth(url => "http://localhost:$ENV{TEST_NGINX_SERVER_PORT}/api", scheme => 'Bearer')]
+[::dpop_auth(url => "http://localhost/api"),
+ ::dpop_auth(url => "http://localhost/api", scheme => 'Bearer')]
 --- error_code eval
 [401, 200]
 --- response_headers eval
@@ -442,7 +442,7 @@ this location takes DPoP-bound tokens only
 ["GET /api", "GET /api", "GET /api/a%20b?q=1"]
 --- more_headers eval
 [::dpop_auth(url => 'https://api.example/api'),
- ::dpop_auth(url => "http://localhost:$ENV{TEST_NGINX_SERVER_PORT}/api"),
+ ::dpop_auth(url => "http://localhost/api"),
  ::dpop_auth(url => 'https://api.example/api/a%20b')]
 --- error_code eval
 [200, 401, 200]
@@ -467,11 +467,11 @@ this location takes DPoP-bound tokens only
 --- request eval
 ["GET /api", "GET /api", "GET /api", "GET /api", "GET /api"]
 --- more_headers eval
-[::dpop_auth(url => "http://localhost:$ENV{TEST_NGINX_SERVER_PORT}/api"),
- ::dpop_auth(url => "http://localhost:$ENV{TEST_NGINX_SERVER_PORT}/api", proof => { nonce => main::nonce('uid32b.key', 86400) }),
- ::dpop_auth(url => "http://localhost:$ENV{TEST_NGINX_SERVER_PORT}/api", proof => { nonce => main::nonce('uid32.key', 86400, -2) }),
- ::dpop_auth(url => "http://localhost:$ENV{TEST_NGINX_SERVER_PORT}/api", proof => { nonce => main::nonce('uid32.key', 86400) }),
- ::dpop_auth(url => "http://localhost:$ENV{TEST_NGINX_SERVER_PORT}/api", proof => { nonce => main::nonce('uid32.key', 86400, -1) })]
+[::dpop_auth(url => "http://localhost/api"),
+ ::dpop_auth(url => "http://localhost/api", proof => { nonce => main::nonce('uid32b.key', 86400) }),
+ ::dpop_auth(url => "http://localhost/api", proof => { nonce => main::nonce('uid32.key', 86400, -2) }),
+ ::dpop_auth(url => "http://localhost/api", proof => { nonce => main::nonce('uid32.key', 86400) }),
+ ::dpop_auth(url => "http://localhost/api", proof => { nonce => main::nonce('uid32.key', 86400, -1) })]
 --- error_code eval
 [401, 401, 401, 200, 200]
 --- response_headers_like eval
@@ -500,8 +500,8 @@ nonce is missing, or not a fresh one of this key
 ["GET /api", "GET /api", "GET /api", "GET /api"]
 --- more_headers eval
 my $t = ::tok(alg => 'HS256', key => 'hs256.key', json => { cnf => '{"jkt":"' . ::jkt('ec256.pem') . '"}' });
-my @p = map { ::proof(url => "http://localhost:$ENV{TEST_NGINX_SERVER_PORT}/api", token => $t) } 1, 2;
-my $other = ::proof(url => "http://localhost:$ENV{TEST_NGINX_SERVER_PORT}/api", token => $t, key => 'ec384.pem');
+my @p = map { ::proof(url => "http://localhost/api", token => $t) } 1, 2;
+my $other = ::proof(url => "http://localhost/api", token => $t, key => 'ec384.pem');
 ["Authorization: DPoP $t\nDPoP: $p[0]", "Authorization: DPoP $t\nDPoP: $p[1]",
  "Authorization: DPoP $t\nDPoP: $p[0]", "Authorization: DPoP $t\nDPoP: $other"]
 --- error_code eval
@@ -527,9 +527,9 @@ my $other = ::proof(url => "http://localhost:$ENV{TEST_NGINX_SERVER_PORT}/api", 
 --- request eval
 ["GET /api", "GET /api", "GET /api"]
 --- more_headers eval
-[::dpop_auth(url => "http://localhost:$ENV{TEST_NGINX_SERVER_PORT}/api"),
- ::dpop_auth(url => "http://localhost:$ENV{TEST_NGINX_SERVER_PORT}/api"),
- ::dpop_auth(url => "http://localhost:$ENV{TEST_NGINX_SERVER_PORT}/api", proof => { key => 'ed25519.pem' })]
+[::dpop_auth(url => "http://localhost/api"),
+ ::dpop_auth(url => "http://localhost/api"),
+ ::dpop_auth(url => "http://localhost/api", proof => { key => 'ed25519.pem' })]
 --- error_code eval
 [200, 429, 200]
 --- error_log
@@ -595,7 +595,7 @@ this location takes certificate-bound tokens only
         authgw "api";
         authgw_key_file $TEST_NGINX_KEYS/hs256.key alg=HS256;
         authgw_dpop required;
-        authgw_dpop_url http://localhost:$TEST_NGINX_SERVER_PORT/api;
+        authgw_dpop_url http://localhost/api;
         add_header X-Error $authgw_error always;
         proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/_echo;
     }
@@ -603,7 +603,7 @@ this location takes certificate-bound tokens only
 --- request eval
 ["GET /api", "GET /api"]
 --- more_headers eval
-my $a = ::dpop_auth(url => "http://localhost:$ENV{TEST_NGINX_SERVER_PORT}/api");
+my $a = ::dpop_auth(url => "http://localhost/api");
 [$a, $a]
 --- error_code eval
 [200, 401]
@@ -612,7 +612,7 @@ my $a = ::dpop_auth(url => "http://localhost:$ENV{TEST_NGINX_SERVER_PORT}/api");
 
 
 
-=== TEST 22: the default URL is the host nginx routed by: a Host with "?" or "#" does not make a proof for "/" good at every path; an absolute-form request line is the host it names
+=== TEST 22: the default URL is the host nginx routed by and the port of Host: a Host with "?" or "#" does not make a proof for "/" good at every path; an absolute-form request line is the host it names; the port the client named counts
 --- config
     location / {
         authgw "api";
@@ -624,17 +624,18 @@ my $a = ::dpop_auth(url => "http://localhost:$ENV{TEST_NGINX_SERVER_PORT}/api");
     }
     location /_echo { return 200 "ok\n"; }
 --- request eval
-["GET /admin", "GET /admin", "GET http://other.example/api", "GET http://other.example/api"]
+["GET /admin", "GET /admin", "GET http://other.example/api", "GET http://other.example/api", "GET /api", "GET /api"]
 --- more_headers eval
-my $p = $ENV{TEST_NGINX_SERVER_PORT};
-["Host: localhost:80?\n" . ::dpop_auth(url => "http://localhost:$p/"),
- "Host: localhost#\n" . ::dpop_auth(url => "http://localhost:$p/"),
- ::dpop_auth(url => "http://localhost:$p/api"),
- ::dpop_auth(url => "http://other.example:$p/api")]
+["Host: localhost:80?\n" . ::dpop_auth(url => "http://localhost/"),
+ "Host: localhost#\n" . ::dpop_auth(url => "http://localhost/"),
+ ::dpop_auth(url => "http://localhost/api"),
+ ::dpop_auth(url => "http://other.example/api"),
+ "Host: localhost:$ENV{TEST_NGINX_SERVER_PORT}\n" . ::dpop_auth(url => "http://localhost:$ENV{TEST_NGINX_SERVER_PORT}/api"),
+ "Host: localhost:8443\n" . ::dpop_auth(url => "http://localhost/api")]
 --- error_code eval
-[401, 401, 401, 200]
+[401, 401, 401, 200, 200, 401]
 --- response_headers eval
-["X-Error: bad_dpop_proof", "X-Error: bad_dpop_proof", "X-Error: bad_dpop_proof", "!X-Error"]
+["X-Error: bad_dpop_proof", "X-Error: bad_dpop_proof", "X-Error: bad_dpop_proof", "!X-Error", "!X-Error", "X-Error: bad_dpop_proof"]
 --- error_log
 htu is not the request's URL
 the request's host is no host name a proof's htu can name
@@ -658,7 +659,7 @@ the request's host is no host name a proof's htu can name
 --- request eval
 ["GET /api", "GET /api", "GET /api", "GET /api", "GET /api", "GET /api"]
 --- more_headers eval
-my $u = "http://localhost:$ENV{TEST_NGINX_SERVER_PORT}/api";
+my $u = "http://localhost/api";
 my $a = ::dpop_auth(url => $u);
 [$a, $a, $a, $a, ::dpop_auth(url => $u), ::dpop_auth(url => $u)]
 --- error_code eval
@@ -764,7 +765,7 @@ cnf binds the token in a way this location does not check
 --- request eval
 ["GET /api", "GET /api", "GET /api"]
 --- more_headers eval
-my $u = "http://localhost:$ENV{TEST_NGINX_SERVER_PORT}/api";
+my $u = "http://localhost/api";
 [::dpop_auth(url => $u, proof => { header_json => { kid => '"client-key-1"' } }),
  ::dpop_auth(url => $u, proof => { iat_in => 3 }),
  ::dpop_auth(url => $u, proof => { iat_in => 20 })]
@@ -772,3 +773,34 @@ my $u = "http://localhost:$ENV{TEST_NGINX_SERVER_PORT}/api";
 [200, 200, 401]
 --- response_headers eval
 ["!X-Error", "!X-Error", "X-Error: bad_dpop_proof"]
+
+
+
+=== TEST 28: error_page makes the method GET: a POST's proof, checked again in the error page's location, is still the POST's
+--- config
+    location /api {
+        authgw "api";
+        authgw_key_file $TEST_NGINX_KEYS/hs256.key alg=HS256;
+        authgw_dpop required;
+        proxy_intercept_errors on;
+        error_page 404 = /err;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/_missing;
+    }
+    location /err {
+        authgw "api";
+        authgw_key_file $TEST_NGINX_KEYS/hs256.key alg=HS256;
+        authgw_dpop required;
+        add_header X-Error $authgw_error always;
+        proxy_pass http://127.0.0.1:$TEST_NGINX_SERVER_PORT/_echo;
+    }
+    location = /_missing { return 404; }
+    location = /_echo { return 200 "ok\n"; }
+--- request
+POST /api
+x=1
+--- more_headers eval
+::dpop_auth(method => 'POST', url => "http://localhost/api")
+--- response_body
+ok
+--- response_headers
+!X-Error

@@ -22,7 +22,7 @@ my $keys = $ENV{TEST_NGINX_KEYS};
 my ($pa, $pb, $pc) = ($port, $port + 1, $port + 2);
 my $pd = $pc;    # the TLS nginx, once C has stopped
 
-plan tests => 39;
+plan tests => 42;
 
 # one request: [status, {headers}, body]
 sub req {
@@ -43,16 +43,10 @@ my $loc = <<'_EOL_';
             proxy_pass http://127.0.0.1:PORT/_echo;
 _EOL_
 
-sub node {
-    my ($p, $extra, $listen) = @_;
-    (my $l = $loc) =~ s/KEYS/$keys/g;
-    $l =~ s/PORT/$p/g;
-    return <<"_EOC_";
-    $extra
-    server {
-        listen 127.0.0.1:$p$listen;
-        location /api {
-$l        }
+# two locations with the same URL and other windows (C only)
+sub windows {
+    my $p = shift;
+    return <<"_EOL_";
         location /short {
             authgw "api";
             authgw_key_file $keys/hs256.key alg=HS256;
@@ -71,7 +65,21 @@ $l        }
             add_header X-Error \$authgw_error always;
             proxy_pass http://127.0.0.1:$p/_echo;
         }
-        location = /_echo { return 200 "ok\\n"; }
+_EOL_
+}
+
+sub node {
+    my ($p, $extra, $listen, $more) = @_;
+    $more = defined $more ? windows($p) : '';
+    (my $l = $loc) =~ s/KEYS/$keys/g;
+    $l =~ s/PORT/$p/g;
+    return <<"_EOC_";
+    $extra
+    server {
+        listen 127.0.0.1:$p$listen;
+        location /api {
+$l        }
+$more        location = /_echo { return 200 "ok\\n"; }
     }
 _EOC_
 }
@@ -81,11 +89,12 @@ _EOC_
 my ($a, $aroot) = start_nginx('dpop-a', $pa, node($pa,
     "authgw_dpop_nonce_key $keys/uid32.key period=60s;", ' reuseport'),
     master => 1, workers => 2);
-my ($b) = start_nginx('dpop-b', $pb, node($pb,
-    "authgw_dpop_nonce_key $keys/uid32.key period=60s;", ''));
+my ($b, $broot) = start_nginx('dpop-b', $pb, node($pb,
+    "authgw_dpop_nonce_key $keys/uid32.key period=60s; authgw_dpop_window 1s;",
+    ''), master => 1);
 my ($c) = start_nginx('dpop-c', $pc, node($pc,
     "authgw_dpop_nonce_key $keys/uid32b.key period=60s;"
-    . " authgw_dpop_replay_zone 32k;", ''));
+    . " authgw_dpop_replay_zone 32k;", '', 1));
 
 # a nonce from A, for the proofs of all that follows
 my $r = req($pa, '/api', dpop_auth(url => 'http://api.example/api'));
@@ -179,14 +188,34 @@ is($r->[1]{'x-error'}, 'dpop_replay', 'A: dpop_replay');
 $r = req($pa, '/api', auth($nonce));
 is($r->[0], 200, 'A: resized: a new proof passes');
 
-# --- entries live as long as the longest window of any location ---------
+# --- entries live as long as the longest window of any location (C's
+#     zone is empty: the entry is the oldest, swept once it expires) ------
 
-$h = dpop_auth(url => 'http://api.example/orders', proof => { nonce => $nonce });
-is(req($pa, '/short', $h)->[0], 200, 'A: a proof at a location with a 1s window');
+my $bp = auth($nonce);
+is(req($pb, '/api', $bp)->[0], 200, 'B: a proof under a 1s window');
+
+$h = dpop_auth(url => 'http://api.example/orders', proof => { nonce => $cnonce });
+is(req($pc, '/short', $h)->[0], 200, 'C: a proof at a location with a 1s window');
 sleep 13;    # past the 1s window and twice the 5s skew of /short
-$r = req($pa, '/long', $h);
-is($r->[0], 401, 'A: 13s later, the same proof at a 300s location: refused');
-is($r->[1]{'x-error'}, 'dpop_replay', 'A: dpop_replay: the entry outlived the short window');
+$r = req($pc, '/long', $h);
+is($r->[0], 401, 'C: 13s later, the same proof at a 300s location: refused');
+is($r->[1]{'x-error'}, 'dpop_replay', 'C: dpop_replay: the entry outlived the short window');
+
+# --- a reload that lengthens the window: the entries live longer too -------
+# (B's proof was entered under a 1s window, 13s ago: its entry lives 12s)
+
+{
+    my $conf = t::Nginx::read_text("$broot/conf/nginx.conf");
+    $conf =~ s/authgw_dpop_window 1s;/authgw_dpop_window 300s;/;
+    open my $fh, '>', "$broot/conf/nginx.conf" or die $!;
+    print $fh $conf;
+    close $fh;
+}
+kill 'HUP', $b;
+sleep 1.5;
+$r = req($pb, '/api', $bp);
+is($r->[0], 401, 'B: after a reload to a 300s window, the older proof is still a replay');
+is($r->[1]{'x-error'}, 'dpop_replay', 'B: dpop_replay');
 
 # --- the replay cache full ------------------------------------------------
 
