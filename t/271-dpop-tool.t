@@ -88,7 +88,7 @@ my @cases = (
     ['rsa2.pem', 'PS512', 'PS512', 'GET', 'https://api.example.com/p'],
 );
 
-plan tests => 9 * @cases + 54;
+plan tests => 9 * @cases + 64;
 
 # --- proofs of the tool, verified by jose and jwcrypto
 
@@ -218,6 +218,47 @@ $r = json_of((tool('decode', line($tool, @proof, '--drop-header', 'jwk',
                                   '--drop-header', 'typ')))[1] =~ s/\n.*//sr);
 is_deeply($r, { alg => 'ES256' }, '--drop-header: members left out');
 
+# --- --count: many proofs of one key load, as make bench sends them
+
+my $n = 40;
+my ($crc, $many, $cerr) = tool(@proof, '--token', $token, '--nonce', $nonce,
+                               '--count', $n);
+my @many = split /\n/, $many;
+ok($crc == 0 && @many == $n && $many =~ /\n\z/
+   && !grep({ !/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/ } @many),
+   "--count $n: $n lines, each a compact JWS") or diag("exit $crc: $cerr");
+
+($rc, $out, $err) = run('/usr/bin/python3', 't/interop.py', 'dpop', @many);
+my @read = map { json_of($_) } split /\n/, $out;
+ok($rc == 0 && @read == $n,
+   "--count $n: jwcrypto verifies each with the jwk of its header")
+    or diag("exit $rc: $err");
+
+my %jtis = map { ($_->{payload}{jti} // '') => 1 } @read;
+ok(keys %jtis == $n && !grep({ !/^[A-Za-z0-9_-]{32}$/ } keys %jtis),
+   "--count $n: $n distinct jtis, each 24 random bytes");
+
+my @rest = map { my %p = %{ $_->{payload} || {} }; delete $p{jti};
+                 $json->encode([$_->{header}, \%p]) } @read;
+my %rest = map { $_ => 1 } @rest;
+my $first = json_of($rest[0] // '[]');
+ok(keys %rest == 1
+   && $json->encode($first->[1] // {})
+      eq $json->encode({ htm => 'GET', htu => 'https://api.example.com/',
+                         iat => $first->[1]{iat}, ath => $ath,
+                         nonce => $nonce })
+   && $json->encode($first->[0] // {})
+      eq $json->encode({ typ => 'dpop+jwt', alg => 'ES256',
+                         jwk => $pub256 }),
+   "--count $n: one header, and the same htm, htu, iat, ath and nonce");
+
+my ($jrc, undef, $jerr) = jose({ verify => $many[-1],
+                                 algorithms => ['ES256'] });
+is($jrc, 0, "--count $n: jose verifies the last one too") or diag($jerr);
+
+($rc, $out) = tool(@proof, '--count', 1);
+is(scalar(() = $out =~ /\n/g), 1, '--count 1: one proof');
+
 # --- RFC 7638 thumbprints
 
 my $rfc7638 = '{"kty":"RSA","n":"0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbW'
@@ -336,6 +377,13 @@ for my $u ([['--alg', 'HS256'], qr/--alg is RS\*, PS\*, ES\* or EdDSA .*: HS256/
            [['--token', 'a', '--token-file', "$tmp/token"],
             qr/--token and --token-file exclude each other/,
             '--token with --token-file'],
+           [['--count', '0'],
+            qr/--count is not a number from 1 to 10000000: 0\n/, '--count 0'],
+           [['--count', '10000001'], qr/--count is not a number/,
+            '--count over ten million'],
+           [['--count', '2x'], qr/--count is not a number/, '--count 2x'],
+           [['--count', '2', '--jti', 'j'],
+            qr/--jti and --count exclude each other/, '--count with --jti'],
            [['--frob'], qr/unknown option "--frob"/, 'an unknown option'],
            [['extra'], qr/takes no operand/, 'an operand']) {
     my ($args, $said, $what) = @$u;

@@ -5,14 +5,15 @@
 #
 #   interop.py jws ALG KEYFILE CLAIMS_JSON [UID_JWE]
 #   interop.py jwe ALG ENC KEYFILE VALUE
-#   interop.py dpop PROOF
+#   interop.py dpop PROOF ...
 #   interop.py proof ALG KEYFILE HTM HTU [TOKEN [NONCE]]
 #   interop.py jkt KEYFILE
 #
 # KEYFILE is a PEM private key, or raw bytes for HS* and the JWE keys.
-# dpop verifies PROOF with the jwk of its own header (RFC 9449 4.3: an
-# asymmetric alg, a public key) and prints {"header", "payload", "jkt"},
-# jkt the RFC 7638 thumbprint of that jwk; a refused proof exits 1.
+# dpop verifies each PROOF with the jwk of its own header (RFC 9449 4.3:
+# an asymmetric alg, a public key) and prints a line {"header", "payload",
+# "jkt"} for it, jkt the RFC 7638 thumbprint of that jwk; a refused proof
+# exits 1.
 # proof makes one (t/270-dpop.t): its jwk the key's public one, iat now, a
 # random jti, ath the SHA-256 of TOKEN when one is given (not empty); jkt:
 # the thumbprint of a key file's public key, as jwcrypto computes it.
@@ -80,7 +81,8 @@ def main(argv):
         e.add_recipient(key_from(path, True))
         print(e.serialize(compact=True))
     elif argv[1] == 'dpop':
-        dpop(argv[2])
+        for p in argv[2:]:
+            dpop(p)
     elif argv[1] == 'proof':
         proof(argv[2:])
     elif argv[1] == 'jkt':

@@ -19,7 +19,7 @@
  *                [--cnf-jkt KEY] [--cnf-x5t CERT]
  *   authgw-token dpop --key PRIVATE --method METHOD --url URL [--alg A]
  *                [--token TOKEN | --token-file FILE] [--nonce N]
- *                [--iat N | --iat-in S] [--jti J] [--typ T]
+ *                [--iat N | --iat-in S] [--jti J | --count N] [--typ T]
  *                [--claim k=v] [--claim-json k=JSON] [--header-json k=JSON]
  *                [--drop-claim K] [--drop-header K]
  *   authgw-token thumbprint --key KEY | --cert CERT
@@ -41,7 +41,8 @@
  * so that a test can sign over a non-canonical encoding.
  *
  * dpop makes a DPoP proof (RFC 9449) signed with OpenSSL, its jwk the
- * key's public part; thumbprint and sign --cnf-jkt/--cnf-x5t what binds a
+ * key's public part (--count: that many, one a line, each of its own jti,
+ * for a benchmark); thumbprint and sign --cnf-jkt/--cnf-x5t what binds a
  * token to that key (RFC 7638 through the core) or to a client
  * certificate (RFC 8705).
  *
@@ -73,6 +74,10 @@
 #include "check.h"
 #include "jwe.h"
 #include "usage.h"
+
+
+/* dpop --count at most: some 5 GB of ES256 proofs, a benchmark's hours */
+#define DPOP_MAX_COUNT  10000000
 
 
 static void die(const char *msg, const char *arg);
@@ -113,7 +118,12 @@ static int dpop_alg(const char *name, json_t *jwk);
 static int64_t dpop_iat(int argc, char **argv);
 static void set_string(json_t *obj, const char *name, const char *value);
 static json_t *dpop_header(int argc, char **argv, int alg, json_t *jwk);
-static json_t *dpop_claims(int argc, char **argv);
+static char *dpop_ath(int argc, char **argv);
+static long dpop_count(int argc, char **argv);
+static json_t *dpop_claims(int argc, char **argv, int64_t iat,
+    const char *ath);
+static void dpop_print(int alg, EVP_PKEY *pkey, const char *h,
+    json_t *claims);
 static int cmd_dpop(int argc, char **argv);
 static int cmd_thumbprint(int argc, char **argv);
 static int cmd_decode(int argc, char **argv);
@@ -123,6 +133,8 @@ static char *encrypt_user_id(int argc, char **argv, const char *value,
     size_t len, const char *keyfile);
 static unsigned char *sign_openssl(int alg, const unsigned char *key,
     size_t klen, const char *input, size_t *slen, int saltlen);
+static unsigned char *sign_pkey(int alg, EVP_PKEY *pkey, const char *input,
+    size_t *slen, int saltlen);
 static void sign_print(int alg, const unsigned char *key, size_t klen,
     const char *h, const char *p, int saltlen);
 
@@ -765,17 +777,9 @@ static unsigned char *
 sign_openssl(int alg, const unsigned char *key, size_t klen,
     const char *input, size_t *slen, int saltlen)
 {
-    int              pad, field;
     BIO             *bio;
-    size_t           len;
     EVP_PKEY        *pkey;
-    ECDSA_SIG       *es;
-    const char      *md;
-    EVP_MD_CTX      *mctx;
-    EVP_PKEY_CTX    *pctx;
-    unsigned char   *sig, *raw;
-    const BIGNUM    *r, *s;
-    const unsigned char  *p;
+    unsigned char   *sig;
     static const char  *mds[3] = { "SHA256", "SHA384", "SHA512" };
 
     if (alg <= AUTHGW_HS512) {
@@ -800,6 +804,30 @@ sign_openssl(int alg, const unsigned char *key, size_t klen,
     if (pkey == NULL) {
         die("the key is not a PEM private key", NULL);
     }
+
+    sig = sign_pkey(alg, pkey, input, slen, saltlen);
+    EVP_PKEY_free(pkey);
+
+    return sig;
+}
+
+
+/* a JWS signature of input with a private key, raw (R || S for ES*) */
+
+static unsigned char *
+sign_pkey(int alg, EVP_PKEY *pkey, const char *input, size_t *slen,
+    int saltlen)
+{
+    int              pad, field;
+    size_t           len;
+    ECDSA_SIG       *es;
+    const char      *md;
+    EVP_MD_CTX      *mctx;
+    EVP_PKEY_CTX    *pctx;
+    unsigned char   *sig, *raw;
+    const BIGNUM    *r, *s;
+    const unsigned char  *p;
+    static const char  *mds[3] = { "SHA256", "SHA384", "SHA512" };
 
     md = alg == AUTHGW_EDDSA ? NULL : mds[(alg - AUTHGW_RS256) % 3];
     mctx = EVP_MD_CTX_new();
@@ -857,7 +885,6 @@ sign_openssl(int alg, const unsigned char *key, size_t klen,
         len = 2 * field;
     }
 
-    EVP_PKEY_free(pkey);
     *slen = len;
 
     return sig;
@@ -1402,19 +1429,99 @@ dpop_header(int argc, char **argv, int alg, json_t *jwk)
 
 
 /*
- * The claims of RFC 9449 4.2: jti, htm and htu as given, iat, ath of the
- * access token (the base64url of its SHA-256), nonce; then --claim and
+ * ath: the base64url SHA-256 of the access token of --token or
+ * --token-file; NULL without either
+ */
+
+static char *
+dpop_ath(int argc, char **argv)
+{
+    char           *s;
+    size_t          len;
+    const char     *v, *file;
+    unsigned char  *buf;
+
+    v = opt(argc, argv, "--token");
+    file = opt(argc, argv, "--token-file");
+
+    if (v != NULL && file != NULL) {
+        usage_error("dpop", "--token and --token-file exclude each other",
+                    NULL);
+    }
+
+    if (v != NULL) {
+        return sha256_b64(v, strlen(v));
+    }
+
+    if (file == NULL) {
+        return NULL;
+    }
+
+    /* a file written by echo or a shell's $(...) ends a line */
+
+    buf = read_file(file, &len);
+
+    while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r')) {
+        len--;
+    }
+
+    s = sha256_b64(buf, len);
+    free(buf);
+
+    return s;
+}
+
+
+/*
+ * --count N: how many proofs (1 by default). Each has its own random jti,
+ * so a given --jti would make all but the first replays.
+ */
+
+static long
+dpop_count(int argc, char **argv)
+{
+    long        n;
+    char       *end;
+    const char  *v;
+
+    v = opt(argc, argv, "--count");
+
+    if (v == NULL) {
+        return 1;
+    }
+
+    if (opt(argc, argv, "--jti") != NULL) {
+        usage_error("dpop", "--jti and --count exclude each other (each "
+                    "proof has its own jti)", NULL);
+    }
+
+    errno = 0;
+    n = strtol(v, &end, 10);
+
+    if (*v == '\0' || *end != '\0' || errno != 0 || n < 1
+        || n > DPOP_MAX_COUNT)
+    {
+        usage_error("dpop", "--count is not a number from 1 to 10000000",
+                    v);
+    }
+
+    return n;
+}
+
+
+/*
+ * The claims of RFC 9449 4.2: jti (random, or --jti), htm and htu as
+ * given, iat, ath of the access token, nonce; then --claim and
  * --claim-json, then --drop-claim
  */
 
 static json_t *
-dpop_claims(int argc, char **argv)
+dpop_claims(int argc, char **argv, int64_t iat, const char *ath)
 {
     char           *s;
-    size_t          len;
     json_t         *claims;
-    const char     *v, *file;
-    unsigned char  *buf, rnd[24];
+    const char     *v;
+    unsigned char   rnd[24];
 
     claims = json_object();
 
@@ -1435,37 +1542,10 @@ dpop_claims(int argc, char **argv)
 
     set_string(claims, "htm", opt(argc, argv, "--method"));
     set_string(claims, "htu", opt(argc, argv, "--url"));
-    json_object_set_new(claims, "iat", json_integer(dpop_iat(argc, argv)));
+    json_object_set_new(claims, "iat", json_integer(iat));
 
-    v = opt(argc, argv, "--token");
-    file = opt(argc, argv, "--token-file");
-
-    if (v != NULL && file != NULL) {
-        usage_error("dpop", "--token and --token-file exclude each other",
-                    NULL);
-    }
-
-    s = NULL;
-
-    if (file != NULL) {
-        /* a file written by echo or a shell's $(...) ends a line */
-
-        buf = read_file(file, &len);
-
-        while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r')) {
-            len--;
-        }
-
-        s = sha256_b64(buf, len);
-        free(buf);
-
-    } else if (v != NULL) {
-        s = sha256_b64(v, strlen(v));
-    }
-
-    if (s != NULL) {
-        set_string(claims, "ath", s);
-        free(s);
+    if (ath != NULL) {
+        set_string(claims, "ath", ath);
     }
 
     if ((v = opt(argc, argv, "--nonce")) != NULL) {
@@ -1479,21 +1559,56 @@ dpop_claims(int argc, char **argv)
 }
 
 
+/* one proof on stdout: the header's segment h, the claims, signed */
+
+static void
+dpop_print(int alg, EVP_PKEY *pkey, const char *h, json_t *claims)
+{
+    char           *p, *input, *s;
+    size_t          slen;
+    unsigned char  *sig;
+
+    p = b64_json(claims);
+    input = malloc(strlen(h) + strlen(p) + 2);
+
+    if (input == NULL) {
+        die("out of memory", NULL);
+    }
+
+    sprintf(input, "%s.%s", h, p);
+
+    sig = sign_pkey(alg, pkey, input, &slen, RSA_PSS_SALTLEN_DIGEST);
+    s = b64(sig, slen);
+    printf("%s.%s\n", input, s);
+
+    free(s);
+    free(sig);
+    free(input);
+    free(p);
+}
+
+
+/*
+ * The key is read once: --count N proofs for a benchmark take N
+ * signatures, not N key loads. They share iat and every claim but jti.
+ */
+
 static int
 cmd_dpop(int argc, char **argv)
 {
-    int             alg;
-    char           *h, *p;
-    size_t          i, klen;
-    json_t         *jwk, *header, *claims;
-    EVP_PKEY       *pkey;
-    const char     *keyfile;
-    unsigned char  *key;
+    int          alg;
+    char        *h, *ath;
+    long         i, count;
+    size_t       k;
+    json_t      *jwk, *header, *claims;
+    int64_t      iat;
+    EVP_PKEY    *pkey;
+    const char  *keyfile;
     static const char  *needed[] = { "--key", "--method", "--url" };
 
-    for (i = 0; i < sizeof(needed) / sizeof(needed[0]); i++) {
-        if (opt(argc, argv, needed[i]) == NULL) {
-            usage_error("dpop", "a required option is missing", needed[i]);
+    for (k = 0; k < sizeof(needed) / sizeof(needed[0]); k++) {
+        if (opt(argc, argv, needed[k]) == NULL) {
+            usage_error("dpop", "a required option is missing", needed[k]);
         }
     }
 
@@ -1509,23 +1624,31 @@ cmd_dpop(int argc, char **argv)
     }
 
     jwk = public_jwk(pkey, NULL, 0, 0, NULL);
-    EVP_PKEY_free(pkey);
 
     alg = dpop_alg(opt(argc, argv, "--alg"), jwk);
     header = dpop_header(argc, argv, alg, jwk);
-    claims = dpop_claims(argc, argv);
+    count = dpop_count(argc, argv);
+    iat = dpop_iat(argc, argv);
+    ath = dpop_ath(argc, argv);
 
     h = b64_json(header);
-    p = b64_json(claims);
-    key = read_file(keyfile, &klen);
 
-    sign_print(alg, key, klen, h, p, RSA_PSS_SALTLEN_DIGEST);
+    for (i = 0; i < count; i++) {
+        claims = dpop_claims(argc, argv, iat, ath);
+        dpop_print(alg, pkey, h, claims);
+        json_decref(claims);
+    }
 
-    OPENSSL_clear_free(key, klen);
+    /* a benchmark's file of proofs cut short by a full disk is no file */
+
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        die("cannot write the proofs", strerror(errno));
+    }
+
+    EVP_PKEY_free(pkey);
+    free(ath);
     free(h);
-    free(p);
     json_decref(header);
-    json_decref(claims);
 
     return 0;
 }

@@ -62,9 +62,10 @@ static const usage_option_t  usage_sign[] = {
 static const usage_option_t  usage_dpop[] = {
     { "--key", 1 }, { "--method", 1 }, { "--url", 1 }, { "--alg", 1 },
     { "--token", 1 }, { "--token-file", 1 }, { "--nonce", 1 },
-    { "--iat", 1 }, { "--iat-in", 1 }, { "--jti", 1 }, { "--typ", 1 },
-    { "--claim", 1 }, { "--claim-json", 1 }, { "--header-json", 1 },
-    { "--drop-claim", 1 }, { "--drop-header", 1 }, { NULL, 0 }
+    { "--iat", 1 }, { "--iat-in", 1 }, { "--jti", 1 }, { "--count", 1 },
+    { "--typ", 1 }, { "--claim", 1 }, { "--claim-json", 1 },
+    { "--header-json", 1 }, { "--drop-claim", 1 }, { "--drop-header", 1 },
+    { NULL, 0 }
 };
 
 static const usage_option_t  usage_thumbprint[] = {
@@ -185,6 +186,10 @@ static const usage_command_t  usage_commands[] = {
       "  --iat N               iat: N (now by default)\n"
       "  --iat-in S            iat: now + S seconds (S may be negative)\n"
       "  --jti JTI             jti (by default 24 random bytes, base64url)\n"
+      "  --count N             N proofs, one a line, each of its own random\n"
+      "                        jti, all with the same iat and other claims\n"
+      "                        (the key read once: for a benchmark, which\n"
+      "                        must use each proof once); not with --jti\n"
       "  --typ T               the header's typ (dpop+jwt)\n"
       "For tests of refused proofs (each repeatable, applied in this order):\n"
       "  --claim K=V           a string claim, added or replaced\n"
@@ -199,7 +204,9 @@ static const usage_command_t  usage_commands[] = {
       "  authgw-token dpop --key client.pem --method POST \\\n"
       "      --url https://idp.example.com/token --nonce \"$NONCE\"\n"
       "  authgw-token dpop --key client.pem --method GET --url URL \\\n"
-      "      --iat-in -3600 --drop-claim jti\n" },
+      "      --iat-in -3600 --drop-claim jti\n"
+      "  authgw-token dpop --key client.pem --method GET --url URL \\\n"
+      "      --token \"$TOKEN\" --count 100000 > proofs.txt\n" },
 
     { "thumbprint", usage_thumbprint, 0,
       "authgw-token thumbprint (--key KEY | --cert CERT)",
