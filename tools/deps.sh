@@ -8,12 +8,14 @@ set -e
 
 # python3-jwcrypto and node-jose (panva's jose, run by nodejs with
 # NODE_PATH=/usr/share/nodejs) are the implementations independent of
-# authgw that the suites hold its tokens and DPoP proofs to
+# authgw that the suites hold its tokens and DPoP proofs to; apache2-utils
+# is make bench's ab, the one load tool packaged here that presents a TLS
+# client certificate (-E; wrk, h2load and hey do not), about 1 MB
 PKGS="build-essential nginx nginx-dev libssl-dev libjansson-dev libjwt-dev
 libcmocka-dev libtest-base-perl openssl libtext-diff-perl liburi-perl
 python3-jwcrypto nodejs node-jose curl clang libclang-rt-14-dev
 valgrind wrk gnuplot-nox openssl util-linux time
-linux-perf"
+linux-perf apache2-utils"
 
 # the packaging tools only for make deb and make test-deb: lintian alone
 # brings some 120 packages, half a minute that make test need not wait for
