@@ -4,9 +4,14 @@
  * a token, the decryption of its user id, a hit in the cache of verified
  * tokens, the JSON parse of the payload alone, and the scan for the issuer
  * that chooses a provider before the signature (of this token, and of the
- * largest token a forger may send), each timed over many calls.
+ * largest token a forger may send), each timed over many calls. With a
+ * DPoP line ("TOKEN PROOF", as make bench sends them) and the URL it was
+ * made for: the whole check of the proof, and the part of it that reads
+ * its header and makes its jwk a key (on every request: the key is the
+ * client's, in the proof).
  *
- *   core-bench HS_KEY UID_KEY TOKEN_WITH_UID_FILE [SECONDS [TOKEN_FILE]]
+ *   core-bench HS_KEY UID_KEY TOKEN_WITH_UID_FILE [SECONDS [TOKEN_FILE
+ *              [DPOP_LINE_FILE URL]]]
  *
  * It prints one "name,value" line per figure (microseconds per call, and
  * the sizes they were measured on), for make bench to put beside the
@@ -41,6 +46,9 @@ typedef struct {
     unsigned char           *payload;    /* decoded */
     size_t                   payload_len;
     authgw_cache_t          *cache;
+    const unsigned char     *proof;      /* a DPoP proof */
+    size_t                   proof_len;
+    authgw_dpop_request_t    rq;         /* the request it was made for */
     arena_t                  arena;      /* reset before every call */
     authgw_alloc_t           a;
     authgw_claims_policy_t   policy;
@@ -58,6 +66,10 @@ static int step_jwe(bench_t *b);
 static int step_hit(bench_t *b);
 static int step_json(bench_t *b);
 static int step_issuer(bench_t *b);
+static int step_dpop(bench_t *b);
+static int step_dpop_key(bench_t *b);
+static int bench_dpop(bench_t *b, const char *path, const char *url,
+    double secs);
 static char *forged_token(size_t *len);
 static int print_time(const char *name, double t);
 static int read_token(const char *path, char *buf, size_t size, size_t *len);
@@ -189,6 +201,103 @@ step_issuer(bench_t *b)
                            &iss, &len);
 
     return st == AUTHGW_OK || st == AUTHGW_BAD_ISSUER ? 0 : -1;
+}
+
+
+/* the core's whole check of a proof, as the module makes it per request */
+
+static int
+step_dpop(bench_t *b)
+{
+    authgw_dpop_proof_t  out;
+
+    return authgw_dpop_check(b->proof, b->proof_len, &b->rq, &b->a, &out);
+}
+
+
+/* of it: the proof's header read, and its jwk made a key */
+
+static int
+step_dpop_key(bench_t *b)
+{
+    int             rc;
+    char            err[128];
+    size_t          dot, hlen;
+    json_t         *header;
+    authgw_key_t   *key;
+    unsigned char  *h;
+
+    dot = (const unsigned char *) memchr(b->proof, '.', b->proof_len)
+          - b->proof;
+    h = authgw_b64url_decode_alloc(&b->a, b->proof, dot, &hlen);
+    header = h != NULL ? authgw_json_parse_header(h, hlen, 0, &b->a) : NULL;
+
+    if (header == NULL) {
+        return -1;
+    }
+
+    rc = authgw_key_load_jwk(json_object_get(header, "jwk"), AUTHGW_ES256,
+                             &key, err, sizeof(err));
+    if (rc == 0) {
+        authgw_key_free(key);
+    }
+
+    return rc;
+}
+
+
+/*
+ * A line "TOKEN PROOF" of make bench's, and the URL of its proofs: the
+ * check of the proof (an ES256 one), and its key alone
+ */
+
+static int
+bench_dpop(bench_t *b, const char *path, const char *url, double secs)
+{
+    char    *sp;
+    double   t;
+    size_t   len;
+    static char  line[16384];
+
+    if (read_token(path, line, sizeof(line), &len) != 0) {
+        return -1;
+    }
+
+    line[len] = '\0';
+    sp = strchr(line, ' ');
+
+    if (sp == NULL || memchr(line, '.', len) == NULL) {
+        fprintf(stderr, "core-bench: %s is not a line TOKEN PROOF\n", path);
+        return -1;
+    }
+
+    b->rq.method = "GET";
+    b->rq.method_len = 3;
+    b->rq.url = url;
+    b->rq.url_len = strlen(url);
+    b->rq.token = (const unsigned char *) line;
+    b->rq.token_len = sp - line;
+    b->rq.algs = AUTHGW_ALGS_ALL;
+    b->rq.now = time(NULL);
+    b->rq.window = 3600;
+    b->rq.leeway = 60;
+
+    b->proof = (const unsigned char *) sp + 1;
+    b->proof_len = len - (sp + 1 - line);
+
+    t = time_step(step_dpop, b, secs);
+    if (print_time("dpop_check_us", t) != 0) {
+        return -1;
+    }
+
+    t = time_step(step_dpop_key, b, secs);
+    if (print_time("dpop_key_us", t) != 0) {
+        return -1;
+    }
+
+    printf("dpop_proof_bytes,%zu\n", b->proof_len);
+
+    return 0;
 }
 
 
@@ -341,7 +450,7 @@ main(int argc, char **argv)
 
     if (argc < 4) {
         fprintf(stderr, "usage: core-bench HS_KEY UID_KEY TOKEN_FILE [SECS "
-                "[PLAIN_TOKEN_FILE]]\n");
+                "[PLAIN_TOKEN_FILE [DPOP_LINE_FILE URL]]]\n");
         return 2;
     }
 
@@ -432,6 +541,10 @@ main(int argc, char **argv)
     }
     printf("issuer_scan_forged_bytes,%zu\n", b.len);
     free((char *) b.token);
+
+    if (argc > 7 && bench_dpop(&b, argv[6], argv[7], secs) != 0) {
+        return 1;
+    }
 
     authgw_cache_destroy(b.cache);
     authgw_keys_free(b.keys, b.nkeys);
