@@ -1,6 +1,8 @@
 #!/usr/bin/python3
 # Writes docs/performance.md, docs/performance.png and
-# docs/bench-results.csv from a make bench run (tools/bench.sh).
+# docs/bench-results.csv from a make bench run (tools/bench.sh). A run in
+# which any request was refused, or a DPoP request went without a proof,
+# is written as invalid, said at the top, and exits 1.
 
 import csv
 import os
@@ -18,9 +20,16 @@ start_ms = float(start_ms)
 
 rows = list(csv.DictReader(open(os.path.join(d, 'results.csv'))))
 order = []
+tool = {}
 for r in rows:
     if r['config'] not in order:
         order.append(r['config'])
+        tool[r['config']] = r.get('tool') or 'wrk'
+
+# wrk's configurations, and those over TLS with a client certificate that
+# ab measures: ratios only within each
+wrk = [c for c in order if tool[c] == 'wrk']
+ab = [c for c in order if tool[c] == 'ab']
 
 
 def med(cfg, field):
@@ -34,6 +43,29 @@ p99 = {c: med(c, 'p99_ms') for c in order}
 non2xx = {c: sum(int(r['non2xx'] or 0) for r in rows if r['config'] == c)
           for c in order}
 base = rps['none']
+
+# each sender-constrained configuration and the bearer one it adds to
+bound = {'dpop-es256': 'hs256', 'cache-dpop-es256': 'cache-hs256',
+         'mtls-hdr': 'hs256'}
+bound = {c: b for c, b in bound.items() if c in rps and b in rps}
+
+# the DPoP proofs: minted, used, requests that went without one
+proofs = []
+proofs_path = os.path.join(d, 'proofs.csv')
+if os.path.exists(proofs_path):
+    proofs = list(csv.DictReader(open(proofs_path)))
+
+invalid = []
+for c in order:
+    if non2xx[c]:
+        invalid.append('`%s` had %d refused or failed requests'
+                       % (c, non2xx[c]))
+for p in proofs:
+    if int(p['without']):
+        invalid.append('`%s` ran out of proofs: %s requests went without one'
+                       % (p['config'], p['without']))
+if os.path.exists(os.path.join(d, 'invalid')):
+    invalid += [line.strip() for line in open(os.path.join(d, 'invalid'))]
 
 speed = open(os.path.join(d, 'openssl-speed.txt')).read()
 
@@ -71,7 +103,8 @@ for c, name in (('rs256', 'RS256'), ('es256', 'ES256')):
            % (name, lim[c]), '%.1f%%' % (100 * rps[c] / lim[c]), '≥ 90%',
            rps[c] >= 0.90 * lim[c])
 for c in order:
-    if c.startswith('cache-'):
+    if c.startswith('cache-') and c[6:] in ('hs256', 'rs256', 'ps256',
+                                             'es256', 'eddsa'):
         target('%s, cache on, 200 tokens, vs the baseline' % c[6:].upper(),
                '%.1f%%' % (100 * rps[c] / base), '≥ 90%',
                rps[c] >= 0.90 * base)
@@ -92,13 +125,13 @@ rs_base = rps.get('none-rs256')
 # the chart
 dat = os.path.join(d, 'chart.dat')
 with open(dat, 'w') as f:
-    for i, c in enumerate(order):
+    for i, c in enumerate(wrk):
         f.write('%d "%s" %.0f\n' % (i, c, rps[c]))
 png = os.path.join('docs', 'performance.png')
 subprocess.run(['gnuplot'], check=True, input=f'''
 set terminal pngcairo size 1000,460 font ",10"
 set output "{png}"
-set title "authgw: requests/s, median of {rounds} rounds, one nginx worker (same run)"
+set title "authgw: requests/s, median of {rounds} rounds, one worker, wrk (same run)"
 set style fill solid 0.8
 set boxwidth 0.7
 set ylabel "requests/s"
@@ -136,10 +169,18 @@ names = {
     'cache-eddsa': 'EdDSA, cache on, 200 tokens',
     'uid': 'HS256 + user id (A256GCM), cache off',
     'authreq': 'auth_request to an auth service (HS256)',
+    'dpop-es256': 'DPoP: HS256 token, ES256 proof, cache off',
+    'cache-dpop-es256': 'DPoP: HS256 token, ES256 proof, cache on',
+    'mtls-hdr': 'HS256 bound to a certificate in a header, cache off',
+    'tls-clientcert-none': 'TLS, client certificate, no authentication',
+    'mtls-conn': 'TLS, HS256 bound to the connection\'s certificate',
 }
 
 out = []
 out.append('# authgw performance\n')
+if invalid:
+    out.append('**This run is invalid**: %s. Its figures are not '
+               'comparable; run `make bench` again.\n' % '; '.join(invalid))
 out.append('Measured by `make bench` on %s. Absolute numbers on a shared '
            'machine are noisy: read the ratios, which come from the same '
            'run (every configuration measured once per round, the rounds '
@@ -149,12 +190,14 @@ out.append('Measured by `make bench` on %s. Absolute numbers on a shared '
 out.append('Machine: %s, %d cores, Linux %s; %s, %s. nginx runs one worker '
            'pinned to CPU 0, which also serves the upstream (a `return 200`) '
            'and the auth service of the auth_request design; wrk runs on '
-           'CPU 1 with 32 connections.\n'
+           'CPU 1 with 32 connections (ab, for the configurations over TLS '
+           'with a client certificate, too).\n'
            % (cpu, os.cpu_count(), platform.release(), nginx_v, ossl_v))
 out.append('![requests/s per configuration](performance.png)\n')
+table_at = len(out)
 out.append('| configuration | req/s (median) | vs baseline | p50 ms | p99 ms | non-2xx |')
 out.append('|---|---:|---:|---:|---:|---:|')
-for c in order:
+for c in wrk:
     out.append('| %s | %.0f | %.1f%% | %.2f | %.2f | %d |'
                % (names.get(c, c), rps[c], 100 * rps[c] / base, p50[c],
                   p99[c], non2xx[c]))
@@ -304,7 +347,159 @@ if core:
                   tok_len['cache-hs256'], tok_len['cache-es256'],
                   100 * rps.get('none-rs256', base) / base))
 
-profiles = [c for c in ('uid', 'authreq', 'es256', 'eddsa', 'rs256')
+def first_line(path):
+    if not os.path.exists(path):
+        return ''
+    return open(path).readline().strip()
+
+
+def sender_constrained():
+    """the DPoP and certificate-bound configurations, and the TLS pair"""
+    out.append('## Sender-constrained tokens\n')
+    out.append('Each against the no-auth baseline and against the bearer '
+               'configuration it adds a binding to, measured by wrk in the '
+               'same rounds (both DPoP configurations check a proof on '
+               'every request; `cache-dpop-es256` sends one token, '
+               '`cache-hs256` 200: both hit the cache):\n')
+    out.append('| configuration | req/s (median) | vs baseline | vs bearer '
+               '| p50 ms | p99 ms | non-2xx |')
+    out.append('|---|---:|---:|---:|---:|---:|---:|')
+    for c, b in bound.items():
+        out.append('| %s | %.0f | %.1f%% | %.1f%% of `%s` | %.2f | %.2f | %d |'
+                   % (names.get(c, c), rps[c], 100 * rps[c] / base,
+                      100 * rps[c] / rps[b], b, p50[c], p99[c], non2xx[c]))
+    out.append('')
+
+    if 'dpop-es256' in bound:
+        sample = first_line(os.path.join(d, 'proofs',
+                                         'dpop-es256.sample')).split(' ')
+        t_dpop = 1e6 / rps['dpop-es256']
+        t_hs = 1e6 / rps['hs256']
+        t_es = 1e6 / rps['es256']
+        t_v = 1e6 / verify['P-256'] if verify['P-256'] else 0
+        text = ('- **DPoP** (`authgw_dpop required`): every request carries '
+                'the HS256 token bound to the client\'s P-256 key '
+                '(`cnf.jkt`, %d bytes) as `Authorization: DPoP` and a proof '
+                'of its own in the `DPoP` header (%d bytes: its header holds '
+                'the client\'s public key), which the module checks '
+                '(signature with the key of its `jwk`, `htm`, `htu`, `iat`, '
+                '`ath`, the binding) and enters in the replay cache. A '
+                '`dpop-es256` request costs %.1f µs of the worker, %.1f µs '
+                'more than an HS256 bearer request and %.1f µs more than an '
+                'ES256 bearer request, which verifies one P-256 signature '
+                'too, with a key loaded at start-up (openssl speed: %.1f µs '
+                'a verification).'
+                % (len(sample[0]), len(sample[-1]), t_dpop, t_dpop - t_hs,
+                   t_dpop - t_es, t_v))
+        if 'dpop_check_us' in core:
+            text += (' `tools/core-bench` times the core\'s check of one '
+                     'such proof at %.1f µs, of which %.1f µs read its '
+                     'header and make its `jwk` a key (for an EC key '
+                     '`EVP_PKEY_fromdata` and `EVP_PKEY_public_check`, on '
+                     'every request: the key is the client\'s, in the '
+                     'proof)%s.'
+                     % (core['dpop_check_us'], core['dpop_key_us'],
+                        ', more than the verification of its signature'
+                        if t_v and core['dpop_key_us'] > t_v else ''))
+        if verify['P-256']:
+            lim_d = 1.0 / (1.0 / rps['hs256'] + 1.0 / verify['P-256'])
+            text += (' The bound of HS256 plus one P-256 verification, '
+                     '`1 / (1/hs256 + t_verify)`, is %.0f req/s; '
+                     '`dpop-es256` is %.1f%% of it.'
+                     % (lim_d, 100 * rps['dpop-es256'] / lim_d))
+        if 'cache-dpop-es256' in bound:
+            text += (' With the cache on, the token comes from the cache '
+                     'and the proof is checked all the same: '
+                     '`cache-dpop-es256` is %.1f%% of `cache-hs256` and '
+                     '%.1f%% of `dpop-es256`.'
+                     % (100 * rps['cache-dpop-es256'] / rps['cache-hs256'],
+                        100 * rps['cache-dpop-es256'] / rps['dpop-es256']))
+        out.append(text)
+
+    if proofs:
+        used = sum(int(p['used']) for p in proofs)
+        out.append('- **The proofs**: a proof is good once, so `make bench` '
+                   'mints them before nginx starts (`authgw-token dpop '
+                   '--count`), as many as the run could use at the most: '
+                   'openssl speed\'s P-256 verifications a second (no DPoP '
+                   'request can go faster on one core) and a quarter more, '
+                   'over the seconds wrk runs each configuration. '
+                   '`tools/bench-dpop.lua` sends each once, in order, '
+                   'across the runs. %s; %s. Every proof has the `iat` of '
+                   'the start, so the location\'s `authgw_dpop_window` is an '
+                   'hour, and the replay cache (`authgw_dpop_replay_zone`, '
+                   'sized for every proof minted) held all %d used ones at '
+                   'the end.'
+                   % ('; '.join('`%s`: %s minted, %s used'
+                                % (p['config'], p['minted'], p['used'])
+                                for p in proofs),
+                      'no request went without one'
+                      if not any(int(p['without']) for p in proofs)
+                      else '**%d requests went without one**'
+                      % sum(int(p['without']) for p in proofs),
+                      used))
+
+    if 'mtls-hdr' in bound:
+        hdr = first_line(os.path.join(d, 'tls', 'headers.txt'))
+        t_m = 1e6 / rps['mtls-hdr'] - 1e6 / rps['hs256']
+        text = ('- **A certificate-bound token, the certificate in a '
+                'header** (`authgw_mtls required; authgw_mtls_certificate '
+                '$http_x_client_cert`): the client\'s P-256 certificate, '
+                'URL-encoded PEM as a TLS terminator\'s '
+                '`$ssl_client_escaped_cert` (%d bytes), in `X-Client-Cert` '
+                'on every request; the module decodes it and hashes its DER '
+                'against `cnf["x5t#S256"]`. It costs %.1f µs a request over '
+                'HS256 alone, which includes nginx reading the longer '
+                'request and passing the header upstream'
+                % (len(hdr.split(': ', 1)[-1]), t_m))
+        if 'none-rs256' in rps:
+            longer = (len(first_line(os.path.join(d, 'tokens',
+                                                  'none-rs256.txt')))
+                      - len(first_line(os.path.join(d, 'tokens',
+                                                    'none.txt'))))
+            text += (' (for scale: a token %d bytes longer costs the no-auth '
+                     'request %.1f µs here, `none-rs256`)'
+                     % (longer, 1e6 / rps['none-rs256'] - 1e6 / base))
+        out.append(text + '.')
+    out.append('')
+
+    if len(ab) == 2:
+        a0, a1 = ab
+        out.append('### The connection\'s certificate (ab)\n')
+        proto = first_line(os.path.join(d, 'ab-protocol.txt'))
+        proto = proto.split(':', 1)[-1].strip().split(',')
+        out.append('wrk cannot present a client certificate; `ab -E` '
+                   '(apache2-utils) can. These two configurations are '
+                   'measured by ab in the same rounds, on their own TLS '
+                   'server (`ssl_verify_client on`, the client certificate '
+                   'its own CA; ab keeps 32 connections alive, HTTP/1.0, '
+                   '%s), and compare only with each other: ab and TLS cost '
+                   'what wrk and plain HTTP do not.\n'
+                   % ' '.join(proto[:2]))
+        out.append('| configuration (ab, TLS) | req/s (median) | vs `%s` '
+                   '| p50 ms | p99 ms | non-2xx |' % a0)
+        out.append('|---|---:|---:|---:|---:|---:|')
+        for c in ab:
+            out.append('| %s | %.0f | %.1f%% | %.2f | %.2f | %d |'
+                       % (names.get(c, c), rps[c], 100 * rps[c] / rps[a0],
+                          p50[c], p99[c], non2xx[c]))
+        out.append('')
+        out.append('`%s` verifies the HS256 token and checks its '
+                   '`cnf["x5t#S256"]` against the certificate of the '
+                   'connection (`authgw_mtls required` without '
+                   '`authgw_mtls_certificate`: the module DER-encodes the '
+                   'certificate OpenSSL holds and hashes it, on every '
+                   'request); it is %.1f%% of `%s`, %.1f µs a request '
+                   'more.\n'
+                   % (a1, 100 * rps[a1] / rps[a0], a0,
+                      1e6 / rps[a1] - 1e6 / rps[a0]))
+
+
+if bound or ab:
+    sender_constrained()
+
+profiles = [c for c in ('uid', 'authreq', 'es256', 'eddsa', 'rs256',
+                      'dpop-es256')
             if os.path.exists(os.path.join(d, 'profile-%s.txt' % c))]
 if profiles:
     out.append('## Where the time goes\n')
@@ -334,13 +529,22 @@ if core:
                % (spread[lo], lo, spread[widest], widest, spread['none']))
 
 out.append('## Rerun\n')
-out.append('```sh\nmake bench                  # about seven minutes\n'
-           'make bench BENCH_TIME=5 BENCH_ROUNDS=9\n```\n')
+took = ''
+started = os.path.join(d, 'started')
+if os.path.exists(started):
+    took = ('                  # about %d minutes, then make bench-hostile'
+            % round((time.time() - float(open(started).read())) / 60))
+out.append('```sh\nmake bench%s\n'
+           'make bench BENCH_TIME=5 BENCH_ROUNDS=9\n```\n' % took)
 out.append('The raw figures of every round are in '
            '[bench-results.csv](bench-results.csv).\n')
 open(os.path.join('docs', 'performance.md'), 'w').write('\n'.join(out))
 
-print('\n'.join(out[5:5 + len(order) + 2]))
+print('\n'.join(out[table_at:table_at + len(wrk) + 2]))
 print()
 for t in targets:
     print('%-70s %-22s %-8s %s' % t)
+
+if invalid:
+    print('\nbench: THIS RUN IS INVALID: %s' % '; '.join(invalid))
+    sys.exit(1)
