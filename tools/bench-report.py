@@ -18,6 +18,15 @@ d, rss_start, rss_end, nkeys, start_ms, secs, rounds = sys.argv[1:8]
 rss_start, rss_end = int(rss_start), int(rss_end)
 start_ms = float(start_ms)
 
+
+def stamp(name):
+    # when the run began or ended, as bench.sh wrote it; else now
+    path = os.path.join(d, name)
+    return float(open(path).read()) if os.path.exists(path) else time.time()
+
+
+began, ended = stamp('started'), stamp('finished')
+
 rows = list(csv.DictReader(open(os.path.join(d, 'results.csv'))))
 order = []
 tool = {}
@@ -185,8 +194,8 @@ out.append('Measured by `make bench` on %s. Absolute numbers on a shared '
            'machine are noisy: read the ratios, which come from the same '
            'run (every configuration measured once per round, the rounds '
            'interleaved, medians of %s rounds of %s s).\n'
-           % (time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime()), rounds,
-              secs))
+           % (time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime(began)),
+              rounds, secs))
 out.append('Machine: %s, %d cores, Linux %s; %s, %s. nginx runs one worker '
            'pinned to CPU 0, which also serves the upstream (a `return 200`) '
            'and the auth service of the auth_request design; wrk runs on '
@@ -225,6 +234,15 @@ out.append('The crypto-bound limit is `1 / (1/baseline + t_verify)`, with '
            'core): RSA-2048 %.0f, P-256 %.0f, Ed25519 %.0f verifications/s.\n'
            % (verify['RSA-2048'] or 0, verify['P-256'] or 0,
               verify['Ed25519'] or 0))
+if proofs:
+    # the replay zone is shared memory the worker has touched: in its RSS
+    held = sum(int(p['used']) for p in proofs)
+    out.append('The worker\'s RSS counts the pages of the DPoP replay zone '
+               'that the DPoP configurations filled before it is read: '
+               '%d proofs of 128 bytes, %d KiB, kept for the hour of their '
+               'window (see below).\n' % (held, held * 128 // 1024))
+
+
 def json_bytes(cfg):
     # the decoded header and payload of a configuration's first token
     seg = open(os.path.join(d, 'tokens', cfg + '.txt')).readline().split('.')
@@ -505,7 +523,7 @@ if profiles:
     out.append('## Where the time goes\n')
     out.append('Flat `perf` profiles of the nginx worker during 4 s of each '
                'configuration: the share of samples by shared object, then '
-               'the named symbols over 1.5%% (libcrypto and jansson carry no '
+               'the named symbols over 1.5% (libcrypto and jansson carry no '
                'symbols on this machine, so their time shows only by '
                'object).\n')
     for c in profiles:
@@ -529,11 +547,8 @@ if core:
                % (spread[lo], lo, spread[widest], widest, spread['none']))
 
 out.append('## Rerun\n')
-took = ''
-started = os.path.join(d, 'started')
-if os.path.exists(started):
-    took = ('                  # about %d minutes, then make bench-hostile'
-            % round((time.time() - float(open(started).read())) / 60))
+took = ('                  # about %d minutes, then make bench-hostile'
+        % round((ended - began) / 60))
 out.append('```sh\nmake bench%s\n'
            'make bench BENCH_TIME=5 BENCH_ROUNDS=9\n```\n' % took)
 out.append('The raw figures of every round are in '

@@ -377,5 +377,6 @@ sed -e "s|$K/ec.pub.pem|$D/startup/jwks.json|" "$D/nginx.conf" \
 start_ms=$( { /usr/bin/time -f '%e' "$NGINX" -p "$D/" -c "$D/startup/nginx.conf" \
               -t -q; } 2>&1 | tail -1 | awk '{ print $1 * 1000 }')
 
+date +%s > "$D/finished"
 /usr/bin/python3 tools/bench-report.py "$D" "$RSS_START" "$RSS_END" \
     "$nkeys" "$start_ms" "$SECONDS_EACH" "$ROUNDS"
